@@ -1,0 +1,2 @@
+/** HTTP service over the Captioner. */
+package dev.kvcap.serve;
