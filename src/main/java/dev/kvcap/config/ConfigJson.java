@@ -1,0 +1,112 @@
+package dev.kvcap.config;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * JSON form of {@link KvcapConfig}, and {@code --config} resolution: a preset name, or a JSON file
+ * of overrides on top of a preset ({@code {"preset":"small","train":{"epochs":5}}}). Unknown keys
+ * are errors, so a typo never silently trains the wrong model.
+ */
+public final class ConfigJson {
+
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+
+    private ConfigJson() {}
+
+    public static String toJson(KvcapConfig config) {
+        return GSON.toJson(config);
+    }
+
+    /** Parses a complete config (as written by {@link #toJson}); missing keys come from its preset. */
+    public static KvcapConfig fromJson(String json) {
+        JsonObject overrides = parseObject(json, "config");
+        String preset =
+                overrides.has("preset") ? overrides.get("preset").getAsString() : "small";
+        return merge(Presets.named(preset), overrides);
+    }
+
+    /**
+     * Resolves a {@code --config} argument: a preset name or a path to a JSON overrides file.
+     *
+     * @throws IllegalArgumentException with a one-line reason when neither works
+     */
+    public static KvcapConfig resolve(String presetOrFile) {
+        if (Presets.NAMES.contains(presetOrFile)) {
+            return Presets.named(presetOrFile);
+        }
+        Path file = Path.of(presetOrFile);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(
+                    "--config '"
+                            + presetOrFile
+                            + "' is neither a preset ("
+                            + String.join(", ", Presets.NAMES)
+                            + ") nor a readable JSON file");
+        }
+        try {
+            return fromJson(Files.readString(file));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read config " + file + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("config " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Applies the overrides object to {@code base}, section by section, rejecting unknown keys. */
+    public static KvcapConfig merge(KvcapConfig base, JsonObject overrides) {
+        JsonObject merged = GSON.toJsonTree(base).getAsJsonObject();
+        for (Map.Entry<String, JsonElement> section : overrides.entrySet()) {
+            String name = section.getKey();
+            if (name.equals("preset")) {
+                merged.add(name, section.getValue());
+                continue;
+            }
+            if (!merged.has(name) || !merged.get(name).isJsonObject()) {
+                throw new IllegalArgumentException(
+                        "unknown config section '" + name + "' (known: model, data, train, decode)");
+            }
+            if (!section.getValue().isJsonObject()) {
+                throw new IllegalArgumentException("config section '" + name + "' must be an object");
+            }
+            JsonObject target = merged.getAsJsonObject(name);
+            for (Map.Entry<String, JsonElement> field :
+                    section.getValue().getAsJsonObject().entrySet()) {
+                if (!target.has(field.getKey())) {
+                    throw new IllegalArgumentException(
+                            "unknown config key '" + name + "." + field.getKey() + "'");
+                }
+                target.add(field.getKey(), field.getValue());
+            }
+        }
+        try {
+            return GSON.fromJson(merged, KvcapConfig.class).validate();
+        } catch (JsonParseException | NumberFormatException | IllegalStateException e) {
+            throw new IllegalArgumentException("bad config value: " + oneLine(e.getMessage()));
+        }
+    }
+
+    static JsonObject parseObject(String json, String what) {
+        try {
+            JsonElement e = JsonParser.parseString(json);
+            if (!e.isJsonObject()) {
+                throw new IllegalArgumentException(what + " must be a JSON object");
+            }
+            return e.getAsJsonObject();
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException("malformed JSON: " + oneLine(e.getMessage()));
+        }
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s+", " ").trim();
+    }
+}

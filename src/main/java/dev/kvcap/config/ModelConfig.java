@@ -1,0 +1,107 @@
+package dev.kvcap.config;
+
+import java.util.List;
+
+/**
+ * Shape of the KVM captioner: encoder, key-value memory, decoder and attention maps.
+ *
+ * <p>The encoder is a VGG-style stack: stage {@code i} has {@code convsPerStage[i]} 3×3
+ * convolutions of {@code encoderWidths[i]} channels, each followed by ReLU, then a 2×2 max pool.
+ * The last stage's output is the spatial grid (G×G regions, G = imageSize / 2^stages); its
+ * flattened form goes through {@code fcDims} fully connected layers to the global vector.
+ *
+ * @param imageSize square input size in pixels; must be divisible by 2^stages
+ * @param encoderWidths channels per stage (VGG-16: 64, 128, 256, 512, 512)
+ * @param convsPerStage 3×3 convolutions per stage (VGG-16: 2, 2, 3, 3, 3)
+ * @param batchNorm batch normalisation after each convolution; trains small data from scratch far
+ *     faster, but plain VGG-16 weights have none
+ * @param fcDims widths of the fully connected layers that make the global vector (VGG-16: 4096,
+ *     4096)
+ * @param embedDim word embedding width; also the key width of the memory, since keys start as word
+ *     embeddings
+ * @param hiddenDim width of both decoder LSTMs
+ * @param attnDim width of the additive attention's hidden layer
+ * @param useMemory whether the key-value memory is read by the decoder (ablation switch)
+ * @param memorySlots number of key-value slots K
+ * @param memoryValueDim width of each value
+ * @param memoryControllerDim width of the memory's LSTM controller
+ * @param useDeconvMaps whether attention goes through the stride-2 deconvolutions and the pixel
+ *     softmax (ablation switch); off, attention is a plain softmax over the G×G regions
+ * @param deconvChannels channels between the two transposed convolutions
+ * @param dropout dropout on the decoder's output and the embeddings while training
+ */
+public record ModelConfig(
+        int imageSize,
+        List<Integer> encoderWidths,
+        List<Integer> convsPerStage,
+        boolean batchNorm,
+        List<Integer> fcDims,
+        int embedDim,
+        int hiddenDim,
+        int attnDim,
+        boolean useMemory,
+        int memorySlots,
+        int memoryValueDim,
+        int memoryControllerDim,
+        boolean useDeconvMaps,
+        int deconvChannels,
+        float dropout) {
+
+    public ModelConfig {
+        encoderWidths = List.copyOf(encoderWidths);
+        convsPerStage = List.copyOf(convsPerStage);
+        fcDims = List.copyOf(fcDims);
+    }
+
+    /** Number of encoder stages (each halves the resolution). */
+    public int stages() {
+        return encoderWidths.size();
+    }
+
+    /** Side of the feature grid G: the image side after every stage's 2×2 pooling. */
+    public int gridSize() {
+        return imageSize >> stages();
+    }
+
+    /** Number of attention regions L = G². */
+    public int regions() {
+        return gridSize() * gridSize();
+    }
+
+    /** Channels of each region feature (the last stage's width). */
+    public int regionDim() {
+        return encoderWidths.get(stages() - 1);
+    }
+
+    /** Width of the global image vector (the last FC layer, or the flattened grid without one). */
+    public int globalDim() {
+        return fcDims.isEmpty() ? regions() * regionDim() : fcDims.get(fcDims.size() - 1);
+    }
+
+    /** Side of the attention heat-map: the grid lifted by two stride-2 deconvolutions. */
+    public int mapSize() {
+        return useDeconvMaps ? gridSize() * 4 : gridSize();
+    }
+
+    /** Throws {@link IllegalArgumentException} with a one-line reason when the shape is impossible. */
+    public ModelConfig validate() {
+        require(!encoderWidths.isEmpty(), "model.encoderWidths must not be empty");
+        require(
+                encoderWidths.size() == convsPerStage.size(),
+                "model.encoderWidths and model.convsPerStage must have the same length");
+        require(imageSize >= 8, "model.imageSize must be at least 8");
+        require(
+                imageSize % (1 << stages()) == 0,
+                "model.imageSize " + imageSize + " must be divisible by 2^" + stages());
+        require(embedDim > 0 && hiddenDim > 0 && attnDim > 0, "model dims must be positive");
+        require(!useMemory || memorySlots > 0, "model.memorySlots must be positive");
+        require(dropout >= 0 && dropout < 1, "model.dropout must be in [0, 1)");
+        return this;
+    }
+
+    static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

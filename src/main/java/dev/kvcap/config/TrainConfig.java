@@ -1,0 +1,40 @@
+package dev.kvcap.config;
+
+/**
+ * Optimisation settings for teacher-forced cross-entropy training with Adam.
+ *
+ * @param epochs maximum number of passes over the training set
+ * @param batchSize images per step (each image contributes one of its captions, drawn at random)
+ * @param learningRate peak Adam learning rate, reached after warm-up
+ * @param warmupSteps linear warm-up from 0 to the peak, so Adam's early noisy steps stay small
+ * @param decayEvery multiply the learning rate by {@code decayFactor} every this many epochs
+ * @param decayFactor see {@code decayEvery}
+ * @param gradClip global L2 norm to which gradients are clipped (0 = off)
+ * @param weightDecay decoupled weight decay (AdamW style)
+ * @param patience stop after this many epochs without a better validation CIDEr-D (0 = never)
+ * @param seed seeds data order, augmentation, dropout and initialisation
+ */
+public record TrainConfig(
+        int epochs,
+        int batchSize,
+        float learningRate,
+        int warmupSteps,
+        int decayEvery,
+        float decayFactor,
+        float gradClip,
+        float weightDecay,
+        int patience,
+        long seed) {
+
+    public TrainConfig validate() {
+        ModelConfig.require(epochs >= 1, "train.epochs must be at least 1");
+        ModelConfig.require(batchSize >= 1, "train.batchSize must be at least 1");
+        ModelConfig.require(learningRate > 0, "train.learningRate must be positive");
+        ModelConfig.require(warmupSteps >= 0, "train.warmupSteps must not be negative");
+        ModelConfig.require(decayEvery >= 1, "train.decayEvery must be at least 1");
+        ModelConfig.require(decayFactor > 0 && decayFactor <= 1, "train.decayFactor must be in (0, 1]");
+        ModelConfig.require(gradClip >= 0, "train.gradClip must not be negative");
+        ModelConfig.require(patience >= 0, "train.patience must not be negative");
+        return this;
+    }
+}

@@ -1,0 +1,303 @@
+package dev.kvcap.infer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
+import dev.kvcap.config.DecodeConfig;
+import dev.kvcap.model.DecodeState;
+import dev.kvcap.model.ImageContext;
+import dev.kvcap.model.KvmCaptionModel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The one caption search: batched beam search over B images × k beams (k = 1 is greedy). Used by
+ * validation, {@code evaluate}, {@code caption} and {@code serve}.
+ *
+ * <p>Each step runs the model once on all B·k rows; the choice of words happens in Java on the
+ * step's log-probabilities (masked by {@link DecodeRules}). A beam that emits {@code <end>} is
+ * finished and ranked by logP / len^lengthPenalty; beams still alive at the maximum length are
+ * kept as unfinished hypotheses, so every image always gets a caption.
+ */
+public final class CaptionSearch {
+
+    private final KvmCaptionModel model;
+    private final DecodeConfig config;
+    private final DecodeRules rules;
+    private final int startId;
+    private final boolean recordAttention;
+
+    /**
+     * @param padId, startId, endId the vocabulary's special ids
+     * @param recordAttention keep every word's heat-map (for {@code --heatmaps} and the service)
+     */
+    public CaptionSearch(
+            KvmCaptionModel model,
+            DecodeConfig config,
+            int padId,
+            int startId,
+            int endId,
+            boolean recordAttention) {
+        this.model = model;
+        this.config = config.validate();
+        this.rules = new DecodeRules(config, padId, startId, endId);
+        this.startId = startId;
+        this.recordAttention = recordAttention;
+    }
+
+    /**
+     * Captions a batch.
+     *
+     * @param images normalised images [B, 3, S, S]
+     * @return per image, up to k hypotheses, best first
+     */
+    public List<List<Hypothesis>> search(NDArray images) {
+        JniUtils.setGradMode(false); // grad mode is per thread; worker threads start with it on
+        NDManager manager = images.getManager();
+        ParameterStore ps = new ParameterStore(manager, false);
+        int b = (int) images.getShape().get(0);
+        int k = config.beamSize();
+        int rows = b * k;
+        Beams beams = new Beams(b, k);
+        try (NDScope outer = new NDScope()) {
+            outer.suppressNotUsedWarning();
+            ImageContext ctx = model.encode(ps, images, false).repeat(k);
+            DecodeState state = model.start(ps, ctx, false);
+            int[] words = new int[rows];
+            Arrays.fill(words, startId);
+            for (int t = 0; t < config.maxLen() && !beams.allDone(); t++) {
+                DecodeState next;
+                try (NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    NDArray prev = manager.create(words).toType(DataType.INT64, false);
+                    KvmCaptionModel.StepOutput out = model.step(ps, ctx, prev, state, false);
+                    float[] logProbs = out.logits().logSoftmax(-1).toFloatArray();
+                    float[] maps = recordAttention ? out.pixels().toFloatArray() : null;
+                    int[] source = beams.advance(logProbs, maps, t, words);
+                    next = out.state().select(manager.create(source).toType(DataType.INT64, false));
+                    unregister(next);
+                }
+                if (t > 0) {
+                    close(state);
+                }
+                state = next;
+            }
+            close(state);
+        }
+        return beams.results();
+    }
+
+    private static void unregister(DecodeState s) {
+        NDScope.unregister(s.lstm());
+        if (s.memory() != null) {
+            NDScope.unregister(s.memory().values(), s.memory().h(), s.memory().c());
+        }
+    }
+
+    private static void close(DecodeState s) {
+        s.lstm().close();
+        if (s.memory() != null) {
+            new NDList(s.memory().values(), s.memory().h(), s.memory().c()).close();
+        }
+    }
+
+    /** A partial caption being extended. */
+    private record Partial(
+            List<Integer> words, List<Float> logProbs, double logProb, List<float[]> attention) {
+
+        Partial extend(int word, float logProb, float[] map) {
+            List<Integer> w = new ArrayList<>(words);
+            w.add(word);
+            List<Float> lp = new ArrayList<>(logProbs);
+            lp.add(logProb);
+            List<float[]> at = attention;
+            if (map != null) {
+                at = new ArrayList<>(attention);
+                at.add(map);
+            }
+            return new Partial(w, lp, this.logProb + logProb, at);
+        }
+    }
+
+    /** Java-side bookkeeping of the live and finished beams of every image. */
+    private final class Beams {
+        private final int images;
+        private final int k;
+        private final Partial[] live; // [B·k], null = dead slot
+        private final List<List<Hypothesis>> finished = new ArrayList<>();
+        private final boolean[] done;
+
+        Beams(int images, int k) {
+            this.images = images;
+            this.k = k;
+            live = new Partial[images * k];
+            done = new boolean[images];
+            for (int i = 0; i < images; i++) {
+                live[i * k] = new Partial(List.of(), List.of(), 0.0, List.of());
+                finished.add(new ArrayList<>());
+            }
+        }
+
+        boolean allDone() {
+            for (boolean d : done) {
+                if (!d) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /**
+         * Chooses each image's next k beams from its live beams' expansions; fills {@code words}
+         * with the chosen words and returns, per row, the row whose state it continues.
+         */
+        int[] advance(float[] logProbs, float[] maps, int t, int[] words) {
+            int vocab = logProbs.length / live.length;
+            int mapSize = maps == null ? 0 : maps.length / live.length;
+            int[] source = new int[live.length];
+            Partial[] nextLive = new Partial[live.length];
+            for (int img = 0; img < images; img++) {
+                int base = img * k;
+                Arrays.fill(source, base, base + k, base);
+                if (done[img]) {
+                    continue;
+                }
+                Candidates top = new Candidates(2 * k);
+                float[] row = new float[vocab];
+                for (int j = 0; j < k; j++) {
+                    Partial p = live[base + j];
+                    if (p == null) {
+                        continue;
+                    }
+                    System.arraycopy(logProbs, (base + j) * vocab, row, 0, vocab);
+                    rules.apply(row, p.words());
+                    for (int w = 0; w < vocab; w++) {
+                        if (row[w] != DecodeRules.BLOCKED) {
+                            top.offer(p.logProb() + row[w], j, w, row[w]);
+                        }
+                    }
+                }
+                int kept = 0;
+                for (int c = 0; c < top.size() && kept < k; c++) {
+                    int j = top.beam[c];
+                    Partial p = live[base + j];
+                    float[] map =
+                            maps == null
+                                    ? null
+                                    : Arrays.copyOfRange(
+                                            maps, (base + j) * mapSize, (base + j + 1) * mapSize);
+                    Partial q = p.extend(top.word[c], top.wordLogProb[c], map);
+                    if (top.word[c] == rules.endId()) {
+                        finish(img, q, true);
+                    } else {
+                        nextLive[base + kept] = q;
+                        source[base + kept] = base + j;
+                        words[base + kept] = top.word[c];
+                        kept++;
+                    }
+                }
+                done[img] = isDone(img, nextLive, base);
+                if (t == config.maxLen() - 1 || done[img]) {
+                    if (!done[img] || finished.get(img).isEmpty()) {
+                        for (int j = 0; j < k; j++) {
+                            if (nextLive[base + j] != null) {
+                                finish(img, nextLive[base + j], false);
+                            }
+                        }
+                    }
+                    done[img] = true;
+                }
+            }
+            System.arraycopy(nextLive, 0, live, 0, live.length);
+            return source;
+        }
+
+        private boolean isDone(int img, Partial[] nextLive, int base) {
+            List<Hypothesis> f = finished.get(img);
+            if (f.size() < k) {
+                return nextLive[base] == null;
+            }
+            double bestFinished = f.stream().mapToDouble(Hypothesis::score).max().orElse(-1e30);
+            double bestLive = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < k; j++) {
+                Partial p = nextLive[base + j];
+                if (p != null) {
+                    bestLive = Math.max(bestLive, rules.score(p.logProb(), p.words().size()));
+                }
+            }
+            return bestFinished >= bestLive;
+        }
+
+        private void finish(int img, Partial p, boolean ended) {
+            List<Integer> words = ended ? p.words().subList(0, p.words().size() - 1) : p.words();
+            List<float[]> attention =
+                    ended && !p.attention().isEmpty()
+                            ? p.attention().subList(0, p.attention().size() - 1)
+                            : p.attention();
+            finished.get(img)
+                    .add(
+                            new Hypothesis(
+                                    List.copyOf(words),
+                                    List.copyOf(p.logProbs()),
+                                    p.logProb(),
+                                    rules.score(p.logProb(), words.size() + (ended ? 1 : 0)),
+                                    ended,
+                                    List.copyOf(attention)));
+        }
+
+        List<List<Hypothesis>> results() {
+            List<List<Hypothesis>> out = new ArrayList<>();
+            for (List<Hypothesis> f : finished) {
+                List<Hypothesis> sorted = new ArrayList<>(f);
+                sorted.sort(Comparator.comparingDouble(Hypothesis::score).reversed());
+                out.add(Collections.unmodifiableList(sorted.subList(0, Math.min(k, sorted.size()))));
+            }
+            return out;
+        }
+    }
+
+    /** The n best (score, beam, word) triples offered, kept sorted best first. */
+    private static final class Candidates {
+        final double[] score;
+        final int[] beam;
+        final int[] word;
+        final float[] wordLogProb;
+        private int size;
+
+        Candidates(int n) {
+            score = new double[n];
+            beam = new int[n];
+            word = new int[n];
+            wordLogProb = new float[n];
+        }
+
+        int size() {
+            return size;
+        }
+
+        void offer(double s, int b, int w, float lp) {
+            if (size == score.length && s <= score[size - 1]) {
+                return;
+            }
+            int i = size == score.length ? size - 1 : size++;
+            while (i > 0 && score[i - 1] < s) {
+                score[i] = score[i - 1];
+                beam[i] = beam[i - 1];
+                word[i] = word[i - 1];
+                wordLogProb[i] = wordLogProb[i - 1];
+                i--;
+            }
+            score[i] = s;
+            beam[i] = b;
+            word[i] = w;
+            wordLogProb[i] = lp;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.kvcap.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * Deconvolution attention maps (SPEC §2.5): the decoder's attention logits over the G×G grid are
+ * lifted by two stride-2 transposed convolutions (kernel 4, padding 1) to 4G×4G and normalised by a
+ * softmax over pixels. That pixel map is the model's "where it looked" picture; summing it over
+ * each 4×4 block gives the region weights the decoder actually uses, so the deconvolutions are
+ * trained by the caption loss itself.
+ *
+ * <p>Legend: B batch, G grid side, L = G² regions, M = 4G map side.
+ */
+public final class AttentionMaps extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final int grid;
+    private final StrideTwoDeconv up1;
+    private final StrideTwoDeconv up2;
+
+    public AttentionMaps(int grid, int channels) {
+        super(VERSION);
+        this.grid = grid;
+        up1 = addChildBlock("deconv1", new StrideTwoDeconv(channels));
+        up2 = addChildBlock("deconv2", new StrideTwoDeconv(1));
+    }
+
+    /**
+     * @param logits attention logits [B, L]
+     * @return region weights [B, L] (sum to 1) and the pixel map [B, M·M] (sums to 1)
+     */
+    public NDList weights(ParameterStore ps, NDArray logits, boolean training) {
+        long b = logits.getShape().get(0);
+        NDArray x = logits.reshape(b, 1, grid, grid);
+        x = up1.forward(ps, new NDList(x), training).head().getNDArrayInternal().relu();
+        x = up2.forward(ps, new NDList(x), training).head(); // [B, 1, M, M]
+        NDArray pixels = x.reshape(b, -1).softmax(-1); // [B, M·M]
+        NDArray regions = pixels.reshape(b, grid, 4, grid, 4).sum(new int[] {2, 4}).reshape(b, -1);
+        return new NDList(regions, pixels);
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        return weights(ps, inputs.head(), training);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        long b = inputShapes[0].get(0);
+        return new Shape[] {new Shape(b, (long) grid * grid), new Shape(b, 16L * grid * grid)};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        long b = inputShapes[0].get(0);
+        Shape in = new Shape(b, 1, grid, grid);
+        up1.initialize(manager, dataType, in);
+        up2.initialize(manager, dataType, up1.getOutputShapes(new Shape[] {in})[0]);
+    }
+}

@@ -1,0 +1,157 @@
+package dev.kvcap.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.recurrent.LSTM;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import dev.kvcap.config.ModelConfig;
+
+/**
+ * Two-LSTM decoder in the Up-Down arrangement (SPEC §2.4) with soft spatial attention.
+ *
+ * <p>LSTM-1 reads [h2(t−1); global; word] and so encodes the caption so far. Additive attention
+ * scores each region from h1: e = wᵀ tanh(W_v v + W_h h1); the region weights come from {@link
+ * AttentionMaps} (or a plain softmax when the maps are off). LSTM-2 reads [context; h1; memory
+ * read] and its state predicts the next word.
+ *
+ * <p>Legend: B batch, L regions, C region width, A attention width, H LSTM width, E embedding
+ * width, Dg global width, Dv memory value width, V vocabulary.
+ */
+public final class CaptionDecoder extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final ModelConfig config;
+    private final int vocabSize;
+    private final LSTM lstm1;
+    private final LSTM lstm2;
+    private final Linear attRegion;
+    private final Linear attHidden;
+    private final Linear attScore;
+    private final AttentionMaps maps;
+    private final Linear out;
+
+    public CaptionDecoder(ModelConfig config, int vocabSize) {
+        super(VERSION);
+        this.config = config;
+        this.vocabSize = vocabSize;
+        lstm1 = addChildBlock("lstm1", lstm(config.hiddenDim()));
+        lstm2 = addChildBlock("lstm2", lstm(config.hiddenDim()));
+        attRegion = addChildBlock("att_region", Linear.builder().setUnits(config.attnDim()).build());
+        attHidden = addChildBlock("att_hidden", Linear.builder().setUnits(config.attnDim()).build());
+        attScore = addChildBlock("att_score", Linear.builder().setUnits(1).optBias(false).build());
+        maps =
+                config.useDeconvMaps()
+                        ? addChildBlock(
+                                "maps", new AttentionMaps(config.gridSize(), config.deconvChannels()))
+                        : null;
+        out = addChildBlock("out", Linear.builder().setUnits(vocabSize).build());
+    }
+
+    private static LSTM lstm(int width) {
+        return LSTM.builder()
+                .setStateSize(width)
+                .setNumLayers(1)
+                .optBatchFirst(true)
+                .optReturnState(true)
+                .build();
+    }
+
+    /** Precomputes W_v v for every region once per image: [B, L, C] → [B, L, A]. */
+    public NDArray projectRegions(ParameterStore ps, NDArray regions, boolean training) {
+        return attRegion.forward(ps, new NDList(regions), training).head();
+    }
+
+    /**
+     * One decoding step.
+     *
+     * @param word embedding of the previous word [B, E]
+     * @param ctx the encoded images
+     * @param memoryRead the memory read [B, Dv], or null when the memory is off
+     * @param s LSTM states h1, c1, h2, c2, each [1, B, H]
+     */
+    public Step step(
+            ParameterStore ps,
+            NDArray word,
+            ImageContext ctx,
+            NDArray memoryRead,
+            NDList s,
+            boolean training) {
+        NDArray x1 = s.get(2).squeeze(0).concat(ctx.global(), 1).concat(word, 1).expandDims(1);
+        NDList o1 = lstm1.forward(ps, new NDList(x1, s.get(0), s.get(1)), training);
+        NDArray h1 = o1.get(0).squeeze(1); // [B, H]
+
+        NDArray q = attHidden.forward(ps, new NDList(h1), training).head().expandDims(1); // [B,1,A]
+        NDArray logits =
+                attScore.forward(ps, new NDList(ctx.regionProj().add(q).tanh()), training)
+                        .head()
+                        .squeeze(2); // [B, L]
+        NDArray alpha;
+        NDArray pixels;
+        if (maps != null) {
+            NDList w = maps.weights(ps, logits, training);
+            alpha = w.get(0);
+            pixels = w.get(1);
+        } else {
+            alpha = logits.softmax(-1);
+            pixels = alpha;
+        }
+        NDArray context = alpha.expandDims(1).batchMatMul(ctx.regions()).squeeze(1); // [B, C]
+
+        NDArray x2 = context.concat(h1, 1);
+        if (memoryRead != null) {
+            x2 = x2.concat(memoryRead, 1);
+        }
+        NDList o2 = lstm2.forward(ps, new NDList(x2.expandDims(1), s.get(2), s.get(3)), training);
+        NDArray h2 = o2.get(0).squeeze(1); // [B, H]
+        NDArray dropped = Ops.dropout(h2, config.dropout(), training);
+        NDArray wordLogits = out.forward(ps, new NDList(dropped), training).head(); // [B, V]
+        return new Step(wordLogits, alpha, pixels, new NDList(o1.get(1), o1.get(2), o2.get(1), o2.get(2)));
+    }
+
+    /** Zero LSTM states h1, c1, h2, c2 for a batch. */
+    public NDList initialState(NDManager manager, long batch) {
+        NDArray zeros = manager.zeros(new Shape(1, batch, config.hiddenDim()));
+        return new NDList(zeros, zeros, zeros, zeros);
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        throw new UnsupportedOperationException("use step(); see KvmCaptionModel");
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(inputShapes[0].get(0), vocabSize)};
+    }
+
+    /** Input shapes: word [B, E], global [B, Dg], regions [B, L, C]. */
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        long b = inputShapes[0].get(0);
+        long e = inputShapes[0].get(1);
+        long dg = inputShapes[1].get(1);
+        Shape regions = inputShapes[2];
+        int h = config.hiddenDim();
+        lstm1.initialize(manager, dataType, new Shape(b, 1, h + dg + e));
+        attRegion.initialize(manager, dataType, regions);
+        attHidden.initialize(manager, dataType, new Shape(b, h));
+        attScore.initialize(manager, dataType, new Shape(b, regions.get(1), config.attnDim()));
+        if (maps != null) {
+            maps.initialize(manager, dataType, new Shape(b, regions.get(1)));
+        }
+        long mem = config.useMemory() ? config.memoryValueDim() : 0;
+        lstm2.initialize(manager, dataType, new Shape(b, 1, regions.get(2) + h + mem));
+        out.initialize(manager, dataType, new Shape(b, h));
+    }
+
+    /** One step's output: word logits [B, V], region weights [B, L], pixel map [B, M·M], states. */
+    public record Step(NDArray logits, NDArray alpha, NDArray pixels, NDList state) {}
+}

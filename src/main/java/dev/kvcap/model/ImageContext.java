@@ -1,0 +1,25 @@
+package dev.kvcap.model;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * A batch of encoded images, computed once and read at every decoding step.
+ *
+ * @param regions region features [B, L, C]
+ * @param regionProj regions projected for attention, W_v v [B, L, A]
+ * @param global global image vector [B, Dg]
+ */
+public record ImageContext(NDArray regions, NDArray regionProj, NDArray global) {
+
+    /** Each image repeated {@code n} times in place (image i becomes rows i·n … i·n+n−1). */
+    public ImageContext repeat(int n) {
+        if (n == 1) {
+            return this;
+        }
+        return new ImageContext(regions.repeat(0, n), regionProj.repeat(0, n), global.repeat(0, n));
+    }
+
+    public long batchSize() {
+        return global.getShape().get(0);
+    }
+}

@@ -1,0 +1,150 @@
+package dev.kvcap.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.recurrent.LSTM;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.util.PairList;
+
+/**
+ * Key-value memory driven by an LSTM controller (SPEC §2.2).
+ *
+ * <p>K slots with keys [K, E] (initialised from the embeddings of the most frequent content words,
+ * so slot k "corresponds to" word k) and values. Each step the controller LSTM reads [word
+ * embedding; global image vector]; its state h gives a query q = W_q h, the read weights w =
+ * softmax(K q / √E) and the read r = wᵀ V. Then it writes: erase e = σ(W_e h), add a = tanh(W_a h),
+ * V ← V ⊙ (1 − w eᵀ) + w aᵀ. The values therefore carry the history of the caption being written.
+ *
+ * <p>Legend: B batch, K slots, E key (= embedding) width, Dv value width, Hm controller width, Dg
+ * global image width.
+ */
+public final class KeyValueMemory extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final int slots;
+    private final int keyDim;
+    private final int valueDim;
+    private final int controllerDim;
+    private final Parameter keys;
+    private final Parameter initialValues;
+    private final LSTM controller;
+    private final Linear query;
+    private final Linear erase;
+    private final Linear add;
+
+    public KeyValueMemory(int slots, int keyDim, int valueDim, int controllerDim) {
+        super(VERSION);
+        this.slots = slots;
+        this.keyDim = keyDim;
+        this.valueDim = valueDim;
+        this.controllerDim = controllerDim;
+        keys =
+                addParameter(
+                        Parameter.builder()
+                                .setName("keys")
+                                .setType(Parameter.Type.OTHER)
+                                .optShape(new Shape(slots, keyDim))
+                                .optInitializer(new NormalInitializer(0.1f))
+                                .build());
+        initialValues =
+                addParameter(
+                        Parameter.builder()
+                                .setName("values")
+                                .setType(Parameter.Type.OTHER)
+                                .optShape(new Shape(slots, valueDim))
+                                .optInitializer(new NormalInitializer(0.1f))
+                                .build());
+        controller =
+                addChildBlock(
+                        "controller",
+                        LSTM.builder()
+                                .setStateSize(controllerDim)
+                                .setNumLayers(1)
+                                .optBatchFirst(true)
+                                .optReturnState(true)
+                                .build());
+        query = addChildBlock("query", Linear.builder().setUnits(keyDim).build());
+        erase = addChildBlock("erase", Linear.builder().setUnits(valueDim).build());
+        add = addChildBlock("add", Linear.builder().setUnits(valueDim).build());
+    }
+
+    /** The keys parameter [K, E]; the model copies word embeddings into it at creation. */
+    public Parameter keys() {
+        return keys;
+    }
+
+    public int slots() {
+        return slots;
+    }
+
+    /** Fresh per-caption state: the learned initial values for every caption, zero controller. */
+    public MemoryState initialState(ParameterStore ps, NDManager manager, long batch, boolean training) {
+        NDArray v0 = ps.getValue(initialValues, manager.getDevice(), training);
+        NDArray values = v0.expandDims(0).broadcast(new Shape(batch, slots, valueDim)); // [B, K, Dv]
+        NDArray zeros = manager.zeros(new Shape(1, batch, controllerDim)); // [1, B, Hm]
+        return new MemoryState(values, zeros, zeros);
+    }
+
+    /**
+     * One read-then-write step.
+     *
+     * @param word embedding of the previous word [B, E]
+     * @param global global image vector [B, Dg]
+     * @return the read [B, Dv], the read weights [B, K] and the next state
+     */
+    public Read step(
+            ParameterStore ps, NDArray word, NDArray global, MemoryState state, boolean training) {
+        NDArray x = word.concat(global, 1).expandDims(1); // [B, 1, E + Dg]
+        NDList out = controller.forward(ps, new NDList(x, state.h(), state.c()), training);
+        NDArray h = out.get(0).squeeze(1); // [B, Hm]
+        NDArray q = query.forward(ps, new NDList(h), training).head(); // [B, E]
+        NDArray k = ps.getValue(keys, word.getDevice(), training); // [K, E]
+        NDArray weights = q.matMul(k.transpose()).div(Math.sqrt(keyDim)).softmax(-1); // [B, K]
+        NDArray w = weights.expandDims(2); // [B, K, 1]
+        NDArray read = w.transpose(0, 2, 1).batchMatMul(state.values()).squeeze(1); // [B, Dv]
+        NDArray e = erase.forward(ps, new NDList(h), training).head().getNDArrayInternal().sigmoid();
+        NDArray a = add.forward(ps, new NDList(h), training).head().tanh();
+        NDArray values =
+                state.values()
+                        .mul(w.mul(e.expandDims(1)).neg().add(1))
+                        .add(w.mul(a.expandDims(1))); // [B, K, Dv]
+        return new Read(read, weights, new MemoryState(values, out.get(1), out.get(2)));
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        throw new UnsupportedOperationException("use step(); the memory is driven by the decoder");
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(inputShapes[0].get(0), valueDim)};
+    }
+
+    /** Input shapes: word embedding [B, E] and global vector [B, Dg]. */
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        long b = inputShapes[0].get(0);
+        controller.initialize(
+                manager, dataType, new Shape(b, 1, inputShapes[0].get(1) + inputShapes[1].get(1)));
+        Shape hidden = new Shape(b, controllerDim);
+        query.initialize(manager, dataType, hidden);
+        erase.initialize(manager, dataType, hidden);
+        add.initialize(manager, dataType, hidden);
+    }
+
+    /** Per-caption memory: values [B, K, Dv] and controller state h, c [1, B, Hm]. */
+    public record MemoryState(NDArray values, NDArray h, NDArray c) {}
+
+    /** What one step read: r [B, Dv], weights [B, K], and the state after the write. */
+    public record Read(NDArray read, NDArray weights, MemoryState next) {}
+}

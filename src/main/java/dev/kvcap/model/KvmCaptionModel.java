@@ -1,0 +1,182 @@
+package dev.kvcap.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.XavierInitializer;
+import ai.djl.util.PairList;
+import dev.kvcap.config.ModelConfig;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Key-Value Memory captioner: {@link ImageEncoder} → {@link KeyValueMemory} → {@link
+ * CaptionDecoder} (with {@link AttentionMaps}).
+ *
+ * <p>Two ways in: {@link #forward} runs the teacher-forced pass used in training (images [B, 3, S,
+ * S] and input tokens [B, T] → logits [B, T, V]); {@link #encode}, {@link #start} and {@link #step}
+ * run one word at a time for decoding. Both go through the same {@link #step}.
+ */
+public final class KvmCaptionModel extends AbstractBlock {
+
+    /** Bumped whenever parameter layout changes; a checkpoint with another version is refused. */
+    public static final byte VERSION = 1;
+
+    private final ModelConfig config;
+    private final int vocabSize;
+    private final ImageEncoder encoder;
+    private final WordEmbedding embedding;
+    private final KeyValueMemory memory;
+    private final CaptionDecoder decoder;
+
+    public KvmCaptionModel(ModelConfig config, int vocabSize) {
+        super(VERSION);
+        this.config = config.validate();
+        this.vocabSize = vocabSize;
+        encoder = addChildBlock("encoder", new ImageEncoder(config));
+        embedding = addChildBlock("embedding", new WordEmbedding(vocabSize, config.embedDim()));
+        memory =
+                config.useMemory()
+                        ? addChildBlock(
+                                "memory",
+                                new KeyValueMemory(
+                                        config.memorySlots(),
+                                        config.embedDim(),
+                                        config.memoryValueDim(),
+                                        config.memoryControllerDim()))
+                        : null;
+        decoder = addChildBlock("decoder", new CaptionDecoder(config, vocabSize));
+        setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public int vocabSize() {
+        return vocabSize;
+    }
+
+    public ImageEncoder encoder() {
+        return encoder;
+    }
+
+    /** Allocates every parameter (random initialisation from the engine's seeded generator). */
+    public void initialize(NDManager manager) {
+        int s = config.imageSize();
+        initialize(manager, DataType.FLOAT32, new Shape(1, 3, s, s), new Shape(1, 2));
+    }
+
+    /**
+     * Sets memory key k to the embedding of word {@code wordIds[k]} (SPEC §2.2: keys correspond to
+     * key words). Slots beyond the list keep their random keys.
+     */
+    public void initMemoryKeys(int[] wordIds) {
+        if (memory == null || wordIds.length == 0) {
+            return;
+        }
+        NDArray table = embedding.weight().getArray();
+        NDArray keys = memory.keys().getArray();
+        int n = Math.min(wordIds.length, memory.slots());
+        for (int k = 0; k < n; k++) {
+            keys.set(new ai.djl.ndarray.index.NDIndex(k), table.get(wordIds[k]));
+        }
+    }
+
+    /** Encodes images [B, 3, S, S] once for decoding. */
+    public ImageContext encode(ParameterStore ps, NDArray images, boolean training) {
+        NDList enc = encoder.forward(ps, new NDList(images), training);
+        NDArray regions = enc.get(0);
+        return new ImageContext(regions, decoder.projectRegions(ps, regions, training), enc.get(1));
+    }
+
+    /** The state before the first word. */
+    public DecodeState start(ParameterStore ps, ImageContext ctx, boolean training) {
+        NDManager manager = ctx.global().getManager();
+        long b = ctx.batchSize();
+        KeyValueMemory.MemoryState mem =
+                memory == null ? null : memory.initialState(ps, manager, b, training);
+        return new DecodeState(decoder.initialState(manager, b), mem);
+    }
+
+    /**
+     * One word: from the previous word ids [B] to next-word logits [B, V].
+     *
+     * @param words previous word ids [B] (int32/int64)
+     */
+    public StepOutput step(
+            ParameterStore ps, ImageContext ctx, NDArray words, DecodeState state, boolean training) {
+        NDArray emb = embedding.forward(ps, new NDList(words), training).head(); // [B, E]
+        return stepEmbedded(ps, ctx, emb, state, training);
+    }
+
+    private StepOutput stepEmbedded(
+            ParameterStore ps, ImageContext ctx, NDArray emb, DecodeState state, boolean training) {
+        NDArray read = null;
+        NDArray memWeights = null;
+        KeyValueMemory.MemoryState mem = null;
+        if (memory != null) {
+            KeyValueMemory.Read r = memory.step(ps, emb, ctx.global(), state.memory(), training);
+            read = r.read();
+            memWeights = r.weights();
+            mem = r.next();
+        }
+        NDArray x = Ops.dropout(emb, config.dropout(), training);
+        CaptionDecoder.Step s = decoder.step(ps, x, ctx, read, state.lstm(), training);
+        return new StepOutput(s.logits(), s.alpha(), s.pixels(), memWeights, new DecodeState(s.state(), mem));
+    }
+
+    /** Teacher-forced pass: inputs images [B, 3, S, S] and tokens [B, T]; output logits [B, T, V]. */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray images = inputs.get(0);
+        NDArray tokens = inputs.get(1);
+        ImageContext ctx = encode(ps, images, training);
+        NDArray emb = embedding.forward(ps, new NDList(tokens), training).head(); // [B, T, E]
+        DecodeState state = start(ps, ctx, training);
+        long steps = tokens.getShape().get(1);
+        List<NDArray> logits = new ArrayList<>();
+        for (long t = 0; t < steps; t++) {
+            StepOutput out = stepEmbedded(ps, ctx, emb.get(":, " + t), state, training);
+            logits.add(out.logits());
+            state = out.state();
+        }
+        return new NDList(NDArrays.stack(new NDList(logits), 1)); // [B, T, V]
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(inputShapes[0].get(0), inputShapes[1].get(1), vocabSize)};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        long b = inputShapes[0].get(0);
+        encoder.initialize(manager, dataType, inputShapes[0]);
+        Shape[] enc = encoder.getOutputShapes(new Shape[] {inputShapes[0]});
+        embedding.initialize(manager, dataType, new Shape(b));
+        Shape word = new Shape(b, config.embedDim());
+        if (memory != null) {
+            memory.initialize(manager, dataType, word, enc[1]);
+        }
+        decoder.initialize(manager, dataType, word, enc[1], enc[0]);
+    }
+
+    /**
+     * One step's output.
+     *
+     * @param logits next-word logits [B, V]
+     * @param alpha region weights [B, L]
+     * @param pixels attention heat-map [B, M·M]
+     * @param memoryWeights memory read weights [B, K], or null without memory
+     */
+    public record StepOutput(
+            NDArray logits, NDArray alpha, NDArray pixels, NDArray memoryWeights, DecodeState state) {}
+}
