@@ -88,7 +88,9 @@ public final class KeyValueMemory extends AbstractBlock {
     /** Fresh per-caption state: the learned initial values for every caption, zero controller. */
     public MemoryState initialState(ParameterStore ps, NDManager manager, long batch, boolean training) {
         NDArray v0 = ps.getValue(initialValues, manager.getDevice(), training);
-        NDArray values = v0.expandDims(0).broadcast(new Shape(batch, slots, valueDim)); // [B, K, Dv]
+        // A real copy, not a stride-0 broadcast view: batched matmul backward over an expanded
+        // operand produced sporadic NaN gradients on the CPU build.
+        NDArray values = v0.expandDims(0).repeat(0, batch); // [B, K, Dv]
         NDArray zeros = manager.zeros(new Shape(1, batch, controllerDim)); // [1, B, Hm]
         return new MemoryState(values, zeros, zeros);
     }
@@ -107,7 +109,8 @@ public final class KeyValueMemory extends AbstractBlock {
         NDArray h = out.get(0).squeeze(1); // [B, Hm]
         NDArray q = query.forward(ps, new NDList(h), training).head(); // [B, E]
         NDArray k = ps.getValue(keys, word.getDevice(), training); // [K, E]
-        NDArray weights = q.matMul(k.transpose()).div(Math.sqrt(keyDim)).softmax(-1); // [B, K]
+        NDArray scores = q.matMul(k.transpose()).div(Math.sqrt(keyDim)); // [B, K]
+        NDArray weights = scores.softmax(-1); // [B, K]
         NDArray w = weights.expandDims(2); // [B, K, 1]
         NDArray read = w.transpose(0, 2, 1).batchMatMul(state.values()).squeeze(1); // [B, Dv]
         NDArray e = erase.forward(ps, new NDList(h), training).head().getNDArrayInternal().sigmoid();

@@ -12,6 +12,8 @@ final class Ops {
         if (!training || rate <= 0f) {
             return x;
         }
-        return x.getNDArrayInternal().dropout(x, rate, true).head();
+        // Written out rather than DJL's dropout op, whose backward gave NaN gradients here.
+        NDArray keep = x.getManager().randomUniform(0f, 1f, x.getShape()).gte(rate);
+        return x.mul(keep.toType(x.getDataType(), false)).div(1f - rate);
     }
 }

@@ -30,6 +30,7 @@ public final class AdamW {
     private final float weightDecay;
     private final float clipNorm;
     private long steps;
+    private long skipped;
 
     /**
      * @param parameters trainable parameters (those that require gradients)
@@ -52,6 +53,11 @@ public final class AdamW {
         return steps;
     }
 
+    /** Updates skipped because the gradient was not finite. */
+    public long skipped() {
+        return skipped;
+    }
+
     /**
      * One update from the gradients of the last backward pass, which are then zeroed.
      *
@@ -68,6 +74,15 @@ public final class AdamW {
             }
         }
         float norm = (float) Math.sqrt(sq);
+        if (!Float.isFinite(norm)) {
+            // A non-finite gradient would poison every parameter: skip this update, keep going.
+            skipped++;
+            for (NDArray g : grads) {
+                g.subi(g);
+                g.close();
+            }
+            return norm;
+        }
         float scale = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1f;
         steps++;
         double c1 = 1 - Math.pow(BETA1, steps);

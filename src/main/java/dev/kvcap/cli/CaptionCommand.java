@@ -1,0 +1,120 @@
+package dev.kvcap.cli;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.kvcap.config.DecodeConfig;
+import dev.kvcap.infer.Captioner;
+import dev.kvcap.infer.Heatmaps;
+import dev.kvcap.infer.Hypothesis;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+        name = "caption",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Caption images: one line per image (\"FILE<TAB>caption\"), or JSON with --json.",
+            "With --heatmaps DIR, writes one PNG per word showing where the model looked."
+        })
+final class CaptionCommand implements Callable<Integer> {
+
+    @Mixin EngineOptions engine;
+
+    @Option(names = "--model", paramLabel = "MODEL_DIR", required = true, description = "Model directory (its best/ is used when present).")
+    Path model;
+
+    @Option(names = "--beam", paramLabel = "N", description = "Beam size (default: the model's).")
+    Integer beam;
+
+    @Option(names = "--max-len", paramLabel = "N", description = "Most words per caption (default: the model's).")
+    Integer maxLen;
+
+    @Option(names = "--json", description = "Print JSON: tokens, log-probabilities, alternatives and per-word attention.")
+    boolean json;
+
+    @Option(names = "--heatmaps", paramLabel = "DIR", description = "Write per-word attention heat-maps (PNG) here.")
+    Path heatmaps;
+
+    @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Image files (JPEG or PNG).")
+    List<Path> files;
+
+    @Override
+    public Integer call() throws Exception {
+        try (Captioner captioner = Captioner.load(model)) {
+            DecodeConfig decode = captioner.defaults();
+            if (beam != null) {
+                decode = decode.withBeamSize(beam);
+            }
+            if (maxLen != null) {
+                decode = decode.withMaxLen(maxLen);
+            }
+            decode.validate();
+            List<byte[]> pixels = new ArrayList<>();
+            for (Path f : files) {
+                pixels.add(captioner.prepare(f)); // a bad image stops here, before any output
+            }
+            boolean attention = json || heatmaps != null;
+            List<Captioner.Caption> out = captioner.caption(pixels, decode, attention);
+            JsonArray all = new JsonArray();
+            for (int i = 0; i < files.size(); i++) {
+                Captioner.Caption c = out.get(i);
+                if (heatmaps != null) {
+                    String stem = files.get(i).getFileName().toString().replaceAll("\\.[^.]*$", "");
+                    List<Path> written = Heatmaps.write(files.get(i), c, heatmaps, stem);
+                    System.err.println("kvcap: " + written.size() + " heat-maps for " + files.get(i) + " in " + heatmaps);
+                }
+                if (json) {
+                    all.add(toJson(files.get(i), c));
+                } else {
+                    System.out.println(files.get(i) + "\t" + c.text());
+                }
+            }
+            if (json) {
+                System.out.println(new GsonBuilder().disableHtmlEscaping().create().toJson(files.size() == 1 ? all.get(0) : all));
+            }
+        }
+        return 0;
+    }
+
+    private static JsonObject toJson(Path file, Captioner.Caption c) {
+        JsonObject o = new JsonObject();
+        o.addProperty("image", file.toString());
+        o.addProperty("caption", c.text());
+        Hypothesis best = c.best();
+        o.addProperty("log_prob", best.logProb());
+        o.addProperty("finished", best.finished());
+        JsonArray tokens = new JsonArray();
+        List<String> words = c.words();
+        for (int i = 0; i < words.size(); i++) {
+            JsonObject t = new JsonObject();
+            t.addProperty("word", words.get(i));
+            t.addProperty("log_prob", best.wordLogProbs().get(i));
+            if (i < best.attention().size()) {
+                JsonArray map = new JsonArray();
+                for (float v : best.attention().get(i)) {
+                    map.add(Math.round(v * 1e5) / 1e5);
+                }
+                t.addProperty("attention_size", c.mapSize());
+                t.add("attention", map);
+            }
+            tokens.add(t);
+        }
+        o.add("tokens", tokens);
+        JsonArray alternatives = new JsonArray();
+        for (Hypothesis h : c.hypotheses().subList(1, c.hypotheses().size())) {
+            JsonObject a = new JsonObject();
+            a.addProperty("caption", String.join(" ", c.words(h)));
+            a.addProperty("log_prob", h.logProb());
+            alternatives.add(a);
+        }
+        o.add("alternatives", alternatives);
+        return o;
+    }
+}

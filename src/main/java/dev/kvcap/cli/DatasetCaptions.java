@@ -1,0 +1,73 @@
+package dev.kvcap.cli;
+
+import dev.kvcap.config.DecodeConfig;
+import dev.kvcap.data.CaptionSet;
+import dev.kvcap.data.CaptionedImage;
+import dev.kvcap.data.DataException;
+import dev.kvcap.eval.CaptionMetrics;
+import dev.kvcap.eval.Scores;
+import dev.kvcap.infer.Captioner;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Captions every image of a data set in batches and scores the result against its references. */
+final class DatasetCaptions {
+
+    /**
+     * @param results caption per image id, in data-set order
+     * @param captioned the images captioned, in the same order
+     * @param skipped images that could not be decoded
+     * @param scores the metrics (toolkit keys)
+     */
+    record Outcome(Map<Long, String> results, List<CaptionedImage> captioned, int skipped, Scores scores) {}
+
+    private DatasetCaptions() {}
+
+    static Outcome run(Captioner captioner, CaptionSet set, DecodeConfig decode, int batch) {
+        Map<Long, String> results = new LinkedHashMap<>();
+        Map<Long, List<String>> refs = new LinkedHashMap<>();
+        List<CaptionedImage> captioned = new ArrayList<>();
+        int skipped = 0;
+        List<CaptionedImage> pending = new ArrayList<>();
+        List<byte[]> pixels = new ArrayList<>();
+        List<CaptionedImage> images = set.images().stream().filter(CaptionedImage::hasCaptions).toList();
+        long start = System.nanoTime();
+        for (int i = 0; i < images.size(); i++) {
+            CaptionedImage img = images.get(i);
+            try {
+                pixels.add(captioner.prepare(img.file()));
+                pending.add(img);
+            } catch (DataException e) {
+                skipped++;
+                System.err.println("kvcap: skipped " + e.getMessage());
+            }
+            if (pending.size() == batch || (i == images.size() - 1 && !pending.isEmpty())) {
+                List<Captioner.Caption> out = captioner.caption(pixels, decode, false);
+                for (int j = 0; j < pending.size(); j++) {
+                    results.put(pending.get(j).imageId(), out.get(j).text());
+                    refs.put(pending.get(j).imageId(), pending.get(j).captions());
+                    captioned.add(pending.get(j));
+                }
+                pending.clear();
+                pixels.clear();
+                System.err.printf(
+                        "\rcaptioned %d/%d images (%.1f img/s)",
+                        results.size(), images.size(), results.size() / ((System.nanoTime() - start) / 1e9));
+            }
+        }
+        System.err.println();
+        if (results.isEmpty()) {
+            throw new IllegalArgumentException("no image could be captioned (" + skipped + " failed to decode)");
+        }
+        return new Outcome(results, captioned, skipped, CaptionMetrics.score(refs, results));
+    }
+
+    /** The corpus metrics as one JSON object (toolkit keys), for stdout. */
+    static String metricsJson(Scores scores) {
+        com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+        scores.corpus().forEach(o::addProperty);
+        return o.toString();
+    }
+}

@@ -1,0 +1,88 @@
+package dev.kvcap.cli;
+
+import dev.kvcap.config.KvcapConfig;
+import dev.kvcap.config.Presets;
+import dev.kvcap.data.CaptionSet;
+import dev.kvcap.data.CaptionedImage;
+import dev.kvcap.data.SyntheticDataset;
+import dev.kvcap.infer.Captioner;
+import dev.kvcap.infer.Heatmaps;
+import dev.kvcap.train.Trainer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "The whole pipeline in minutes: make a synthetic data set, train the 'small' model,",
+            "caption the held-out test split (unseen colour-shape-relation combinations), print",
+            "the metrics and five examples beside their references, and write heat-maps."
+        })
+final class DemoCommand implements Callable<Integer> {
+
+    @Mixin EngineOptions engine;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "demo-out", description = "Working folder; default ${DEFAULT-VALUE}.")
+    Path out;
+
+    @Option(names = "--images", paramLabel = "N", defaultValue = "3000", description = "Synthetic images to make; default ${DEFAULT-VALUE}.")
+    int images;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Override the small preset's epochs.")
+    Integer epochs;
+
+    @Option(names = "--config", paramLabel = "PRESET|FILE", defaultValue = "small", description = "Model preset or JSON overrides; default ${DEFAULT-VALUE}.")
+    String config;
+
+    @Override
+    public Integer call() throws Exception {
+        long start = System.nanoTime();
+        Path data = out.resolve("data");
+        Path modelDir = out.resolve("model");
+        if (Files.exists(modelDir)) {
+            throw new IllegalArgumentException(out + " already holds a demo run; remove it or pass another --out");
+        }
+        System.err.println("kvcap demo: 1/4 making " + images + " synthetic images in " + data);
+        SyntheticDataset.generate(data, images, 1, 64);
+        CaptionSet train = CaptionSet.coco(data.resolve("annotations/captions_train.json"), data.resolve("images/train"));
+        CaptionSet val = CaptionSet.coco(data.resolve("annotations/captions_val.json"), data.resolve("images/val"));
+        CaptionSet test = CaptionSet.coco(data.resolve("annotations/captions_test.json"), data.resolve("images/test"));
+
+        KvcapConfig cfg = TrainSetup.overrides(dev.kvcap.config.ConfigJson.resolve(config), epochs, null, null, null);
+        System.err.println("kvcap demo: 2/4 training the '" + cfg.preset() + "' model into " + modelDir);
+        new Trainer(cfg, new Progress(System.err)).run(train, val, modelDir, false);
+
+        System.err.println("kvcap demo: 3/4 captioning the held-out test split");
+        try (Captioner captioner = Captioner.load(modelDir)) {
+            DatasetCaptions.Outcome o = DatasetCaptions.run(captioner, test, captioner.defaults(), 64);
+            ResultsJson.write(out.resolve("test-results.json"), o.results());
+            System.out.println("Held-out test metrics (" + o.results().size() + " images, unseen combinations):");
+            System.out.println(DatasetCaptions.metricsJson(o.scores()));
+            System.out.println();
+            System.err.println("kvcap demo: 4/4 examples and heat-maps");
+            Path maps = out.resolve("heatmaps");
+            List<CaptionedImage> examples = o.captioned().subList(0, Math.min(5, o.captioned().size()));
+            for (CaptionedImage img : examples) {
+                Captioner.Caption c =
+                        captioner.caption(List.of(captioner.prepare(img.file())), captioner.defaults(), true).get(0);
+                String stem = img.file().getFileName().toString().replaceAll("\\.[^.]*$", "");
+                Heatmaps.write(img.file(), c, maps, stem);
+                System.out.println(img.file().getFileName() + "  kvcap: " + c.text());
+                for (String ref : img.captions()) {
+                    System.out.println("            ref: " + ref);
+                }
+            }
+            System.out.println();
+            System.out.println("Heat-maps (one PNG per word): " + maps.toAbsolutePath());
+            System.out.println("Model: " + modelDir.toAbsolutePath() + " (curves in " + modelDir.resolve("curves.png") + ")");
+            System.out.printf("Demo took %.1f min.%n", (System.nanoTime() - start) / 6e10);
+        }
+        return 0;
+    }
+}

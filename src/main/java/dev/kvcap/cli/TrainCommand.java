@@ -1,0 +1,100 @@
+package dev.kvcap.cli;
+
+import dev.kvcap.config.ConfigJson;
+import dev.kvcap.config.KvcapConfig;
+import dev.kvcap.data.CaptionSet;
+import dev.kvcap.train.Trainer;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Train a KVM captioner on MSCOCO-format captions (or a Karpathy split).",
+            "Writes MODEL_DIR/best (best validation CIDEr-D), MODEL_DIR/last (for --resume),",
+            "metrics.jsonl and curves.png."
+        })
+final class TrainCommand implements Callable<Integer> {
+
+    @Mixin EngineOptions engine;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    static final class Source {
+        @Option(names = "--captions", paramLabel = "ANN.json", description = "MSCOCO captions JSON.")
+        Path captions;
+
+        @Option(names = "--karpathy", paramLabel = "FILE", description = "Karpathy split JSON (dataset_coco.json, ...).")
+        Path karpathy;
+    }
+
+    @Option(names = "--images", paramLabel = "DIR", required = true, description = "Image folder (Karpathy: the root under which filepath/filename lie).")
+    Path images;
+
+    @Option(names = "--split", defaultValue = "train", description = "Karpathy split to train on (train includes restval); default ${DEFAULT-VALUE}.")
+    String split;
+
+    @Option(names = "--val-captions", paramLabel = "ANN.json", description = "Validation captions (MSCOCO JSON). With --karpathy, the 'val' split is used when this is absent.")
+    Path valCaptions;
+
+    @Option(names = "--val-images", paramLabel = "DIR", description = "Validation image folder (default: --images).")
+    Path valImages;
+
+    @Option(names = "--out", paramLabel = "MODEL_DIR", required = true, description = "Model directory to write.")
+    Path out;
+
+    @Option(names = "--config", paramLabel = "PRESET|FILE", defaultValue = "small", description = "Preset (tiny, small, vgg16) or JSON overrides file; default ${DEFAULT-VALUE}.")
+    String config;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Override train.epochs.")
+    Integer epochs;
+
+    @Option(names = "--batch", paramLabel = "N", description = "Override train.batchSize.")
+    Integer batch;
+
+    @Option(names = "--image-size", paramLabel = "N", description = "Override model.imageSize.")
+    Integer imageSize;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Override train.seed.")
+    Long seed;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Use only the first N training (and validation) images: a smoke run.")
+    Integer limit;
+
+    @Option(names = "--resume", description = "Continue the run in MODEL_DIR/last with its optimizer state, epoch and RNG.")
+    boolean resume;
+
+    @Override
+    public Integer call() throws Exception {
+        KvcapConfig cfg = TrainSetup.overrides(ConfigJson.resolve(config), epochs, batch, imageSize, seed);
+        CaptionSet train;
+        CaptionSet val = null;
+        if (source.captions != null) {
+            train = CaptionSet.coco(source.captions, images);
+        } else {
+            train = CaptionSet.karpathy(source.karpathy, images, split);
+            if (valCaptions == null) {
+                val = CaptionSet.karpathy(source.karpathy, images, "val");
+            }
+        }
+        if (valCaptions != null) {
+            val = CaptionSet.coco(valCaptions, valImages != null ? valImages : images);
+        }
+        if (limit != null) {
+            train = train.limit(limit);
+            val = val == null ? null : val.limit(limit);
+        }
+        System.err.println("kvcap: config " + cfg.preset() + ": " + ConfigJson.toJson(cfg).replaceAll("\\s+", " "));
+        Trainer.Result r = new Trainer(cfg, new Progress(System.err)).run(train, val, out, resume);
+        System.err.printf(
+                "kvcap: trained %d epochs; best validation CIDEr-D %.4f; %d image(s) skipped; model in %s%n",
+                r.epochsRun(), r.bestCider(), r.skippedImages(), out.resolve("best"));
+        return 0;
+    }
+}

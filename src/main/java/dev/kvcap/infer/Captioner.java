@@ -1,0 +1,121 @@
+package dev.kvcap.infer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.kvcap.config.DecodeConfig;
+import dev.kvcap.data.ImageLoader;
+import dev.kvcap.data.Vocabulary;
+import dev.kvcap.model.SavedModel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Image in, caption out: the facade over a loaded model used by {@code caption}, {@code evaluate}
+ * and {@code serve}. Thread-safe for concurrent {@link #caption} calls (each call owns its arrays;
+ * parameters are frozen).
+ */
+public final class Captioner implements AutoCloseable {
+
+    private final NDManager manager;
+    private final SavedModel saved;
+
+    private Captioner(NDManager manager, SavedModel saved) {
+        this.manager = manager;
+        this.saved = saved;
+        saved.model().getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(false));
+    }
+
+    /** Loads a model directory (or its {@code best/}); one-line errors on a bad directory. */
+    public static Captioner load(Path modelDir) {
+        NDManager manager = NDManager.newBaseManager();
+        try {
+            return new Captioner(manager, SavedModel.load(modelDir, manager));
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    public SavedModel model() {
+        return saved;
+    }
+
+    public Vocabulary vocab() {
+        return saved.vocab();
+    }
+
+    /** The model's own decoding settings (from its config). */
+    public DecodeConfig defaults() {
+        return saved.config().decode();
+    }
+
+    /** Resized CHW bytes of one image file, ready for {@link #caption}; throws on a bad image. */
+    public byte[] prepare(Path file) {
+        return ImageLoader.resizeToBytes(ImageLoader.readRgb(file), saved.config().model().imageSize());
+    }
+
+    /**
+     * Captions prepared images in one batch.
+     *
+     * @param pixels per image, CHW bytes from {@link #prepare}
+     * @param withAttention record each word's heat-map
+     */
+    public List<Caption> caption(List<byte[]> pixels, DecodeConfig decode, boolean withAttention) {
+        int s = saved.config().model().imageSize();
+        int pix = 3 * s * s;
+        float[] data = new float[pixels.size() * pix];
+        for (int i = 0; i < pixels.size(); i++) {
+            System.arraycopy(ImageLoader.normalize(pixels.get(i)), 0, data, i * pix, pix);
+        }
+        CaptionSearch search =
+                new CaptionSearch(
+                        saved.model(),
+                        decode,
+                        Vocabulary.PAD_ID,
+                        Vocabulary.START_ID,
+                        Vocabulary.END_ID,
+                        withAttention);
+        try (NDManager call = manager.newSubManager()) {
+            NDArray images = call.create(data, new Shape(pixels.size(), 3, s, s));
+            List<Caption> out = new ArrayList<>();
+            for (List<Hypothesis> hyps : search.search(images)) {
+                out.add(new Caption(hyps, saved.vocab(), saved.config().model().mapSize()));
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    /**
+     * One image's result.
+     *
+     * @param hypotheses best first
+     * @param mapSize side of each attention heat-map
+     */
+    public record Caption(List<Hypothesis> hypotheses, Vocabulary vocab, int mapSize) {
+
+        public Hypothesis best() {
+            return hypotheses.get(0);
+        }
+
+        /** The best caption's words. */
+        public List<String> words() {
+            return words(best());
+        }
+
+        public List<String> words(Hypothesis h) {
+            return vocab.decode(h.wordIds().stream().mapToInt(Integer::intValue).toArray());
+        }
+
+        /** The best caption as text. */
+        public String text() {
+            return String.join(" ", words());
+        }
+    }
+}

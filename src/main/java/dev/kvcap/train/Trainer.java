@@ -1,0 +1,248 @@
+package dev.kvcap.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import dev.kvcap.config.KvcapConfig;
+import dev.kvcap.data.CaptionSet;
+import dev.kvcap.data.CaptionTokenizer;
+import dev.kvcap.data.CaptionedImage;
+import dev.kvcap.data.Vocabulary;
+import dev.kvcap.model.KvmCaptionModel;
+import dev.kvcap.model.SavedModel;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Teacher-forced training with AdamW, warm-up and step decay, clipping and dropout; validation,
+ * checkpoints, early stopping and exact resumption.
+ *
+ * <p>Determinism: epoch e shuffles with {@code Random(seed·1_000_003 + e)} and reseeds the engine
+ * (dropout) with {@code seed + e}; {@code last/} holds parameters, optimiser moments and loop state
+ * at the end of every epoch. A run resumed from {@code last/} therefore repeats exactly what the
+ * uninterrupted run would have done.
+ */
+public final class Trainer {
+
+    private final KvcapConfig config;
+    private final Consumer<TrainEvent> events;
+
+    public Trainer(KvcapConfig config, Consumer<TrainEvent> events) {
+        this.config = config.validate();
+        this.events = events;
+    }
+
+    /**
+     * What a finished run left behind.
+     *
+     * @param modelDir the model directory ({@code best/} and {@code last/} inside)
+     * @param epochsRun epochs completed, counting those before a resume
+     * @param bestCider best validation CIDEr-D (−1 without validation)
+     * @param skippedImages images that could not be decoded
+     */
+    public record Result(Path modelDir, int epochsRun, double bestCider, int skippedImages) {}
+
+    public Result run(CaptionSet train, CaptionSet val, Path outDir, boolean resume) throws IOException {
+        Path last = outDir.resolve(Checkpoint.LAST);
+        Path best = outDir.resolve(Checkpoint.BEST);
+        dev.kvcap.model.AtomicDirectory.recover(last);
+        if (!resume && Files.exists(last)) {
+            throw new IllegalArgumentException(
+                    outDir + " already holds a training run; pass --resume to continue it or choose another --out");
+        }
+        if (resume && !SavedModel.isModelDir(last)) {
+            throw new IllegalArgumentException(
+                    "--resume: " + outDir + " has no checkpoint to resume (no " + last + ")");
+        }
+        Files.createDirectories(outDir);
+        long seed = config.train().seed();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SavedModel saved;
+            Checkpoint.State state;
+            if (resume) {
+                saved = SavedModel.load(last, manager);
+                if (!saved.config().model().equals(config.model())) {
+                    throw new IllegalArgumentException(
+                            "--resume: the model config differs from the one in " + last + "; resume with the same --config");
+                }
+                state = Checkpoint.readState(last);
+                events.accept(new TrainEvent.Info("resuming at epoch " + (state.nextEpoch() + 1)));
+            } else {
+                Vocabulary vocab =
+                        Vocabulary.build(train.tokenizedCaptions(), config.data().minWordCount());
+                Engine.getInstance().setRandomSeed((int) seed);
+                KvmCaptionModel model = new KvmCaptionModel(config.model(), vocab.size());
+                model.initialize(manager);
+                model.initMemoryKeys(
+                        vocab.frequentContentWords(config.model().memorySlots()).stream()
+                                .mapToInt(Integer::intValue)
+                                .toArray());
+                saved = new SavedModel(config, vocab, model);
+                state = new Checkpoint.State(0, 0, -1, -1, 0);
+            }
+            saved = new SavedModel(config, saved.vocab(), saved.model());
+            Vocabulary vocab = saved.vocab();
+            KvmCaptionModel model = saved.model();
+
+            ImageStore store = new ImageStore(config.model().imageSize(), events);
+            TrainingBatches trainData = prepare(train, vocab, store, "training");
+            TrainingBatches valData = val == null ? null : prepare(val, vocab, store, "validation");
+            events.accept(
+                    new TrainEvent.Info(
+                            String.format(
+                                    "vocabulary %d words (min count %d); %d training images, %d validation images; %,d parameters",
+                                    vocab.size(),
+                                    config.data().minWordCount(),
+                                    trainData.size(),
+                                    valData == null ? 0 : valData.size(),
+                                    ModelStats.parameterCount(model))));
+            if (trainData.size() == 0) {
+                throw new IllegalArgumentException("no usable training images (all failed to decode or have no captions)");
+            }
+
+            AdamW optimizer =
+                    new AdamW(model.getParameters(), manager, config.train().weightDecay(), config.train().gradClip());
+            if (resume) {
+                Checkpoint.loadOptimizer(last, optimizer);
+            }
+            Augment augment = new Augment(config.model().imageSize(), config.data().augmentShift());
+            Validation validation =
+                    valData == null
+                            ? null
+                            : new Validation(saved, valData, config.decode().withBeamSize(1));
+            int batchSize = config.train().batchSize();
+            int batches = trainData.batches(batchSize);
+            int epochs = config.train().epochs();
+            ParameterStore ps = new ParameterStore(manager, false);
+            long runStart = System.nanoTime();
+            long imagesSeen = 0;
+            int epoch = state.nextEpoch();
+            for (; epoch < epochs; epoch++) {
+                Random rng = new Random(seed * 1_000_003L + epoch);
+                Engine.getInstance().setRandomSeed((int) (seed + epoch));
+                int[] order = TrainingBatches.order(trainData.size(), rng);
+                double lossSum = 0;
+                long epochStart = System.nanoTime();
+                long steps = state.steps();
+                for (int bi = 0; bi < batches; bi++) {
+                    int from = bi * batchSize;
+                    int to = Math.min(order.length, from + batchSize);
+                    float lr = LearningRate.at(config.train(), steps, epoch);
+                    float loss;
+                    try (NDManager step = manager.newSubManager()) {
+                        NDList batch = trainData.batch(step, order, from, to, rng, augment);
+                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                            NDArray logits =
+                                    model.forward(ps, new NDList(batch.get(0), batch.get(1)), true).head();
+                            NDArray l = CaptionLoss.of(logits, batch.get(2));
+                            gc.backward(l);
+                            loss = l.getFloat();
+                        }
+                        optimizer.step(lr);
+                    }
+                    steps++;
+                    lossSum += loss;
+                    imagesSeen += to - from;
+                    double elapsed = (System.nanoTime() - runStart) / 1e9;
+                    double rate = imagesSeen / Math.max(elapsed, 1e-9);
+                    long remaining =
+                            (long) (epochs - epoch - 1) * trainData.size() + (order.length - to);
+                    events.accept(
+                            new TrainEvent.Step(epoch + 1, epochs, bi + 1, batches, loss, lr, rate, remaining / rate));
+                }
+                Map<String, Object> figures = new LinkedHashMap<>();
+                figures.put("epoch", epoch + 1);
+                figures.put("steps", steps);
+                figures.put("train_loss", lossSum / batches);
+                figures.put("lr", LearningRate.at(config.train(), steps, epoch));
+                figures.put("skipped_steps", optimizer.skipped());
+                figures.put(
+                        "images_per_s",
+                        trainData.size() / ((System.nanoTime() - epochStart) / 1e9));
+                double cider = -1;
+                if (validation != null) {
+                    Map<String, Double> v = validation.run(manager);
+                    figures.putAll(v);
+                    cider = v.getOrDefault("val_CIDEr", -1.0);
+                    if (cider < 0) {
+                        cider = -v.get("val_loss"); // no metric: lower loss is better
+                    }
+                } else {
+                    cider = -lossSum / batches;
+                }
+                boolean improved = state.bestEpoch() < 0 || cider > state.bestCider();
+                state =
+                        new Checkpoint.State(
+                                epoch + 1,
+                                steps,
+                                improved ? cider : state.bestCider(),
+                                improved ? epoch + 1 : state.bestEpoch(),
+                                improved ? 0 : state.stale() + 1);
+                if (improved) {
+                    Checkpoint.save(best, saved, null, state);
+                }
+                Checkpoint.save(last, saved, optimizer, state);
+                appendMetrics(outDir, figures);
+                events.accept(new TrainEvent.Epoch(epoch + 1, figures, improved));
+                if (config.train().patience() > 0 && state.stale() >= config.train().patience()) {
+                    events.accept(
+                            new TrainEvent.Info(
+                                    "early stop: no better validation score for "
+                                            + state.stale()
+                                            + " epochs (best at epoch "
+                                            + state.bestEpoch()
+                                            + ")"));
+                    epoch++;
+                    break;
+                }
+            }
+            CurvePlot.write(outDir.resolve("metrics.jsonl"), outDir.resolve("curves.png"));
+            return new Result(outDir, epoch, state.bestCider(), store.failures());
+        }
+    }
+
+    private TrainingBatches prepare(CaptionSet set, Vocabulary vocab, ImageStore store, String what) {
+        List<CaptionedImage> images =
+                set.images().stream().filter(CaptionedImage::hasCaptions).collect(Collectors.toList());
+        List<byte[]> pixels = store.load(images, what);
+        List<CaptionedImage> kept = new ArrayList<>();
+        List<byte[]> keptPixels = new ArrayList<>();
+        List<int[][]> captions = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            if (pixels.get(i) == null) {
+                continue;
+            }
+            List<List<String>> tokenized =
+                    images.get(i).captions().stream().map(CaptionTokenizer::tokenize).toList();
+            int[][] encoded = TrainingBatches.encode(vocab, tokenized, config.data().maxCaptionLen());
+            if (encoded.length > 0) {
+                kept.add(images.get(i));
+                keptPixels.add(pixels.get(i));
+                captions.add(encoded);
+            }
+        }
+        return new TrainingBatches(kept, keptPixels, captions, config.model().imageSize());
+    }
+
+    private static void appendMetrics(Path outDir, Map<String, Object> figures) throws IOException {
+        Files.writeString(
+                outDir.resolve("metrics.jsonl"),
+                new com.google.gson.GsonBuilder().serializeSpecialFloatingPointValues().create().toJson(figures) + "\n",
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+    }
+}

@@ -1,0 +1,118 @@
+package dev.kvcap.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.kvcap.data.CaptionedImage;
+import dev.kvcap.data.ImageLoader;
+import dev.kvcap.data.Vocabulary;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Training examples as tensors: per image its resized pixels (CHW bytes) and its encoded captions.
+ * Each epoch visits every image once in a seeded random order, with one of its captions drawn at
+ * random, so a seeded run always sees the same batches.
+ *
+ * <p>A batch is images [B, 3, S, S] (normalised), inputs [B, T] ({@code <start>} w1 … wn) and
+ * targets [B, T] (w1 … wn {@code <end>}), padded with 0.
+ */
+final class TrainingBatches {
+
+    private final List<CaptionedImage> images;
+    private final List<byte[]> pixels;
+    private final List<int[][]> captions;
+    private final int imageSize;
+
+    /**
+     * @param images the images
+     * @param pixels resized CHW bytes per image
+     * @param captions encoded captions per image (each {@code <start>} … {@code <end>})
+     */
+    TrainingBatches(
+            List<CaptionedImage> images, List<byte[]> pixels, List<int[][]> captions, int imageSize) {
+        this.images = images;
+        this.pixels = pixels;
+        this.captions = captions;
+        this.imageSize = imageSize;
+    }
+
+    /** The images, aligned with the batches' indices. */
+    List<CaptionedImage> images() {
+        return images;
+    }
+
+    int size() {
+        return pixels.size();
+    }
+
+    int batches(int batchSize) {
+        return (size() + batchSize - 1) / batchSize;
+    }
+
+    /** The image order of one epoch. */
+    static int[] order(int n, Random rng) {
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = idx[i];
+            idx[i] = idx[j];
+            idx[j] = t;
+        }
+        return idx;
+    }
+
+    /**
+     * Builds the tensors of images {@code idx[from..to)}; with {@code rng} null the first caption
+     * and no augmentation (validation).
+     */
+    NDList batch(NDManager manager, int[] idx, int from, int to, Random rng, Augment augment) {
+        int b = to - from;
+        int pix = 3 * imageSize * imageSize;
+        float[] images = new float[b * pix];
+        List<int[]> chosen = new ArrayList<>(b);
+        int longest = 0;
+        for (int i = 0; i < b; i++) {
+            int img = idx[from + i];
+            byte[] px = pixels.get(img);
+            if (rng != null) {
+                px = augment.apply(px, rng);
+            }
+            System.arraycopy(ImageLoader.normalize(px), 0, images, i * pix, pix);
+            int[][] caps = captions.get(img);
+            int[] cap = caps[rng == null ? 0 : rng.nextInt(caps.length)];
+            chosen.add(cap);
+            longest = Math.max(longest, cap.length - 1);
+        }
+        int[] inputs = new int[b * longest];
+        int[] targets = new int[b * longest];
+        for (int i = 0; i < b; i++) {
+            int[] cap = chosen.get(i);
+            for (int t = 0; t < cap.length - 1; t++) {
+                inputs[i * longest + t] = cap[t];
+                targets[i * longest + t] = cap[t + 1];
+            }
+        }
+        NDArray x = manager.create(images, new Shape(b, 3, imageSize, imageSize));
+        NDArray in = manager.create(inputs, new Shape(b, longest)).toType(DataType.INT64, false);
+        NDArray out = manager.create(targets, new Shape(b, longest)).toType(DataType.INT64, false);
+        return new NDList(x, in, out);
+    }
+
+    /** Encodes raw captions, dropping captions with no words; images left with none are dropped by the caller. */
+    static int[][] encode(Vocabulary vocab, List<List<String>> tokenized, int maxLen) {
+        List<int[]> out = new ArrayList<>();
+        for (List<String> tokens : tokenized) {
+            if (!tokens.isEmpty()) {
+                out.add(vocab.encode(tokens, maxLen));
+            }
+        }
+        return out.toArray(new int[0][]);
+    }
+}
