@@ -113,10 +113,30 @@ final class Meteor {
     int[] testCoverage = new int[m];
     int[] refCoverage = new int[n];
     boolean identical = java.util.Arrays.equals(test, ref);
+    String[] testStems = identical ? null : stems(test);
+    String[] refStems = identical ? null : stems(ref);
+    long[][] testSyn = new long[m][];
+    long[][] refSyn = new long[n][];
     for (int module = EXACT; module <= (identical ? EXACT : SYNONYM); module++) {
       for (int j = 0; j < n; j++) {
         for (int i = 0; i < m; i++) {
-          if (matches(module, test[i], ref[j])) {
+          boolean match;
+          if (module == EXACT) {
+            match = test[i].equals(ref[j]);
+          } else if (module == STEM) {
+            match = !test[i].equals(ref[j]) && testStems[i].equals(refStems[j]);
+          } else if (test[i].equals(ref[j]) || testStems[i].equals(refStems[j])) {
+            match = false;
+          } else {
+            if (testSyn[i] == null) {
+              testSyn[i] = MeteorLexicon.synsets(test[i]);
+            }
+            if (refSyn[j] == null) {
+              refSyn[j] = MeteorLexicon.synsets(ref[j]);
+            }
+            match = MeteorLexicon.intersect(testSyn[i], refSyn[j]);
+          }
+          if (match) {
             matches.get(j).add(new Match(module, j, i));
             testCoverage[i]++;
             refCoverage[j]++;
@@ -183,16 +203,12 @@ final class Meteor {
     return s;
   }
 
-  private static boolean matches(int module, String a, String b) {
-    switch (module) {
-      case EXACT:
-        return a.equals(b);
-      case STEM:
-        return !a.equals(b) && MeteorLexicon.stem(a).equals(MeteorLexicon.stem(b));
-      default:
-        return !a.equals(b) && !MeteorLexicon.stem(a).equals(MeteorLexicon.stem(b))
-            && MeteorLexicon.intersect(MeteorLexicon.synsets(a), MeteorLexicon.synsets(b));
+  private static String[] stems(String[] words) {
+    String[] out = new String[words.length];
+    for (int i = 0; i < words.length; i++) {
+      out[i] = MeteorLexicon.stem(words[i]);
     }
+    return out;
   }
 
   /** METEOR's left-to-right beam search over the reference positions. */
