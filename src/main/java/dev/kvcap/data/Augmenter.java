@@ -4,16 +4,15 @@ import java.util.Random;
 
 /**
  * Training-time augmentation of CHW byte images ({@link ImageLoader#resizeToBytes} layout): a
- * random translation of up to {@code maxShift} pixels per axis and a random zoom by a factor in
- * [1 − {@code maxScale}, 1 + {@code maxScale}] around the centre, bilinear, with edge-replicate
+ * random translation of up to {@code maxShift} pixels per axis and a random zoom by a factor in [1
+ * − {@code maxScale}, 1 + {@code maxScale}] around the centre, bilinear, with edge-replicate
  * padding; optionally a horizontal flip.
  *
- * <p>The flip is <b>off by default</b>: captions say "left of" and "right of", and a mirrored
- * image with an unchanged caption teaches the model the wrong relation.
+ * <p>The flip is <b>off by default</b>: captions say "left of" and "right of", and a mirrored image
+ * with an unchanged caption teaches the model the wrong relation.
  *
- * <p>Deterministic given the {@link Random}: every call draws the same number of values in the
- * same order, whatever the settings. Immutable and thread-safe (the {@code Random} is the
- * caller's).
+ * <p>Deterministic given the {@link Random}: every call draws the same number of values in the same
+ * order, whatever the settings. Immutable and thread-safe (the {@code Random} is the caller's).
  */
 public final class Augmenter {
 
@@ -37,8 +36,8 @@ public final class Augmenter {
     }
 
     /**
-     * Defaults for images of side {@code size}: shift up to size/16 pixels (4 at 64), zoom ±5%,
-     * no flip.
+     * Defaults for images of side {@code size}: shift up to size/16 pixels (4 at 64), zoom ±5%, no
+     * flip.
      */
     public static Augmenter defaults(int size) {
         return new Augmenter(Math.max(1, size / 16), 0.05, false);
@@ -78,10 +77,12 @@ public final class Augmenter {
                 double fx = sx - x0;
                 for (int ch = 0; ch < 3; ch++) {
                     int base = ch * plane;
-                    double top = (1 - fx) * (chw[base + y0 * size + x0] & 0xff)
-                            + fx * (chw[base + y0 * size + x1] & 0xff);
-                    double bottom = (1 - fx) * (chw[base + y1 * size + x0] & 0xff)
-                            + fx * (chw[base + y1 * size + x1] & 0xff);
+                    double top =
+                            (1 - fx) * (chw[base + y0 * size + x0] & 0xff)
+                                    + fx * (chw[base + y0 * size + x1] & 0xff);
+                    double bottom =
+                            (1 - fx) * (chw[base + y1 * size + x0] & 0xff)
+                                    + fx * (chw[base + y1 * size + x1] & 0xff);
                     out[base + y * size + x] = (byte) Math.round((1 - fy) * top + fy * bottom);
                 }
             }

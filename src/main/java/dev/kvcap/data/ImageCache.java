@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li><b>Failures are not fatal.</b> A missing or corrupt image yields {@link Optional#empty()},
  *       is recorded once ({@link #failures()}, {@link #failureMessages()}) and is not decoded
  *       again.
- *   <li><b>Thread-safe.</b> Concurrent requests for the same image decode it once (a training
- *       loop may prefetch on another thread).
+ *   <li><b>Thread-safe.</b> Concurrent requests for the same image decode it once (a training loop
+ *       may prefetch on another thread).
  * </ul>
  */
 public final class ImageCache {

@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import org.junit.jupiter.api.Test;
+
 import java.util.Arrays;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
 
 class AugmenterTest {
 
@@ -79,7 +80,9 @@ class AugmenterTest {
 
     @Test
     void wrongLengthIsRejected() {
-        assertThrows(IllegalArgumentException.class, () -> Augmenter.none().apply(new byte[5], S, new Random()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Augmenter.none().apply(new byte[5], S, new Random()));
         assertThrows(IllegalArgumentException.class, () -> new Augmenter(-1, 0, false));
     }
 }

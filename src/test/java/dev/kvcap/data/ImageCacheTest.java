@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -13,8 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class ImageCacheTest {
 
@@ -89,7 +90,8 @@ class ImageCacheTest {
         Path a = png("a.png");
         new ImageCache(0, disk).get(a, 8);
         TestImages.write(ImageLoaderTest.noise(40, 30), "png", a);
-        Files.setLastModifiedTime(a, FileTime.fromMillis(Files.getLastModifiedTime(a).toMillis() + 5000));
+        Files.setLastModifiedTime(
+                a, FileTime.fromMillis(Files.getLastModifiedTime(a).toMillis() + 5000));
         ImageCache cache = new ImageCache(0, disk);
         byte[] now = cache.get(a, 8).orElseThrow();
         assertEquals(1, cache.decodes());
