@@ -123,6 +123,10 @@ final class JsonFiles {
     }
 
     static String oneLine(String s) {
-        return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").trim();
+        return s == null
+                ? ""
+                : s.replaceAll("\\s*See https?://\\S+", "")
+                        .replaceAll("\\s*\\R\\s*", " ")
+                        .trim();
     }
 }
