@@ -43,7 +43,10 @@ public record CaptionSet(String name, List<CaptionedImage> images) {
         return out;
     }
 
-    /** Every caption through {@link CaptionTokenizer#tokenize}, in order; input to {@link Vocabulary#build}. */
+    /**
+     * Every caption through {@link CaptionTokenizer#tokenize}, in order; input to {@link
+     * Vocabulary#build}.
+     */
     public List<List<String>> tokenizedCaptions() {
         List<List<String>> out = new ArrayList<>();
         for (String caption : allCaptions()) {

@@ -10,20 +10,20 @@ import java.util.regex.Pattern;
 /**
  * Turns a raw caption into lower-case word tokens, the way the training vocabulary sees it.
  *
- * <p>Steps: Unicode NFKC normalisation (full-width letters and ligatures become plain ones),
- * curly quotes and backticks become {@code '}, lower-casing with {@link Locale#ROOT}, then words
- * are scanned out of the text and every punctuation character is dropped.
+ * <p>Steps: Unicode NFKC normalisation (full-width letters and ligatures become plain ones), curly
+ * quotes and backticks become {@code '}, lower-casing with {@link Locale#ROOT}, then words are
+ * scanned out of the text and every punctuation character is dropped.
  *
  * <ul>
- *   <li>A word is a run of letters, digits and combining marks, optionally joined by inner
- *       hyphens, apostrophes or (between digits) a dot or comma: {@code t-shirt}, {@code 3.5},
- *       {@code o'clock} stay whole.
- *   <li>English clitics are split off Penn-Treebank style, as the MSCOCO evaluation tokenizer
- *       does: {@code man's} becomes {@code man 's}, {@code don't} becomes {@code do n't}, {@code
- *       they're} becomes {@code they 're}. The clitic keeps its apostrophe so that it never
- *       collides with a real word ("s", "d").
- *   <li>Null or blank text gives an empty list. No length limit is applied here: truncation is
- *       the job of {@link Vocabulary#encode}.
+ *   <li>A word is a run of letters, digits and combining marks, optionally joined by inner hyphens,
+ *       apostrophes or (between digits) a dot or comma: {@code t-shirt}, {@code 3.5}, {@code
+ *       o'clock} stay whole.
+ *   <li>English clitics are split off Penn-Treebank style, as the MSCOCO evaluation tokenizer does:
+ *       {@code man's} becomes {@code man 's}, {@code don't} becomes {@code do n't}, {@code they're}
+ *       becomes {@code they 're}. The clitic keeps its apostrophe so that it never collides with a
+ *       real word ("s", "d").
+ *   <li>Null or blank text gives an empty list. No length limit is applied here: truncation is the
+ *       job of {@link Vocabulary#encode}.
  * </ul>
  *
  * <p>The tokenizer is a pure function and thread-safe.

@@ -7,8 +7,8 @@ import java.util.Objects;
 /**
  * One image and its raw (untokenized) reference captions.
  *
- * @param imageId the data set's id for the image (MSCOCO {@code id}; what results JSON calls
- *     {@code image_id})
+ * @param imageId the data set's id for the image (MSCOCO {@code id}; what results JSON calls {@code
+ *     image_id})
  * @param file where the image file is expected; it is not checked to exist
  * @param captions reference captions in file order; empty for an image without annotations
  */

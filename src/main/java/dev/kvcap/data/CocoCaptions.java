@@ -3,6 +3,7 @@ package dev.kvcap.data;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +29,8 @@ public final class CocoCaptions {
      * checked to exist). Images are returned in file order, captions in annotation order.
      */
     public static List<CaptionedImage> load(Path annotationJson, Path imageDir) {
-        JsonObject root = JsonFiles.object(JsonFiles.read(annotationJson), annotationJson, "top level");
+        JsonObject root =
+                JsonFiles.object(JsonFiles.read(annotationJson), annotationJson, "top level");
         JsonArray images = JsonFiles.array(root, "images", annotationJson, "top level");
         JsonArray annotations = JsonFiles.array(root, "annotations", annotationJson, "top level");
 
@@ -41,7 +43,11 @@ public final class CocoCaptions {
             String fileName = JsonFiles.string(image, "file_name", annotationJson, where);
             if (files.put(id, imageDir.resolve(fileName)) != null) {
                 throw new DataException(
-                        annotationJson + ": " + where + " repeats image id " + id
+                        annotationJson
+                                + ": "
+                                + where
+                                + " repeats image id "
+                                + id
                                 + "; image ids must be unique");
             }
             captions.put(id, new ArrayList<>());
@@ -54,8 +60,13 @@ public final class CocoCaptions {
             List<String> list = captions.get(imageId);
             if (list == null) {
                 throw new DataException(
-                        annotationJson + ": " + where + " refers to image_id " + imageId
-                                + ", which is not listed in \"images\"; add the image or drop the annotation");
+                        annotationJson
+                                + ": "
+                                + where
+                                + " refers to image_id "
+                                + imageId
+                                + ", which is not listed in \"images\"; add the image or drop the"
+                                + " annotation");
             }
             list.add(caption);
         }
@@ -90,7 +101,8 @@ public final class CocoCaptions {
             JsonObject o = new JsonObject();
             o.addProperty("id", image.imageId());
             Path file = image.file().toAbsolutePath().normalize();
-            String name = file.startsWith(base) ? base.relativize(file).toString() : file.toString();
+            String name =
+                    file.startsWith(base) ? base.relativize(file).toString() : file.toString();
             o.addProperty("file_name", name.replace('\\', '/'));
             if (width > 0 && height > 0) {
                 o.addProperty("width", width);

@@ -3,9 +3,9 @@ package dev.kvcap.data;
 import java.nio.file.Path;
 
 /**
- * An image file cannot be used: missing, empty, not an image, corrupt, truncated, or too large.
- * The message is one line, {@code "<file>: <reason>"}. Unchecked, as a {@link DataException}, so
- * that a command fails with that line; {@link ImageCache} catches it to skip and count the image.
+ * An image file cannot be used: missing, empty, not an image, corrupt, truncated, or too large. The
+ * message is one line, {@code "<file>: <reason>"}. Unchecked, as a {@link DataException}, so that a
+ * command fails with that line; {@link ImageCache} catches it to skip and count the image.
  */
 public class ImageDecodeException extends DataException {
 

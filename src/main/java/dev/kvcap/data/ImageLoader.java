@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
@@ -33,13 +34,13 @@ import javax.imageio.stream.ImageInputStream;
  *   <li>Grey, grey+alpha, RGB, RGBA, indexed and 16-bit images are converted to 8-bit sRGB. Grey
  *       samples are copied as they are (the JDK would otherwise treat them as linear light and
  *       brighten them).
- *   <li>Transparency is composited on <b>white</b>: transparent regions of photos and cut-outs
- *       are almost always meant to be seen on a light page, and black would invent dark content.
+ *   <li>Transparency is composited on <b>white</b>: transparent regions of photos and cut-outs are
+ *       almost always meant to be seen on a light page, and black would invent dark content.
  *   <li>CMYK and YCCK JPEGs decode through the TwelveMonkeys JPEG plugin, which registers itself
  *       with ImageIO when on the class path and is preferred over the JDK reader.
- *   <li>Width × height is read from the header <i>before</i> decoding; more than {@code
- *       maxPixels} (default {@value #DEFAULT_MAX_PIXELS}) is rejected, so a small "decompression
- *       bomb" cannot exhaust memory.
+ *   <li>Width × height is read from the header <i>before</i> decoding; more than {@code maxPixels}
+ *       (default {@value #DEFAULT_MAX_PIXELS}) is rejected, so a small "decompression bomb" cannot
+ *       exhaust memory.
  *   <li>Truncated files: ImageIO's JPEG decoder fills the missing part with grey and only emits a
  *       warning ("Premature end of JPEG file"). A warning listener turns warnings that signal
  *       missing data into an {@link ImageDecodeException}; other warnings (e.g. extraneous bytes
@@ -62,7 +63,9 @@ public final class ImageLoader {
 
     private ImageLoader() {}
 
-    /** Reads {@code file}, resizes it to {@code size}×{@code size} and normalises it: CHW floats. */
+    /**
+     * Reads {@code file}, resizes it to {@code size}×{@code size} and normalises it: CHW floats.
+     */
     public static float[] loadChw(Path file, int size) {
         return normalize(resizeToBytes(readRgb(file), size));
     }
@@ -75,8 +78,8 @@ public final class ImageLoader {
     /**
      * Decodes {@code file} into a {@code TYPE_INT_RGB} image in 8-bit sRGB.
      *
-     * @throws ImageDecodeException for a missing, empty, non-image, corrupt, truncated or too
-     *     large file
+     * @throws ImageDecodeException for a missing, empty, non-image, corrupt, truncated or too large
+     *     file
      */
     public static BufferedImage readRgb(Path file, long maxPixels) {
         if (!Files.isRegularFile(file)) {
@@ -92,7 +95,8 @@ public final class ImageLoader {
         ImageDecodeException last = null;
         int readers = readerCount(file);
         if (readers == 0) {
-            throw new ImageDecodeException(file, "not a recognised image format (JPEG or PNG expected)");
+            throw new ImageDecodeException(
+                    file, "not a recognised image format (JPEG or PNG expected)");
         }
         for (int i = 0; i < readers; i++) {
             try {
@@ -137,12 +141,18 @@ public final class ImageLoader {
                 long w = reader.getWidth(0);
                 long h = reader.getHeight(0);
                 if (w <= 0 || h <= 0) {
-                    throw new ImageDecodeException(file, "image has no pixels (" + w + "x" + h + ")");
+                    throw new ImageDecodeException(
+                            file, "image has no pixels (" + w + "x" + h + ")");
                 }
                 if (w * h > maxPixels) {
                     throw new ImageDecodeException(
                             file,
-                            "image too large: " + w + "x" + h + " exceeds " + maxPixels
+                            "image too large: "
+                                    + w
+                                    + "x"
+                                    + h
+                                    + " exceeds "
+                                    + maxPixels
                                     + " pixels (possible decompression bomb)");
                 }
                 BufferedImage image = reader.read(0);
@@ -159,13 +169,16 @@ public final class ImageLoader {
         } catch (ImageDecodeException e) {
             throw e;
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
-            throw new ImageDecodeException(file, "corrupt or truncated image (" + oneLine(e) + ")", e);
+            throw new ImageDecodeException(
+                    file, "corrupt or truncated image (" + oneLine(e) + ")", e);
         }
     }
 
     private static boolean signalsMissingData(String warning) {
         String w = warning.toLowerCase(Locale.ROOT);
-        return w.contains("premature end") || w.contains("truncat") || w.contains("end of file")
+        return w.contains("premature end")
+                || w.contains("truncat")
+                || w.contains("end of file")
                 || w.contains("eof");
     }
 
@@ -182,8 +195,8 @@ public final class ImageLoader {
     }
 
     /**
-     * Converts any decoded image to {@code TYPE_INT_RGB} 8-bit sRGB, alpha composited on white.
-     * An image that already is {@code TYPE_INT_RGB} is returned as is.
+     * Converts any decoded image to {@code TYPE_INT_RGB} 8-bit sRGB, alpha composited on white. An
+     * image that already is {@code TYPE_INT_RGB} is returned as is.
      */
     public static BufferedImage toRgb(BufferedImage src) {
         if (src.getType() == BufferedImage.TYPE_INT_RGB) {
@@ -195,14 +208,18 @@ public final class ImageLoader {
         ColorModel cm = src.getColorModel();
         Raster raster = src.getRaster();
         int[] row = new int[w];
-        if (cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY && !(cm instanceof IndexColorModel)) {
+        if (cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY
+                && !(cm instanceof IndexColorModel)) {
             grayRows(src, cm, raster, out, row);
         } else if (src.getType() == BufferedImage.TYPE_3BYTE_BGR) {
             byte[] data = ((DataBufferByte) raster.getDataBuffer()).getData();
             for (int y = 0; y < h; y++) {
                 int p = y * w * 3;
                 for (int x = 0; x < w; x++, p += 3) {
-                    row[x] = (data[p + 2] & 0xff) << 16 | (data[p + 1] & 0xff) << 8 | (data[p] & 0xff);
+                    row[x] =
+                            (data[p + 2] & 0xff) << 16
+                                    | (data[p + 1] & 0xff) << 8
+                                    | (data[p] & 0xff);
                 }
                 out.setRGB(0, y, w, 1, row, 0, w);
             }
@@ -221,7 +238,8 @@ public final class ImageLoader {
         return out;
     }
 
-    private static void grayRows(BufferedImage src, ColorModel cm, Raster raster, BufferedImage out, int[] row) {
+    private static void grayRows(
+            BufferedImage src, ColorModel cm, Raster raster, BufferedImage out, int[] row) {
         int w = src.getWidth();
         double grayMax = (1L << cm.getComponentSize(0)) - 1;
         boolean alpha = cm.hasAlpha() && raster.getNumBands() > 1;
@@ -263,9 +281,9 @@ public final class ImageLoader {
     }
 
     /**
-     * Resizes {@code image} to {@code size}×{@code size} (aspect ratio not kept, as the model
-     * wants a square) and returns its RGB bytes in CHW order: all R, then all G, then all B;
-     * length {@code 3*size*size}, values 0..255 as unsigned bytes.
+     * Resizes {@code image} to {@code size}×{@code size} (aspect ratio not kept, as the model wants
+     * a square) and returns its RGB bytes in CHW order: all R, then all G, then all B; length
+     * {@code 3*size*size}, values 0..255 as unsigned bytes.
      *
      * <p>Large downscales halve the image repeatedly with bilinear filtering before the final
      * bilinear step, which approximates area averaging and avoids aliasing.
@@ -294,7 +312,8 @@ public final class ImageLoader {
         BufferedImage dst = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = dst.createGraphics();
         try {
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.setRenderingHint(
+                    RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
             g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
             g.drawImage(src, 0, 0, w, h, null);
         } finally {
@@ -329,7 +348,8 @@ public final class ImageLoader {
      */
     public static float[] normalize(byte[] chw) {
         if (chw.length % 3 != 0) {
-            throw new IllegalArgumentException("CHW length must be divisible by 3, got " + chw.length);
+            throw new IllegalArgumentException(
+                    "CHW length must be divisible by 3, got " + chw.length);
         }
         int plane = chw.length / 3;
         float[] out = new float[chw.length];

@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -87,8 +88,7 @@ final class JsonFiles {
                 // fall through to the error below
             }
         }
-        throw new DataException(
-                file + ": " + where + " needs an integer field \"" + field + "\"");
+        throw new DataException(file + ": " + where + " needs an integer field \"" + field + "\"");
     }
 
     static boolean has(JsonObject o, String field) {
@@ -106,7 +106,9 @@ final class JsonFiles {
             Files.write(tmp, bytes);
             try {
                 Files.move(
-                        tmp, abs, StandardCopyOption.ATOMIC_MOVE,
+                        tmp,
+                        abs,
+                        StandardCopyOption.ATOMIC_MOVE,
                         StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
@@ -121,6 +123,10 @@ final class JsonFiles {
     }
 
     static String oneLine(String s) {
-        return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").trim();
+        return s == null
+                ? ""
+                : s.replaceAll("\\s*See https?://\\S+", "")
+                        .replaceAll("\\s*\\R\\s*", " ")
+                        .trim();
     }
 }

@@ -3,6 +3,7 @@ package dev.kvcap.data;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,11 +15,11 @@ import java.util.TreeSet;
  * "sentences":[{"raw","tokens"}],"cocoid"?,"imgid"?}]}}.
  *
  * <ul>
- *   <li>The image file is {@code imageRoot/filepath/filename}, or {@code imageRoot/filename}
- *       when {@code filepath} is absent (Flickr files).
- *   <li>Split {@code "train"} also returns the {@code "restval"} images: that is how the
- *       Karpathy COCO split is used in the literature (113k training images); ask for {@code
- *       "restval"} to get those alone.
+ *   <li>The image file is {@code imageRoot/filepath/filename}, or {@code imageRoot/filename} when
+ *       {@code filepath} is absent (Flickr files).
+ *   <li>Split {@code "train"} also returns the {@code "restval"} images: that is how the Karpathy
+ *       COCO split is used in the literature (113k training images); ask for {@code "restval"} to
+ *       get those alone.
  *   <li>The image id is {@code cocoid} if present (so results match MSCOCO ids), else {@code
  *       imgid}, else the image's index in the file.
  *   <li>A caption is the sentence's {@code raw} text, or its {@code tokens} joined by spaces.
@@ -45,7 +46,9 @@ public final class KarpathySplits {
             String filename = JsonFiles.string(image, "filename", datasetJson, where);
             Path file =
                     JsonFiles.has(image, "filepath")
-                            ? imageRoot.resolve(JsonFiles.string(image, "filepath", datasetJson, where))
+                            ? imageRoot
+                                    .resolve(
+                                            JsonFiles.string(image, "filepath", datasetJson, where))
                                     .resolve(filename)
                             : imageRoot.resolve(filename);
             long id;
@@ -60,7 +63,10 @@ public final class KarpathySplits {
         }
         if (out.isEmpty()) {
             throw new DataException(
-                    datasetJson + ": no images in split \"" + split + "\"; the file has splits "
+                    datasetJson
+                            + ": no images in split \""
+                            + split
+                            + "\"; the file has splits "
                             + seenSplits);
         }
         return out;
@@ -89,7 +95,8 @@ public final class KarpathySplits {
                 }
                 out.add(String.join(" ", tokens));
             } else {
-                throw new DataException(file + ": " + w + " needs a \"raw\" string or a \"tokens\" array");
+                throw new DataException(
+                        file + ": " + w + " needs a \"raw\" string or a \"tokens\" array");
             }
         }
         return out;

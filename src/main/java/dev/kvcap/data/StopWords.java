@@ -3,9 +3,9 @@ package dev.kvcap.data;
 import java.util.Set;
 
 /**
- * A small English stop-word list: function words that say nothing about an image. Used to pick
- * the "key words" that initialise the memory keys ({@link Vocabulary#frequentContentWords}).
- * Clitics such as {@code 's} count as stop words.
+ * A small English stop-word list: function words that say nothing about an image. Used to pick the
+ * "key words" that initialise the memory keys ({@link Vocabulary#frequentContentWords}). Clitics
+ * such as {@code 's} count as stop words.
  */
 public final class StopWords {
 
@@ -13,10 +13,10 @@ public final class StopWords {
             Set.of(
                     "a", "an", "the", "of", "on", "in", "is", "are", "was", "were", "be", "been",
                     "being", "and", "or", "but", "to", "with", "at", "by", "for", "from", "into",
-                    "onto", "as", "it", "its", "this", "that", "these", "those", "there",
-                    "their", "they", "them", "he", "she", "his", "her", "him", "some", "has",
-                    "have", "had", "while", "very", "other", "each", "another", "who", "which",
-                    "what", "do", "does", "'s", "'re", "'ve", "'ll", "'d", "'m", "n't");
+                    "onto", "as", "it", "its", "this", "that", "these", "those", "there", "their",
+                    "they", "them", "he", "she", "his", "her", "him", "some", "has", "have", "had",
+                    "while", "very", "other", "each", "another", "who", "which", "what", "do",
+                    "does", "'s", "'re", "'ve", "'ll", "'d", "'m", "n't");
 
     private StopWords() {}
 

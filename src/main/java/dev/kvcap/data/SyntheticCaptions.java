@@ -2,14 +2,15 @@ package dev.kvcap.data;
 
 import dev.kvcap.data.SyntheticScene.Axis;
 import dev.kvcap.data.SyntheticScene.Item;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.regex.Pattern;
 
 /**
- * The caption grammar of the synthetic data set. Every scene has five templates; the first two
- * are always used and one to three of the others are added at random (3–5 captions per image).
+ * The caption grammar of the synthetic data set. Every scene has five templates; the first two are
+ * always used and one to three of the others are added at random (3–5 captions per image).
  * Templates are listed in {@code docs/SYNTHETIC.md}. "Full" mentions carry the size ("small red
  * circle"), "brief" ones do not ("red circle"). Relations come from the scene layout: the first
  * item is the left (horizontal) or upper (vertical) one.
@@ -97,11 +98,27 @@ final class SyntheticCaptions {
         String order = h ? "from left to right" : "from top to bottom";
         return List.of(
                 "a " + a.full() + " , a " + b.full() + " and a " + c.full(),
-                "a " + a.brief() + " " + first + " , a " + b.brief() + " in the middle and a "
-                        + c.brief() + " " + last,
+                "a "
+                        + a.brief()
+                        + " "
+                        + first
+                        + " , a "
+                        + b.brief()
+                        + " in the middle and a "
+                        + c.brief()
+                        + " "
+                        + last,
                 "a " + a.brief() + " , a " + b.brief() + " and a " + c.brief(),
                 "a " + a.brief() + " , a " + b.brief() + " and a " + c.brief() + " " + order,
-                "a " + a.full() + " " + first + " , a " + b.full() + " in the middle and a "
-                        + c.full() + " " + last);
+                "a "
+                        + a.full()
+                        + " "
+                        + first
+                        + " , a "
+                        + b.full()
+                        + " in the middle and a "
+                        + c.full()
+                        + " "
+                        + last);
     }
 }

@@ -9,21 +9,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
+
 import javax.imageio.ImageIO;
 
 /**
- * Generates a small captioned-shapes data set laid out like MSCOCO, for smoke tests, demos and
- * for measuring whether a model composes (see {@code docs/SYNTHETIC.md}).
+ * Generates a small captioned-shapes data set laid out like MSCOCO, for smoke tests, demos and for
+ * measuring whether a model composes (see {@code docs/SYNTHETIC.md}).
  *
  * <p>Layout: {@code outDir/images/{train,val,test}/NNNNNN.png} and {@code
- * outDir/annotations/captions_{train,val,test}.json}. Image ids are 1..n, unique across splits;
- * so are annotation ids. Image {@code i} (0-based) goes to train when {@code i % 10 < 8}, to val
- * when it is 8, to test when it is 9. Train and val scenes avoid every held-out composition of
- * {@link HeldOutRule}; each test scene contains at least one.
+ * outDir/annotations/captions_{train,val,test}.json}. Image ids are 1..n, unique across splits; so
+ * are annotation ids. Image {@code i} (0-based) goes to train when {@code i % 10 < 8}, to val when
+ * it is 8, to test when it is 9. Train and val scenes avoid every held-out composition of {@link
+ * HeldOutRule}; each test scene contains at least one.
  *
  * <p>The same seed, count and size give byte-identical files. Scenes and captions are drawn
- * sequentially from one {@link Random}; images are then rendered and written in parallel, each
- * from its own seed. Existing files of the same names are overwritten; other files are left.
+ * sequentially from one {@link Random}; images are then rendered and written in parallel, each from
+ * its own seed. Existing files of the same names are overwritten; other files are left.
  */
 public final class SyntheticDataset {
 
@@ -41,7 +42,8 @@ public final class SyntheticDataset {
     public static final List<String> SHAPES = List.of("circle", "square", "triangle", "diamond");
 
     /** What {@link #generate} wrote. */
-    public record Summary(Path outDir, int trainImages, int valImages, int testImages, int captions) {
+    public record Summary(
+            Path outDir, int trainImages, int valImages, int testImages, int captions) {
 
         public int images() {
             return trainImages + valImages + testImages;
@@ -52,7 +54,9 @@ public final class SyntheticDataset {
             return outDir.resolve("annotations").resolve("captions_" + split + ".json");
         }
 
-        /** {@code outDir/images/<split>}: the image folder whose {@code file_name}s the JSON lists. */
+        /**
+         * {@code outDir/images/<split>}: the image folder whose {@code file_name}s the JSON lists.
+         */
         public Path imageDir(String split) {
             return outDir.resolve("images").resolve(split);
         }
@@ -83,14 +87,18 @@ public final class SyntheticDataset {
         SyntheticSceneSampler sampler = new SyntheticSceneSampler(imageSize, rng);
         SyntheticScene[] scenes = new SyntheticScene[nImages];
         String[] splitOf = new String[nImages];
-        List<List<CaptionedImage>> bySplit = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        List<List<CaptionedImage>> bySplit =
+                List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         int captions = 0;
         for (int i = 0; i < nImages; i++) {
             int s = i % 10 < 8 ? 0 : i % 10 == 8 ? 1 : 2;
             scenes[i] = s == 2 ? sampler.unseen() : sampler.seen();
             splitOf[i] = SPLITS.get(s);
             long id = i + 1;
-            Path file = outDir.resolve("images").resolve(splitOf[i]).resolve(String.format("%06d.png", id));
+            Path file =
+                    outDir.resolve("images")
+                            .resolve(splitOf[i])
+                            .resolve(String.format("%06d.png", id));
             List<String> caps = SyntheticCaptions.captions(scenes[i], imageSize, rng);
             captions += caps.size();
             bySplit.get(s).add(new CaptionedImage(id, file, caps));
@@ -104,14 +112,17 @@ public final class SyntheticDataset {
                     .forEach(
                             i -> {
                                 BufferedImage img = SyntheticRenderer.render(scenes[i], imageSize);
-                                Path file = outDir.resolve("images").resolve(splitOf[i])
-                                        .resolve(String.format("%06d.png", i + 1));
+                                Path file =
+                                        outDir.resolve("images")
+                                                .resolve(splitOf[i])
+                                                .resolve(String.format("%06d.png", i + 1));
                                 try {
                                     if (!ImageIO.write(img, "png", file.toFile())) {
                                         throw new IOException("no PNG writer");
                                     }
                                 } catch (IOException e) {
-                                    throw new UncheckedIOException(file + ": cannot write image", e);
+                                    throw new UncheckedIOException(
+                                            file + ": cannot write image", e);
                                 }
                             });
         } catch (UncheckedIOException e) {
@@ -130,6 +141,10 @@ public final class SyntheticDataset {
                             nextAnnotationId);
         }
         return new Summary(
-                outDir, bySplit.get(0).size(), bySplit.get(1).size(), bySplit.get(2).size(), captions);
+                outDir,
+                bySplit.get(0).size(),
+                bySplit.get(1).size(),
+                bySplit.get(2).size(),
+                captions);
     }
 }

@@ -1,6 +1,7 @@
 package dev.kvcap.data;
 
 import dev.kvcap.data.SyntheticScene.Item;
+
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -12,9 +13,9 @@ import java.awt.image.DataBufferInt;
 import java.util.SplittableRandom;
 
 /**
- * Paints a {@link SyntheticScene}: a light background with a random tint, anti-aliased shapes
- * whose colours vary by up to ±12 per channel, then ±6 uniform noise on every channel of every
- * pixel, so that images are never perfectly clean. Deterministic for a scene.
+ * Paints a {@link SyntheticScene}: a light background with a random tint, anti-aliased shapes whose
+ * colours vary by up to ±12 per channel, then ±6 uniform noise on every channel of every pixel, so
+ * that images are never perfectly clean. Deterministic for a scene.
  */
 final class SyntheticRenderer {
 
@@ -27,8 +28,11 @@ final class SyntheticRenderer {
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
             int base = 215 + rng.nextInt(25);
-            g.setColor(new Color(
-                    clamp(base + rng.nextInt(-8, 9)), base, clamp(base + rng.nextInt(-8, 9))));
+            g.setColor(
+                    new Color(
+                            clamp(base + rng.nextInt(-8, 9)),
+                            base,
+                            clamp(base + rng.nextInt(-8, 9))));
             g.fillRect(0, 0, size, size);
             for (Item it : scene.items()) {
                 g.setColor(jitter(it.colour().rgb, rng));

@@ -7,8 +7,8 @@ import java.util.Locale;
  * One synthetic picture: one to three coloured shapes on a light, slightly noisy background.
  * Coordinates are in pixels of an {@code imageSize}² image, y pointing down.
  *
- * @param items the shapes; with two or three they are ordered along {@code axis} (left to right,
- *     or top to bottom), so {@code items.get(0)} is the left or upper one
+ * @param items the shapes; with two or three they are ordered along {@code axis} (left to right, or
+ *     top to bottom), so {@code items.get(0)} is the left or upper one
  * @param axis how the shapes are arranged; {@code null} for a single shape
  * @param noiseSeed seed of the per-pixel noise and background tint
  */
@@ -92,8 +92,8 @@ record SyntheticScene(List<SyntheticScene.Item> items, Axis axis, long noiseSeed
     }
 
     /**
-     * Which axis dominates the displacement from {@code a} to {@code b}: horizontal if |dx| ≥
-     * |dy|. This is how captions decide between "left of/right of" and "above/below".
+     * Which axis dominates the displacement from {@code a} to {@code b}: horizontal if |dx| ≥ |dy|.
+     * This is how captions decide between "left of/right of" and "above/below".
      */
     static Axis dominantAxis(Item a, Item b) {
         return Math.abs(b.x() - a.x()) >= Math.abs(b.y() - a.y()) ? Axis.HORIZONTAL : Axis.VERTICAL;

@@ -5,6 +5,7 @@ import dev.kvcap.data.SyntheticScene.Colour;
 import dev.kvcap.data.SyntheticScene.Item;
 import dev.kvcap.data.SyntheticScene.Kind;
 import dev.kvcap.data.SyntheticScene.Size;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -12,9 +13,9 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Draws random scenes whose layout makes every caption true: shapes do not overlap, and in a
- * two- or three-shape scene one axis clearly dominates (the cross-axis offset is at most 40% of
- * the along-axis offset), so "left of" or "above" is unambiguous.
+ * Draws random scenes whose layout makes every caption true: shapes do not overlap, and in a two-
+ * or three-shape scene one axis clearly dominates (the cross-axis offset is at most 40% of the
+ * along-axis offset), so "left of" or "above" is unambiguous.
  */
 final class SyntheticSceneSampler {
 
@@ -66,8 +67,7 @@ final class SyntheticSceneSampler {
         Set<Integer> used = new HashSet<>();
         while (out.size() < n) {
             Item it =
-                    new Item(
-                            pick(Colour.values()), pick(Kind.values()), pick(Size.values()), 0, 0);
+                    new Item(pick(Colour.values()), pick(Kind.values()), pick(Size.values()), 0, 0);
             if (used.add(it.object())) {
                 out.add(it);
             }
@@ -120,7 +120,8 @@ final class SyntheticSceneSampler {
         for (int i = 0; i < 3; i++) {
             Item it = items.get(i);
             double r = radius(it);
-            double along = (2 * i + 1) / 6.0 * imageSize + (rng.nextDouble() - 0.5) * 0.03 * imageSize;
+            double along =
+                    (2 * i + 1) / 6.0 * imageSize + (rng.nextDouble() - 0.5) * 0.03 * imageSize;
             double cross = imageSize / 2.0 + (rng.nextDouble() - 0.5) * 0.12 * imageSize;
             along = clamp(along, r);
             cross = clamp(cross, r);

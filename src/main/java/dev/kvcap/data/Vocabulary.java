@@ -2,6 +2,7 @@ package dev.kvcap.data;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,13 +16,13 @@ import java.util.Map;
 /**
  * Word ↔ id mapping built from tokenized training captions, with the counts it was built from.
  *
- * <p>Ids 0..3 are the special tokens {@code <pad>}, {@code <start>}, {@code <end>}, {@code
- * <unk>}; words follow by count descending, ties alphabetically, so the same captions always give
- * the same ids. Immutable and thread-safe.
+ * <p>Ids 0..3 are the special tokens {@code <pad>}, {@code <start>}, {@code <end>}, {@code <unk>};
+ * words follow by count descending, ties alphabetically, so the same captions always give the same
+ * ids. Immutable and thread-safe.
  *
  * <p>JSON form ({@link #toJson()}, {@link #save(Path)}): {@code {"version":1,"minCount":N,
- * "words":[...],"counts":[...]}} where {@code words[i]} is the word with id {@code i}
- * (specials included, with count 0).
+ * "words":[...],"counts":[...]}} where {@code words[i]} is the word with id {@code i} (specials
+ * included, with count 0).
  */
 public final class Vocabulary {
 
@@ -33,6 +34,7 @@ public final class Vocabulary {
     public static final int START_ID = 1;
     public static final int END_ID = 2;
     public static final int UNK_ID = 3;
+
     /** Number of special tokens; the first real word has this id. */
     public static final int SPECIALS = 4;
 
@@ -58,8 +60,8 @@ public final class Vocabulary {
 
     /**
      * Builds a vocabulary of every token seen at least {@code minCount} times (a {@code minCount}
-     * below 1 is treated as 1). Tokens equal to a special token are counted as ordinary
-     * occurrences of that special and never become words.
+     * below 1 is treated as 1). Tokens equal to a special token are counted as ordinary occurrences
+     * of that special and never become words.
      */
     public static Vocabulary build(Iterable<List<String>> tokenizedCaptions, int minCount) {
         Map<String, Long> count = new HashMap<>();
@@ -148,9 +150,9 @@ public final class Vocabulary {
     }
 
     /**
-     * Turns ids back into words: skips {@code <start>} and {@code <pad>}, stops at the first
-     * {@code <end>}, keeps {@code <unk>} as the literal {@code "<unk>"}. Ids outside the
-     * vocabulary also read as {@code <unk>}.
+     * Turns ids back into words: skips {@code <start>} and {@code <pad>}, stops at the first {@code
+     * <end>}, keeps {@code <unk>} as the literal {@code "<unk>"}. Ids outside the vocabulary also
+     * read as {@code <unk>}.
      */
     public List<String> decode(int[] ids) {
         List<String> out = new ArrayList<>();
@@ -208,18 +210,24 @@ public final class Vocabulary {
     }
 
     private static Vocabulary fromJson(String json, Path source) {
-        JsonObject o = JsonFiles.object(JsonFiles.parse(json, source.toString()), source, "top level");
+        JsonObject o =
+                JsonFiles.object(JsonFiles.parse(json, source.toString()), source, "top level");
         long version = JsonFiles.number(o, "version", source, "vocabulary");
         if (version != FORMAT_VERSION) {
             throw new DataException(
-                    source + ": vocabulary version " + version + " is not supported (expected "
-                            + FORMAT_VERSION + ")");
+                    source
+                            + ": vocabulary version "
+                            + version
+                            + " is not supported (expected "
+                            + FORMAT_VERSION
+                            + ")");
         }
         JsonArray w = JsonFiles.array(o, "words", source, "vocabulary");
         JsonArray c = JsonFiles.array(o, "counts", source, "vocabulary");
         if (w.size() != c.size() || w.size() < SPECIALS) {
             throw new DataException(
-                    source + ": vocabulary \"words\" and \"counts\" must have the same length >= "
+                    source
+                            + ": vocabulary \"words\" and \"counts\" must have the same length >= "
                             + SPECIALS);
         }
         List<String> words = new ArrayList<>();
@@ -229,14 +237,19 @@ public final class Vocabulary {
             counts[i] = c.get(i).getAsLong();
         }
         if (!words.subList(0, SPECIALS).equals(List.of(PAD, START, END, UNK))) {
-            throw new DataException(source + ": vocabulary must start with <pad> <start> <end> <unk>");
+            throw new DataException(
+                    source + ": vocabulary must start with <pad> <start> <end> <unk>");
         }
-        int minCount = JsonFiles.has(o, "minCount")
-                ? (int) JsonFiles.number(o, "minCount", source, "vocabulary") : 1;
+        int minCount =
+                JsonFiles.has(o, "minCount")
+                        ? (int) JsonFiles.number(o, "minCount", source, "vocabulary")
+                        : 1;
         return new Vocabulary(words, counts, minCount);
     }
 
-    /** Writes {@link #toJson()} to {@code file} atomically (temp file in the same folder, rename). */
+    /**
+     * Writes {@link #toJson()} to {@code file} atomically (temp file in the same folder, rename).
+     */
     public void save(Path file) throws IOException {
         JsonFiles.writeAtomically(file, toJson());
     }

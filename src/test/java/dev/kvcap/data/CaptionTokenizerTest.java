@@ -3,8 +3,9 @@ package dev.kvcap.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 class CaptionTokenizerTest {
 
@@ -25,9 +26,13 @@ class CaptionTokenizerTest {
 
     @Test
     void splitsPossessivesAndNegationsTreebankStyle() {
-        assertEquals(List.of("the", "man", "'s", "hat"), CaptionTokenizer.tokenize("The man's hat"));
-        assertEquals(List.of("it", "does", "n't", "fit"), CaptionTokenizer.tokenize("It doesn't fit"));
-        assertEquals(List.of("the", "man", "'s", "hat"), CaptionTokenizer.tokenize("the man\u2019s hat"));
+        assertEquals(
+                List.of("the", "man", "'s", "hat"), CaptionTokenizer.tokenize("The man's hat"));
+        assertEquals(
+                List.of("it", "does", "n't", "fit"), CaptionTokenizer.tokenize("It doesn't fit"));
+        assertEquals(
+                List.of("the", "man", "'s", "hat"),
+                CaptionTokenizer.tokenize("the man\u2019s hat"));
     }
 
     @Test
@@ -40,7 +45,9 @@ class CaptionTokenizerTest {
     @Test
     void unicodeIsNormalisedAndKept() {
         // Full-width letters become ASCII under NFKC; accented words survive lower-casing.
-        assertEquals(List.of("cafe", "café", "straße"), CaptionTokenizer.tokenize("ＣＡＦＥ Café STRASSE".replace("STRASSE", "Straße")));
+        assertEquals(
+                List.of("cafe", "café", "straße"),
+                CaptionTokenizer.tokenize("ＣＡＦＥ Café STRASSE".replace("STRASSE", "Straße")));
         assertEquals(List.of("一只猫"), CaptionTokenizer.tokenize("一只猫。"));
     }
 

@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class CocoCaptionsTest {
 
@@ -27,12 +28,12 @@ class CocoCaptionsTest {
                 write(
                         "captions.json",
                         """
-                        {"images":[{"id":42,"file_name":"a.jpg","width":640,"height":480},
-                                   {"id":7,"file_name":"sub/b.jpg","width":1,"height":1}],
-                         "annotations":[{"id":1,"image_id":7,"caption":"A cat."},
-                                        {"id":2,"image_id":42,"caption":"A dog runs."},
-                                        {"id":3,"image_id":42,"caption":"Un chien \u00e9l\u00e9gant"}]}
-                        """);
+{"images":[{"id":42,"file_name":"a.jpg","width":640,"height":480},
+           {"id":7,"file_name":"sub/b.jpg","width":1,"height":1}],
+ "annotations":[{"id":1,"image_id":7,"caption":"A cat."},
+                {"id":2,"image_id":42,"caption":"A dog runs."},
+                {"id":3,"image_id":42,"caption":"Un chien \u00e9l\u00e9gant"}]}
+""");
         List<CaptionedImage> images = CocoCaptions.load(ann, dir.resolve("imgs"));
         assertEquals(2, images.size());
         assertEquals(42, images.get(0).imageId());
@@ -60,7 +61,7 @@ class CocoCaptionsTest {
                 write(
                         "c.json",
                         "{\"images\":[{\"id\":1,\"file_name\":\"x.png\"}],"
-                                + "\"annotations\":[{\"id\":5,\"image_id\":99,\"caption\":\"hi\"}]}");
+                            + "\"annotations\":[{\"id\":5,\"image_id\":99,\"caption\":\"hi\"}]}");
         DataException e = assertThrows(DataException.class, () -> CocoCaptions.load(ann, dir));
         assertTrue(e.getMessage().contains("image_id 99"), e.getMessage());
         assertTrue(e.getMessage().contains(ann.toString()), e.getMessage());
@@ -68,10 +69,7 @@ class CocoCaptionsTest {
 
     @Test
     void missingFieldNamesTheFieldAndFile() throws Exception {
-        Path ann =
-                write(
-                        "c.json",
-                        "{\"images\":[{\"id\":1}],\"annotations\":[]}");
+        Path ann = write("c.json", "{\"images\":[{\"id\":1}],\"annotations\":[]}");
         DataException e = assertThrows(DataException.class, () -> CocoCaptions.load(ann, dir));
         assertTrue(e.getMessage().contains("images[0]"), e.getMessage());
         assertTrue(e.getMessage().contains("file_name"), e.getMessage());
@@ -103,7 +101,8 @@ class CocoCaptionsTest {
         Path imgs = dir.resolve("images");
         List<CaptionedImage> images =
                 List.of(
-                        new CaptionedImage(3, imgs.resolve("train/000003.png"), List.of("a b", "c")),
+                        new CaptionedImage(
+                                3, imgs.resolve("train/000003.png"), List.of("a b", "c")),
                         new CaptionedImage(4, imgs.resolve("train/000004.png"), List.of()));
         Path ann = dir.resolve("annotations/captions_train.json");
         long next = CocoCaptions.write(ann, images, imgs, 64, 64, 100);

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -13,8 +16,6 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class ImageLoaderTest {
 
@@ -26,7 +27,8 @@ class ImageLoaderTest {
             int a = actual >> shift & 0xff;
             assertTrue(
                     Math.abs(e - a) <= tolerance,
-                    String.format("expected %06x but was %06x", expected & 0xffffff, actual & 0xffffff));
+                    String.format(
+                            "expected %06x but was %06x", expected & 0xffffff, actual & 0xffffff));
         }
     }
 
@@ -75,7 +77,9 @@ class ImageLoaderTest {
     void sixteenBitRgbBecomesEightBit() {
         Path f =
                 TestImages.write(
-                        TestImages.rgb16(6, 6, 0xffff, 0x0000, 0x4040), "png", dir.resolve("c16.png"));
+                        TestImages.rgb16(6, 6, 0xffff, 0x0000, 0x4040),
+                        "png",
+                        dir.resolve("c16.png"));
         assertRgb(0xff0040, ImageLoader.readRgb(f).getRGB(1, 1), 1);
     }
 
@@ -106,7 +110,8 @@ class ImageLoaderTest {
         byte[] gr = {0, (byte) 255};
         byte[] b = {0, 0};
         BufferedImage idx =
-                new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_INDEXED, new IndexColorModel(1, 2, r, gr, b));
+                new BufferedImage(
+                        4, 4, BufferedImage.TYPE_BYTE_INDEXED, new IndexColorModel(1, 2, r, gr, b));
         idx.getRaster().setSample(1, 1, 0, 1);
         Path f = TestImages.write(idx, "png", dir.resolve("i.png"));
         BufferedImage img = ImageLoader.readRgb(f);
@@ -117,7 +122,9 @@ class ImageLoaderTest {
     @Test
     void missingFileIsAnImageDecodeException() {
         ImageDecodeException e =
-                assertThrows(ImageDecodeException.class, () -> ImageLoader.readRgb(dir.resolve("none.jpg")));
+                assertThrows(
+                        ImageDecodeException.class,
+                        () -> ImageLoader.readRgb(dir.resolve("none.jpg")));
         assertEquals(dir.resolve("none.jpg"), e.file());
         assertTrue(e.getMessage().contains("not found"), e.getMessage());
     }
@@ -125,14 +132,16 @@ class ImageLoaderTest {
     @Test
     void zeroByteFileIsRejected() throws Exception {
         Path f = Files.createFile(dir.resolve("empty.jpg"));
-        ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> ImageLoader.readRgb(f));
+        ImageDecodeException e =
+                assertThrows(ImageDecodeException.class, () -> ImageLoader.readRgb(f));
         assertTrue(e.getMessage().contains("empty"), e.getMessage());
     }
 
     @Test
     void textFileIsNotAnImage() throws Exception {
         Path f = Files.writeString(dir.resolve("notes.jpg"), "this is not an image\n");
-        ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> ImageLoader.readRgb(f));
+        ImageDecodeException e =
+                assertThrows(ImageDecodeException.class, () -> ImageLoader.readRgb(f));
         assertTrue(e.getMessage().contains("not a recognised image"), e.getMessage());
     }
 
@@ -145,7 +154,8 @@ class ImageLoaderTest {
             bytes[i] = (byte) rng.nextInt(256);
         }
         Path f = Files.write(dir.resolve("corrupt.jpg"), bytes);
-        ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> ImageLoader.readRgb(f));
+        ImageDecodeException e =
+                assertThrows(ImageDecodeException.class, () -> ImageLoader.readRgb(f));
         assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }
@@ -154,7 +164,8 @@ class ImageLoaderTest {
     void truncatedJpegIsRejected() throws Exception {
         Path good = TestImages.write(noise(64, 64), "jpg", dir.resolve("good.jpg"));
         Path f = TestImages.truncate(good, dir.resolve("trunc.jpg"), 0.6);
-        ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> ImageLoader.readRgb(f));
+        ImageDecodeException e =
+                assertThrows(ImageDecodeException.class, () -> ImageLoader.readRgb(f));
         assertTrue(e.getMessage().contains("trunc"), e.getMessage());
     }
 
@@ -168,7 +179,8 @@ class ImageLoaderTest {
     @Test
     void decompressionBombIsRejectedBeforeDecoding() throws Exception {
         Path f = TestImages.pngClaimingSize(dir.resolve("bomb.png"), 100_000, 100_000);
-        ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> ImageLoader.readRgb(f));
+        ImageDecodeException e =
+                assertThrows(ImageDecodeException.class, () -> ImageLoader.readRgb(f));
         assertTrue(e.getMessage().contains("too large"), e.getMessage());
         Path small = TestImages.write(TestImages.redBlue(20, 20), "png", dir.resolve("s.png"));
         assertThrows(ImageDecodeException.class, () -> ImageLoader.readRgb(small, 399));

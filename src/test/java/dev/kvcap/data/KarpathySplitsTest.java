@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 
 class KarpathySplitsTest {
 
@@ -22,16 +23,16 @@ class KarpathySplitsTest {
         Files.writeString(
                 json,
                 """
-                {"images":[
-                  {"filepath":"val2014","filename":"COCO_1.jpg","split":"train","cocoid":11,"imgid":0,
-                   "sentences":[{"raw":"A man on a bike.","tokens":["a","man","on","a","bike"]}]},
-                  {"filepath":"val2014","filename":"COCO_2.jpg","split":"restval","cocoid":22,"imgid":1,
-                   "sentences":[{"tokens":["two","dogs"]}]},
-                  {"filename":"3.jpg","split":"test","imgid":5,
-                   "sentences":[{"raw":"x"},{"raw":"y"}]},
-                  {"filename":"4.jpg","split":"val","sentences":[]}
-                ]}
-                """);
+{"images":[
+  {"filepath":"val2014","filename":"COCO_1.jpg","split":"train","cocoid":11,"imgid":0,
+   "sentences":[{"raw":"A man on a bike.","tokens":["a","man","on","a","bike"]}]},
+  {"filepath":"val2014","filename":"COCO_2.jpg","split":"restval","cocoid":22,"imgid":1,
+   "sentences":[{"tokens":["two","dogs"]}]},
+  {"filename":"3.jpg","split":"test","imgid":5,
+   "sentences":[{"raw":"x"},{"raw":"y"}]},
+  {"filename":"4.jpg","split":"val","sentences":[]}
+]}
+""");
     }
 
     @Test

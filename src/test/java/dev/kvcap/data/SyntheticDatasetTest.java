@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,14 +17,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class SyntheticDatasetTest {
 
     private static final int N = 400;
-    private static final int[] PALETTE = {0xdc2828, 0x28aa3c, 0x2850dc, 0xebc81e, 0x8c3cb4, 0xf5821e};
+    private static final int[] PALETTE = {
+        0xdc2828, 0x28aa3c, 0x2850dc, 0xebc81e, 0x8c3cb4, 0xf5821e
+    };
 
     @TempDir static Path shared;
     static SyntheticDataset.Summary summary;
@@ -77,7 +80,8 @@ class SyntheticDatasetTest {
         for (Path rel : files) {
             byte[] a = Files.readAllBytes(dir.resolve("a").resolve(rel));
             assertArrayEquals(a, Files.readAllBytes(dir.resolve("b").resolve(rel)), rel.toString());
-            anyDifferent |= !java.util.Arrays.equals(a, Files.readAllBytes(dir.resolve("c").resolve(rel)));
+            anyDifferent |=
+                    !java.util.Arrays.equals(a, Files.readAllBytes(dir.resolve("c").resolve(rel)));
         }
         assertTrue(anyDifferent);
     }
@@ -105,9 +109,9 @@ class SyntheticDatasetTest {
     }
 
     /**
-     * Relation triples "first|axis|second" that a caption states, first = left or upper object:
-     * "X left of Y", "Y right of X", "X above Y", "Y below X", and three-shape rows "X on the left
-     * , Y in the middle and Z on the right" / "... from left to right" (and top/bottom).
+     * Relation triples "first|axis|second" that a caption states, first = left or upper object: "X
+     * left of Y", "Y right of X", "X above Y", "Y below X", and three-shape rows "X on the left , Y
+     * in the middle and Z on the right" / "... from left to right" (and top/bottom).
      */
     static Set<String> relations(String caption) {
         List<String> tokens = CaptionTokenizer.tokenize(caption);
@@ -115,8 +119,12 @@ class SyntheticDatasetTest {
         Set<String> out = new HashSet<>();
         String joined = String.join(" ", tokens);
         if (ms.size() == 3) {
-            String axis = joined.contains("on the left") || joined.contains("from left to right") ? "H"
-                    : joined.contains("at the top") || joined.contains("from top to bottom") ? "V" : null;
+            String axis =
+                    joined.contains("on the left") || joined.contains("from left to right")
+                            ? "H"
+                            : joined.contains("at the top") || joined.contains("from top to bottom")
+                                    ? "V"
+                                    : null;
             if (axis != null) {
                 out.add(ms.get(0).object() + "|" + axis + "|" + ms.get(1).object());
                 out.add(ms.get(1).object() + "|" + axis + "|" + ms.get(2).object());
@@ -133,7 +141,7 @@ class SyntheticDatasetTest {
                 case "right of" -> out.add(y.object() + "|H|" + x.object());
                 case "above" -> out.add(x.object() + "|V|" + y.object());
                 case "below" -> out.add(y.object() + "|V|" + x.object());
-                default -> { }
+                default -> {}
             }
         }
         return out;
@@ -151,13 +159,24 @@ class SyntheticDatasetTest {
 
     @Test
     void relationParserReadsTheCaptionGrammar() {
-        assertEquals(Set.of("red circle|H|blue square"), relations("a small red circle left of a large blue square"));
-        assertEquals(Set.of("red circle|H|blue square"), relations("a large blue square right of a small red circle"));
-        assertEquals(Set.of("red circle|V|orange square"), relations("an orange square below a red circle"));
+        assertEquals(
+                Set.of("red circle|H|blue square"),
+                relations("a small red circle left of a large blue square"));
+        assertEquals(
+                Set.of("red circle|H|blue square"),
+                relations("a large blue square right of a small red circle"));
+        assertEquals(
+                Set.of("red circle|V|orange square"),
+                relations("an orange square below a red circle"));
         assertEquals(Set.of(), relations("a red circle and a blue square"));
         assertEquals(
-                Set.of("red circle|V|blue square", "blue square|V|green diamond", "red circle|V|green diamond"),
-                relations("a red circle at the top , a blue square in the middle and a green diamond at the bottom"));
+                Set.of(
+                        "red circle|V|blue square",
+                        "blue square|V|green diamond",
+                        "red circle|V|green diamond"),
+                relations(
+                        "a red circle at the top , a blue square in the middle and a green diamond"
+                            + " at the bottom"));
     }
 
     @Test
@@ -168,7 +187,9 @@ class SyntheticDatasetTest {
             Set<String> stated = new HashSet<>();
             img.captions().forEach(c -> stated.addAll(relations(c)));
             stated.removeAll(seen);
-            assertFalse(stated.isEmpty(), "test image " + img.imageId() + " only repeats training: " + img.captions());
+            assertFalse(
+                    stated.isEmpty(),
+                    "test image " + img.imageId() + " only repeats training: " + img.captions());
         }
     }
 
@@ -227,7 +248,9 @@ class SyntheticDatasetTest {
                 continue;
             }
             double[][] centroid = colourCentroids(ImageLoader.readRgb(img.file()));
-            int colour = SyntheticDataset.COLOURS.indexOf(mentions(tokens).get(0).object().split(" ")[0]);
+            int colour =
+                    SyntheticDataset.COLOURS.indexOf(
+                            mentions(tokens).get(0).object().split(" ")[0]);
             int best = 0;
             for (int c = 1; c < PALETTE.length; c++) {
                 if (centroid[c][2] > centroid[best][2]) {
@@ -257,7 +280,9 @@ class SyntheticDatasetTest {
             }
             double[][] centroid = colourCentroids(ImageLoader.readRgb(img.file()));
             int axis = parts[1].equals("H") ? 0 : 1;
-            assertTrue(centroid[a][axis] < centroid[b][axis], "image " + img.imageId() + ": " + caption);
+            assertTrue(
+                    centroid[a][axis] < centroid[b][axis],
+                    "image " + img.imageId() + ": " + caption);
             checked++;
         }
         assertTrue(checked > 50, "checked " + checked);
@@ -271,9 +296,10 @@ class SyntheticDatasetTest {
                 int p = img.getRGB(x, y);
                 for (int k = 0; k < PALETTE.length; k++) {
                     int q = PALETTE[k];
-                    int d = Math.abs((p >> 16 & 255) - (q >> 16 & 255))
-                            + Math.abs((p >> 8 & 255) - (q >> 8 & 255))
-                            + Math.abs((p & 255) - (q & 255));
+                    int d =
+                            Math.abs((p >> 16 & 255) - (q >> 16 & 255))
+                                    + Math.abs((p >> 8 & 255) - (q >> 8 & 255))
+                                    + Math.abs((p & 255) - (q & 255));
                     if (d < 60) {
                         c[k][0] += x;
                         c[k][1] += y;

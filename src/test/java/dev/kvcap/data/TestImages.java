@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.CRC32;
+
 import javax.imageio.ImageIO;
 
 /** Builds small test images of every awkward kind. */
