@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             CaptionCommand.class,
             EvaluateCommand.class,
+            ScoreCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

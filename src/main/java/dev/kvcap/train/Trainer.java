@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.kvcap.config.KvcapConfig;
+import dev.kvcap.data.Augmenter;
 import dev.kvcap.data.CaptionSet;
 import dev.kvcap.data.CaptionTokenizer;
 import dev.kvcap.data.CaptionedImage;
@@ -74,6 +75,12 @@ public final class Trainer {
             Checkpoint.State state;
             if (resume) {
                 saved = SavedModel.load(last, manager);
+                // Loaded arrays come without gradients; training needs them back.
+                saved.model().getParameters().forEach(p -> {
+                    if (p.getValue().requiresGradient()) {
+                        p.getValue().getArray().setRequiresGradient(true);
+                    }
+                });
                 if (!saved.config().model().equals(config.model())) {
                     throw new IllegalArgumentException(
                             "--resume: the model config differs from the one in " + last + "; resume with the same --config");
@@ -118,7 +125,10 @@ public final class Trainer {
             if (resume) {
                 Checkpoint.loadOptimizer(last, optimizer);
             }
-            Augment augment = new Augment(config.model().imageSize(), config.data().augmentShift());
+            Augmenter augment =
+                    config.data().augmentShift() == 0
+                            ? Augmenter.none()
+                            : new Augmenter(config.data().augmentShift(), 0.0, false);
             Validation validation =
                     valData == null
                             ? null

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.kvcap.data.Augmenter;
 import dev.kvcap.data.CaptionedImage;
 import dev.kvcap.data.ImageLoader;
 import dev.kvcap.data.Vocabulary;
@@ -72,7 +73,7 @@ final class TrainingBatches {
      * Builds the tensors of images {@code idx[from..to)}; with {@code rng} null the first caption
      * and no augmentation (validation).
      */
-    NDList batch(NDManager manager, int[] idx, int from, int to, Random rng, Augment augment) {
+    NDList batch(NDManager manager, int[] idx, int from, int to, Random rng, Augmenter augment) {
         int b = to - from;
         int pix = 3 * imageSize * imageSize;
         float[] images = new float[b * pix];
@@ -82,7 +83,7 @@ final class TrainingBatches {
             int img = idx[from + i];
             byte[] px = pixels.get(img);
             if (rng != null) {
-                px = augment.apply(px, rng);
+                px = augment.apply(px, imageSize, rng);
             }
             System.arraycopy(ImageLoader.normalize(px), 0, images, i * pix, pix);
             int[][] caps = captions.get(img);

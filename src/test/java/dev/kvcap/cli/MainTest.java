@@ -1,0 +1,123 @@
+package dev.kvcap.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+
+    @TempDir Path dir;
+
+    /** Runs kvcap, returning exit status and stderr. */
+    private static String[] run(String... args) {
+        PrintStream oldErr = System.err;
+        PrintStream oldOut = System.out;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            int code = new picocli.CommandLine(new Main())
+                    .setExecutionExceptionHandler((e, cl, p) -> {
+                        cl.getErr().println("kvcap: " + Errors.oneLine(e));
+                        return 1;
+                    })
+                    .setErr(new java.io.PrintWriter(System.err, true))
+                    .execute(args);
+            return new String[] {String.valueOf(code), err.toString(StandardCharsets.UTF_8), out.toString(StandardCharsets.UTF_8)};
+        } finally {
+            System.setErr(oldErr);
+            System.setOut(oldOut);
+        }
+    }
+
+    private static void assertOneLineError(String[] r) {
+        assertNotEquals("0", r[0]);
+        String err = r[1].strip();
+        assertTrue(err.startsWith("kvcap: "), err);
+        assertEquals(1, err.lines().count(), err);
+    }
+
+    @Test
+    void anUnknownOptionIsAOneLineErrorWithNonZeroExit() {
+        assertEquals(2, Main.run("train", "--no-such-option"));
+    }
+
+    @Test
+    void aMissingAnnotationFileIsAOneLineError() {
+        String[] r = run("evaluate", "--model", dir.toString(), "--captions", dir.resolve("nope.json").toString(), "--images", dir.toString());
+        assertOneLineError(r);
+    }
+
+    @Test
+    void malformedJsonIsAOneLineErrorNamingTheFile() throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.json"), "{\"images\": [");
+        String[] r = run("train", "--captions", bad.toString(), "--images", dir.toString(), "--out", dir.resolve("m").toString(), "--config", "tiny");
+        assertOneLineError(r);
+        assertTrue(r[1].contains("bad.json"), r[1]);
+        assertFalse(Files.exists(dir.resolve("m")), "no partial model directory");
+    }
+
+    @Test
+    void aModelDirectoryFromAnIncompatibleVersionIsRefused() throws Exception {
+        Path model = Files.createDirectories(dir.resolve("old"));
+        Files.writeString(model.resolve("kvcap.json"), "{\"format\": 99, \"modelVersion\": 1}");
+        Path img = dir.resolve("x.png");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", img.toFile());
+        String[] r = run("caption", "--model", model.toString(), img.toString());
+        assertOneLineError(r);
+        assertTrue(r[1].contains("incompatible"), r[1]);
+    }
+
+    @Test
+    void aNonImageIsAOneLineErrorAndWritesNoResults() throws Exception {
+        Path notImage = Files.writeString(dir.resolve("notes.jpg"), "this is text");
+        Path results = dir.resolve("res.json");
+        String[] r = run("caption", "--model", dir.resolve("missing-model").toString(), notImage.toString());
+        assertOneLineError(r);
+        assertFalse(Files.exists(results));
+    }
+
+    @Test
+    void anUnknownPresetIsAOneLineError() throws Exception {
+        String[] r = run("train", "--captions", "a.json", "--images", ".", "--out", dir.resolve("m").toString(), "--config", "huge");
+        assertOneLineError(r);
+        assertTrue(r[1].contains("huge"), r[1]);
+    }
+
+    @Test
+    void synthThenTrainThenCaptionAndEvaluateWorkEndToEnd() throws Exception {
+        Path data = dir.resolve("data");
+        assertEquals("0", run("synth", "--out", data.toString(), "--images", "40", "--size", "32")[0]);
+        Path model = dir.resolve("model");
+        String[] t = run("train", "--captions", data.resolve("annotations/captions_train.json").toString(),
+                "--images", data.resolve("images/train").toString(),
+                "--val-captions", data.resolve("annotations/captions_val.json").toString(),
+                "--val-images", data.resolve("images/val").toString(),
+                "--out", model.toString(), "--config", "tiny", "--epochs", "1");
+        assertEquals("0", t[0], t[1]);
+        assertTrue(Files.exists(model.resolve("best/kvcap.json")));
+        assertTrue(Files.exists(model.resolve("metrics.jsonl")));
+        Path img = Files.list(data.resolve("images/test")).findFirst().orElseThrow();
+        String[] c = run("caption", "--model", model.toString(), "--json", "--heatmaps", dir.resolve("maps").toString(), img.toString());
+        assertEquals("0", c[0], c[1]);
+        assertTrue(c[2].contains("\"tokens\""), c[2]);
+        Path results = dir.resolve("results.json");
+        String[] e = run("evaluate", "--model", model.toString(),
+                "--captions", data.resolve("annotations/captions_test.json").toString(),
+                "--images", data.resolve("images/test").toString(), "--results", results.toString(), "--beam", "2");
+        assertEquals("0", e[0], e[1]);
+        assertTrue(e[2].strip().startsWith("{\"Bleu_1\""), e[2]);
+        assertTrue(e[2].contains("CIDEr"));
+        assertTrue(Files.exists(results));
+    }
+}

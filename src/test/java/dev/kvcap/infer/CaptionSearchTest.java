@@ -1,0 +1,131 @@
+package dev.kvcap.infer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.kvcap.config.DecodeConfig;
+import dev.kvcap.config.Presets;
+import dev.kvcap.model.DecodeState;
+import dev.kvcap.model.ImageContext;
+import dev.kvcap.model.KvmCaptionModel;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CaptionSearchTest {
+
+    private static final int V = 12;
+    private static final int PAD = 0;
+    private static final int START = 1;
+    private static final int END = 2;
+
+    private static KvmCaptionModel model(NDManager m) {
+        Engine.getInstance().setRandomSeed(11);
+        KvmCaptionModel model = new KvmCaptionModel(Presets.tiny().model(), V);
+        model.initialize(m);
+        return model;
+    }
+
+    private static DecodeConfig decode(int beam) {
+        return new DecodeConfig(beam, 8, 0, 0f, false);
+    }
+
+    /** An independent greedy decoder: argmax of every step, one image at a time. */
+    private static List<Integer> greedy(KvmCaptionModel model, NDArray image) {
+        ParameterStore ps = new ParameterStore(image.getManager(), false);
+        ImageContext ctx = model.encode(ps, image, false);
+        DecodeState state = model.start(ps, ctx, false);
+        List<Integer> words = new ArrayList<>();
+        int prev = START;
+        for (int t = 0; t < 8; t++) {
+            KvmCaptionModel.StepOutput out =
+                    model.step(ps, ctx, image.getManager().create(new long[] {prev}), state, false);
+            float[] lp = out.logits().logSoftmax(-1).toFloatArray();
+            lp[PAD] = Float.NEGATIVE_INFINITY;
+            lp[START] = Float.NEGATIVE_INFINITY;
+            int best = 0;
+            for (int w = 1; w < V; w++) {
+                if (lp[w] > lp[best]) {
+                    best = w;
+                }
+            }
+            if (best == END) {
+                break;
+            }
+            words.add(best);
+            prev = best;
+            state = out.state();
+        }
+        return words;
+    }
+
+    @Test
+    void beamOfOneEqualsGreedy() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            KvmCaptionModel model = model(m);
+            NDArray images = m.randomNormal(new Shape(5, 3, 32, 32));
+            List<List<Hypothesis>> beam =
+                    new CaptionSearch(model, decode(1), PAD, START, END, false).search(images);
+            for (int i = 0; i < 5; i++) {
+                assertEquals(greedy(model, images.get(i).expandDims(0)), beam.get(i).get(0).wordIds());
+            }
+        }
+    }
+
+    @Test
+    void aWiderBeamNeverFindsALowerLogProbability() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            KvmCaptionModel model = model(m);
+            NDArray images = m.randomNormal(new Shape(6, 3, 32, 32));
+            List<List<Hypothesis>> one = new CaptionSearch(model, decode(1), PAD, START, END, false).search(images);
+            List<List<Hypothesis>> four = new CaptionSearch(model, decode(4), PAD, START, END, false).search(images);
+            for (int i = 0; i < 6; i++) {
+                assertTrue(four.get(i).get(0).logProb() >= one.get(i).get(0).logProb() - 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void everyImageGetsACaptionEvenWithoutAnEndToken() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            KvmCaptionModel model = model(m);
+            NDArray images = m.randomNormal(new Shape(3, 3, 32, 32));
+            DecodeConfig forced = new DecodeConfig(3, 4, 4, 0f, false); // <end> forbidden before 4 words
+            List<List<Hypothesis>> out = new CaptionSearch(model, forced, PAD, START, END, true).search(images);
+            for (List<Hypothesis> hyps : out) {
+                Hypothesis h = hyps.get(0);
+                assertEquals(4, h.wordIds().size());
+                assertFalse(h.finished());
+                assertEquals(4, h.attention().size());
+                float sum = 0;
+                for (float v : h.attention().get(0)) {
+                    sum += v;
+                }
+                assertEquals(1f, sum, 1e-3f);
+            }
+        }
+    }
+
+    @Test
+    void noRepeatedTrigramIsEverProduced() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            KvmCaptionModel model = model(m);
+            NDArray images = m.randomNormal(new Shape(4, 3, 32, 32));
+            DecodeConfig rules = new DecodeConfig(2, 8, 8, 0f, true);
+            for (List<Hypothesis> hyps : new CaptionSearch(model, rules, PAD, START, END, false).search(images)) {
+                List<Integer> w = hyps.get(0).wordIds();
+                java.util.Set<List<Integer>> seen = new java.util.HashSet<>();
+                for (int i = 0; i + 2 < w.size(); i++) {
+                    assertTrue(seen.add(w.subList(i, i + 3)), "repeated trigram in " + w);
+                }
+            }
+        }
+    }
+}
