@@ -88,9 +88,7 @@ public final class KeyValueMemory extends AbstractBlock {
     /** Fresh per-caption state: the learned initial values for every caption, zero controller. */
     public MemoryState initialState(ParameterStore ps, NDManager manager, long batch, boolean training) {
         NDArray v0 = ps.getValue(initialValues, manager.getDevice(), training);
-        // A real copy, not a stride-0 broadcast view: batched matmul backward over an expanded
-        // operand produced sporadic NaN gradients on the CPU build.
-        NDArray values = v0.expandDims(0).repeat(0, batch); // [B, K, Dv]
+        NDArray values = v0.expandDims(0).broadcast(new Shape(batch, slots, valueDim)); // [B, K, Dv]
         NDArray zeros = manager.zeros(new Shape(1, batch, controllerDim)); // [1, B, Hm]
         return new MemoryState(values, zeros, zeros);
     }
@@ -109,16 +107,14 @@ public final class KeyValueMemory extends AbstractBlock {
         NDArray h = out.get(0).squeeze(1); // [B, Hm]
         NDArray q = query.forward(ps, new NDList(h), training).head(); // [B, E]
         NDArray k = ps.getValue(keys, word.getDevice(), training); // [K, E]
-        NDArray scores = q.matMul(k.transpose()).div(Math.sqrt(keyDim)); // [B, K]
+        NDArray scores = Ops.scale(q.matMul(k.transpose()), (float) (1 / Math.sqrt(keyDim))); // [B, K]
         NDArray weights = scores.softmax(-1); // [B, K]
         NDArray w = weights.expandDims(2); // [B, K, 1]
         NDArray read = w.transpose(0, 2, 1).batchMatMul(state.values()).squeeze(1); // [B, Dv]
         NDArray e = erase.forward(ps, new NDList(h), training).head().getNDArrayInternal().sigmoid();
         NDArray a = add.forward(ps, new NDList(h), training).head().tanh();
-        NDArray values =
-                state.values()
-                        .mul(w.mul(e.expandDims(1)).neg().add(1))
-                        .add(w.mul(a.expandDims(1))); // [B, K, Dv]
+        NDArray erased = state.values().mul(w.mul(e.expandDims(1))); // [B, K, Dv]
+        NDArray values = state.values().sub(erased).add(w.mul(a.expandDims(1))); // [B, K, Dv]
         return new Read(read, weights, new MemoryState(values, out.get(1), out.get(2)));
     }
 

@@ -1,19 +1,40 @@
 package dev.kvcap.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 
-/** Small tensor helpers shared by the blocks. */
-final class Ops {
+/**
+ * Small tensor helpers shared by the blocks.
+ *
+ * <p><b>Never use {@code NDArray.add/mul/div/maximum(Number)} on a path that is differentiated.</b>
+ * DJL's PyTorch engine makes the scalar from a Java buffer and frees it right after the op, but
+ * autograd keeps the scalar for the backward pass, which then reads freed memory: sporadic NaN
+ * or garbage gradients that differ from run to run. {@link #scalar} makes a scalar that PyTorch
+ * owns, so autograd's reference keeps it valid.
+ */
+public final class Ops {
 
     private Ops() {}
+
+    /** A 0-d tensor holding {@code value}, allocated (and so owned) by PyTorch, like {@code x}. */
+    public static NDArray scalar(NDArray x, float value) {
+        return x.getManager().full(new Shape(), value, x.getDataType());
+    }
+
+    /** {@code x · value}, safe to differentiate. */
+    public static NDArray scale(NDArray x, float value) {
+        try (NDArray s = scalar(x, value)) {
+            return x.mul(s);
+        }
+    }
 
     /** Inverted dropout while training; the identity otherwise (no native call at inference). */
     static NDArray dropout(NDArray x, float rate, boolean training) {
         if (!training || rate <= 0f) {
             return x;
         }
-        // Written out rather than DJL's dropout op, whose backward gave NaN gradients here.
+        // A Bernoulli mask written out: DJL's dropout op misbehaved in backward here.
         NDArray keep = x.getManager().randomUniform(0f, 1f, x.getShape()).gte(rate);
-        return x.mul(keep.toType(x.getDataType(), false)).div(1f - rate);
+        return scale(x.mul(keep.toType(x.getDataType(), false)), 1f / (1f - rate));
     }
 }

@@ -18,6 +18,7 @@ public final class CaptionLoss {
         NDArray logProbs = logits.logSoftmax(-1); // [B, T, V]
         NDArray picked = logProbs.gather(targets.toType(ai.djl.ndarray.types.DataType.INT64, false).expandDims(-1), -1).squeeze(-1); // [B, T]
         NDArray mask = targets.neq(0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false); // [B, T]
-        return picked.mul(mask).sum().neg().div(mask.sum().maximum(1f));
+        // No Number-argument ops here: see dev.kvcap.model.Ops. Every batch has at least one target.
+        return picked.mul(mask).sum().neg().div(mask.sum());
     }
 }

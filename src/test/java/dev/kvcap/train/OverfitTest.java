@@ -1,5 +1,6 @@
 package dev.kvcap.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -10,59 +11,15 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import dev.kvcap.config.ModelConfig;
 import dev.kvcap.config.Presets;
 import dev.kvcap.model.KvmCaptionModel;
 import org.junit.jupiter.api.Test;
 
 class OverfitTest {
 
-    /**
-     * The plain model (memory and deconvolution maps off). With both on, a sporadic non-finite
-     * gradient in the memory's read path (open bug, see README "Known issues") makes AdamW skip
-     * updates and this test flaky, so the full model is only checked by {@link
-     * #theFullModelLearnsATinyBatch}.
-     */
-    @Test
-    void aTinyBatchOverfitsToNearZeroLoss() {
-        Engine.getInstance().setRandomSeed(3);
-        try (NDManager m = NDManager.newBaseManager()) {
-            ModelConfig c = Presets.tiny().model();
-            ModelConfig plain =
-                    new ModelConfig(
-                            c.imageSize(), c.encoderWidths(), c.convsPerStage(), c.batchNorm(),
-                            c.fcDims(), c.embedDim(), c.hiddenDim(), c.attnDim(), false,
-                            c.memorySlots(), c.memoryValueDim(), c.memoryControllerDim(), false,
-                            c.deconvChannels(), c.dropout());
-            KvmCaptionModel model = new KvmCaptionModel(plain, 20);
-            model.initialize(m);
-            AdamW opt = new AdamW(model.getParameters(), m, 0f, 5f);
-            NDArray images = m.randomNormal(new Shape(4, 3, 32, 32));
-            NDArray tokens = m.randomInteger(4, 20, new Shape(4, 7), DataType.INT64);
-            NDList in = new NDList(images, tokens.get(":, :-1"));
-            NDArray targets = tokens.get(":, 1:");
-            ParameterStore ps = new ParameterStore(m, false);
-            float first = 0;
-            float loss = 0;
-            for (int i = 0; i < 150; i++) {
-                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray l = CaptionLoss.of(model.forward(ps, in, true).head(), targets);
-                    gc.backward(l);
-                    loss = l.getFloat();
-                }
-                opt.step(1e-2f);
-                if (i == 0) {
-                    first = loss;
-                }
-            }
-            assertTrue(first > 2.5f, "first loss " + first);
-            assertTrue(loss < 0.1f, "final loss " + loss);
-        }
-    }
-
-    @Test
-    void theFullModelLearnsATinyBatch() {
-        Engine.getInstance().setRandomSeed(4);
+    /** Losses of {@code steps} AdamW steps on one fixed tiny batch (seeded). */
+    private static float[] train(int steps, long seed) {
+        Engine.getInstance().setRandomSeed((int) seed);
         try (NDManager m = NDManager.newBaseManager()) {
             KvmCaptionModel model = new KvmCaptionModel(Presets.tiny().model(), 20);
             model.initialize(m);
@@ -72,20 +29,29 @@ class OverfitTest {
             NDList in = new NDList(images, tokens.get(":, :-1"));
             NDArray targets = tokens.get(":, 1:");
             ParameterStore ps = new ParameterStore(m, false);
-            float first = Float.NaN;
-            float last = Float.NaN;
-            for (int i = 0; i < 5; i++) {
+            float[] losses = new float[steps];
+            for (int i = 0; i < steps; i++) {
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     NDArray l = CaptionLoss.of(model.forward(ps, in, true).head(), targets);
                     gc.backward(l);
-                    last = l.getFloat();
+                    losses[i] = l.getFloat();
                 }
                 opt.step(1e-2f);
-                if (i == 0) {
-                    first = last;
-                }
             }
-            assertTrue(last < first - 0.3f, first + " -> " + last);
+            assertEquals(0, opt.skipped(), "no update may be skipped for a non-finite gradient");
+            return losses;
         }
+    }
+
+    @Test
+    void aTinyBatchOverfitsToNearZeroLoss() {
+        float[] losses = train(150, 3);
+        assertTrue(losses[0] > 2.5f, "first loss " + losses[0]);
+        assertTrue(losses[losses.length - 1] < 0.05f, "final loss " + losses[losses.length - 1]);
+    }
+
+    @Test
+    void seededTrainingStepsRepeatBitForBit() {
+        assertEquals(java.util.Arrays.toString(train(40, 8)), java.util.Arrays.toString(train(40, 8)));
     }
 }
