@@ -27,14 +27,7 @@ final class CaptionCommand implements Callable<Integer> {
 
     @Mixin EngineOptions engine;
 
-    @Option(names = "--model", paramLabel = "MODEL_DIR", required = true, description = "Model directory (its best/ is used when present).")
-    Path model;
-
-    @Option(names = "--beam", paramLabel = "N", description = "Beam size (default: the model's).")
-    Integer beam;
-
-    @Option(names = "--max-len", paramLabel = "N", description = "Most words per caption (default: the model's).")
-    Integer maxLen;
+    @Mixin ModelOptions modelOptions;
 
     @Option(names = "--json", description = "Print JSON: tokens, log-probabilities, alternatives and per-word attention.")
     boolean json;
@@ -47,15 +40,8 @@ final class CaptionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Captioner captioner = Captioner.load(model)) {
-            DecodeConfig decode = captioner.defaults();
-            if (beam != null) {
-                decode = decode.withBeamSize(beam);
-            }
-            if (maxLen != null) {
-                decode = decode.withMaxLen(maxLen);
-            }
-            decode.validate();
+        try (Captioner captioner = Captioner.load(modelOptions.model)) {
+            DecodeConfig decode = modelOptions.decode(captioner.defaults());
             List<byte[]> pixels = new ArrayList<>();
             for (Path f : files) {
                 pixels.add(captioner.prepare(f)); // a bad image stops here, before any output

@@ -1,7 +1,6 @@
 package dev.kvcap.cli;
 
 import dev.kvcap.config.KvcapConfig;
-import dev.kvcap.config.Presets;
 import dev.kvcap.data.CaptionSet;
 import dev.kvcap.data.CaptionedImage;
 import dev.kvcap.data.SyntheticDataset;

@@ -20,17 +20,13 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin EngineOptions engine;
 
-    @Option(names = "--model", paramLabel = "MODEL_DIR", required = true, description = "Model directory (its best/ is used when present).")
-    Path model;
+    @Mixin ModelOptions modelOptions;
 
     @Option(names = "--captions", paramLabel = "ANN.json", required = true, description = "MSCOCO captions JSON with the references.")
     Path captions;
 
     @Option(names = "--images", paramLabel = "DIR", required = true, description = "Image folder.")
     Path images;
-
-    @Option(names = "--beam", paramLabel = "N", description = "Beam size (default: the model's, usually 3).")
-    Integer beam;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "32", description = "Images per forward pass; default ${DEFAULT-VALUE}.")
     int batch;
@@ -47,11 +43,8 @@ final class EvaluateCommand implements Callable<Integer> {
         if (limit != null) {
             set = set.limit(limit);
         }
-        try (Captioner captioner = Captioner.load(model)) {
-            DecodeConfig decode = captioner.defaults();
-            if (beam != null) {
-                decode = decode.withBeamSize(beam).validate();
-            }
+        try (Captioner captioner = Captioner.load(modelOptions.model)) {
+            DecodeConfig decode = modelOptions.decode(captioner.defaults());
             DatasetCaptions.Outcome o = DatasetCaptions.run(captioner, set, decode, Math.max(1, batch));
             if (results != null) {
                 ResultsJson.write(results, o.results());

@@ -2,6 +2,7 @@ package dev.kvcap.cli;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import dev.kvcap.data.AtomicFiles;
 import dev.kvcap.eval.CaptionMetrics;
 import dev.kvcap.eval.CocoFiles;
 import dev.kvcap.eval.Metric;
@@ -9,11 +10,8 @@ import dev.kvcap.eval.MetricsInputException;
 import dev.kvcap.eval.Scores;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,16 +94,6 @@ public final class ScoreCommand implements Callable<Integer> {
     if (dir == null || !Files.isDirectory(dir)) {
       throw new MetricsInputException("--per-image: directory does not exist: " + dir);
     }
-    Path temp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
-    try {
-      try (Writer w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-        GSON.toJson(rows, w);
-        w.write('\n');
-      }
-      Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    AtomicFiles.write(absolute, GSON.toJson(rows) + "\n");
   }
 }

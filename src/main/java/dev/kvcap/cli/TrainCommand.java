@@ -67,6 +67,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "Use only the first N training (and validation) images: a smoke run.")
     Integer limit;
 
+    @Option(names = "--encoder-weights", paramLabel = "FILE", description = "Initialise the encoder from a .npz or .safetensors file of named tensors (see docs/ENCODER-WEIGHTS.md).")
+    Path encoderWeights;
+
     @Option(names = "--resume", description = "Continue the run in MODEL_DIR/last with its optimizer state, epoch and RNG.")
     boolean resume;
 
@@ -91,7 +94,10 @@ final class TrainCommand implements Callable<Integer> {
             val = val == null ? null : val.limit(limit);
         }
         System.err.println("kvcap: config " + cfg.preset() + ": " + ConfigJson.toJson(cfg).replaceAll("\\s+", " "));
-        Trainer.Result r = new Trainer(cfg, new Progress(System.err)).run(train, val, out, resume);
+        Trainer.Result r =
+                new Trainer(cfg, new Progress(System.err))
+                        .optEncoderWeights(encoderWeights)
+                        .run(train, val, out, resume);
         System.err.printf(
                 "kvcap: trained %d epochs; best validation CIDEr-D %.4f; %d image(s) skipped; model in %s%n",
                 r.epochsRun(), r.bestCider(), r.skippedImages(), out.resolve("best"));

@@ -120,7 +120,7 @@ public final class CocoCaptions {
         JsonObject root = new JsonObject();
         root.add("images", jsonImages);
         root.add("annotations", jsonAnnotations);
-        JsonFiles.writeAtomically(annotationJson, JsonFiles.GSON.toJson((JsonElement) root));
+        AtomicFiles.write(annotationJson, JsonFiles.GSON.toJson((JsonElement) root));
         return annId;
     }
 

@@ -123,7 +123,7 @@ public final class ImageCache {
             memory.put(key, bytes);
         } else if (diskDir != null && !Files.isRegularFile(diskFile(key))) {
             try {
-                JsonFiles.writeAtomically(diskFile(key), bytes);
+                AtomicFiles.write(diskFile(key), bytes);
             } catch (IOException e) {
                 // The disk cache is an optimisation: without it the image is decoded again.
             }

@@ -12,11 +12,9 @@ import com.google.gson.JsonPrimitive;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /** JSON reading with one-line, file-naming errors, and atomic file writes. Package-private. */
 final class JsonFiles {
@@ -94,32 +92,6 @@ final class JsonFiles {
     static boolean has(JsonObject o, String field) {
         JsonElement e = o.get(field);
         return e != null && !e.isJsonNull();
-    }
-
-    /** Writes {@code text} to a temp file beside {@code target} and renames it into place. */
-    static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Path abs = target.toAbsolutePath();
-        Path dir = abs.getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            try {
-                Files.move(
-                        tmp,
-                        abs,
-                        StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    static void writeAtomically(Path target, String text) throws IOException {
-        writeAtomically(target, text.getBytes(StandardCharsets.UTF_8));
     }
 
     static String oneLine(String s) {

@@ -251,7 +251,7 @@ public final class Vocabulary {
      * Writes {@link #toJson()} to {@code file} atomically (temp file in the same folder, rename).
      */
     public void save(Path file) throws IOException {
-        JsonFiles.writeAtomically(file, toJson());
+        AtomicFiles.write(file, toJson());
     }
 
     /** Reads a file written by {@link #save(Path)}. */

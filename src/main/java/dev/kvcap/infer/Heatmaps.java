@@ -1,5 +1,6 @@
 package dev.kvcap.infer;
 
+import dev.kvcap.data.AtomicFiles;
 import dev.kvcap.data.ImageLoader;
 import java.awt.AlphaComposite;
 import java.awt.Color;
@@ -10,7 +11,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -38,9 +38,7 @@ public final class Heatmaps {
             BufferedImage img = overlay(base, maps.get(i), caption.mapSize(), words.get(i));
             String safe = words.get(i).replaceAll("[^\\p{L}\\p{N}]+", "_");
             Path file = dir.resolve(String.format("%s_%02d_%s.png", stem, i + 1, safe));
-            Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
-            ImageIO.write(img, "png", tmp.toFile());
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(file, tmp -> ImageIO.write(img, "png", tmp.toFile()));
             written.add(file);
         }
         return written;

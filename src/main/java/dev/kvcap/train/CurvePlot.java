@@ -2,6 +2,7 @@ package dev.kvcap.train;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.kvcap.data.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -11,7 +12,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,9 +59,7 @@ final class CurvePlot {
         panel(g, 0, "loss", series, List.of("train_loss", "val_loss"));
         panel(g, W / 2, "validation", series, List.of("val_Bleu_4", "val_CIDEr"));
         g.dispose();
-        Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
-        ImageIO.write(img, "png", tmp.toFile());
-        Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(png, tmp -> ImageIO.write(img, "png", tmp.toFile()));
     }
 
     private static void panel(

@@ -11,7 +11,9 @@ import dev.kvcap.data.Augmenter;
 import dev.kvcap.data.CaptionSet;
 import dev.kvcap.data.CaptionTokenizer;
 import dev.kvcap.data.CaptionedImage;
+import dev.kvcap.data.ImageCache;
 import dev.kvcap.data.Vocabulary;
+import dev.kvcap.model.EncoderWeights;
 import dev.kvcap.model.KvmCaptionModel;
 import dev.kvcap.model.SavedModel;
 import java.io.IOException;
@@ -24,7 +26,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import java.util.stream.Collectors;
 
 /**
@@ -40,10 +44,17 @@ public final class Trainer {
 
     private final KvcapConfig config;
     private final Consumer<TrainEvent> events;
+    private Path encoderWeights;
 
     public Trainer(KvcapConfig config, Consumer<TrainEvent> events) {
         this.config = config.validate();
         this.events = events;
+    }
+
+    /** Starts a fresh run from these encoder weights ({@link EncoderWeights}); ignored on resume. */
+    public Trainer optEncoderWeights(Path file) {
+        this.encoderWeights = file;
+        return this;
     }
 
     /**
@@ -93,6 +104,10 @@ public final class Trainer {
                 Engine.getInstance().setRandomSeed((int) seed);
                 KvmCaptionModel model = new KvmCaptionModel(config.model(), vocab.size());
                 model.initialize(manager);
+                if (encoderWeights != null) {
+                    int n = EncoderWeights.load(model.encoder(), encoderWeights, manager);
+                    events.accept(new TrainEvent.Info("loaded " + n + " encoder tensors from " + encoderWeights));
+                }
                 model.initMemoryKeys(
                         vocab.frequentContentWords(config.model().memorySlots()).stream()
                                 .mapToInt(Integer::intValue)
@@ -104,9 +119,10 @@ public final class Trainer {
             Vocabulary vocab = saved.vocab();
             KvmCaptionModel model = saved.model();
 
-            ImageStore store = new ImageStore(config.model().imageSize(), events);
-            TrainingBatches trainData = prepare(train, vocab, store, "training");
-            TrainingBatches valData = val == null ? null : prepare(val, vocab, store, "validation");
+            ImageCache cache =
+                    new ImageCache(config.data().cacheMemoryMb() * (1L << 20), outDir.resolve("cache"));
+            TrainingBatches trainData = prepare(train, vocab, cache, "training");
+            TrainingBatches valData = val == null ? null : prepare(val, vocab, cache, "validation");
             events.accept(
                     new TrainEvent.Info(
                             String.format(
@@ -220,19 +236,42 @@ public final class Trainer {
                 }
             }
             CurvePlot.write(outDir.resolve("metrics.jsonl"), outDir.resolve("curves.png"));
-            return new Result(outDir, epoch, state.bestCider(), store.failures());
+            return new Result(outDir, epoch, state.bestCider(), cache.failures());
         }
     }
 
-    private TrainingBatches prepare(CaptionSet set, Vocabulary vocab, ImageStore store, String what) {
+    /**
+     * Decodes every captioned image once into the cache (in parallel, with progress), skipping and
+     * reporting those that fail, and encodes their captions.
+     */
+    private TrainingBatches prepare(CaptionSet set, Vocabulary vocab, ImageCache cache, String what) {
         List<CaptionedImage> images =
                 set.images().stream().filter(CaptionedImage::hasCaptions).collect(Collectors.toList());
-        List<byte[]> pixels = store.load(images, what);
+        int size = config.model().imageSize();
+        int failedBefore = cache.failures();
+        AtomicInteger done = new AtomicInteger();
+        boolean[] ok = new boolean[images.size()];
+        IntStream.range(0, images.size())
+                .parallel()
+                .forEach(
+                        i -> {
+                            ok[i] = cache.get(images.get(i), size).isPresent();
+                            int d = done.incrementAndGet();
+                            if (d % 256 == 0 || d == images.size()) {
+                                events.accept(new TrainEvent.Preparing(d, images.size()));
+                            }
+                        });
+        int skipped = cache.failures() - failedBefore;
+        if (skipped > 0) {
+            events.accept(
+                    new TrainEvent.Info(
+                            skipped + " " + what + " image(s) could not be decoded and were skipped; first: "
+                                    + cache.failureMessages().get(failedBefore)));
+        }
         List<CaptionedImage> kept = new ArrayList<>();
-        List<byte[]> keptPixels = new ArrayList<>();
         List<int[][]> captions = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
-            if (pixels.get(i) == null) {
+            if (!ok[i]) {
                 continue;
             }
             List<List<String>> tokenized =
@@ -240,11 +279,10 @@ public final class Trainer {
             int[][] encoded = TrainingBatches.encode(vocab, tokenized, config.data().maxCaptionLen());
             if (encoded.length > 0) {
                 kept.add(images.get(i));
-                keptPixels.add(pixels.get(i));
                 captions.add(encoded);
             }
         }
-        return new TrainingBatches(kept, keptPixels, captions, config.model().imageSize());
+        return new TrainingBatches(kept, cache, captions, size);
     }
 
     private static void appendMetrics(Path outDir, Map<String, Object> figures) throws IOException {

@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.kvcap.data.Augmenter;
 import dev.kvcap.data.CaptionedImage;
+import dev.kvcap.data.DataException;
+import dev.kvcap.data.ImageCache;
 import dev.kvcap.data.ImageLoader;
 import dev.kvcap.data.Vocabulary;
 import java.util.ArrayList;
@@ -24,17 +26,17 @@ import java.util.Random;
 final class TrainingBatches {
 
     private final List<CaptionedImage> images;
-    private final List<byte[]> pixels;
+    private final ImageCache pixels;
     private final List<int[][]> captions;
     private final int imageSize;
 
     /**
-     * @param images the images
-     * @param pixels resized CHW bytes per image
+     * @param images the images (all known to decode)
+     * @param pixels where their resized CHW bytes come from
      * @param captions encoded captions per image (each {@code <start>} … {@code <end>})
      */
     TrainingBatches(
-            List<CaptionedImage> images, List<byte[]> pixels, List<int[][]> captions, int imageSize) {
+            List<CaptionedImage> images, ImageCache pixels, List<int[][]> captions, int imageSize) {
         this.images = images;
         this.pixels = pixels;
         this.captions = captions;
@@ -47,7 +49,7 @@ final class TrainingBatches {
     }
 
     int size() {
-        return pixels.size();
+        return images.size();
     }
 
     int batches(int batchSize) {
@@ -76,16 +78,19 @@ final class TrainingBatches {
     NDList batch(NDManager manager, int[] idx, int from, int to, Random rng, Augmenter augment) {
         int b = to - from;
         int pix = 3 * imageSize * imageSize;
-        float[] images = new float[b * pix];
+        float[] data = new float[b * pix];
         List<int[]> chosen = new ArrayList<>(b);
         int longest = 0;
         for (int i = 0; i < b; i++) {
             int img = idx[from + i];
-            byte[] px = pixels.get(img);
+            CaptionedImage image = images.get(img);
+            byte[] px =
+                    pixels.get(image, imageSize)
+                            .orElseThrow(() -> new DataException(image.file() + ": no longer decodes"));
             if (rng != null) {
                 px = augment.apply(px, imageSize, rng);
             }
-            System.arraycopy(ImageLoader.normalize(px), 0, images, i * pix, pix);
+            System.arraycopy(ImageLoader.normalize(px), 0, data, i * pix, pix);
             int[][] caps = captions.get(img);
             int[] cap = caps[rng == null ? 0 : rng.nextInt(caps.length)];
             chosen.add(cap);
@@ -100,7 +105,7 @@ final class TrainingBatches {
                 targets[i * longest + t] = cap[t + 1];
             }
         }
-        NDArray x = manager.create(images, new Shape(b, 3, imageSize, imageSize));
+        NDArray x = manager.create(data, new Shape(b, 3, imageSize, imageSize));
         NDArray in = manager.create(inputs, new Shape(b, longest)).toType(DataType.INT64, false);
         NDArray out = manager.create(targets, new Shape(b, longest)).toType(DataType.INT64, false);
         return new NDList(x, in, out);

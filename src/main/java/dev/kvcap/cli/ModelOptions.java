@@ -1,0 +1,34 @@
+package dev.kvcap.cli;
+
+import dev.kvcap.config.DecodeConfig;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options of every command that captions with a trained model: which model, and how to decode. */
+final class ModelOptions {
+
+    @Option(
+            names = "--model",
+            paramLabel = "MODEL_DIR",
+            required = true,
+            description = "Model directory (its best/ is used when present).")
+    Path model;
+
+    @Option(names = "--beam", paramLabel = "N", description = "Beam size (default: the model's, usually 3).")
+    Integer beam;
+
+    @Option(names = "--max-len", paramLabel = "N", description = "Most words per caption (default: the model's).")
+    Integer maxLen;
+
+    /** The model's decoding settings with the command-line overrides applied. */
+    DecodeConfig decode(DecodeConfig defaults) {
+        DecodeConfig d = defaults;
+        if (beam != null) {
+            d = d.withBeamSize(beam);
+        }
+        if (maxLen != null) {
+            d = d.withMaxLen(maxLen);
+        }
+        return d.validate();
+    }
+}

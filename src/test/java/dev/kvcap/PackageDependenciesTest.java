@@ -1,0 +1,68 @@
+package dev.kvcap;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Dependencies between kvcap's packages point one way (STYLE.md): {@code config <- data <- model
+ * <- infer <- train <- cli}; {@code eval} is a leaf; {@code serve} sees {@code infer}, {@code
+ * data}, {@code config}. Checked by scanning the imports of every main source file.
+ */
+class PackageDependenciesTest {
+
+    private static final Map<String, Set<String>> ALLOWED =
+            Map.of(
+                    "config", Set.of(),
+                    "eval", Set.of(),
+                    "data", Set.of("config"),
+                    "model", Set.of("config", "data"),
+                    "infer", Set.of("config", "data", "model", "eval"),
+                    "train", Set.of("config", "data", "model", "infer", "eval"),
+                    "serve", Set.of("config", "data", "infer", "eval"),
+                    "cli", Set.of("config", "data", "model", "infer", "eval", "train", "serve"));
+
+    private static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.kvcap\\.(\\w+)\\.", Pattern.MULTILINE);
+
+    @Test
+    void packagesOnlyDependDownTheLayering() throws IOException {
+        Path root = Path.of("src/main/java/dev/kvcap");
+        List<String> violations = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                String pkg = root.relativize(f).getName(0).toString();
+                Set<String> allowed = ALLOWED.get(pkg);
+                assertTrue(allowed != null, "package " + pkg + " is not in the layering table");
+                Matcher m = IMPORT.matcher(Files.readString(f));
+                while (m.find()) {
+                    String target = m.group(1);
+                    if (!target.equals(pkg) && !allowed.contains(target)) {
+                        violations.add(root.relativize(f) + " imports dev.kvcap." + target);
+                    }
+                }
+            }
+        }
+        assertTrue(violations.isEmpty(), String.join("\n", violations));
+    }
+
+    @Test
+    void evalAndDataHaveNoDjlImports() throws IOException {
+        for (String pkg : List.of("eval", "data")) {
+            try (Stream<Path> files = Files.walk(Path.of("src/main/java/dev/kvcap", pkg))) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                    assertTrue(!Files.readString(f).contains("import ai.djl"), f + " imports DJL");
+                }
+            }
+        }
+    }
+}
