@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             CaptionCommand.class,
             EvaluateCommand.class,
             ScoreCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
