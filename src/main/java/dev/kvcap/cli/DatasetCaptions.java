@@ -34,6 +34,7 @@ final class DatasetCaptions {
         List<byte[]> pixels = new ArrayList<>();
         List<CaptionedImage> images = set.images().stream().filter(CaptionedImage::hasCaptions).toList();
         long start = System.nanoTime();
+        boolean tty = System.console() != null;
         for (int i = 0; i < images.size(); i++) {
             CaptionedImage img = images.get(i);
             try {
@@ -52,12 +53,16 @@ final class DatasetCaptions {
                 }
                 pending.clear();
                 pixels.clear();
-                System.err.printf(
-                        "\rcaptioned %d/%d images (%.1f img/s)",
-                        results.size(), images.size(), results.size() / ((System.nanoTime() - start) / 1e9));
+                if (tty) {
+                    System.err.printf(
+                            "\rcaptioned %d/%d images (%.1f img/s)",
+                            results.size(), images.size(), results.size() / ((System.nanoTime() - start) / 1e9));
+                }
             }
         }
-        System.err.println();
+        System.err.printf(
+                "%scaptioned %d images in %.1f s%n",
+                tty ? "\r" : "", results.size(), (System.nanoTime() - start) / 1e9);
         if (results.isEmpty()) {
             throw new IllegalArgumentException("no image could be captioned (" + skipped + " failed to decode)");
         }

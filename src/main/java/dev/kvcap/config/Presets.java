@@ -46,9 +46,9 @@ public final class Presets {
                 new ModelConfig(
                         64, List.of(32, 64, 128), List.of(1, 2, 2), true, List.of(256), 128, 256,
                         128, true, 32, 128, 128, true, 8, 0.3f);
-        DataConfig data = new DataConfig(2, 16, 4, 1024);
+        DataConfig data = new DataConfig(2, 24, 4, 1024);
         TrainConfig train = new TrainConfig(30, 64, 2e-3f, 100, 5, 0.7f, 2.0f, 1e-4f, 5, 42L);
-        DecodeConfig decode = new DecodeConfig(3, 20, 1, 0.0f, true);
+        DecodeConfig decode = new DecodeConfig(3, 24, 1, 0.0f, true);
         return new KvcapConfig("small", model, data, train, decode);
     }
 

@@ -34,6 +34,38 @@ public final class AttentionMaps extends AbstractBlock {
     }
 
     /**
+     * Starts both deconvolutions as bilinear ×2 upsampling, so the pixel map begins as a smooth
+     * ×4 upsampling of the logits (channel 0 carries the positive part, channel 1 the negative
+     * part through the ReLU) instead of random checkerboard noise. Training may move away from it.
+     */
+    public void initBilinear() {
+        float[] k1 = {0.25f, 0.75f, 0.75f, 0.25f};
+        float[] kernel = new float[16];
+        for (int y = 0; y < 4; y++) {
+            for (int x = 0; x < 4; x++) {
+                kernel[y * 4 + x] = k1[y] * k1[x];
+            }
+        }
+        NDArray w1 = up1.kernel(); // [C, 1, 4, 4]
+        NDArray w2 = up2.kernel(); // [1, C, 4, 4]
+        int channels = (int) w1.getShape().get(0);
+        float[] a = new float[channels * 16];
+        float[] b = new float[channels * 16];
+        for (int i = 0; i < 16; i++) {
+            a[i] = kernel[i];
+            b[i] = kernel[i];
+            if (channels > 1) {
+                a[16 + i] = -kernel[i];
+                b[16 + i] = -kernel[i];
+            }
+        }
+        w1.set(a);
+        w2.set(b);
+        up1.bias().set(new float[channels]);
+        up2.bias().set(new float[1]);
+    }
+
+    /**
      * @param logits attention logits [B, L]
      * @return region weights [B, L] (sum to 1) and the pixel map [B, M·M] (sums to 1)
      */

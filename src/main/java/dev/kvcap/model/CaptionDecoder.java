@@ -63,6 +63,11 @@ public final class CaptionDecoder extends AbstractBlock {
                 .build();
     }
 
+    /** The deconvolution maps, or null when they are switched off. */
+    AttentionMaps maps() {
+        return maps;
+    }
+
     /** Precomputes W_v v for every region once per image: [B, L, C] → [B, L, A]. */
     public NDArray projectRegions(ParameterStore ps, NDArray regions, boolean training) {
         return attRegion.forward(ps, new NDList(regions), training).head();

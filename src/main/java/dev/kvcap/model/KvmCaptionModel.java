@@ -71,6 +71,9 @@ public final class KvmCaptionModel extends AbstractBlock {
     public void initialize(NDManager manager) {
         int s = config.imageSize();
         initialize(manager, DataType.FLOAT32, new Shape(1, 3, s, s), new Shape(1, 2));
+        if (decoder.maps() != null) {
+            decoder.maps().initBilinear();
+        }
     }
 
     /**

@@ -38,6 +38,16 @@ final class StrideTwoDeconv extends AbstractBlock {
                                 .build());
     }
 
+    /** The convolution kernel [F, C, 4, 4]. */
+    NDArray kernel() {
+        return conv.getParameters().get("weight").getArray();
+    }
+
+    /** The bias [F]. */
+    NDArray bias() {
+        return conv.getParameters().get("bias").getArray();
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
