@@ -59,10 +59,10 @@ public final class AttentionMaps extends AbstractBlock {
                 b[16 + i] = -kernel[i];
             }
         }
-        w1.set(a);
-        w2.set(b);
-        up1.bias().set(new float[channels]);
-        up2.bias().set(new float[1]);
+        Ops.assign(w1, a);
+        Ops.assign(w2, b);
+        Ops.assign(up1.bias(), new float[channels]);
+        Ops.assign(up2.bias(), new float[1]);
     }
 
     /**

@@ -77,7 +77,7 @@ public final class EncoderWeights {
                             file + ": tensor '" + t.getKey() + "' has shape " + t.getValue().getShape()
                                     + ", the encoder needs " + p.getArray().getShape());
                 }
-                p.getArray().set(t.getValue().toType(p.getArray().getDataType(), false).toFloatArray());
+                Ops.assign(p.getArray(), t.getValue().toType(p.getArray().getDataType(), false));
             }
             return named.size();
         } finally {

@@ -1,6 +1,7 @@
 package dev.kvcap.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -25,6 +26,22 @@ public final class Ops {
     public static NDArray scale(NDArray x, float value) {
         try (NDArray s = scalar(x, value)) {
             return x.mul(s);
+        }
+    }
+
+    /**
+     * Overwrites every element of {@code target} (a parameter or optimiser state) with {@code
+     * source}'s, in place and outside autograd. Goes through indexed assignment: {@code
+     * NDArray.set(float[])} makes libtorch print a deprecation warning.
+     */
+    public static void assign(NDArray target, NDArray source) {
+        target.set(new NDIndex(":"), source.reshape(target.getShape()));
+    }
+
+    /** {@link #assign(NDArray, NDArray)} from Java values. */
+    public static void assign(NDArray target, float[] values) {
+        try (NDArray v = target.getManager().create(values, target.getShape())) {
+            assign(target, v);
         }
     }
 

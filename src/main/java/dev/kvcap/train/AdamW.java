@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import dev.kvcap.model.Ops;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -154,8 +155,8 @@ public final class AdamW {
             throw new IOException("optimizer state does not match this model's parameters");
         }
         for (int i = 0; i < params.size(); i++) {
-            means.get(i).set(state.get(2 * i).toFloatArray());
-            variances.get(i).set(state.get(2 * i + 1).toFloatArray());
+            Ops.assign(means.get(i), state.get(2 * i));
+            Ops.assign(variances.get(i), state.get(2 * i + 1));
         }
         steps = state.get(state.size() - 1).getLong();
         state.close();
