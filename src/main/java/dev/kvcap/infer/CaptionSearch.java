@@ -33,6 +33,7 @@ public final class CaptionSearch {
     private final DecodeRules rules;
     private final int startId;
     private final boolean recordAttention;
+    private Retrieval retrieval;
 
     /**
      * @param padId, startId, endId the vocabulary's special ids
@@ -50,6 +51,12 @@ public final class CaptionSearch {
         this.rules = new DecodeRules(config, padId, startId, endId);
         this.startId = startId;
         this.recordAttention = recordAttention;
+    }
+
+    /** Interpolates every step's word distribution with the bank's ({@link Retrieval}). */
+    public CaptionSearch withRetrieval(Retrieval r) {
+        this.retrieval = r;
+        return this;
     }
 
     /**
@@ -79,6 +86,9 @@ public final class CaptionSearch {
                     NDArray prev = manager.create(words).toType(DataType.INT64, false);
                     KvmCaptionModel.StepOutput out = model.step(ps, ctx, prev, state, false);
                     float[] logProbs = out.logits().logSoftmax(-1).toFloatArray();
+                    if (retrieval != null) {
+                        mix(logProbs, out.state().lstm().get(2).squeeze(0));
+                    }
                     float[] maps = recordAttention ? out.pixels().toFloatArray() : null;
                     int[] source = beams.advance(logProbs, maps, t, words);
                     next = out.state().select(manager.create(source).toType(DataType.INT64, false));
@@ -92,6 +102,42 @@ public final class CaptionSearch {
             close(state);
         }
         return beams.results();
+    }
+
+    /**
+     * log((1 − λ)·p_model + λ·p_bank) in place, row by row.
+     *
+     * @param keys the rows' states h2 [N, H]
+     */
+    private void mix(float[] logProbs, NDArray keys) {
+        int rows = (int) keys.getShape().get(0);
+        int dim = (int) keys.getShape().get(1);
+        int vocab = logProbs.length / rows;
+        float[] flat = keys.toFloatArray();
+        float[][] k = new float[rows][];
+        for (int r = 0; r < rows; r++) {
+            k[r] = java.util.Arrays.copyOfRange(flat, r * dim, (r + 1) * dim);
+        }
+        List<Retrieval.WordDistribution> found = retrieval.lookup(k);
+        double lambda = retrieval.weight();
+        float keep = (float) Math.log(1 - lambda);
+        for (int r = 0; r < rows; r++) {
+            Retrieval.WordDistribution d = found.get(r);
+            if (d.isEmpty()) {
+                continue; // nothing remembered near this state: the model alone decides
+            }
+            int base = r * vocab;
+            for (int w = 0; w < vocab; w++) {
+                logProbs[base + w] += keep;
+            }
+            for (int i = 0; i < d.words().length; i++) {
+                int w = d.words()[i];
+                if (w >= 0 && w < vocab) {
+                    double bank = lambda * d.probs()[i];
+                    logProbs[base + w] = (float) Math.log(Math.exp(logProbs[base + w]) + bank);
+                }
+            }
+        }
     }
 
     private static void unregister(DecodeState s) {

@@ -139,19 +139,42 @@ public final class KvmCaptionModel extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray images = inputs.get(0);
-        NDArray tokens = inputs.get(1);
+        return new NDList(teacherForced(ps, inputs.get(0), inputs.get(1), training, false).get(0));
+    }
+
+    /**
+     * The decoder's state h2 before each word of given captions: the keys under which the memory
+     * bank stores what word came next. Inference only.
+     *
+     * @param tokens input tokens [B, T] ({@code <start>} w1 … wn)
+     * @return h2 [B, T, H]; row t is the state that predicts token t+1
+     */
+    public NDArray decoderStates(ParameterStore ps, NDArray images, NDArray tokens) {
+        return teacherForced(ps, images, tokens, false, true).get(1);
+    }
+
+    /** Logits [B, T, V] and, when asked, the states h2 [B, T, H] of every step. */
+    private NDList teacherForced(
+            ParameterStore ps, NDArray images, NDArray tokens, boolean training, boolean states) {
         ImageContext ctx = encode(ps, images, training);
         NDArray emb = embedding.forward(ps, new NDList(tokens), training).head(); // [B, T, E]
         DecodeState state = start(ps, ctx, training);
         long steps = tokens.getShape().get(1);
         List<NDArray> logits = new ArrayList<>();
+        List<NDArray> h2 = new ArrayList<>();
         for (long t = 0; t < steps; t++) {
             StepOutput out = stepEmbedded(ps, ctx, emb.get(":, " + t), state, training);
             logits.add(out.logits());
+            if (states) {
+                h2.add(out.state().lstm().get(2).squeeze(0)); // [B, H]
+            }
             state = out.state();
         }
-        return new NDList(NDArrays.stack(new NDList(logits), 1)); // [B, T, V]
+        NDList result = new NDList(NDArrays.stack(new NDList(logits), 1)); // [B, T, V]
+        if (states) {
+            result.add(NDArrays.stack(new NDList(h2), 1)); // [B, T, H]
+        }
+        return result;
     }
 
     @Override

@@ -128,4 +128,51 @@ class CaptionSearchTest {
             }
         }
     }
+
+    private static Retrieval always(int word, float lambda) {
+        return new Retrieval() {
+            @Override
+            public List<WordDistribution> lookup(float[][] keys) {
+                List<WordDistribution> out = new ArrayList<>();
+                for (float[] k : keys) {
+                    assertEquals(Presets.tiny().model().hiddenDim(), k.length);
+                    out.add(word < 0 ? WordDistribution.EMPTY : new WordDistribution(new int[] {word}, new float[] {1f}));
+                }
+                return out;
+            }
+
+            @Override
+            public float weight() {
+                return lambda;
+            }
+        };
+    }
+
+    @Test
+    void aBankThatRemembersNothingChangesNoCaption() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            KvmCaptionModel model = model(m);
+            NDArray images = m.randomNormal(new Shape(3, 3, 32, 32));
+            List<List<Hypothesis>> plain = new CaptionSearch(model, decode(2), PAD, START, END, false).search(images);
+            List<List<Hypothesis>> empty = new CaptionSearch(model, decode(2), PAD, START, END, false)
+                    .withRetrieval(always(-1, 0.5f)).search(images);
+            for (int i = 0; i < 3; i++) {
+                assertEquals(plain.get(i).get(0).wordIds(), empty.get(i).get(0).wordIds());
+            }
+        }
+    }
+
+    @Test
+    void aBankWithAllTheWeightDecidesEveryWord() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            KvmCaptionModel model = model(m);
+            NDArray images = m.randomNormal(new Shape(2, 3, 32, 32));
+            DecodeConfig five = new DecodeConfig(2, 5, 5, 0f, false);
+            for (List<Hypothesis> h : new CaptionSearch(model, five, PAD, START, END, false)
+                    .withRetrieval(always(7, 1f)).search(images)) {
+                assertEquals(List.of(7, 7, 7, 7, 7), h.get(0).wordIds());
+                assertEquals(0.0, h.get(0).logProb(), 1e-5);
+            }
+        }
+    }
 }

@@ -1,0 +1,32 @@
+package dev.kvcap.infer;
+
+import java.util.List;
+
+/**
+ * A source of remembered next words (the persistent memory bank), consulted at every decoding
+ * step with the decoder's states as keys. Its distribution is interpolated with the model's
+ * (kNN-LM): p(w) = (1 − λ)·p_model(w) + λ·p_bank(w).
+ */
+public interface Retrieval {
+
+    /**
+     * For each key, the remembered next words and their probabilities (summing to 1), or an empty
+     * distribution when nothing near is remembered.
+     *
+     * @param keys decoder states h2, one row per caption being decoded
+     */
+    List<WordDistribution> lookup(float[][] keys);
+
+    /** The interpolation weight λ given to the bank's distribution. */
+    float weight();
+
+    /** A sparse distribution over word ids. */
+    record WordDistribution(int[] words, float[] probs) {
+
+        public static final WordDistribution EMPTY = new WordDistribution(new int[0], new float[0]);
+
+        public boolean isEmpty() {
+            return words.length == 0;
+        }
+    }
+}
