@@ -34,7 +34,9 @@ Differences from kvcap, all deliberate and all "what a PyTorch user would write"
     same rules: <pad>/<start> never, <end> not before the minimum length, top 2k candidates,
     finished beams leave, k live beams kept.
 
-Install (Debian, no PyPI): apt-get install -y python3-torch python3-pil python3-numpy
+Install (Debian, no PyPI): apt-get install -y python3-torch python3-pil python3-numpy libopenblas0-openmp
+(Debian's torch does its float matmuls through the libblas.so.3 alternative: without OpenBLAS that
+is the unoptimised reference BLAS, and every linear layer is many times slower.)
 Run:   python3 bench/pytorch/kvm_reference.py --preset small --threads 2 --json out.json
 Check: python3 bench/pytorch/kvm_reference.py --quick
 """
@@ -607,6 +609,10 @@ def main(argv=None):
 
     if a.quick:
         self_checks(log)
+    blas = blas_library()
+    if "openblas" not in blas and "mkl" not in blas:
+        log(f"WARNING: BLAS is {blas}: linear layers will be many times slower than with an "
+            "optimised BLAS; apt-get install libopenblas0-openmp")
     log(f"{a.preset} (torch {torch.__version__}, {a.threads} threads) ...")
     with tempfile.TemporaryDirectory(prefix="kvm-ref") as tmp:
         image = a.image
@@ -616,6 +622,7 @@ def main(argv=None):
         report = bench(Config(a.preset, PRESETS[a.preset]), a.vocab, a.words, a.warmup, a.runs,
                        image, a.threads, log)
     report["cpu"] = cpu()
+    report["blas"] = blas
     text = json.dumps(report, indent=2)
     print(text)
     if a.json:
@@ -624,6 +631,17 @@ def main(argv=None):
             f.write(text + "\n")
         os.replace(tmp_path, a.json)
     return 0
+
+
+def blas_library():
+    """The BLAS this process loaded (Debian's torch links the generic libblas.so.3 alternative)."""
+    try:
+        with open("/proc/self/maps") as f:
+            libs = {line.split()[-1] for line in f
+                    if "blas" in line.lower() and "lapack" not in line.lower() and "/" in line}
+    except OSError:
+        return "unknown"
+    return ", ".join(sorted(os.path.realpath(x) for x in libs)) or "none"
 
 
 def cpu():

@@ -1,7 +1,8 @@
 package dev.kvcap.bench;
 
-import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
+import com.google.gson.ToNumberPolicy;
 import com.google.gson.reflect.TypeToken;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -178,10 +179,10 @@ public final class PytorchReference {
         return parse(Files.readString(out, StandardCharsets.UTF_8));
     }
 
-    /** The script's JSON report as a map (numbers as doubles). */
+    /** The script's JSON report as a map (whole numbers as longs, others as doubles). */
     public static Map<String, Object> parse(String json) throws IOException {
         try {
-            Map<String, Object> m = new Gson().fromJson(json, new TypeToken<LinkedHashMap<String, Object>>() {}.getType());
+            Map<String, Object> m = new GsonBuilder().setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE).create().fromJson(json, new TypeToken<LinkedHashMap<String, Object>>() {}.getType());
             if (m == null || !(m.get("latency_ms_median") instanceof Number)) {
                 throw new IOException("not a benchmark report: " + json.strip().lines().findFirst().orElse(""));
             }
@@ -240,7 +241,7 @@ public final class PytorchReference {
         for (Figure f : FIGURES) {
             sb.append(' ').append(f.label()).append(": kvcap / PyTorch (").append(f.higherIsBetter() ? "kvcap/PT" : "PT/kvcap").append(") |");
         }
-        sb.append(" peak RSS MiB |\n|");
+        sb.append(" peak RSS MiB: kvcap / PyTorch |\n|");
         sb.append(" --- |".repeat(FIGURES.size() + 3)).append('\n');
         for (Map<String, Object> r : reports) {
             Map<String, Object> pt = pytorchOf(r);

@@ -28,8 +28,8 @@ import picocli.CommandLine.Option;
             "Measure kvcap's speed per preset: caption latency (image file -> caption, beam 3,",
             "split into preparation, encoder and decoder), decoder cost per step, training",
             "images/s and peak memory. Prints JSON; --markdown appends a table.",
-            "--pytorch also runs the PyTorch reference (" + PytorchReference.SCRIPT + ")",
-            "with the same settings and reports kvcap/PyTorch ratios (> 1: kvcap better)."
+            "--pytorch also runs the PyTorch reference (bench/pytorch/) with the same",
+            "settings and reports kvcap/PyTorch ratios (> 1: kvcap better)."
         })
 final class BenchCommand implements Callable<Integer> {
 
