@@ -583,7 +583,21 @@ def self_checks(log):
         m = KvmCaptionModel(c, 1000) if name != "vgg16" else None
         if m is not None:
             assert sum(p.numel() for p in m.parameters()) == expected_parameters(c, 1000), name
-    log(f"self-checks passed (deconv max |diff| {diff:.2e})")
+    # 4. Beam search: exactly the forced length, and each hypothesis' logP is what the
+    #    teacher-forced forward() gives its words (so stepping, reordering and scoring agree).
+    c = Config("tiny", PRESETS["tiny"])
+    m = KvmCaptionModel(c, 50).eval()
+    with torch.inference_mode():
+        images = torch.randn(2, 3, c.image_size, c.image_size)
+        hyps = beam_search(m, images, 3, 5, 5)
+        for i, per_image in enumerate(hyps):
+            assert len(per_image) == 3 and all(len(h[0]) == 5 and not h[3] for h in per_image)
+            for words, logp, _, _ in per_image:
+                tokens = torch.tensor([[START_ID] + words[:-1]])
+                lp = torch.log_softmax(m(images[i:i + 1], tokens), -1)[0]
+                again = lp.gather(1, torch.tensor(words).unsqueeze(1)).sum().item()
+                assert abs(again - logp) < 1e-3, (again, logp)
+    log(f"self-checks passed (deconv max |diff| {diff:.2e}; beam logP = teacher-forced logP)")
 
 
 def main(argv=None):
