@@ -54,6 +54,11 @@ public final class Bench {
         this.runs = runs;
     }
 
+    /** The 640×480 JPEG that {@link #run} captions for an image size {@code size}, under {@code scratch}. */
+    public static Path imagePath(Path scratch, int size) {
+        return scratch.resolve("bench-" + size + ".jpg");
+    }
+
     /** All figures, keyed for the JSON report. */
     public Map<String, Object> run(int trainBatch, Path scratch) throws IOException {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -76,7 +81,7 @@ public final class Bench {
     private void latency(KvmCaptionModel model, NDManager m, Path scratch, Map<String, Object> out)
             throws IOException {
         int s = config.model().imageSize();
-        Path jpeg = scratch.resolve("bench-" + s + ".jpg");
+        Path jpeg = imagePath(scratch, s);
         ImageIO.write(photoLike(640, 480), "jpg", jpeg.toFile());
         DecodeConfig decode = new DecodeConfig(3, words, words, 0f, false);
         CaptionSearch search = new CaptionSearch(model, decode, Vocabulary.PAD_ID, Vocabulary.START_ID, Vocabulary.END_ID, false);

@@ -2,6 +2,7 @@ package dev.kvcap.cli;
 
 import com.google.gson.GsonBuilder;
 import dev.kvcap.bench.Bench;
+import dev.kvcap.bench.PytorchReference;
 import dev.kvcap.config.KvcapConfig;
 import dev.kvcap.config.Presets;
 import dev.kvcap.data.AtomicFiles;
@@ -14,6 +15,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,7 +27,9 @@ import picocli.CommandLine.Option;
         description = {
             "Measure kvcap's speed per preset: caption latency (image file -> caption, beam 3,",
             "split into preparation, encoder and decoder), decoder cost per step, training",
-            "images/s and peak memory. Prints JSON; --markdown appends a table."
+            "images/s and peak memory. Prints JSON; --markdown appends a table.",
+            "--pytorch also runs the PyTorch reference (bench/pytorch/) with the same",
+            "settings and reports kvcap/PyTorch ratios (> 1: kvcap better)."
         })
 final class BenchCommand implements Callable<Integer> {
 
@@ -52,25 +56,48 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--markdown", paramLabel = "FILE", description = "Append a dated table to this Markdown file (e.g. docs/BENCHMARKS.md).")
     Path markdown;
 
+    @Option(names = "--pytorch", description = "After each preset, run the PyTorch reference (python3 with torch, PIL, numpy; $KVCAP_PYTHON picks the interpreter) and compare.")
+    boolean pytorch;
+
     @Override
     public Integer call() throws Exception {
         List<Map<String, Object>> reports = new ArrayList<>();
         Path scratch = Files.createTempDirectory("kvcap-bench");
         List<String> names = quick ? List.of("tiny") : List.of(presets.split(","));
+        int v = quick ? 50 : vocab;
+        int w = quick ? 4 : words;
+        int warmup = quick ? 1 : 3;
+        int r = quick ? 3 : runs;
+        Optional<PytorchReference> reference = pytorch ? PytorchReference.locate(System.err) : Optional.empty();
         for (String name : names) {
             KvcapConfig cfg = Presets.named(name.trim());
             int batch = cfg.model().imageSize() >= 224 ? 8 : cfg.train().batchSize();
             System.err.println("kvcap bench: " + name + " ...");
-            Bench bench = new Bench(cfg, quick ? 50 : vocab, quick ? 4 : words, quick ? 1 : 3, quick ? 3 : runs);
-            reports.add(bench.run(batch, scratch));
+            Map<String, Object> report = new Bench(cfg, v, w, warmup, r).run(batch, scratch);
+            if (reference.isPresent()) {
+                System.err.println("kvcap bench: " + name + " with PyTorch (" + reference.get().python() + " " + reference.get().script() + ") ...");
+                try {
+                    Map<String, Object> pt = reference.get().run(cfg.preset(), System.getProperty("ai.djl.pytorch.num_threads"), w, v, warmup, r, Bench.imagePath(scratch, cfg.model().imageSize()), scratch);
+                    report.put("pytorch", pt);
+                    report.put("vs_pytorch", PytorchReference.ratios(report, pt));
+                } catch (IOException e) {
+                    System.err.println("kvcap bench: PyTorch reference failed (" + e.getMessage() + "); no comparison for " + name);
+                }
+            }
+            reports.add(report);
         }
         String text = new GsonBuilder().setPrettyPrinting().create().toJson(Map.of("cpu", cpu(), "runs", reports));
         System.out.println(text);
+        boolean compared = reports.stream().anyMatch(m -> m.containsKey("pytorch"));
+        if (compared) {
+            System.err.print(PytorchReference.summary(reports));
+        }
         if (json != null) {
             AtomicFiles.write(json, text + "\n");
         }
         if (markdown != null) {
-            Files.writeString(markdown, table(reports), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            String md = table(reports) + (compared ? PytorchReference.markdown(reports) : "");
+            Files.writeString(markdown, md, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
         return 0;
     }
