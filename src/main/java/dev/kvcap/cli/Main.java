@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             EvaluateCommand.class,
             ScoreCommand.class,
             BenchCommand.class,
+            MemoryCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

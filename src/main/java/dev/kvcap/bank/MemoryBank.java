@@ -1,0 +1,526 @@
+package dev.kvcap.bank;
+
+import dev.kvcap.data.AtomicFiles;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.PrefixQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherFactory;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.AlreadyClosedException;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.LockObtainFailedException;
+import org.apache.lucene.util.Version;
+
+/**
+ * A persistent bank of (key, value) pairs in a Lucene HNSW vector index, kept in {@code
+ * MODEL_DIR/memory/} ({@link #dirOf}).
+ *
+ * <p>Guarantees (docs/MEMORY-BANK.md): {@link #add} is visible to this bank's searches at once and
+ * durable after {@link #commit} (or {@link #close}); a commit is atomic, so a crash or kill leaves
+ * the last commit intact. Searches are safe from any thread while another writes. One writer per
+ * directory (Lucene's write lock, across processes); any number of {@link #openReadOnly} banks,
+ * in this or other processes, search the latest commit without the lock. A bank built for another
+ * model or key width is refused with a one-line {@link BankException}.
+ *
+ * <p>D = key width ({@link BankInfo#dim()}); k = neighbours per query.
+ */
+public final class MemoryBank implements AutoCloseable {
+
+    /** The bank's directory inside a model directory. */
+    public static final String DIR_NAME = "memory";
+
+    /** Human-readable copy of the identity beside the index (the commit user data is authoritative). */
+    public static final String INFO_FILE = "bank.json";
+
+    private final Path path;
+    private final BankInfo info;
+    private final BankOptions options;
+    private final Directory directory;
+    private final IndexWriter writer; // null when read-only
+    private final SearcherManager searchers;
+    private final Object writeLock = new Object();
+    private long nextId; // guarded by writeLock
+    private volatile boolean stale; // a writer's adds or deletes not yet visible to searches
+    private volatile long lastRefresh = System.nanoTime();
+    private volatile boolean closed;
+
+    private MemoryBank(
+            Path path, BankInfo info, BankOptions options, Directory directory, IndexWriter writer,
+            SearcherManager searchers, long nextId) {
+        this.path = path;
+        this.info = info;
+        this.options = options;
+        this.directory = directory;
+        this.writer = writer;
+        this.searchers = searchers;
+        this.nextId = nextId;
+    }
+
+    /** {@code modelDir/memory}: where a model's bank lives. */
+    public static Path dirOf(Path modelDir) {
+        return modelDir.resolve(DIR_NAME);
+    }
+
+    /** Opens (creating if needed) the bank in {@code dir} for writing and searching. */
+    public static MemoryBank open(Path dir, BankInfo info) {
+        return open(dir, info, BankOptions.DEFAULT);
+    }
+
+    public static MemoryBank open(Path dir, BankInfo info, BankOptions options) {
+        Directory d = null;
+        IndexWriter w = null;
+        try {
+            Files.createDirectories(dir);
+            d = FSDirectory.open(dir);
+            IndexWriterConfig config =
+                    new IndexWriterConfig()
+                            .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                            .setRAMBufferSizeMB(options.ramBufferMb())
+                            .setCommitOnClose(true);
+            try {
+                w = new IndexWriter(d, config);
+            } catch (LockObtainFailedException e) {
+                throw new BankException(
+                        "memory bank " + dir + " is open for writing by another process (serve, caption"
+                                + " --remember, memory build): stop it or open the bank read-only", e);
+            }
+            Map<String, String> data = new LinkedHashMap<>();
+            Iterable<Map.Entry<String, String>> live = w.getLiveCommitData();
+            if (live != null) {
+                live.forEach(e -> data.put(e.getKey(), e.getValue()));
+            }
+            Optional<BankInfo> stored = BankInfo.fromCommitData(data, dir);
+            if (stored.isPresent() && !stored.get().equals(info)) {
+                throw mismatch(dir, stored.get(), info);
+            }
+            if (stored.isEmpty() && w.getDocStats().numDocs > 0) {
+                throw notABank(dir);
+            }
+            long next = BankInfo.nextId(data);
+            w.setLiveCommitData(info.commitData(next).entrySet(), true);
+            if (stored.isEmpty()) {
+                w.commit(); // the identity is durable before any entry is
+                writeInfoFile(dir, info);
+            }
+            SearcherManager sm = new SearcherManager(w, true, false, null);
+            return new MemoryBank(dir, info, options, d, w, sm, next);
+        } catch (IOException e) {
+            closeQuietly(w, d);
+            throw new BankException(
+                    "memory bank " + dir + " cannot be opened (" + oneLine(e) + "): run 'kvcap memory clear --model "
+                            + modelDirHint(dir) + "' to start a new one", e);
+        } catch (RuntimeException e) {
+            closeQuietly(w, d);
+            throw e;
+        }
+    }
+
+    /** Opens the bank in {@code dir} for searching only; needs no lock, sees newer commits as they come. */
+    public static MemoryBank openReadOnly(Path dir, BankInfo info) {
+        return openReadOnly(dir, info, BankOptions.DEFAULT);
+    }
+
+    public static MemoryBank openReadOnly(Path dir, BankInfo info, BankOptions options) {
+        Directory d = null;
+        try {
+            if (!Files.isDirectory(dir)) {
+                throw new BankException("no memory bank in " + dir + " yet: build or add to it first");
+            }
+            d = FSDirectory.open(dir);
+            if (!DirectoryReader.indexExists(d)) {
+                throw new BankException("no memory bank in " + dir + " yet: build or add to it first");
+            }
+            SearcherFactory checked =
+                    new SearcherFactory() {
+                        @Override
+                        public IndexSearcher newSearcher(IndexReader reader, IndexReader previous)
+                                throws IOException {
+                            checkCommit((DirectoryReader) reader, dir, info);
+                            return new IndexSearcher(reader);
+                        }
+                    };
+            SearcherManager sm = new SearcherManager(d, checked);
+            return new MemoryBank(dir, info, options, d, null, sm, -1);
+        } catch (IOException e) {
+            closeQuietly(null, d);
+            throw new BankException(
+                    "memory bank " + dir + " cannot be read (" + oneLine(e) + "): run 'kvcap memory clear --model "
+                            + modelDirHint(dir) + "' to start a new one", e);
+        } catch (RuntimeException e) {
+            closeQuietly(null, d);
+            throw e;
+        }
+    }
+
+    /** The identity recorded in the bank's latest commit; empty when there is no bank (or a cleared one). */
+    public static Optional<BankInfo> identity(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        try (Directory d = FSDirectory.open(dir)) {
+            if (!DirectoryReader.indexExists(d)) {
+                return Optional.empty();
+            }
+            return BankInfo.fromCommitData(SegmentInfos.readLatestCommit(d).getUserData(), dir);
+        } catch (IOException e) {
+            throw new BankException(
+                    "memory bank " + dir + " cannot be read (" + oneLine(e) + "): run 'kvcap memory clear --model "
+                            + modelDirHint(dir) + "' to start a new one", e);
+        }
+    }
+
+    /**
+     * Empties the bank in {@code dir} whatever model it was built for (also a damaged one), in one
+     * atomic commit; the next {@link #open} adopts its identity. Fails while a writer holds it.
+     */
+    public static void reset(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Directory d = FSDirectory.open(dir)) {
+            IndexWriterConfig config = new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.CREATE);
+            try (IndexWriter w = new IndexWriter(d, config)) {
+                w.commit();
+            } catch (LockObtainFailedException e) {
+                throw new BankException(
+                        "memory bank " + dir + " is open for writing by another process: stop it (serve,"
+                                + " caption --remember, memory build) and clear again", e);
+            }
+            Files.deleteIfExists(dir.resolve(INFO_FILE));
+        } catch (IOException e) {
+            throw new BankException("memory bank " + dir + " cannot be cleared (" + oneLine(e) + ")", e);
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public BankInfo info() {
+        return info;
+    }
+
+    public boolean isReadOnly() {
+        return writer == null;
+    }
+
+    /**
+     * Adds entries in one batch (visible together to this bank's searches; durable after {@link
+     * #commit}). Keys must have the bank's width D.
+     */
+    public void add(List<Entry> entries) {
+        for (Entry e : entries) {
+            checkKey(e.key(), "entry key from " + e.source());
+        }
+        synchronized (writeLock) {
+            ensureWritable();
+            long now = System.currentTimeMillis();
+            List<org.apache.lucene.document.Document> docs = new ArrayList<>(entries.size());
+            for (Entry e : entries) {
+                docs.add(Schema.toDocument(e, nextId++, now));
+            }
+            try {
+                writer.addDocuments(docs);
+            } catch (IOException e) {
+                throw failed("add to", e);
+            }
+            writer.setLiveCommitData(info.commitData(nextId).entrySet(), false);
+            stale = true;
+        }
+    }
+
+    /** Makes every change so far durable in one atomic Lucene commit. */
+    public void commit() {
+        synchronized (writeLock) {
+            ensureWritable();
+            try {
+                writer.commit();
+            } catch (IOException e) {
+                throw failed("commit", e);
+            }
+        }
+    }
+
+    /** The k nearest entries to {@code query} (length D) by Euclidean distance, nearest first. */
+    public List<Hit> search(float[] query, int k) {
+        return search(new float[][] {query}, k).get(0);
+    }
+
+    /** {@link #search(float[], int)} for several queries against one consistent view of the bank. */
+    public List<List<Hit>> search(float[][] queries, int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be at least 1, got " + k);
+        }
+        for (float[] q : queries) {
+            checkKey(q, "query");
+        }
+        IndexSearcher s = acquire();
+        try {
+            List<List<Hit>> all = new ArrayList<>(queries.length);
+            boolean empty = s.getIndexReader().numDocs() == 0;
+            StoredFields stored = s.storedFields();
+            for (float[] q : queries) {
+                if (empty) {
+                    all.add(List.of());
+                    continue;
+                }
+                Query knn = new KnnFloatVectorQuery(Schema.KEY, q, Math.max(k, options.searchCandidates()));
+                TopDocs top = s.search(knn, k);
+                List<Hit> hits = new ArrayList<>(top.scoreDocs.length);
+                for (ScoreDoc sd : top.scoreDocs) {
+                    hits.add(Schema.toHit(stored, sd.doc, sd.score));
+                }
+                all.add(hits);
+            }
+            return all;
+        } catch (IOException e) {
+            throw failed("search", e);
+        } finally {
+            release(s);
+        }
+    }
+
+    /** Live entries, including added but uncommitted ones (for a writer). */
+    public long size() {
+        IndexSearcher s = acquire();
+        try {
+            return s.getIndexReader().numDocs();
+        } finally {
+            release(s);
+        }
+    }
+
+    public BankStats stats() {
+        IndexSearcher s = acquire();
+        try {
+            return BankCensus.of(s.getIndexReader(), info, bytesOnDisk());
+        } catch (IOException e) {
+            throw failed("read", e);
+        } finally {
+            release(s);
+        }
+    }
+
+    /** Deletes the entries whose source starts with {@code sourcePrefix}; returns how many. */
+    public long removeSource(String sourcePrefix) {
+        if (sourcePrefix == null || sourcePrefix.isEmpty()) {
+            throw new IllegalArgumentException("source prefix must not be empty (use clear to remove everything)");
+        }
+        Query q = new PrefixQuery(new Term(Schema.SOURCE, sourcePrefix));
+        synchronized (writeLock) {
+            ensureWritable();
+            try {
+                stale = false;
+                searchers.maybeRefreshBlocking();
+                IndexSearcher s = searchers.acquire();
+                long n;
+                try {
+                    n = s.count(q);
+                } finally {
+                    searchers.release(s);
+                }
+                if (n > 0) {
+                    writer.deleteDocuments(q);
+                    stale = true;
+                }
+                return n;
+            } catch (IOException e) {
+                throw failed("remove from", e);
+            }
+        }
+    }
+
+    /** Deletes every entry, keeping the bank's identity (durable after {@link #commit}). */
+    public void clear() {
+        synchronized (writeLock) {
+            ensureWritable();
+            try {
+                writer.deleteAll();
+            } catch (IOException e) {
+                throw failed("clear", e);
+            }
+            writer.setLiveCommitData(info.commitData(nextId).entrySet(), true);
+            stale = true;
+        }
+    }
+
+    /** Makes the latest commit (read-only) or latest change (writer) visible to searches now. */
+    public void refresh() {
+        ensureOpen();
+        try {
+            stale = false;
+            lastRefresh = System.nanoTime();
+            searchers.maybeRefreshBlocking();
+        } catch (IOException e) {
+            throw failed("refresh", e);
+        }
+    }
+
+    /** Commits (a writer) and releases the index. */
+    @Override
+    public void close() {
+        synchronized (writeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                searchers.close();
+                if (writer != null) {
+                    writer.close();
+                }
+                directory.close();
+            } catch (IOException e) {
+                throw failed("close", e);
+            }
+        }
+    }
+
+    private IndexSearcher acquire() {
+        ensureOpen();
+        try {
+            if (writer != null) {
+                if (stale) {
+                    stale = false;
+                    searchers.maybeRefreshBlocking();
+                }
+            } else if (System.nanoTime() - lastRefresh >= options.refreshMillis() * 1_000_000L) {
+                lastRefresh = System.nanoTime();
+                searchers.maybeRefresh();
+            }
+            return searchers.acquire();
+        } catch (IOException e) {
+            throw failed("refresh", e);
+        } catch (AlreadyClosedException e) {
+            throw new BankException("memory bank " + path + " is closed", e);
+        }
+    }
+
+    private void release(IndexSearcher s) {
+        try {
+            searchers.release(s);
+        } catch (IOException e) {
+            throw failed("release", e);
+        }
+    }
+
+    private long bytesOnDisk() throws IOException {
+        long total = 0;
+        for (String f : directory.listAll()) {
+            try {
+                total += directory.fileLength(f);
+            } catch (NoSuchFileException | FileNotFoundException e) {
+                // merged away while we listed: not on disk any more
+            }
+        }
+        return total;
+    }
+
+    private void checkKey(float[] key, String what) {
+        if (key == null || key.length != info.dim()) {
+            throw new IllegalArgumentException(
+                    what + " has width " + (key == null ? 0 : key.length) + " but the bank's keys have width " + info.dim());
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new BankException("memory bank " + path + " is closed");
+        }
+    }
+
+    private void ensureWritable() {
+        ensureOpen();
+        if (writer == null) {
+            throw new BankException("memory bank " + path + " was opened read-only; open it with MemoryBank.open to write");
+        }
+    }
+
+    private BankException failed(String what, IOException e) {
+        return new BankException("cannot " + what + " memory bank " + path + " (" + oneLine(e) + ")", e);
+    }
+
+    /** Checks a read-only bank's (newer) commit is still for this model. */
+    private static void checkCommit(DirectoryReader reader, Path dir, BankInfo expected) throws IOException {
+        Optional<BankInfo> stored = BankInfo.fromCommitData(reader.getIndexCommit().getUserData(), dir);
+        if (stored.isPresent() && !stored.get().equals(expected)) {
+            throw mismatch(dir, stored.get(), expected);
+        }
+        if (stored.isEmpty() && reader.numDocs() > 0) {
+            throw notABank(dir);
+        }
+    }
+
+    private static BankException mismatch(Path dir, BankInfo stored, BankInfo wanted) {
+        return new BankException(
+                "memory bank " + dir + " was built for " + stored.describe() + ", not for " + wanted.describe()
+                        + ": run 'kvcap memory clear --model " + modelDirHint(dir) + "' to start a new one");
+    }
+
+    private static BankException notABank(Path dir) {
+        return new BankException(
+                dir + " holds a Lucene index that is not a kvcap memory bank: run 'kvcap memory clear --model "
+                        + modelDirHint(dir) + "' or move it away");
+    }
+
+    private static void writeInfoFile(Path dir, BankInfo info) throws IOException {
+        String json =
+                "{\"format\": " + BankInfo.FORMAT
+                        + ", \"modelId\": \"" + info.modelId()
+                        + "\", \"dim\": " + info.dim()
+                        + ", \"similarity\": \"" + Schema.SIMILARITY
+                        + "\", \"engine\": \"lucene-" + Version.LATEST
+                        + " hnsw\", \"note\": \"the identity in the Lucene commit user data is authoritative\"}\n";
+        AtomicFiles.write(dir.resolve(INFO_FILE), json);
+    }
+
+    /** The model directory to name in messages: the parent of {@code .../memory}. */
+    static Path modelDirHint(Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
+        Path name = abs.getFileName();
+        return name != null && name.toString().equals(DIR_NAME) && abs.getParent() != null ? abs.getParent() : abs;
+    }
+
+    private static String oneLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return m.replaceAll("\\s+", " ").trim();
+    }
+
+    private static void closeQuietly(IndexWriter w, Directory d) {
+        try {
+            if (w != null) {
+                w.rollback(); // releases the lock without committing anything
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // already failing; the original error is the one to report
+        }
+        try {
+            if (d != null) {
+                d.close();
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // as above
+        }
+    }
+}

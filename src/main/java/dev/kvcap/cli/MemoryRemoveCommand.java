@@ -1,0 +1,59 @@
+package dev.kvcap.cli;
+
+import com.google.gson.JsonObject;
+import dev.kvcap.bank.BankInfo;
+import dev.kvcap.bank.MemoryBank;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kvcap memory remove --model DIR --source PREFIX}: deletes the entries whose source starts
+ * with PREFIX (e.g. {@code teach:}, {@code remember:3f2a…}) in one atomic commit; prints {@code
+ * {"removed": N, "entries": M}}.
+ */
+@Command(
+        name = "remove",
+        mixinStandardHelpOptions = true,
+        description = "Remove the entries whose source starts with PREFIX (train:, remember:SHA1, teach:SHA1, ...).")
+final class MemoryRemoveCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Mixin MemoryOptions memory;
+
+    @Option(
+            names = "--source",
+            paramLabel = "PREFIX",
+            required = true,
+            description = "Source prefix of the entries to remove (not empty: use 'memory clear' for all).")
+    String source;
+
+    @Override
+    public Integer call() {
+        Path dir = memory.bankDir();
+        String modelId = memory.modelId();
+        JsonObject o = new JsonObject();
+        Optional<BankInfo> stored = MemoryBank.identity(dir);
+        if (stored.isEmpty()) {
+            o.addProperty("removed", 0);
+            o.addProperty("entries", 0);
+        } else {
+            // The stored width with this model's id: a bank from another model is refused by open.
+            try (MemoryBank bank = MemoryBank.open(dir, new BankInfo(modelId, stored.get().dim()))) {
+                long removed = bank.removeSource(source);
+                bank.commit();
+                o.addProperty("removed", removed);
+                o.addProperty("entries", bank.size());
+            }
+        }
+        spec.commandLine().getOut().println(o);
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}

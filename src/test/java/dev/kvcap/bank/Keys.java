@@ -1,0 +1,53 @@
+package dev.kvcap.bank;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.IntStream;
+
+/** Seeded test keys and the brute-force nearest-neighbour oracle. */
+final class Keys {
+
+    private Keys() {}
+
+    /** n Gaussian vectors of width dim. */
+    static float[][] gaussian(long seed, int n, int dim) {
+        Random r = new Random(seed);
+        float[][] v = new float[n][dim];
+        for (float[] row : v) {
+            for (int j = 0; j < dim; j++) {
+                row[j] = (float) r.nextGaussian();
+            }
+        }
+        return v;
+    }
+
+    /** One entry per key; the value word is the key's index, the source {@code prefix + index / per}. */
+    static List<Entry> entries(float[][] keys, String prefix, int perSource) {
+        List<Entry> out = new ArrayList<>(keys.length);
+        for (int i = 0; i < keys.length; i++) {
+            out.add(new Entry(keys[i], i, "phrase " + i, prefix + (i / perSource)));
+        }
+        return out;
+    }
+
+    static float squaredDistance(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = a[i] - b[i];
+            s += d * d;
+        }
+        return (float) s;
+    }
+
+    /** Indices of the k keys nearest to q, nearest first. */
+    static int[] nearest(float[][] keys, float[] q, int k) {
+        return IntStream.range(0, keys.length)
+                .boxed()
+                .sorted(Comparator.comparingDouble(i -> squaredDistance(keys[i], q)))
+                .limit(k)
+                .mapToInt(Integer::intValue)
+                .toArray();
+    }
+}
