@@ -38,6 +38,11 @@ public final class Captioner implements AutoCloseable {
         }
     }
 
+    /** The manager that owns the model's parameters (callers make sub-managers of it). */
+    NDManager manager() {
+        return manager;
+    }
+
     public SavedModel model() {
         return saved;
     }
@@ -63,6 +68,15 @@ public final class Captioner implements AutoCloseable {
      * @param withAttention record each word's heat-map
      */
     public List<Caption> caption(List<byte[]> pixels, DecodeConfig decode, boolean withAttention) {
+        return caption(pixels, decode, withAttention, null);
+    }
+
+    /**
+     * Captions prepared images in one batch, interpolating each step with {@code retrieval} (the
+     * memory bank) when it is not null.
+     */
+    public List<Caption> caption(
+            List<byte[]> pixels, DecodeConfig decode, boolean withAttention, Retrieval retrieval) {
         int s = saved.config().model().imageSize();
         int pix = 3 * s * s;
         float[] data = new float[pixels.size() * pix];
@@ -76,7 +90,8 @@ public final class Captioner implements AutoCloseable {
                         Vocabulary.PAD_ID,
                         Vocabulary.START_ID,
                         Vocabulary.END_ID,
-                        withAttention);
+                        withAttention)
+                        .withRetrieval(retrieval);
         try (NDManager call = manager.newSubManager()) {
             NDArray images = call.create(data, new Shape(pixels.size(), 3, s, s));
             List<Caption> out = new ArrayList<>();

@@ -1,0 +1,76 @@
+package dev.kvcap.infer;
+
+import dev.kvcap.bank.Hit;
+import dev.kvcap.bank.MemoryBank;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The persistent memory bank as a {@link Retrieval}: the k stored states nearest to each query
+ * vote for the words that followed them, weighted by exp(−d/τ) with τ the median distance of the
+ * row's neighbours (so the weighting does not depend on the scale of the states).
+ */
+public final class BankRetrieval implements Retrieval {
+
+    /** Neighbours consulted per step. */
+    public static final int DEFAULT_K = 8;
+
+    /** Weight of the bank's distribution. */
+    public static final float DEFAULT_WEIGHT = 0.3f;
+
+    private final MemoryBank bank;
+    private final int k;
+    private final float weight;
+
+    public BankRetrieval(MemoryBank bank, int k, float weight) {
+        if (k < 1 || weight < 0 || weight > 1) {
+            throw new IllegalArgumentException("need k >= 1 and a weight in [0, 1]");
+        }
+        this.bank = bank;
+        this.k = k;
+        this.weight = weight;
+    }
+
+    @Override
+    public float weight() {
+        return weight;
+    }
+
+    @Override
+    public List<WordDistribution> lookup(float[][] keys) {
+        List<List<Hit>> hits = bank.search(keys, k);
+        List<WordDistribution> out = new ArrayList<>(keys.length);
+        for (List<Hit> row : hits) {
+            out.add(distribution(row));
+        }
+        return out;
+    }
+
+    static WordDistribution distribution(List<Hit> hits) {
+        if (hits.isEmpty()) {
+            return WordDistribution.EMPTY;
+        }
+        double[] d = hits.stream().mapToDouble(Hit::distance).toArray();
+        double[] sorted = d.clone();
+        Arrays.sort(sorted);
+        double tau = Math.max(sorted[sorted.length / 2], 1e-6);
+        Map<Integer, Double> votes = new LinkedHashMap<>();
+        double total = 0;
+        for (int i = 0; i < d.length; i++) {
+            double v = Math.exp(-(d[i] - sorted[0]) / tau);
+            votes.merge(hits.get(i).word(), v, Double::sum);
+            total += v;
+        }
+        int[] words = new int[votes.size()];
+        float[] probs = new float[votes.size()];
+        int i = 0;
+        for (Map.Entry<Integer, Double> e : votes.entrySet()) {
+            words[i] = e.getKey();
+            probs[i++] = (float) (e.getValue() / total);
+        }
+        return new WordDistribution(words, probs);
+    }
+}
