@@ -30,7 +30,8 @@ class PackageDependenciesTest {
                     "infer", Set.of("config", "data", "model", "eval"),
                     "train", Set.of("config", "data", "model", "infer", "eval"),
                     "serve", Set.of("config", "data", "infer", "eval"),
-                    "cli", Set.of("config", "data", "model", "infer", "eval", "train", "serve"));
+                    "bench", Set.of("config", "data", "model", "infer", "eval", "train"),
+                    "cli", Set.of("config", "data", "model", "infer", "eval", "train", "serve", "bench"));
 
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.kvcap\\.(\\w+)\\.", Pattern.MULTILINE);
 

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             EvaluateCommand.class,
             ScoreCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -3,6 +3,7 @@ package dev.kvcap.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
@@ -64,6 +65,15 @@ public final class AdamW {
      * @return the global gradient norm before clipping
      */
     public float step(float learningRate) {
+        // Every temporary here (gradient handles, squares, updates) would otherwise attach to the
+        // parameters' long-lived manager and pile up step after step.
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            return update(learningRate);
+        }
+    }
+
+    private float update(float learningRate) {
         List<NDArray> grads = new ArrayList<>(params.size());
         double sq = 0;
         for (Pair<String, Parameter> p : params) {
@@ -79,7 +89,6 @@ public final class AdamW {
             skipped++;
             for (NDArray g : grads) {
                 g.subi(g);
-                g.close();
             }
             return norm;
         }
@@ -112,7 +121,6 @@ public final class AdamW {
                 w.subi(upd);
             }
             g.subi(g);
-            g.close();
         }
         return norm;
     }

@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.kvcap.config.KvcapConfig;
@@ -168,7 +169,11 @@ public final class Trainer {
                     int to = Math.min(order.length, from + batchSize);
                     float lr = LearningRate.at(config.train(), steps, epoch);
                     float loss;
-                    try (NDManager step = manager.newSubManager()) {
+                    // The scope closes what the step derives from the parameters (which would
+                    // otherwise live in the model's manager until the run ends).
+                    try (NDManager step = manager.newSubManager();
+                            NDScope scope = new NDScope()) {
+                        scope.suppressNotUsedWarning();
                         NDList batch = trainData.batch(step, order, from, to, rng, augment);
                         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                             NDArray logits =

@@ -3,6 +3,7 @@ package dev.kvcap.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.training.ParameterStore;
 import dev.kvcap.config.DecodeConfig;
 import dev.kvcap.data.CaptionedImage;
@@ -51,7 +52,9 @@ final class Validation {
         Map<Long, String> hyps = new HashMap<>();
         for (int from = 0; from < n; from += BATCH) {
             int to = Math.min(n, from + BATCH);
-            try (NDManager m = parent.newSubManager()) {
+            try (NDManager m = parent.newSubManager();
+                    NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
                 NDList batch = data.batch(m, order, from, to, null, null);
                 NDArray logits =
                         saved.model().forward(ps, new NDList(batch.get(0), batch.get(1)), false).head();

@@ -120,4 +120,12 @@ class MainTest {
         assertTrue(e[2].contains("CIDEr"));
         assertTrue(Files.exists(results));
     }
+
+    @Test
+    void theBenchmarkHarnessRunsInQuickMode() {
+        String[] r = run("bench", "--quick");
+        assertEquals("0", r[0], r[1]);
+        assertTrue(r[2].contains("\"latency_ms_median\""), r[2]);
+        assertTrue(r[2].contains("\"train_images_per_s\""), r[2]);
+    }
 }

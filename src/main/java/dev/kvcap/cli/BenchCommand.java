@@ -1,0 +1,106 @@
+package dev.kvcap.cli;
+
+import com.google.gson.GsonBuilder;
+import dev.kvcap.bench.Bench;
+import dev.kvcap.config.KvcapConfig;
+import dev.kvcap.config.Presets;
+import dev.kvcap.data.AtomicFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Measure kvcap's speed per preset: caption latency (image file -> caption, beam 3,",
+            "split into preparation, encoder and decoder), decoder cost per step, training",
+            "images/s and peak memory. Prints JSON; --markdown appends a table."
+        })
+final class BenchCommand implements Callable<Integer> {
+
+    @Mixin EngineOptions engine;
+
+    @Option(names = "--presets", paramLabel = "LIST", defaultValue = "small,vgg16", description = "Comma-separated presets; default ${DEFAULT-VALUE}.")
+    String presets;
+
+    @Option(names = "--quick", description = "One warm-up and three runs on the tiny preset: checks the harness works (CI).")
+    boolean quick;
+
+    @Option(names = "--words", paramLabel = "N", defaultValue = "12", description = "Caption length forced on every decode; default ${DEFAULT-VALUE}.")
+    int words;
+
+    @Option(names = "--vocab", paramLabel = "N", defaultValue = "10000", description = "Vocabulary size of the measured model (MSCOCO: about 10,000); default ${DEFAULT-VALUE}.")
+    int vocab;
+
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "10", description = "Measured repetitions (after warm-up); default ${DEFAULT-VALUE}.")
+    int runs;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the JSON report here.")
+    Path json;
+
+    @Option(names = "--markdown", paramLabel = "FILE", description = "Append a dated table to this Markdown file (e.g. docs/BENCHMARKS.md).")
+    Path markdown;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Map<String, Object>> reports = new ArrayList<>();
+        Path scratch = Files.createTempDirectory("kvcap-bench");
+        List<String> names = quick ? List.of("tiny") : List.of(presets.split(","));
+        for (String name : names) {
+            KvcapConfig cfg = Presets.named(name.trim());
+            int batch = cfg.model().imageSize() >= 224 ? 8 : cfg.train().batchSize();
+            System.err.println("kvcap bench: " + name + " ...");
+            Bench bench = new Bench(cfg, quick ? 50 : vocab, quick ? 4 : words, quick ? 1 : 3, quick ? 3 : runs);
+            reports.add(bench.run(batch, scratch));
+        }
+        String text = new GsonBuilder().setPrettyPrinting().create().toJson(Map.of("cpu", cpu(), "runs", reports));
+        System.out.println(text);
+        if (json != null) {
+            AtomicFiles.write(json, text + "\n");
+        }
+        if (markdown != null) {
+            Files.writeString(markdown, table(reports), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+        return 0;
+    }
+
+    private static String table(List<Map<String, Object>> reports) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        sb.append("\n### kvcap bench, ").append(LocalDate.now()).append(", ").append(cpu()).append("\n\n");
+        sb.append("| preset | threads | caption ms (median / p90) | prepare | encoder | decoder | step ms b1 / b3 | train img/s (batch) | peak RSS MiB |\n");
+        sb.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        for (Map<String, Object> r : reports) {
+            sb.append(String.format(
+                    "| %s %s² | %s | %.1f / %.1f | %.1f | %.1f | %.1f | %.2f / %.2f | %.1f (%s) | %.0f |%n",
+                    r.get("preset"), r.get("image_size"), r.get("threads"),
+                    r.get("latency_ms_median"), r.get("latency_ms_p90"), r.get("prepare_ms_median"),
+                    r.get("encoder_ms_median"), r.get("decoder_ms_median"), r.get("decoder_step_ms_batch1"),
+                    r.get("decoder_step_ms_batch3"), r.get("train_images_per_s"), r.get("train_batch"),
+                    r.get("peak_rss_mib")));
+        }
+        return sb.toString();
+    }
+
+    private static String cpu() throws IOException {
+        Path info = Path.of("/proc/cpuinfo");
+        if (Files.exists(info)) {
+            for (String line : Files.readAllLines(info)) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim() + ", " + Runtime.getRuntime().availableProcessors() + " cores";
+                }
+            }
+        }
+        return System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " cores";
+    }
+}
