@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             SynthCommand.class,
             TrainCommand.class,
             CaptionCommand.class,
+            ServeCommand.class,
             EvaluateCommand.class,
             ScoreCommand.class,
             BenchCommand.class,

@@ -8,6 +8,7 @@ import java.awt.image.ColorModel;
 import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decodes image files robustly into 8-bit sRGB and turns them into model input.
@@ -92,15 +94,25 @@ public final class ImageLoader {
         } catch (IOException e) {
             throw new ImageDecodeException(file, "cannot read (" + e.getMessage() + ")", e);
         }
+        return decodeAny(file, () -> ImageIO.createImageInputStream(file.toFile()), maxPixels);
+    }
+
+    /** Where the encoded bytes come from: a file, or memory. Opened once per reader tried. */
+    private interface Source {
+        ImageInputStream open() throws IOException;
+    }
+
+    /** Tries every ImageIO reader for {@code source}; {@code file} names it in messages. */
+    private static BufferedImage decodeAny(Path file, Source source, long maxPixels) {
         ImageDecodeException last = null;
-        int readers = readerCount(file);
+        int readers = readerCount(file, source);
         if (readers == 0) {
             throw new ImageDecodeException(
                     file, "not a recognised image format (JPEG or PNG expected)");
         }
         for (int i = 0; i < readers; i++) {
             try {
-                return toRgb(decode(file, i, maxPixels));
+                return toRgb(decode(file, source, i, maxPixels));
             } catch (ImageDecodeException e) {
                 if (e.getMessage().contains("too large")) {
                     throw e;
@@ -111,8 +123,8 @@ public final class ImageLoader {
         throw last;
     }
 
-    private static int readerCount(Path file) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+    private static int readerCount(Path file, Source source) {
+        try (ImageInputStream in = source.open()) {
             if (in == null) {
                 throw new ImageDecodeException(file, "cannot open");
             }
@@ -126,8 +138,8 @@ public final class ImageLoader {
         }
     }
 
-    private static BufferedImage decode(Path file, int readerIndex, long maxPixels) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+    private static BufferedImage decode(Path file, Source bytes, int readerIndex, long maxPixels) {
+        try (ImageInputStream in = bytes.open()) {
             Iterator<ImageReader> it = ImageIO.getImageReaders(in);
             ImageReader reader = it.next();
             for (int i = 0; i < readerIndex; i++) {
@@ -361,5 +373,28 @@ public final class ImageLoader {
             }
         }
         return out;
+    }
+
+    /**
+     * {@link #readRgb(Path, long)} for an image held in memory (an upload): the same readers, the
+     * same header-size check before decoding and the same errors, which name {@code name}.
+     *
+     * @param name how messages refer to the image (e.g. {@code "upload"}); not a file to open
+     * @throws ImageDecodeException for empty, non-image, corrupt, truncated or too large bytes
+     */
+    public static BufferedImage readRgb(byte[] encoded, String name, long maxPixels) {
+        Path label;
+        try {
+            label = Path.of(name);
+        } catch (java.nio.file.InvalidPathException e) {
+            label = Path.of("image");
+        }
+        if (encoded.length == 0) {
+            throw new ImageDecodeException(label, "empty image (0 bytes)");
+        }
+        return decodeAny(
+                label,
+                () -> new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded)),
+                maxPixels);
     }
 }

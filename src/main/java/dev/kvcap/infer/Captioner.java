@@ -7,6 +7,7 @@ import dev.kvcap.config.DecodeConfig;
 import dev.kvcap.data.ImageLoader;
 import dev.kvcap.data.Vocabulary;
 import dev.kvcap.model.SavedModel;
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,6 +106,11 @@ public final class Captioner implements AutoCloseable {
     @Override
     public void close() {
         manager.close();
+    }
+
+    /** Resized CHW bytes of a decoded image (e.g. an upload), ready for {@link #caption}. */
+    public byte[] prepare(BufferedImage image) {
+        return ImageLoader.resizeToBytes(image, saved.config().model().imageSize());
     }
 
     /**

@@ -245,4 +245,39 @@ class ImageLoaderTest {
         }
         return img;
     }
+
+    @Test
+    void bytesInMemoryDecodeExactlyLikeTheSameFile() throws Exception {
+        Path f = TestImages.write(TestImages.redBlue(30, 20), "png", dir.resolve("rb.png"));
+        BufferedImage fromFile = ImageLoader.readRgb(f);
+        BufferedImage fromBytes =
+                ImageLoader.readRgb(Files.readAllBytes(f), "upload", ImageLoader.DEFAULT_MAX_PIXELS);
+        assertEquals(BufferedImage.TYPE_INT_RGB, fromBytes.getType());
+        for (int y = 0; y < 20; y++) {
+            for (int x = 0; x < 30; x++) {
+                assertEquals(fromFile.getRGB(x, y), fromBytes.getRGB(x, y));
+            }
+        }
+    }
+
+    @Test
+    void bytesInMemoryAreRefusedForTheSameReasonsAsFiles() throws Exception {
+        Path bomb = TestImages.pngClaimingSize(dir.resolve("bomb.png"), 100_000, 100_000);
+        ImageDecodeException big =
+                assertThrows(
+                        ImageDecodeException.class,
+                        () -> ImageLoader.readRgb(Files.readAllBytes(bomb), "upload", 1_000_000));
+        assertTrue(big.getMessage().startsWith("upload: image too large"), big.getMessage());
+        ImageDecodeException empty =
+                assertThrows(ImageDecodeException.class, () -> ImageLoader.readRgb(new byte[0], "upload", 100));
+        assertTrue(empty.getMessage().contains("empty"), empty.getMessage());
+        ImageDecodeException text =
+                assertThrows(
+                        ImageDecodeException.class,
+                        () -> ImageLoader.readRgb("hello".getBytes(), "upload", 100));
+        assertTrue(text.getMessage().contains("not a recognised image"), text.getMessage());
+        byte[] png = Files.readAllBytes(TestImages.write(TestImages.redBlue(64, 64), "png", dir.resolve("p.png")));
+        byte[] cut = java.util.Arrays.copyOf(png, png.length * 6 / 10);
+        assertThrows(ImageDecodeException.class, () -> ImageLoader.readRgb(cut, "upload", 1_000_000));
+    }
 }

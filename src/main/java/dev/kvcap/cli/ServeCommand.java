@@ -1,0 +1,77 @@
+package dev.kvcap.cli;
+
+import dev.kvcap.infer.Captioner;
+import dev.kvcap.serve.CaptionServer;
+import dev.kvcap.serve.ServeConfig;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Serve captions over HTTP: POST /v1/captions, GET /v1/model, /healthz, /readyz, /metrics,",
+            "and a web page at / to drop an image on. Binds 127.0.0.1 unless --host says otherwise.",
+            "Stops gracefully on Ctrl-C / SIGTERM, finishing the requests in flight."
+        })
+final class ServeCommand implements Callable<Integer> {
+
+    @Mixin EngineOptions engine;
+
+    @Mixin ModelOptions modelOptions;
+
+    @Option(names = "--host", paramLabel = "ADDR", description = "Interface to bind (default: ${DEFAULT-VALUE}).")
+    String host = "127.0.0.1";
+
+    @Option(names = "--port", paramLabel = "N", description = "Port (default: ${DEFAULT-VALUE}; 0 = any free port).")
+    int port = 8080;
+
+    @Option(names = "--max-batch", paramLabel = "N", description = "Most requests per forward pass; 1 turns micro-batching off (default: ${DEFAULT-VALUE}).")
+    int maxBatch = 8;
+
+    @Option(names = "--max-wait-ms", paramLabel = "MS", description = "How long a batch waits to fill up (default: ${DEFAULT-VALUE}).")
+    int maxWaitMs = 5;
+
+    @Option(names = "--queue", paramLabel = "N", description = "Requests waiting for the model before 503 (default: ${DEFAULT-VALUE}).")
+    int queue = 64;
+
+    @Option(names = "--max-body-mb", paramLabel = "MB", description = "Largest upload; more is 413 (default: ${DEFAULT-VALUE}).")
+    int maxBodyMb = 10;
+
+    @Option(names = "--timeout-ms", paramLabel = "MS", description = "Per-request time limit; past it 503 (default: ${DEFAULT-VALUE}).")
+    int timeoutMs = 30_000;
+
+    @Option(names = "--cors", paramLabel = "ORIGIN", description = "Allow this origin cross-site (default: no CORS).")
+    String cors;
+
+    @Override
+    public Integer call() throws Exception {
+        if (maxBodyMb < 1) {
+            throw new IllegalArgumentException("--max-body-mb must be at least 1");
+        }
+        ServeConfig base = ServeConfig.defaults();
+        ServeConfig config =
+                base.withHost(host)
+                        .withPort(port)
+                        .withBatching(maxBatch, maxWaitMs)
+                        .withLimits(queue, (long) maxBodyMb << 20, timeoutMs)
+                        .withCors(cors)
+                        .validate();
+        try (Captioner captioner = Captioner.load(modelOptions.model)) {
+            CaptionServer server = new CaptionServer(captioner, config, modelOptions.decode(captioner.defaults()));
+            server.start();
+            System.err.println("kvcap: serving " + server.modelId() + " at " + server.url() + " (warming up; GET /readyz)");
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                System.err.println("kvcap: shutting down, finishing requests in flight");
+                server.close();
+                stopped.countDown();
+            }, "kvcap-shutdown"));
+            stopped.await();
+        }
+        return 0;
+    }
+}

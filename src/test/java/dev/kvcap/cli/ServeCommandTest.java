@@ -1,0 +1,44 @@
+package dev.kvcap.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServeCommandTest {
+
+    @TempDir Path dir;
+
+    private static String[] run(String... args) {
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = Main.run(args);
+            return new String[] {String.valueOf(code), err.toString(StandardCharsets.UTF_8).strip()};
+        } finally {
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void serveWithoutAModelDirectoryFailsWithOneLine() {
+        String[] r = run("serve", "--model", dir.resolve("nope").toString(), "--port", "0");
+        assertEquals("1", r[0]);
+        assertTrue(r[1].startsWith("kvcap: model directory"), r[1]);
+        assertEquals(1, r[1].lines().count(), r[1]);
+    }
+
+    @Test
+    void badServeOptionsAreRefusedBeforeLoadingAnything() {
+        String[] r = run("serve", "--model", dir.toString(), "--max-batch", "0");
+        assertEquals("1", r[0]);
+        assertTrue(r[1].contains("max batch must be at least 1"), r[1]);
+        assertEquals(2, Main.run("serve", "--model", dir.toString(), "--port", "eighty"));
+    }
+}

@@ -1,0 +1,235 @@
+package dev.kvcap.serve;
+
+import static dev.kvcap.serve.ServeFixture.get;
+import static dev.kvcap.serve.ServeFixture.image;
+import static dev.kvcap.serve.ServeFixture.post;
+import static dev.kvcap.serve.ServeFixture.send;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.kvcap.infer.Captioner;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Base64;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every route and every error path of the service, through a real HTTP client. */
+class CaptionServerTest {
+
+    static Captioner captioner;
+    static CaptionServer server;
+    static String url;
+    static Path modelDir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        modelDir = Files.createTempDirectory("kvcap-serve-model");
+        captioner = ServeFixture.tinyCaptioner(modelDir);
+        server = new CaptionServer(captioner, ServeConfig.defaults().withPort(0).withLimits(64, 256 * 1024, 30_000)).start();
+        url = server.url();
+        assertTrue(server.awaitReady(60_000), "warm-up did not finish");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        captioner.close();
+    }
+
+    static JsonObject json(HttpResponse<String> r) {
+        return JsonParser.parseString(r.body()).getAsJsonObject();
+    }
+
+    /** An error answer: the status, JSON with a one-line message, and no trace of Java. */
+    static String assertError(HttpResponse<String> r, int status) {
+        assertEquals(status, r.statusCode(), r.body());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+        String msg = json(r).get("error").getAsString();
+        assertFalse(msg.isBlank());
+        assertFalse(msg.contains("\n"), msg);
+        assertFalse(r.body().contains("Exception") || r.body().contains("\tat ") || r.body().contains("dev.kvcap"), r.body());
+        return msg;
+    }
+
+    @Test
+    void healthzAndReadyzAnswerOkOnceWarmedUp() throws Exception {
+        HttpResponse<String> health = get(url + "healthz");
+        assertEquals(200, health.statusCode());
+        assertEquals("ok", json(health).get("status").getAsString());
+        HttpResponse<String> ready = get(url + "readyz");
+        assertEquals(200, ready.statusCode());
+        assertEquals("ready", json(ready).get("status").getAsString());
+    }
+
+    @Test
+    void aRawPngBodyGetsCaptionTokensAlternativesTimingAndModelId() throws Exception {
+        HttpResponse<String> r = send(post(url + "v1/captions", image(80, 60, "png"), "image/png"));
+        assertEquals(200, r.statusCode(), r.body());
+        JsonObject o = json(r);
+        JsonArray tokens = o.getAsJsonArray("tokens");
+        StringBuilder words = new StringBuilder();
+        for (var t : tokens) {
+            words.append(words.length() == 0 ? "" : " ").append(t.getAsJsonObject().get("word").getAsString());
+            assertTrue(t.getAsJsonObject().get("log_prob").getAsDouble() <= 0);
+            assertFalse(t.getAsJsonObject().has("heatmap"), "heat-maps only when asked");
+        }
+        assertEquals(o.get("caption").getAsString(), words.toString());
+        assertEquals(captioner.defaults().beamSize(), o.get("beam").getAsInt());
+        assertEquals(captioner.defaults().beamSize() - 1, o.getAsJsonArray("alternatives").size());
+        assertEquals(server.modelId(), o.get("model").getAsString());
+        JsonObject timing = o.getAsJsonObject("timing");
+        assertTrue(timing.get("total_ms").getAsDouble() >= timing.get("model_ms").getAsDouble());
+        assertTrue(timing.get("batch_size").getAsInt() >= 1);
+    }
+
+    @Test
+    void aMultipartUploadGetsTheSameCaptionAsTheRawBody() throws Exception {
+        byte[] jpeg = image(64, 64, "jpg");
+        Object[] form = ServeFixture.multipart("image", "photo.jpg", jpeg);
+        HttpResponse<String> viaForm = send(post(url + "v1/captions", (byte[]) form[0], (String) form[1]));
+        HttpResponse<String> raw = send(post(url + "v1/captions", jpeg, "application/octet-stream"));
+        assertEquals(200, viaForm.statusCode(), viaForm.body());
+        assertEquals(json(raw).get("caption"), json(viaForm).get("caption"));
+    }
+
+    @Test
+    void heatmapsWhenAskedAreOnePngPerWord() throws Exception {
+        HttpResponse<String> r = send(post(url + "v1/captions?heatmaps=true", image(64, 64, "png"), "image/png"));
+        assertEquals(200, r.statusCode(), r.body());
+        JsonArray tokens = json(r).getAsJsonArray("tokens");
+        assertTrue(tokens.size() > 0);
+        for (var t : tokens) {
+            String uri = t.getAsJsonObject().get("heatmap").getAsString();
+            assertTrue(uri.startsWith("data:image/png;base64,"), uri);
+            byte[] png = Base64.getDecoder().decode(uri.substring(uri.indexOf(',') + 1));
+            assertEquals(256, javax.imageio.ImageIO.read(new ByteArrayInputStream(png)).getWidth());
+        }
+    }
+
+    @Test
+    void beamAndMaxLenQueryOptionsAreApplied() throws Exception {
+        JsonObject greedy = json(send(post(url + "v1/captions?beam=1&max_len=2", image(64, 64, "png"), "image/png")));
+        assertEquals(1, greedy.get("beam").getAsInt());
+        assertEquals(0, greedy.getAsJsonArray("alternatives").size());
+        assertTrue(greedy.getAsJsonArray("tokens").size() <= 2);
+        JsonObject wide = json(send(post(url + "v1/captions?beam=4", image(64, 64, "png"), "image/png")));
+        assertEquals(4, wide.get("beam").getAsInt());
+        assertTrue(wide.getAsJsonArray("alternatives").size() >= 1);
+    }
+
+    @Test
+    void badQueryOptionsAre400WithTheirRange() throws Exception {
+        for (String q : new String[] {"beam=0", "beam=x", "beam=99", "max_len=-1", "heatmaps=maybe"}) {
+            String msg = assertError(send(post(url + "v1/captions?" + q, image(32, 32, "png"), "image/png")), 400);
+            assertTrue(msg.contains(q.substring(0, q.indexOf('='))), msg);
+        }
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413WithOrWithoutContentLength() throws Exception {
+        byte[] big = new byte[300 * 1024];
+        assertTrue(assertError(send(post(url + "v1/captions", big, "image/png")), 413).contains("limit"));
+        HttpRequest chunked = HttpRequest.newBuilder(URI.create(url + "v1/captions"))
+                .header("Content-Type", "image/png")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)))
+                .build();
+        assertError(send(chunked), 413);
+        Object[] form = ServeFixture.multipart("image", "big.png", big);
+        assertError(send(post(url + "v1/captions", (byte[]) form[0], (String) form[1])), 413);
+    }
+
+    @Test
+    void bytesThatAreNoImageAre400WithAOneLineMessage() throws Exception {
+        String msg = assertError(send(post(url + "v1/captions", "hello".getBytes(), "image/png")), 400);
+        assertTrue(msg.contains("not a recognised image"), msg);
+        byte[] png = image(64, 64, "png");
+        byte[] cut = Arrays.copyOf(png, png.length / 2);
+        assertError(send(post(url + "v1/captions", cut, "image/png")), 400);
+    }
+
+    @Test
+    void anEmptyBodyOrAFormWithoutImageIs400() throws Exception {
+        assertTrue(assertError(send(post(url + "v1/captions", new byte[0], "image/png")), 400).contains("empty"));
+        Object[] form = ServeFixture.multipart("picture", "a.png", image(32, 32, "png"));
+        String msg = assertError(send(post(url + "v1/captions", (byte[]) form[0], (String) form[1])), 400);
+        assertTrue(msg.contains("'image'"), msg);
+    }
+
+    @Test
+    void aDecompressionBombIsRefusedByItsHeaderDimensions() throws Exception {
+        byte[] bomb = ServeFixture.pngClaiming(100_000, 100_000);
+        String msg = assertError(send(post(url + "v1/captions", bomb, "image/png")), 400);
+        assertTrue(msg.contains("too large"), msg);
+    }
+
+    @Test
+    void modelRouteGivesTheConfigAndVocabularySizeButNoPath() throws Exception {
+        HttpResponse<String> r = get(url + "v1/model");
+        assertEquals(200, r.statusCode());
+        JsonObject o = json(r);
+        assertEquals(captioner.vocab().size(), o.get("vocab_size").getAsInt());
+        assertEquals("tiny", o.getAsJsonObject("config").get("preset").getAsString());
+        assertEquals(server.modelId(), o.get("id").getAsString());
+        assertFalse(r.body().contains(modelDir.toString()), "the model's path stays on the server");
+    }
+
+    @Test
+    void metricsCountRequestsByStatusAndShowQueueAndBatchSizes() throws Exception {
+        send(post(url + "v1/captions", image(32, 32, "png"), "image/png"));
+        send(post(url + "v1/captions", "x".getBytes(), "image/png"));
+        HttpResponse<String> r = get(url + "metrics");
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+        String m = r.body();
+        assertTrue(m.contains("http_server_requests_seconds_count{method=\"POST\",route=\"/v1/captions\",status=\"200\"}"), m);
+        assertTrue(m.contains("status=\"400\""), m);
+        assertTrue(m.contains("http_server_requests_seconds_bucket{"), "a latency histogram");
+        assertTrue(m.contains("kvcap_queue_depth "), m);
+        assertTrue(m.contains("kvcap_batch_size_bucket{le=\"1.0\"}"), m);
+        assertTrue(m.contains("kvcap_model_forward_seconds_count"), m);
+    }
+
+    @Test
+    void unknownRoutesAre404AndWrongMethodsAreRefusedAsJson() throws Exception {
+        assertError(get(url + "etc/passwd"), 404);
+        assertError(get(url + "v1/captions"), 405);
+    }
+
+    @Test
+    void thePageIsOneSelfContainedHtmlFile() throws Exception {
+        HttpResponse<String> r = get(url);
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        assertTrue(r.body().contains("/v1/captions"));
+        assertFalse(r.body().matches("(?s).*(src|href)=\"https?:.*"), "no external assets");
+    }
+
+    @Test
+    void noCorsHeadersUnlessAnOriginIsConfigured() throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url + "healthz")).header("Origin", "http://evil.example").GET().build();
+        assertTrue(send(req).headers().firstValue("Access-Control-Allow-Origin").isEmpty());
+        try (CaptionServer cors = new CaptionServer(captioner, ServeConfig.defaults().withPort(0).withCors("http://app.example")).start()) {
+            HttpRequest ok = HttpRequest.newBuilder(URI.create(cors.url() + "healthz")).header("Origin", "http://app.example").GET().build();
+            assertEquals("http://app.example", send(ok).headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+            HttpRequest other = HttpRequest.newBuilder(URI.create(cors.url() + "healthz")).header("Origin", "http://evil.example").GET().build();
+            assertTrue(send(other).headers().firstValue("Access-Control-Allow-Origin").isEmpty());
+        }
+    }
+
+    @Test
+    void itBindsLoopbackUnlessToldOtherwise() {
+        assertEquals("127.0.0.1", ServeConfig.defaults().host());
+        assertTrue(url.startsWith("http://127.0.0.1:"), url);
+    }
+}
