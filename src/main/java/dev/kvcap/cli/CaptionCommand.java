@@ -4,12 +4,16 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.kvcap.config.DecodeConfig;
+import dev.kvcap.bank.MemoryBank;
 import dev.kvcap.infer.Captioner;
+import dev.kvcap.infer.MemoryWriter;
+import dev.kvcap.infer.Retrieval;
 import dev.kvcap.infer.Heatmaps;
 import dev.kvcap.infer.Hypothesis;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,6 +39,9 @@ final class CaptionCommand implements Callable<Integer> {
     @Option(names = "--heatmaps", paramLabel = "DIR", description = "Write per-word attention heat-maps (PNG) here.")
     Path heatmaps;
 
+    @Option(names = "--remember", description = "Write the generated captions' (state, word) pairs into the model's memory bank.")
+    boolean remember;
+
     @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Image files (JPEG or PNG).")
     List<Path> files;
 
@@ -47,7 +54,30 @@ final class CaptionCommand implements Callable<Integer> {
                 pixels.add(captioner.prepare(f)); // a bad image stops here, before any output
             }
             boolean attention = json || heatmaps != null;
-            List<Captioner.Caption> out = captioner.caption(pixels, decode, attention);
+            List<Captioner.Caption> out;
+            // With --remember the bank is opened for writing and also read from (unless --memory off).
+            Optional<MemoryBank> bank =
+                    remember
+                            ? Optional.of(Banks.openForWrite(modelOptions.model, captioner))
+                            : Banks.forCaptioning(modelOptions.memory, modelOptions.model, captioner);
+            try {
+                Retrieval retrieval =
+                        bank.filter(b -> !modelOptions.memory.equals("off"))
+                                .map(b -> Banks.retrieval(b, modelOptions.memoryK, modelOptions.memoryWeight))
+                                .orElse(null);
+                out = captioner.caption(pixels, decode, attention, retrieval);
+                if (remember) {
+                    List<MemoryWriter.Example> examples = new ArrayList<>();
+                    for (int i = 0; i < files.size(); i++) {
+                        examples.add(new MemoryWriter.Example(pixels.get(i), out.get(i).words(), "remember:" + Banks.sha1(files.get(i))));
+                    }
+                    bank.get().add(new MemoryWriter(captioner).entries(examples));
+                    bank.get().commit();
+                    System.err.println("kvcap: remembered " + files.size() + " caption(s); the bank holds " + bank.get().size() + " entries");
+                }
+            } finally {
+                bank.ifPresent(MemoryBank::close);
+            }
             JsonArray all = new JsonArray();
             for (int i = 0; i < files.size(); i++) {
                 Captioner.Caption c = out.get(i);

@@ -7,6 +7,7 @@ import dev.kvcap.data.DataException;
 import dev.kvcap.eval.CaptionMetrics;
 import dev.kvcap.eval.Scores;
 import dev.kvcap.infer.Captioner;
+import dev.kvcap.infer.Retrieval;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +27,12 @@ final class DatasetCaptions {
     private DatasetCaptions() {}
 
     static Outcome run(Captioner captioner, CaptionSet set, DecodeConfig decode, int batch) {
+        return run(captioner, set, decode, batch, null);
+    }
+
+    /** As above, decoding with the memory bank's {@code retrieval} when it is not null. */
+    static Outcome run(
+            Captioner captioner, CaptionSet set, DecodeConfig decode, int batch, Retrieval retrieval) {
         Map<Long, String> results = new LinkedHashMap<>();
         Map<Long, List<String>> refs = new LinkedHashMap<>();
         List<CaptionedImage> captioned = new ArrayList<>();
@@ -45,7 +52,7 @@ final class DatasetCaptions {
                 System.err.println("kvcap: skipped " + e.getMessage());
             }
             if (pending.size() == batch || (i == images.size() - 1 && !pending.isEmpty())) {
-                List<Captioner.Caption> out = captioner.caption(pixels, decode, false);
+                List<Captioner.Caption> out = captioner.caption(pixels, decode, false, retrieval);
                 for (int j = 0; j < pending.size(); j++) {
                     results.put(pending.get(j).imageId(), out.get(j).text());
                     refs.put(pending.get(j).imageId(), pending.get(j).captions());

@@ -2,8 +2,11 @@ package dev.kvcap.cli;
 
 import dev.kvcap.config.DecodeConfig;
 import dev.kvcap.data.CaptionSet;
+import dev.kvcap.bank.MemoryBank;
 import dev.kvcap.infer.Captioner;
+import dev.kvcap.infer.Retrieval;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,7 +48,18 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         try (Captioner captioner = Captioner.load(modelOptions.model)) {
             DecodeConfig decode = modelOptions.decode(captioner.defaults());
-            DatasetCaptions.Outcome o = DatasetCaptions.run(captioner, set, decode, Math.max(1, batch));
+            Optional<MemoryBank> bank = Banks.forCaptioning(modelOptions.memory, modelOptions.model, captioner);
+            DatasetCaptions.Outcome o;
+            try {
+                Retrieval retrieval =
+                        bank.map(b -> Banks.retrieval(b, modelOptions.memoryK, modelOptions.memoryWeight)).orElse(null);
+                if (bank.isPresent()) {
+                    System.err.println("kvcap: reading the memory bank (" + bank.get().size() + " entries; --memory off to ignore it)");
+                }
+                o = DatasetCaptions.run(captioner, set, decode, Math.max(1, batch), retrieval);
+            } finally {
+                bank.ifPresent(MemoryBank::close);
+            }
             if (results != null) {
                 ResultsJson.write(results, o.results());
             }

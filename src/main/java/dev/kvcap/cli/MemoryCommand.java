@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
             MemoryStatsCommand.class,
             MemoryRemoveCommand.class,
             MemoryClearCommand.class,
+            MemoryBuildCommand.class,
+            MemoryAddCommand.class,
         })
 public final class MemoryCommand implements Runnable {
 

@@ -17,8 +17,7 @@ final class MemoryOptions {
 
     /** {@code MODEL_DIR/memory}, after checking MODEL_DIR is a kvcap model directory. */
     Path bankDir() {
-        ModelFingerprint.weightsDir(model);
-        return MemoryBank.dirOf(model);
+        return Banks.dir(model);
     }
 
     /** The fingerprint of the model's weights, the id its bank must have been built for. */

@@ -20,6 +20,19 @@ final class ModelOptions {
     @Option(names = "--max-len", paramLabel = "N", description = "Most words per caption (default: the model's).")
     Integer maxLen;
 
+    @Option(
+            names = "--memory",
+            paramLabel = "auto|on|off",
+            defaultValue = "auto",
+            description = "Read the model's memory bank while decoding: auto (when it has one), on, off; default ${DEFAULT-VALUE}.")
+    String memory;
+
+    @Option(names = "--memory-k", paramLabel = "K", defaultValue = "8", description = "Bank neighbours per step; default ${DEFAULT-VALUE}.")
+    int memoryK;
+
+    @Option(names = "--memory-weight", paramLabel = "W", defaultValue = "0.3", description = "Weight of the bank's word distribution (kNN-LM λ); default ${DEFAULT-VALUE}.")
+    float memoryWeight;
+
     /** The model's decoding settings with the command-line overrides applied. */
     DecodeConfig decode(DecodeConfig defaults) {
         DecodeConfig d = defaults;

@@ -1,0 +1,79 @@
+package dev.kvcap.cli;
+
+import dev.kvcap.bank.BankInfo;
+import dev.kvcap.bank.MemoryBank;
+import dev.kvcap.bank.ModelFingerprint;
+import dev.kvcap.infer.BankRetrieval;
+import dev.kvcap.infer.Captioner;
+import dev.kvcap.infer.Retrieval;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * Where a model's memory bank lives ({@code <model weights dir>/memory}, i.e. inside {@code best/}
+ * for a training run) and how commands open it: keys are the decoder's LSTM-2 state, so the bank's
+ * width is the model's hidden width and its identity the fingerprint of the weights.
+ */
+final class Banks {
+
+    private Banks() {}
+
+    static Path dir(Path model) {
+        return MemoryBank.dirOf(ModelFingerprint.weightsDir(model));
+    }
+
+    static BankInfo info(Path model, Captioner captioner) {
+        return new BankInfo(ModelFingerprint.of(model), captioner.model().config().model().hiddenDim());
+    }
+
+    /** Opens (creating if needed) the bank for writing. */
+    static MemoryBank openForWrite(Path model, Captioner captioner) {
+        return MemoryBank.open(dir(model), info(model, captioner));
+    }
+
+    /** The bank for reading, if the model has one. */
+    static Optional<MemoryBank> openForRead(Path model, Captioner captioner) {
+        Path dir = dir(model);
+        if (MemoryBank.identity(dir).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(MemoryBank.openReadOnly(dir, info(model, captioner)));
+    }
+
+    /**
+     * The retrieval a captioning command should use: {@code off} none; {@code on} the bank, which
+     * must exist; {@code auto} the bank when there is one.
+     */
+    static Optional<MemoryBank> forCaptioning(String mode, Path model, Captioner captioner) {
+        switch (mode) {
+            case "off":
+                return Optional.empty();
+            case "on":
+                return Optional.of(
+                        openForRead(model, captioner)
+                                .orElseThrow(() -> new IllegalArgumentException(
+                                        "--memory on: " + model + " has no memory bank; build one with 'kvcap memory build'")));
+            case "auto":
+                return openForRead(model, captioner);
+            default:
+                throw new IllegalArgumentException("--memory must be on, off or auto (got '" + mode + "')");
+        }
+    }
+
+    static Retrieval retrieval(MemoryBank bank, int k, float weight) {
+        return new BankRetrieval(bank, k, weight);
+    }
+
+    /** A stable id for an image's content, for entry sources ({@code remember:<sha1>}). */
+    static String sha1(Path file) throws java.io.IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(Files.readAllBytes(file)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.kvcap.cli;
+
+import dev.kvcap.bank.MemoryBank;
+import dev.kvcap.data.CaptionSet;
+import dev.kvcap.data.CaptionTokenizer;
+import dev.kvcap.data.CaptionedImage;
+import dev.kvcap.data.DataException;
+import dev.kvcap.infer.Captioner;
+import dev.kvcap.infer.MemoryWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code kvcap memory build}: fills the bank with the (state, next word) pairs of a captioned set. */
+@Command(
+        name = "build",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Fill the model's memory bank from captioned images: for every word of every caption,",
+            "the decoder state that predicts it (key) and the word (value). Source: 'train:<image id>'."
+        })
+final class MemoryBuildCommand implements Callable<Integer> {
+
+    @Mixin EngineOptions engine;
+
+    @Mixin MemoryOptions memory;
+
+    @Option(names = "--captions", paramLabel = "ANN.json", required = true, description = "MSCOCO captions JSON.")
+    Path captions;
+
+    @Option(names = "--images", paramLabel = "DIR", required = true, description = "Image folder.")
+    Path images;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Use only the first N images.")
+    Integer limit;
+
+    @Option(names = "--per-image", paramLabel = "N", defaultValue = "5", description = "Captions per image to remember; default ${DEFAULT-VALUE}.")
+    int perImage;
+
+    @Override
+    public Integer call() throws Exception {
+        CaptionSet set = CaptionSet.coco(captions, images).withCaptions();
+        if (limit != null) {
+            set = set.limit(limit);
+        }
+        long start = System.nanoTime();
+        int skipped = 0;
+        try (Captioner captioner = Captioner.load(memory.model);
+                MemoryBank bank = Banks.openForWrite(memory.model, captioner)) {
+            MemoryWriter writer = new MemoryWriter(captioner);
+            List<MemoryWriter.Example> batch = new ArrayList<>();
+            int done = 0;
+            for (CaptionedImage img : set.images()) {
+                byte[] pixels;
+                try {
+                    pixels = captioner.prepare(img.file());
+                } catch (DataException e) {
+                    skipped++;
+                    continue;
+                }
+                for (String c : img.captions().subList(0, Math.min(perImage, img.captions().size()))) {
+                    List<String> words = CaptionTokenizer.tokenize(c);
+                    if (!words.isEmpty()) {
+                        batch.add(new MemoryWriter.Example(pixels, words, "train:" + img.imageId()));
+                    }
+                }
+                if (batch.size() >= 64) {
+                    bank.add(writer.entries(batch));
+                    batch.clear();
+                }
+                if (++done % 200 == 0) {
+                    System.err.printf("kvcap: %d/%d images, %d entries%n", done, set.size(), bank.size());
+                }
+            }
+            bank.add(writer.entries(batch));
+            bank.commit();
+            System.err.printf(
+                    "kvcap: bank %s holds %d entries (%.1f s; %d image(s) skipped)%n",
+                    Banks.dir(memory.model), bank.size(), (System.nanoTime() - start) / 1e9, skipped);
+            System.out.println("{\"entries\": " + bank.size() + ", \"skipped_images\": " + skipped + "}");
+        }
+        return 0;
+    }
+}
