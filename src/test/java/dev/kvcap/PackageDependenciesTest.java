@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Dependencies between kvcap's packages point one way (STYLE.md): {@code config <- data <- model
  * <- infer <- train <- cli}; {@code eval} is a leaf; {@code serve} sees {@code infer}, {@code
- * data}, {@code config}. Checked by scanning the imports of every main source file.
+ * data}, {@code config}; {@code bank} (the memory bank's store) sees only {@code config} and {@code
+ * data} and is seen by {@code infer}, {@code train}, {@code serve}, {@code cli}. Checked by scanning the imports of every main source file.
  */
 class PackageDependenciesTest {
 

@@ -15,8 +15,8 @@ import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.Bits;
 
 /**
- * Counts distinct sources and words over the live entries of a reader, from doc values (one pass,
- * no stored-field reads: ~10 ms per 100k entries).
+ * Counts distinct sources and words over the live entries of a reader, from doc values (one pass
+ * over the entries, no stored-field reads).
  */
 final class BankCensus {
 

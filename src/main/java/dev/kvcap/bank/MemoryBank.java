@@ -1,6 +1,5 @@
 package dev.kvcap.bank;
 
-import dev.kvcap.data.AtomicFiles;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,11 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.IndexSearcher;
@@ -30,7 +29,6 @@ import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
-import org.apache.lucene.util.Version;
 
 /**
  * A persistent bank of (key, value) pairs in a Lucene HNSW vector index, kept in {@code
@@ -101,9 +99,7 @@ public final class MemoryBank implements AutoCloseable {
             try {
                 w = new IndexWriter(d, config);
             } catch (LockObtainFailedException e) {
-                throw new BankException(
-                        "memory bank " + dir + " is open for writing by another process (serve, caption"
-                                + " --remember, memory build): stop it or open the bank read-only", e);
+                throw BankErrors.locked(dir, "stop it or open the bank read-only", e);
             }
             Map<String, String> data = new LinkedHashMap<>();
             Iterable<Map.Entry<String, String>> live = w.getLiveCommitData();
@@ -112,24 +108,22 @@ public final class MemoryBank implements AutoCloseable {
             }
             Optional<BankInfo> stored = BankInfo.fromCommitData(data, dir);
             if (stored.isPresent() && !stored.get().equals(info)) {
-                throw mismatch(dir, stored.get(), info);
+                throw BankErrors.mismatch(dir, stored.get(), info);
             }
             if (stored.isEmpty() && w.getDocStats().numDocs > 0) {
-                throw notABank(dir);
+                throw BankErrors.notABank(dir);
             }
             long next = BankInfo.nextId(data);
             w.setLiveCommitData(info.commitData(next).entrySet(), true);
             if (stored.isEmpty()) {
                 w.commit(); // the identity is durable before any entry is
-                writeInfoFile(dir, info);
+                BankDirectory.writeInfoFile(dir, info);
             }
             SearcherManager sm = new SearcherManager(w, true, false, null);
             return new MemoryBank(dir, info, options, d, w, sm, next);
         } catch (IOException e) {
             closeQuietly(w, d);
-            throw new BankException(
-                    "memory bank " + dir + " cannot be opened (" + oneLine(e) + "): run 'kvcap memory clear --model "
-                            + modelDirHint(dir) + "' to start a new one", e);
+            throw BankErrors.unreadable(dir, e);
         } catch (RuntimeException e) {
             closeQuietly(w, d);
             throw e;
@@ -164,9 +158,7 @@ public final class MemoryBank implements AutoCloseable {
             return new MemoryBank(dir, info, options, d, null, sm, -1);
         } catch (IOException e) {
             closeQuietly(null, d);
-            throw new BankException(
-                    "memory bank " + dir + " cannot be read (" + oneLine(e) + "): run 'kvcap memory clear --model "
-                            + modelDirHint(dir) + "' to start a new one", e);
+            throw BankErrors.unreadable(dir, e);
         } catch (RuntimeException e) {
             closeQuietly(null, d);
             throw e;
@@ -175,19 +167,7 @@ public final class MemoryBank implements AutoCloseable {
 
     /** The identity recorded in the bank's latest commit; empty when there is no bank (or a cleared one). */
     public static Optional<BankInfo> identity(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return Optional.empty();
-        }
-        try (Directory d = FSDirectory.open(dir)) {
-            if (!DirectoryReader.indexExists(d)) {
-                return Optional.empty();
-            }
-            return BankInfo.fromCommitData(SegmentInfos.readLatestCommit(d).getUserData(), dir);
-        } catch (IOException e) {
-            throw new BankException(
-                    "memory bank " + dir + " cannot be read (" + oneLine(e) + "): run 'kvcap memory clear --model "
-                            + modelDirHint(dir) + "' to start a new one", e);
-        }
+        return BankDirectory.identity(dir);
     }
 
     /**
@@ -195,22 +175,7 @@ public final class MemoryBank implements AutoCloseable {
      * atomic commit; the next {@link #open} adopts its identity. Fails while a writer holds it.
      */
     public static void reset(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (Directory d = FSDirectory.open(dir)) {
-            IndexWriterConfig config = new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.CREATE);
-            try (IndexWriter w = new IndexWriter(d, config)) {
-                w.commit();
-            } catch (LockObtainFailedException e) {
-                throw new BankException(
-                        "memory bank " + dir + " is open for writing by another process: stop it (serve,"
-                                + " caption --remember, memory build) and clear again", e);
-            }
-            Files.deleteIfExists(dir.resolve(INFO_FILE));
-        } catch (IOException e) {
-            throw new BankException("memory bank " + dir + " cannot be cleared (" + oneLine(e) + ")", e);
-        }
+        BankDirectory.reset(dir);
     }
 
     public Path path() {
@@ -236,7 +201,7 @@ public final class MemoryBank implements AutoCloseable {
         synchronized (writeLock) {
             ensureWritable();
             long now = System.currentTimeMillis();
-            List<org.apache.lucene.document.Document> docs = new ArrayList<>(entries.size());
+            List<Document> docs = new ArrayList<>(entries.size());
             for (Entry e : entries) {
                 docs.add(Schema.toDocument(e, nextId++, now));
             }
@@ -458,53 +423,18 @@ public final class MemoryBank implements AutoCloseable {
     }
 
     private BankException failed(String what, IOException e) {
-        return new BankException("cannot " + what + " memory bank " + path + " (" + oneLine(e) + ")", e);
+        return new BankException("cannot " + what + " memory bank " + path + " (" + BankErrors.oneLine(e) + ")", e);
     }
 
     /** Checks a read-only bank's (newer) commit is still for this model. */
     private static void checkCommit(DirectoryReader reader, Path dir, BankInfo expected) throws IOException {
         Optional<BankInfo> stored = BankInfo.fromCommitData(reader.getIndexCommit().getUserData(), dir);
         if (stored.isPresent() && !stored.get().equals(expected)) {
-            throw mismatch(dir, stored.get(), expected);
+            throw BankErrors.mismatch(dir, stored.get(), expected);
         }
         if (stored.isEmpty() && reader.numDocs() > 0) {
-            throw notABank(dir);
+            throw BankErrors.notABank(dir);
         }
-    }
-
-    private static BankException mismatch(Path dir, BankInfo stored, BankInfo wanted) {
-        return new BankException(
-                "memory bank " + dir + " was built for " + stored.describe() + ", not for " + wanted.describe()
-                        + ": run 'kvcap memory clear --model " + modelDirHint(dir) + "' to start a new one");
-    }
-
-    private static BankException notABank(Path dir) {
-        return new BankException(
-                dir + " holds a Lucene index that is not a kvcap memory bank: run 'kvcap memory clear --model "
-                        + modelDirHint(dir) + "' or move it away");
-    }
-
-    private static void writeInfoFile(Path dir, BankInfo info) throws IOException {
-        String json =
-                "{\"format\": " + BankInfo.FORMAT
-                        + ", \"modelId\": \"" + info.modelId()
-                        + "\", \"dim\": " + info.dim()
-                        + ", \"similarity\": \"" + Schema.SIMILARITY
-                        + "\", \"engine\": \"lucene-" + Version.LATEST
-                        + " hnsw\", \"note\": \"the identity in the Lucene commit user data is authoritative\"}\n";
-        AtomicFiles.write(dir.resolve(INFO_FILE), json);
-    }
-
-    /** The model directory to name in messages: the parent of {@code .../memory}. */
-    static Path modelDirHint(Path dir) {
-        Path abs = dir.toAbsolutePath().normalize();
-        Path name = abs.getFileName();
-        return name != null && name.toString().equals(DIR_NAME) && abs.getParent() != null ? abs.getParent() : abs;
-    }
-
-    private static String oneLine(Throwable e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
-        return m.replaceAll("\\s+", " ").trim();
     }
 
     private static void closeQuietly(IndexWriter w, Directory d) {

@@ -270,6 +270,26 @@ class MemoryBankTest {
     }
 
     @Test
+    void aDamagedBankIsRefusedWithAOneLineMessageAndResetRepairsIt() throws Exception {
+        try (MemoryBank bank = MemoryBank.open(dir(), INFO)) {
+            bank.add(Keys.entries(Keys.gaussian(17, 5, DIM), "r:", 1));
+        }
+        try (var files = Files.list(dir())) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("segments_")).toList()) {
+                Files.write(f, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+            }
+        }
+        BankException e = assertThrows(BankException.class, () -> MemoryBank.open(dir(), INFO));
+        assertTrue(e.getMessage().contains("damaged") && e.getMessage().contains("kvcap memory clear"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        assertThrows(BankException.class, () -> MemoryBank.openReadOnly(dir(), INFO));
+        MemoryBank.reset(dir());
+        try (MemoryBank bank = MemoryBank.open(dir(), INFO)) {
+            assertEquals(0, bank.size());
+        }
+    }
+
+    @Test
     void aClosedBankSaysSo() {
         MemoryBank bank = MemoryBank.open(dir(), INFO);
         bank.close();

@@ -1,0 +1,57 @@
+package dev.kvcap.bank;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.apache.lucene.index.CorruptIndexException;
+import org.apache.lucene.index.IndexFormatTooNewException;
+import org.apache.lucene.index.IndexFormatTooOldException;
+
+/** The one-line messages of {@link BankException}: what is wrong with the bank and what to do. */
+final class BankErrors {
+
+    private BankErrors() {}
+
+    static BankException mismatch(Path dir, BankInfo stored, BankInfo wanted) {
+        return new BankException(
+                "memory bank " + dir + " was built for " + stored.describe() + ", not for " + wanted.describe()
+                        + ": run 'kvcap memory clear --model " + modelDirHint(dir) + "' to start a new one");
+    }
+
+    static BankException notABank(Path dir) {
+        return new BankException(
+                dir + " holds a Lucene index that is not a kvcap memory bank: run 'kvcap memory clear --model "
+                        + modelDirHint(dir) + "' or move it away");
+    }
+
+    static BankException locked(Path dir, String remedy, Exception cause) {
+        return new BankException(
+                "memory bank " + dir + " is open for writing by another process (serve, caption --remember,"
+                        + " memory build): " + remedy, cause);
+    }
+
+    /** A damaged index (clearing is the remedy) or an I/O failure (permissions, disk: fix that). */
+    static BankException unreadable(Path dir, IOException e) {
+        if (e instanceof CorruptIndexException
+                || e instanceof IndexFormatTooOldException
+                || e instanceof IndexFormatTooNewException) {
+            return new BankException(
+                    "memory bank " + dir + " is damaged or from another Lucene (" + oneLine(e)
+                            + "): run 'kvcap memory clear --model " + modelDirHint(dir) + "' to start a new one", e);
+        }
+        return new BankException("cannot open memory bank " + dir + " (" + oneLine(e) + ")", e);
+    }
+
+    /** The model directory to name in messages: the parent of {@code .../memory}. */
+    static Path modelDirHint(Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
+        Path name = abs.getFileName();
+        return name != null && name.toString().equals(MemoryBank.DIR_NAME) && abs.getParent() != null
+                ? abs.getParent()
+                : abs;
+    }
+
+    static String oneLine(Throwable e) {
+        String m = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        return m.replaceAll("\\s+", " ").trim();
+    }
+}
