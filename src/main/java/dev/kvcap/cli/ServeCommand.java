@@ -1,5 +1,6 @@
 package dev.kvcap.cli;
 
+import dev.kvcap.bank.MemoryBank;
 import dev.kvcap.infer.Captioner;
 import dev.kvcap.serve.CaptionServer;
 import dev.kvcap.serve.ServeConfig;
@@ -62,12 +63,22 @@ final class ServeCommand implements Callable<Integer> {
                         .validate();
         try (Captioner captioner = Captioner.load(modelOptions.model)) {
             CaptionServer server = new CaptionServer(captioner, config, modelOptions.decode(captioner.defaults()));
+            // The service keeps the bank open for writing (teach / remember) unless --memory off.
+            MemoryBank bank =
+                    modelOptions.memory.equals("off") ? null : Banks.openForWrite(modelOptions.model, captioner);
+            if (bank != null) {
+                server.withMemory(bank, Banks.retrieval(bank, modelOptions.memoryK, modelOptions.memoryWeight));
+                System.err.println("kvcap: memory bank " + Banks.dir(modelOptions.model) + " (" + bank.size() + " entries)");
+            }
             server.start();
             System.err.println("kvcap: serving " + server.modelId() + " at " + server.url() + " (warming up; GET /readyz)");
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 System.err.println("kvcap: shutting down, finishing requests in flight");
                 server.close();
+                if (bank != null) {
+                    bank.close();
+                }
                 stopped.countDown();
             }, "kvcap-shutdown"));
             stopped.await();

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import dev.kvcap.bank.Entry;
 import dev.kvcap.data.ImageLoader;
@@ -54,6 +55,7 @@ public final class MemoryWriter {
             }
         }
         List<Entry> out = new ArrayList<>();
+        JniUtils.setGradMode(false); // per thread: a server's request threads start with it on
         try (NDManager m = captioner.manager().newSubManager();
                 NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();

@@ -9,7 +9,9 @@ import dev.kvcap.config.ConfigJson;
 import dev.kvcap.config.DecodeConfig;
 import dev.kvcap.data.ImageDecodeException;
 import dev.kvcap.data.ImageLoader;
+import dev.kvcap.bank.MemoryBank;
 import dev.kvcap.infer.Captioner;
+import dev.kvcap.infer.Retrieval;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.SizeUnit;
@@ -46,7 +48,7 @@ public final class CaptionServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CaptionServer.class);
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
     private static final Set<String> ROUTES =
-            Set.of("/", "/v1/captions", "/v1/model", "/healthz", "/readyz", "/metrics");
+            Set.of("/", "/v1/captions", "/v1/model", "/v1/memory", "/healthz", "/readyz", "/metrics");
 
     private final Captioner captioner;
     private final ServeConfig config;
@@ -63,6 +65,8 @@ public final class CaptionServer implements AutoCloseable {
     private volatile boolean draining;
     private volatile String notReadyReason = "warming up";
     private Javalin app;
+    private volatile Retrieval retrieval;
+    private MemoryEndpoints memory;
 
     /** A server decoding with the model's own settings unless a request says otherwise. */
     public CaptionServer(Captioner captioner, ServeConfig config) {
@@ -73,7 +77,7 @@ public final class CaptionServer implements AutoCloseable {
      * @param decode default decoding settings (the command's --beam / --max-len)
      */
     public CaptionServer(Captioner captioner, ServeConfig config, DecodeConfig decode) {
-        this(captioner, config, decode, captioner::caption);
+        this(captioner, config, decode, null);
     }
 
     /** With another model call in place of the captioner's (tests slow it down to fill the queue). */
@@ -83,10 +87,24 @@ public final class CaptionServer implements AutoCloseable {
         this.defaults = decode.validate();
         this.config = config.validate();
         this.metrics = new ServeMetrics(config.maxBatch());
-        this.batcher = new CaptionBatcher(forward, config, metrics);
+        CaptionBatcher.Forward model =
+                forward != null
+                        ? forward
+                        : (pixels, d, attention) -> captioner.caption(pixels, d, attention, retrieval);
+        this.batcher = new CaptionBatcher(model, config, metrics);
         this.modelId = modelId(captioner);
         this.page = resource("index.html");
         metrics.inFlight(inFlight::get);
+    }
+
+    /**
+     * Reads {@code bank} while decoding (through {@code retrieval}) and opens the memory routes
+     * ({@code POST/GET /v1/memory}, {@code remember=true}). Call before {@link #start}.
+     */
+    public CaptionServer withMemory(MemoryBank bank, Retrieval retrieval) {
+        this.memory = new MemoryEndpoints(captioner, bank);
+        this.retrieval = retrieval;
+        return this;
     }
 
     /** Binds the port, then warms the model up in the background; {@code /readyz} says when. */
@@ -149,6 +167,8 @@ public final class CaptionServer implements AutoCloseable {
         c.routes.get("/", this::page);
         c.routes.post("/v1/captions", this::caption);
         c.routes.get("/v1/model", this::model);
+        c.routes.post("/v1/memory", this::teach);
+        c.routes.get("/v1/memory", ctx -> json(ctx, 200, memory().stats()));
         c.routes.get("/healthz", ctx -> json(ctx, 200, status("ok")));
         c.routes.get("/readyz", this::readiness);
         c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
@@ -210,9 +230,18 @@ public final class CaptionServer implements AutoCloseable {
                 decoding.release();
             }
             long decoded = System.nanoTime();
+            boolean remember = flag(ctx, "remember");
+            if (remember) {
+                memory(); // 404 before any work when the service has no bank
+            }
             CaptionBatcher.Result result = await(batcher.submit(pixels, decode, heatmaps), deadline);
             long captioned = System.nanoTime();
             JsonObject out = CaptionJson.of(result.caption(), base, decode, modelId);
+            if (remember) {
+                out.addProperty(
+                        "remembered",
+                        memory.remember(pixels, result.caption().words(), "remember:" + MemoryEndpoints.sha1(body)));
+            }
             long done = System.nanoTime();
             JsonObject timing = new JsonObject();
             timing.addProperty("decode_ms", ms(decoded - start));
@@ -302,6 +331,25 @@ public final class CaptionServer implements AutoCloseable {
             return true;
         }
         throw new ApiException(400, name + " must be true or false");
+    }
+
+    private MemoryEndpoints memory() {
+        if (memory == null) {
+            throw new ApiException(404, "this service has no memory bank (start it with --memory on or auto)");
+        }
+        return memory;
+    }
+
+    private void teach(Context ctx) {
+        MemoryEndpoints m = memory();
+        byte[] body = Uploads.read(ctx, config.maxBodyBytes());
+        byte[] pixels;
+        try {
+            pixels = captioner.prepare(ImageLoader.readRgb(body, "image", config.maxPixels()));
+        } catch (ImageDecodeException e) {
+            throw new ApiException(400, e.getMessage());
+        }
+        json(ctx, 200, m.teach(pixels, body, ctx.queryParam("caption")));
     }
 
     private void model(Context ctx) {

@@ -1,0 +1,70 @@
+package dev.kvcap.serve;
+
+import static dev.kvcap.serve.ServeFixture.get;
+import static dev.kvcap.serve.ServeFixture.image;
+import static dev.kvcap.serve.ServeFixture.post;
+import static dev.kvcap.serve.ServeFixture.send;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.kvcap.bank.BankInfo;
+import dev.kvcap.bank.MemoryBank;
+import dev.kvcap.config.Presets;
+import dev.kvcap.infer.BankRetrieval;
+import dev.kvcap.infer.Captioner;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MemoryEndpointsTest {
+
+    @TempDir Path dir;
+
+    private static JsonObject json(HttpResponse<String> r) {
+        return JsonParser.parseString(r.body()).getAsJsonObject();
+    }
+
+    @Test
+    void teachingAndRememberingWriteTheBankWhileItServes() throws Exception {
+        try (Captioner captioner = ServeFixture.tinyCaptioner(dir.resolve("model"));
+                MemoryBank bank = MemoryBank.open(dir.resolve("bank"), new BankInfo("test", Presets.tiny().model().hiddenDim()));
+                CaptionServer server =
+                        new CaptionServer(captioner, ServeConfig.defaults().withPort(0))
+                                .withMemory(bank, new BankRetrieval(bank, 4, 0.5f))
+                                .start()) {
+            assertTrue(server.awaitReady(60_000));
+            String url = server.url();
+            HttpResponse<String> taught = send(post(url + "v1/memory?caption=a%20red%20circle", image(64, 64, "png"), "image/png"));
+            assertEquals(200, taught.statusCode(), taught.body());
+            assertEquals(4, json(taught).get("added").getAsInt(), "three words and <end>");
+            assertTrue(json(taught).get("source").getAsString().startsWith("teach:"));
+
+            HttpResponse<String> captioned = send(post(url + "v1/captions?remember=true", image(64, 64, "png"), "image/png"));
+            assertEquals(200, captioned.statusCode(), captioned.body());
+            int remembered = json(captioned).get("remembered").getAsInt();
+            assertTrue(remembered >= 1);
+
+            HttpResponse<String> stats = get(url + "v1/memory");
+            assertEquals(200, stats.statusCode());
+            assertEquals(4 + remembered, json(stats).get("entries").getAsInt());
+
+            HttpResponse<String> noCaption = send(post(url + "v1/memory", image(64, 64, "png"), "image/png"));
+            assertEquals(400, noCaption.statusCode());
+            HttpResponse<String> notImage = send(post(url + "v1/memory?caption=a", "text".getBytes(), "image/png"));
+            assertEquals(400, notImage.statusCode());
+        }
+    }
+
+    @Test
+    void aServiceWithoutABankAnswers404ToMemoryRoutes() throws Exception {
+        try (Captioner captioner = ServeFixture.tinyCaptioner(dir.resolve("model2"));
+                CaptionServer server = new CaptionServer(captioner, ServeConfig.defaults().withPort(0)).start()) {
+            assertTrue(server.awaitReady(60_000));
+            assertEquals(404, send(post(server.url() + "v1/memory?caption=a", image(32, 32, "png"), "image/png")).statusCode());
+            assertEquals(404, send(post(server.url() + "v1/captions?remember=true", image(32, 32, "png"), "image/png")).statusCode());
+        }
+    }
+}
