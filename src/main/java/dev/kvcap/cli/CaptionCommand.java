@@ -5,11 +5,11 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.kvcap.config.DecodeConfig;
 import dev.kvcap.bank.MemoryBank;
+import dev.kvcap.infer.CaptionJson;
 import dev.kvcap.infer.Captioner;
 import dev.kvcap.infer.MemoryWriter;
 import dev.kvcap.infer.Retrieval;
 import dev.kvcap.infer.Heatmaps;
-import dev.kvcap.infer.Hypothesis;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,37 +100,20 @@ final class CaptionCommand implements Callable<Integer> {
     }
 
     private static JsonObject toJson(Path file, Captioner.Caption c) {
-        JsonObject o = new JsonObject();
-        o.addProperty("image", file.toString());
-        o.addProperty("caption", c.text());
-        Hypothesis best = c.best();
-        o.addProperty("log_prob", best.logProb());
-        o.addProperty("finished", best.finished());
-        JsonArray tokens = new JsonArray();
-        List<String> words = c.words();
-        for (int i = 0; i < words.size(); i++) {
-            JsonObject t = new JsonObject();
-            t.addProperty("word", words.get(i));
-            t.addProperty("log_prob", best.wordLogProbs().get(i));
-            if (i < best.attention().size()) {
+        List<float[]> maps = c.best().attention();
+        JsonObject o = CaptionJson.of(c, (i, word, t) -> {
+            if (i < maps.size()) {
                 JsonArray map = new JsonArray();
-                for (float v : best.attention().get(i)) {
+                for (float v : maps.get(i)) {
                     map.add(Math.round(v * 1e5) / 1e5);
                 }
                 t.addProperty("attention_size", c.mapSize());
                 t.add("attention", map);
             }
-            tokens.add(t);
-        }
-        o.add("tokens", tokens);
-        JsonArray alternatives = new JsonArray();
-        for (Hypothesis h : c.hypotheses().subList(1, c.hypotheses().size())) {
-            JsonObject a = new JsonObject();
-            a.addProperty("caption", String.join(" ", c.words(h)));
-            a.addProperty("log_prob", h.logProb());
-            alternatives.add(a);
-        }
-        o.add("alternatives", alternatives);
-        return o;
+        });
+        JsonObject out = new JsonObject();
+        out.addProperty("image", file.toString());
+        o.entrySet().forEach(e -> out.add(e.getKey(), e.getValue()));
+        return out;
     }
 }

@@ -1,11 +1,9 @@
 package dev.kvcap.serve;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.kvcap.config.DecodeConfig;
 import dev.kvcap.infer.Captioner;
 import dev.kvcap.infer.Heatmaps;
-import dev.kvcap.infer.Hypothesis;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -29,35 +27,14 @@ final class CaptionJson {
      */
     static JsonObject of(
             Captioner.Caption c, BufferedImage base, DecodeConfig decode, String modelId) {
-        Hypothesis best = c.best();
-        JsonObject o = new JsonObject();
-        o.addProperty("caption", c.text());
-        o.addProperty("log_prob", best.logProb());
-        o.addProperty("score", best.score());
-        o.addProperty("finished", best.finished());
-        JsonArray tokens = new JsonArray();
-        List<String> words = c.words();
-        for (int i = 0; i < words.size(); i++) {
-            JsonObject t = new JsonObject();
-            t.addProperty("word", words.get(i));
-            t.addProperty("log_prob", best.wordLogProbs().get(i));
-            if (base != null && i < best.attention().size()) {
-                BufferedImage map = Heatmaps.overlay(base, best.attention().get(i), c.mapSize(), words.get(i));
-                t.addProperty("heatmap", "data:image/png;base64," + png(map));
-            }
-            tokens.add(t);
-        }
-        o.add("tokens", tokens);
-        JsonArray alternatives = new JsonArray();
-        for (Hypothesis h : c.hypotheses().subList(1, c.hypotheses().size())) {
-            JsonObject a = new JsonObject();
-            a.addProperty("caption", String.join(" ", c.words(h)));
-            a.addProperty("log_prob", h.logProb());
-            a.addProperty("score", h.score());
-            a.addProperty("finished", h.finished());
-            alternatives.add(a);
-        }
-        o.add("alternatives", alternatives);
+        List<float[]> maps = c.best().attention();
+        JsonObject o =
+                dev.kvcap.infer.CaptionJson.of(c, (i, word, t) -> {
+                    if (base != null && i < maps.size()) {
+                        BufferedImage map = Heatmaps.overlay(base, maps.get(i), c.mapSize(), word);
+                        t.addProperty("heatmap", "data:image/png;base64," + png(map));
+                    }
+                });
         o.addProperty("beam", decode.beamSize());
         o.addProperty("max_len", decode.maxLen());
         o.addProperty("model", modelId);
