@@ -27,6 +27,10 @@ public record BankOptions(int searchCandidates, double ramBufferMb, long refresh
         }
     }
 
+    public BankOptions withSearchCandidates(int candidates) {
+        return new BankOptions(candidates, ramBufferMb, refreshMillis);
+    }
+
     public BankOptions withRefreshMillis(long millis) {
         return new BankOptions(searchCandidates, ramBufferMb, millis);
     }

@@ -87,7 +87,7 @@ public final class CaptionSearch {
                     KvmCaptionModel.StepOutput out = model.step(ps, ctx, prev, state, false);
                     float[] logProbs = out.logits().logSoftmax(-1).toFloatArray();
                     if (retrieval != null) {
-                        mix(logProbs, out.state().lstm().get(2).squeeze(0));
+                        mix(logProbs, out.state().lstm().get(2).squeeze(0), beams.active());
                     }
                     float[] maps = recordAttention ? out.pixels().toFloatArray() : null;
                     int[] source = beams.advance(logProbs, maps, t, words);
@@ -108,21 +108,29 @@ public final class CaptionSearch {
      * log((1 − λ)·p_model + λ·p_bank) in place, row by row.
      *
      * @param keys the rows' states h2 [N, H]
+     * @param active rows still being extended (only those are looked up: retrieval is the cost)
      */
-    private void mix(float[] logProbs, NDArray keys) {
+    private void mix(float[] logProbs, NDArray keys, boolean[] active) {
         int rows = (int) keys.getShape().get(0);
         int dim = (int) keys.getShape().get(1);
         int vocab = logProbs.length / rows;
         float[] flat = keys.toFloatArray();
-        float[][] k = new float[rows][];
+        List<float[]> k = new ArrayList<>();
         for (int r = 0; r < rows; r++) {
-            k[r] = java.util.Arrays.copyOfRange(flat, r * dim, (r + 1) * dim);
+            if (active[r]) {
+                k.add(Arrays.copyOfRange(flat, r * dim, (r + 1) * dim));
+            }
         }
-        List<Retrieval.WordDistribution> found = retrieval.lookup(k);
+        List<Retrieval.WordDistribution> found =
+                k.isEmpty() ? List.of() : retrieval.lookup(k.toArray(new float[0][]));
         double lambda = retrieval.weight();
         float keep = (float) Math.log(1 - lambda);
+        int next = 0;
         for (int r = 0; r < rows; r++) {
-            Retrieval.WordDistribution d = found.get(r);
+            if (!active[r]) {
+                continue;
+            }
+            Retrieval.WordDistribution d = found.get(next++);
             if (d.isEmpty()) {
                 continue; // nothing remembered near this state: the model alone decides
             }
@@ -189,6 +197,15 @@ public final class CaptionSearch {
                 live[i * k] = new Partial(List.of(), List.of(), 0.0, List.of());
                 finished.add(new ArrayList<>());
             }
+        }
+
+        /** Rows whose partial caption is still being extended. */
+        boolean[] active() {
+            boolean[] a = new boolean[live.length];
+            for (int r = 0; r < live.length; r++) {
+                a[r] = live[r] != null && !done[r / k];
+            }
+            return a;
         }
 
         boolean allDone() {
