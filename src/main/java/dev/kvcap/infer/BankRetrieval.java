@@ -2,11 +2,11 @@ package dev.kvcap.infer;
 
 import dev.kvcap.bank.Hit;
 import dev.kvcap.bank.MemoryBank;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * The persistent memory bank as a {@link Retrieval}: the k stored states nearest to each query
@@ -41,12 +41,12 @@ public final class BankRetrieval implements Retrieval {
 
     @Override
     public List<WordDistribution> lookup(float[][] keys) {
-        List<List<Hit>> hits = bank.search(keys, k);
-        List<WordDistribution> out = new ArrayList<>(keys.length);
-        for (List<Hit> row : hits) {
-            out.add(distribution(row));
-        }
-        return out;
+        // Rows are searched in parallel: the model is idle meanwhile, and searches are thread-safe.
+        WordDistribution[] out = new WordDistribution[keys.length];
+        IntStream.range(0, keys.length)
+                .parallel()
+                .forEach(r -> out[r] = distribution(bank.search(keys[r], k)));
+        return Arrays.asList(out);
     }
 
     static WordDistribution distribution(List<Hit> hits) {
