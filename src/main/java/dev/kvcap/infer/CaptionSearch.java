@@ -123,8 +123,6 @@ public final class CaptionSearch {
         }
         List<Retrieval.WordDistribution> found =
                 k.isEmpty() ? List.of() : retrieval.lookup(k.toArray(new float[0][]));
-        double lambda = retrieval.weight();
-        float keep = (float) Math.log(1 - lambda);
         int next = 0;
         for (int r = 0; r < rows; r++) {
             if (!active[r]) {
@@ -134,6 +132,8 @@ public final class CaptionSearch {
             if (d.isEmpty()) {
                 continue; // nothing remembered near this state: the model alone decides
             }
+            double lambda = d.weight();
+            float keep = (float) Math.log(1 - lambda);
             int base = r * vocab;
             for (int w = 0; w < vocab; w++) {
                 logProbs[base + w] += keep;

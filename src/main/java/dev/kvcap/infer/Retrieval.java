@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * A source of remembered next words (the persistent memory bank), consulted at every decoding
  * step with the decoder's states as keys. Its distribution is interpolated with the model's
- * (kNN-LM): p(w) = (1 − λ)·p_model(w) + λ·p_bank(w).
+ * (kNN-LM): p(w) = (1 − λ)·p_model(w) + λ·p_bank(w), with λ chosen per lookup (how much the bank
+ * is trusted for that state).
  */
 public interface Retrieval {
 
@@ -17,16 +18,15 @@ public interface Retrieval {
      */
     List<WordDistribution> lookup(float[][] keys);
 
-    /** The interpolation weight λ given to the bank's distribution. */
-    float weight();
+    /**
+     * A sparse distribution over word ids and the weight λ ∈ [0, 1] it gets against the model's.
+     */
+    record WordDistribution(int[] words, float[] probs, float weight) {
 
-    /** A sparse distribution over word ids. */
-    record WordDistribution(int[] words, float[] probs) {
-
-        public static final WordDistribution EMPTY = new WordDistribution(new int[0], new float[0]);
+        public static final WordDistribution EMPTY = new WordDistribution(new int[0], new float[0], 0f);
 
         public boolean isEmpty() {
-            return words.length == 0;
+            return words.length == 0 || weight <= 0f;
         }
     }
 }

@@ -136,14 +136,9 @@ class CaptionSearchTest {
                 List<WordDistribution> out = new ArrayList<>();
                 for (float[] k : keys) {
                     assertEquals(Presets.tiny().model().hiddenDim(), k.length);
-                    out.add(word < 0 ? WordDistribution.EMPTY : new WordDistribution(new int[] {word}, new float[] {1f}));
+                    out.add(word < 0 ? WordDistribution.EMPTY : new WordDistribution(new int[] {word}, new float[] {1f}, lambda));
                 }
                 return out;
-            }
-
-            @Override
-            public float weight() {
-                return lambda;
             }
         };
     }
