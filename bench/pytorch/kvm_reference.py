@@ -556,8 +556,21 @@ def bench(c, vocab, words, warmup, runs, image, threads, log):
     out["train_step_ms_median"] = percentile(ms, 50)
     out["train_images_per_s"] = batch * 1000.0 / out["train_step_ms_median"]
     log(f"train {out['train_images_per_s']:.1f} images/s (batch {batch})")
-    out["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    out["peak_rss_mib"] = peak_rss_mib()
     return out
+
+
+def peak_rss_mib():
+    """This process's peak RSS (VmHWM), as kvcap measures its own. ru_maxrss is not used: a child
+    started by the JVM (kvcap bench --pytorch) inherits the parent's maxrss across fork."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def self_checks(log):
