@@ -1,0 +1,44 @@
+package dev.kvcap.infer;
+
+import ai.djl.ndarray.*;
+import ai.djl.ndarray.types.*;
+import ai.djl.training.ParameterStore;
+import dev.kvcap.config.*;
+import dev.kvcap.model.*;
+
+/**
+ * Decoder cost per step at batch 1 for a preset with components switched off, to see where the
+ * time goes (a {@code main}, not a test). Usage, after {@code ./mvnw -q test-compile} and
+ * {@code ./mvnw -q dependency:build-classpath -Dmdep.outputFile=cp.txt}:
+ * {@code java -cp target/classes:target/test-classes:$(cat cp.txt) dev.kvcap.infer.StepProbe vgg16 full|nomem|nomaps 10000}
+ */
+public class StepProbe {
+    public static void main(String[] a) {
+        ModelConfig c = Presets.named(a[0]).model();
+        boolean mem = !a[1].contains("nomem"), maps = !a[1].contains("nomaps");
+        c = new ModelConfig(c.imageSize(), c.encoderWidths(), c.convsPerStage(), c.batchNorm(), c.fcDims(), c.embedDim(), c.hiddenDim(), c.attnDim(), mem, c.memorySlots(), c.memoryValueDim(), c.memoryControllerDim(), maps, c.deconvChannels(), c.dropout());
+        int vocab = Integer.parseInt(a[2]);
+        try (NDManager m = NDManager.newBaseManager()) {
+            KvmCaptionModel model = new KvmCaptionModel(c, vocab);
+            model.initialize(m);
+            model.getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(false));
+            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+            ParameterStore ps = new ParameterStore(m, false);
+            int s = c.imageSize();
+            ImageContext ctx = model.encode(ps, m.randomNormal(new Shape(1, 3, s, s)), false);
+            DecodeState st = model.start(ps, ctx, false);
+            NDArray prev = m.create(new long[] {1});
+            double[] t = new double[60];
+            for (int i = 0; i < 60; i++) {
+                try (NDScope sc = new NDScope()) {
+                    long t0 = System.nanoTime();
+                    KvmCaptionModel.StepOutput o = model.step(ps, ctx, prev, st, false);
+                    o.logits().logSoftmax(-1).toFloatArray();
+                    t[i] = (System.nanoTime() - t0) / 1e6;
+                }
+            }
+            java.util.Arrays.sort(t);
+            System.out.printf("%s %s vocab %d: step median %.2f ms%n", a[0], a[1], vocab, t[30]);
+        }
+    }
+}
