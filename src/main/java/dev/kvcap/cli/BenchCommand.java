@@ -25,9 +25,10 @@ import picocli.CommandLine.Option;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = {
-            "Measure kvcap's speed per preset: caption latency (image file -> caption, beam 3,",
-            "split into preparation, encoder and decoder), decoder cost per step, training",
-            "images/s and peak memory. Prints JSON; --markdown appends a table.",
+            "Measure caption latency, decoder step cost, training speed and peak memory.",
+            "Per preset: image file -> caption with beam 3, split into preparation, encoder and",
+            "decoder; decoder cost per step; training images/s. Prints JSON; --markdown appends a",
+            "table; --pytorch runs the PyTorch reference beside it.",
             "--pytorch also runs the PyTorch reference (bench/pytorch/) with the same",
             "settings and reports kvcap/PyTorch ratios (> 1: kvcap better)."
         })

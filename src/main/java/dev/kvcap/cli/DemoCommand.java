@@ -19,9 +19,10 @@ import picocli.CommandLine.Option;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "The whole pipeline in minutes: make a synthetic data set, train the 'small' model,",
-            "caption the held-out test split (unseen colour-shape-relation combinations), print",
-            "the metrics and five examples beside their references, and write heat-maps."
+            "Run the whole pipeline in about five minutes on synthetic data.",
+            "Makes a synthetic data set, trains the 'small' model, captions the held-out test split",
+            "(unseen colour-shape-relation combinations), prints the metrics and five examples",
+            "beside their references, and writes heat-maps."
         })
 final class DemoCommand implements Callable<Integer> {
 

@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
         name = "evaluate",
         mixinStandardHelpOptions = true,
         description = {
-            "Caption every image of an MSCOCO annotation file and print the metrics as one JSON",
-            "object on stdout (Bleu_1..4 METEOR ROUGE_L CIDEr; SPICE is not computed)."
+            "Caption every image of an annotation file and print the metrics.",
+            "One JSON object on stdout: Bleu_1..4 METEOR ROUGE_L CIDEr (SPICE is not computed)."
         })
 final class EvaluateCommand implements Callable<Integer> {
 

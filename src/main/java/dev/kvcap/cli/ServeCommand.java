@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
         name = "serve",
         mixinStandardHelpOptions = true,
         description = {
-            "Serve captions over HTTP: POST /v1/captions, GET /v1/model, /healthz, /readyz, /metrics,",
-            "and a web page at / to drop an image on. Binds 127.0.0.1 unless --host says otherwise.",
+            "Serve captions over HTTP, with a web page to drop an image on.",
+            "Routes: POST /v1/captions, GET /v1/model, /v1/memory, /healthz, /readyz, /metrics, and /.",
+            "Binds 127.0.0.1 unless --host says otherwise.",
             "Stops gracefully on Ctrl-C / SIGTERM, finishing the requests in flight."
         })
 final class ServeCommand implements Callable<Integer> {

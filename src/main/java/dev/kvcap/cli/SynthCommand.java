@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
         name = "synth",
         mixinStandardHelpOptions = true,
         description = {
-            "Write a synthetic captioned-shapes data set in MSCOCO layout:",
+            "Write a synthetic captioned-shapes data set in MSCOCO layout.",
+            "Layout:",
             "DIR/images/{train,val,test}/ and DIR/annotations/captions_{train,val,test}.json.",
             "The test split holds colour-shape-relation combinations never seen in training."
         })
