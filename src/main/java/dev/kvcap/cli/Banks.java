@@ -72,8 +72,8 @@ final class Banks {
         }
     }
 
-    static Retrieval retrieval(MemoryBank bank, int k, float weight) {
-        return new BankRetrieval(bank, k, weight);
+    static Retrieval retrieval(MemoryBank bank, ModelOptions o) {
+        return new BankRetrieval(bank, o.memoryK, o.memoryWeight).skipWhenConfident(o.memoryConfident);
     }
 
     /** A stable id for an image's content, for entry sources ({@code remember:<sha1>}). */

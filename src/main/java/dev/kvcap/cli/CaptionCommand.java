@@ -63,7 +63,7 @@ final class CaptionCommand implements Callable<Integer> {
             try {
                 Retrieval retrieval =
                         bank.filter(b -> !modelOptions.memory.equals("off"))
-                                .map(b -> Banks.retrieval(b, modelOptions.memoryK, modelOptions.memoryWeight))
+                                .map(b -> Banks.retrieval(b, modelOptions))
                                 .orElse(null);
                 out = captioner.caption(pixels, decode, attention, retrieval);
                 if (remember) {

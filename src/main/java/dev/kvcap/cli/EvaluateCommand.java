@@ -52,7 +52,7 @@ final class EvaluateCommand implements Callable<Integer> {
             DatasetCaptions.Outcome o;
             try {
                 Retrieval retrieval =
-                        bank.map(b -> Banks.retrieval(b, modelOptions.memoryK, modelOptions.memoryWeight)).orElse(null);
+                        bank.map(b -> Banks.retrieval(b, modelOptions)).orElse(null);
                 if (bank.isPresent()) {
                     System.err.println("kvcap: reading the memory bank (" + bank.get().size() + " entries; --memory off to ignore it)");
                 }

@@ -33,6 +33,13 @@ final class ModelOptions {
     @Option(names = "--memory-weight", paramLabel = "W", defaultValue = "0.3", description = "Weight of the bank's word distribution (kNN-LM λ); default ${DEFAULT-VALUE}.")
     float memoryWeight;
 
+    @Option(
+            names = "--memory-confident",
+            paramLabel = "P",
+            defaultValue = "0.9",
+            description = "Skip the bank where the model's top word has at least this probability (1 = always look up); default ${DEFAULT-VALUE}.")
+    float memoryConfident;
+
     /** The model's decoding settings with the command-line overrides applied. */
     DecodeConfig decode(DecodeConfig defaults) {
         DecodeConfig d = defaults;

@@ -68,7 +68,7 @@ final class ServeCommand implements Callable<Integer> {
             MemoryBank bank =
                     modelOptions.memory.equals("off") ? null : Banks.openForWrite(modelOptions.model, captioner);
             if (bank != null) {
-                server.withMemory(bank, Banks.retrieval(bank, modelOptions.memoryK, modelOptions.memoryWeight));
+                server.withMemory(bank, Banks.retrieval(bank, modelOptions));
                 System.err.println("kvcap: memory bank " + Banks.dir(modelOptions.model) + " (" + bank.size() + " entries)");
             }
             server.start();

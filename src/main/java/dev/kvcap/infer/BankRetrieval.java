@@ -30,6 +30,21 @@ public final class BankRetrieval implements Retrieval {
     private final MemoryBank bank;
     private final int k;
     private final float weight;
+    private float confidentAbove = 1f;
+
+    /** Skips lookups where the model's top word has at least probability {@code p}. */
+    public BankRetrieval skipWhenConfident(float p) {
+        if (p <= 0 || p > 1) {
+            throw new IllegalArgumentException("the confidence threshold must be in (0, 1]");
+        }
+        this.confidentAbove = p;
+        return this;
+    }
+
+    @Override
+    public float confidentAbove() {
+        return confidentAbove;
+    }
 
     public BankRetrieval(MemoryBank bank, int k, float weight) {
         if (k < 1 || weight < 0 || weight > 1) {

@@ -115,8 +115,12 @@ public final class CaptionSearch {
         int dim = (int) keys.getShape().get(1);
         int vocab = logProbs.length / rows;
         float[] flat = keys.toFloatArray();
+        float confident = (float) Math.log(retrieval.confidentAbove());
         List<float[]> k = new ArrayList<>();
         for (int r = 0; r < rows; r++) {
+            if (active[r] && max(logProbs, r * vocab, vocab) >= confident) {
+                active[r] = false; // the model is sure of this word: no lookup (retrieval is the cost)
+            }
             if (active[r]) {
                 k.add(Arrays.copyOfRange(flat, r * dim, (r + 1) * dim));
             }
@@ -146,6 +150,14 @@ public final class CaptionSearch {
                 }
             }
         }
+    }
+
+    private static float max(float[] a, int from, int n) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (int i = from; i < from + n; i++) {
+            m = Math.max(m, a[i]);
+        }
+        return m;
     }
 
     private static void unregister(DecodeState s) {

@@ -19,6 +19,15 @@ public interface Retrieval {
     List<WordDistribution> lookup(float[][] keys);
 
     /**
+     * A step whose most likely word already has at least this probability under the model is not
+     * looked up (1 = always look up). Lookups are the cost of retrieval; confident steps rarely
+     * change.
+     */
+    default float confidentAbove() {
+        return 1f;
+    }
+
+    /**
      * A sparse distribution over word ids and the weight λ ∈ [0, 1] it gets against the model's.
      */
     record WordDistribution(int[] words, float[] probs, float weight) {

@@ -170,4 +170,35 @@ class CaptionSearchTest {
             }
         }
     }
+
+    @Test
+    void stepsTheModelIsSureOfAreNotLookedUp() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            KvmCaptionModel model = model(m);
+            NDArray images = m.randomNormal(new Shape(2, 3, 32, 32));
+            int[] lookups = {0};
+            Retrieval never = new Retrieval() {
+                @Override
+                public List<WordDistribution> lookup(float[][] keys) {
+                    lookups[0] += keys.length;
+                    List<WordDistribution> out = new ArrayList<>();
+                    for (float[] k : keys) {
+                        out.add(new WordDistribution(new int[] {7}, new float[] {1f}, 1f));
+                    }
+                    return out;
+                }
+
+                @Override
+                public float confidentAbove() {
+                    return 1e-9f; // every step counts as confident
+                }
+            };
+            List<List<Hypothesis>> plain = new CaptionSearch(model, decode(2), PAD, START, END, false).search(images);
+            List<List<Hypothesis>> skipped = new CaptionSearch(model, decode(2), PAD, START, END, false).withRetrieval(never).search(images);
+            assertEquals(0, lookups[0]);
+            for (int i = 0; i < 2; i++) {
+                assertEquals(plain.get(i).get(0).wordIds(), skipped.get(i).get(0).wordIds());
+            }
+        }
+    }
 }
