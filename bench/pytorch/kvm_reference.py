@@ -74,17 +74,17 @@ PRESETS = {
         image_size=32, encoder_widths=[8, 16], convs_per_stage=[1, 1], batch_norm=True,
         fc_dims=[32], embed_dim=16, hidden_dim=32, attn_dim=16, use_memory=True, memory_slots=8,
         memory_value_dim=16, memory_controller_dim=16, use_deconv_maps=True, deconv_channels=4,
-        dropout=0.0, train_batch=8),
+        dropout=0.0, global_proj=0, train_batch=8),
     "small": dict(
         image_size=64, encoder_widths=[32, 64, 128], convs_per_stage=[1, 2, 2], batch_norm=True,
         fc_dims=[256], embed_dim=128, hidden_dim=256, attn_dim=128, use_memory=True,
         memory_slots=32, memory_value_dim=128, memory_controller_dim=128, use_deconv_maps=True,
-        deconv_channels=8, dropout=0.3, train_batch=64),
+        deconv_channels=8, dropout=0.3, global_proj=0, train_batch=64),
     "vgg16": dict(
         image_size=224, encoder_widths=[64, 128, 256, 512, 512], convs_per_stage=[2, 2, 3, 3, 3],
         batch_norm=False, fc_dims=[4096, 4096], embed_dim=512, hidden_dim=512, attn_dim=512,
         use_memory=True, memory_slots=64, memory_value_dim=512, memory_controller_dim=512,
-        use_deconv_maps=True, deconv_channels=16, dropout=0.5, train_batch=8),
+        use_deconv_maps=True, deconv_channels=16, dropout=0.5, global_proj=512, train_batch=8),
 }
 
 
@@ -99,6 +99,8 @@ class Config:
         self.regions = self.grid * self.grid
         self.region_dim = self.encoder_widths[-1]
         self.global_dim = self.fc_dims[-1] if self.fc_dims else self.regions * self.region_dim
+        # kvcap's ModelConfig.contextDim(): what LSTM-1 and the memory controller read each step
+        self.context_dim = self.global_proj if self.global_proj > 0 else self.global_dim
 
 
 def expected_parameters(c, v):
@@ -118,7 +120,9 @@ def expected_parameters(c, v):
     for d in c.fc_dims:
         n += inp * d + d
         inp = d
-    e, h, a, dg, cr = c.embed_dim, c.hidden_dim, c.attn_dim, c.global_dim, c.region_dim
+    e, h, a, dg, cr = c.embed_dim, c.hidden_dim, c.attn_dim, c.context_dim, c.region_dim
+    if c.global_proj > 0:
+        n += c.global_dim * c.global_proj + c.global_proj
     n += v * e
     mem = 0
     if c.use_memory:
@@ -259,7 +263,7 @@ class CaptionDecoder(nn.Module):
     def __init__(self, c, vocab):
         super().__init__()
         self.c = c
-        h, e, a, dg, cr = c.hidden_dim, c.embed_dim, c.attn_dim, c.global_dim, c.region_dim
+        h, e, a, dg, cr = c.hidden_dim, c.embed_dim, c.attn_dim, c.context_dim, c.region_dim
         mem = c.memory_value_dim if c.use_memory else 0
         self.lstm1 = nn.LSTMCell(h + dg + e, h)
         self.lstm2 = nn.LSTMCell(cr + h + mem, h)
@@ -302,8 +306,10 @@ class KvmCaptionModel(nn.Module):
         self.embedding = nn.Embedding(vocab, c.embed_dim)
         self.memory = (
             KeyValueMemory(c.memory_slots, c.embed_dim, c.memory_value_dim,
-                           c.memory_controller_dim, c.global_dim)
+                           c.memory_controller_dim, c.context_dim)
             if c.use_memory else None)
+        # once per image: the global vector projected to context_dim (kvcap: model.globalProj)
+        self.global_proj = nn.Linear(c.global_dim, c.global_proj) if c.global_proj > 0 else None
         self.decoder = CaptionDecoder(c, vocab)
         self.drop = nn.Dropout(c.dropout)
         # kvcap: Xavier for weights, zeros for biases (the memory's keys/values stay N(0, 0.1)).
@@ -319,6 +325,8 @@ class KvmCaptionModel(nn.Module):
 
     def encode(self, images):
         regions, glob = self.encoder(images)
+        if self.global_proj is not None:
+            glob = self.global_proj(glob)
         return regions, self.decoder.att_region(regions), glob
 
     def start(self, ctx):

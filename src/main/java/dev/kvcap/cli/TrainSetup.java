@@ -22,7 +22,7 @@ final class TrainSetup {
                     imageSize, m.encoderWidths(), m.convsPerStage(), m.batchNorm(), m.fcDims(),
                     m.embedDim(), m.hiddenDim(), m.attnDim(), m.useMemory(), m.memorySlots(),
                     m.memoryValueDim(), m.memoryControllerDim(), m.useDeconvMaps(),
-                    m.deconvChannels(), m.dropout());
+                    m.deconvChannels(), m.dropout(), m.globalProj());
         }
         return c.withTrain(t).withModel(m).validate();
     }

@@ -29,6 +29,10 @@ import java.util.List;
  *     softmax (ablation switch); off, attention is a plain softmax over the G×G regions
  * @param deconvChannels channels between the two transposed convolutions
  * @param dropout dropout on the decoder's output and the embeddings while training
+ * @param globalProj when positive, the global vector is projected (linearly, once per image) to
+ *     this width before LSTM-1 and the memory controller read it at every step: the same model
+ *     with the global block of their input matrices constrained to this rank, and far fewer
+ *     weights read per word when the global vector is wide (VGG-16: 4,096 → 512). 0 = off
  */
 public record ModelConfig(
         int imageSize,
@@ -45,7 +49,8 @@ public record ModelConfig(
         int memoryControllerDim,
         boolean useDeconvMaps,
         int deconvChannels,
-        float dropout) {
+        float dropout,
+        int globalProj) {
 
     public ModelConfig {
         encoderWidths = List.copyOf(encoderWidths);
@@ -78,6 +83,11 @@ public record ModelConfig(
         return fcDims.isEmpty() ? regions() * regionDim() : fcDims.get(fcDims.size() - 1);
     }
 
+    /** Width of the image vector the decoder and the memory read each step. */
+    public int contextDim() {
+        return globalProj > 0 ? globalProj : globalDim();
+    }
+
     /** Side of the attention heat-map: the grid lifted by two stride-2 deconvolutions. */
     public int mapSize() {
         return useDeconvMaps ? gridSize() * 4 : gridSize();
@@ -96,6 +106,7 @@ public record ModelConfig(
         require(embedDim > 0 && hiddenDim > 0 && attnDim > 0, "model dims must be positive");
         require(!useMemory || memorySlots > 0, "model.memorySlots must be positive");
         require(dropout >= 0 && dropout < 1, "model.dropout must be in [0, 1)");
+        require(globalProj >= 0, "model.globalProj must not be negative");
         return this;
     }
 

@@ -7,7 +7,8 @@ import ai.djl.ndarray.NDArray;
  *
  * @param regions region features [B, L, C]
  * @param regionProj regions projected for attention, W_v v [B, L, A]
- * @param global global image vector [B, Dg]
+ * @param global the image vector the decoder and memory read: the global vector [B, Dg], or its
+ *     projection [B, P] when {@code model.globalProj} is set
  */
 public record ImageContext(NDArray regions, NDArray regionProj, NDArray global) {
 

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.PairList;
@@ -34,6 +35,7 @@ public final class KvmCaptionModel extends AbstractBlock {
     private final WordEmbedding embedding;
     private final KeyValueMemory memory;
     private final CaptionDecoder decoder;
+    private final Linear globalProj;
 
     public KvmCaptionModel(ModelConfig config, int vocabSize) {
         super(VERSION);
@@ -52,6 +54,10 @@ public final class KvmCaptionModel extends AbstractBlock {
                                         config.memoryControllerDim()))
                         : null;
         decoder = addChildBlock("decoder", new CaptionDecoder(config, vocabSize));
+        globalProj =
+                config.globalProj() > 0
+                        ? addChildBlock("global_proj", Linear.builder().setUnits(config.globalProj()).build())
+                        : null;
         setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
     }
 
@@ -96,7 +102,11 @@ public final class KvmCaptionModel extends AbstractBlock {
     public ImageContext encode(ParameterStore ps, NDArray images, boolean training) {
         NDList enc = encoder.forward(ps, new NDList(images), training);
         NDArray regions = enc.get(0);
-        return new ImageContext(regions, decoder.projectRegions(ps, regions, training), enc.get(1));
+        NDArray global = enc.get(1); // [B, Dg]
+        if (globalProj != null) {
+            global = globalProj.forward(ps, new NDList(global), training).head(); // [B, P], once
+        }
+        return new ImageContext(regions, decoder.projectRegions(ps, regions, training), global);
     }
 
     /** The state before the first word. */
@@ -189,10 +199,14 @@ public final class KvmCaptionModel extends AbstractBlock {
         Shape[] enc = encoder.getOutputShapes(new Shape[] {inputShapes[0]});
         embedding.initialize(manager, dataType, new Shape(b));
         Shape word = new Shape(b, config.embedDim());
-        if (memory != null) {
-            memory.initialize(manager, dataType, word, enc[1]);
+        if (globalProj != null) {
+            globalProj.initialize(manager, dataType, enc[1]);
         }
-        decoder.initialize(manager, dataType, word, enc[1], enc[0]);
+        Shape context = new Shape(b, config.contextDim());
+        if (memory != null) {
+            memory.initialize(manager, dataType, word, context);
+        }
+        decoder.initialize(manager, dataType, word, context, enc[0]);
     }
 
     /**

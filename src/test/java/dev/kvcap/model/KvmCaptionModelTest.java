@@ -61,13 +61,30 @@ class KvmCaptionModelTest {
                         c.imageSize(), c.encoderWidths(), c.convsPerStage(), c.batchNorm(), c.fcDims(),
                         c.embedDim(), c.hiddenDim(), c.attnDim(), false, c.memorySlots(),
                         c.memoryValueDim(), c.memoryControllerDim(), false, c.deconvChannels(),
-                        c.dropout());
+                        c.dropout(), c.globalProj());
         try (NDManager m = NDManager.newBaseManager()) {
             KvmCaptionModel model = new KvmCaptionModel(plain, V);
             model.initialize(m);
             assertEquals(expectedParameters(plain, V), ModelStats.parameterCount(model));
             NDArray logits = model.forward(new ParameterStore(m, false), batch(m), false).head();
             assertEquals(new Shape(4, 6, V), logits.getShape());
+        }
+    }
+
+    @Test
+    void aProjectedGlobalVectorAddsOnlyItsLinearLayer() {
+        ModelConfig c = Presets.tiny().model();
+        ModelConfig projected =
+                new ModelConfig(
+                        c.imageSize(), c.encoderWidths(), c.convsPerStage(), c.batchNorm(), c.fcDims(),
+                        c.embedDim(), c.hiddenDim(), c.attnDim(), c.useMemory(), c.memorySlots(),
+                        c.memoryValueDim(), c.memoryControllerDim(), c.useDeconvMaps(), c.deconvChannels(),
+                        c.dropout(), 8);
+        try (NDManager m = NDManager.newBaseManager()) {
+            KvmCaptionModel model = new KvmCaptionModel(projected, V);
+            model.initialize(m);
+            assertEquals(expectedParameters(projected, V), ModelStats.parameterCount(model));
+            assertEquals(new Shape(4, 6, V), model.forward(new ParameterStore(m, false), batch(m), false).head().getShape());
         }
     }
 
@@ -109,7 +126,10 @@ class KvmCaptionModelTest {
         long e = c.embedDim();
         long h = c.hiddenDim();
         long a = c.attnDim();
-        long dg = c.globalDim();
+        long dg = c.contextDim();
+        if (c.globalProj() > 0) {
+            n += (long) c.globalDim() * c.globalProj() + c.globalProj();
+        }
         long cr = c.regionDim();
         n += v * e;
         long mem = 0;
