@@ -1,6 +1,7 @@
 package dev.kvcap.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -36,6 +37,8 @@ public final class CaptionDecoder extends AbstractBlock {
     private final Linear attScore;
     private final AttentionMaps maps;
     private final Linear out;
+    private final LstmCell cell1;
+    private final LstmCell cell2;
 
     public CaptionDecoder(ModelConfig config, int vocabSize) {
         super(VERSION);
@@ -52,6 +55,8 @@ public final class CaptionDecoder extends AbstractBlock {
                                 "maps", new AttentionMaps(config.gridSize(), config.deconvChannels()))
                         : null;
         out = addChildBlock("out", Linear.builder().setUnits(vocabSize).build());
+        cell1 = new LstmCell(lstm1);
+        cell2 = new LstmCell(lstm2);
     }
 
     private static LSTM lstm(int width) {
@@ -88,9 +93,9 @@ public final class CaptionDecoder extends AbstractBlock {
             NDArray memoryRead,
             NDList s,
             boolean training) {
-        NDArray x1 = s.get(2).squeeze(0).concat(ctx.global(), 1).concat(word, 1).expandDims(1);
-        NDList o1 = lstm1.forward(ps, new NDList(x1, s.get(0), s.get(1)), training);
-        NDArray h1 = o1.get(0).squeeze(1); // [B, H]
+        NDArray x1 = NDArrays.concat(new NDList(s.get(2).squeeze(0), ctx.global(), word), 1);
+        NDList o1 = cell1.step(ps, x1, s.get(0), s.get(1), training);
+        NDArray h1 = o1.get(0); // [B, H]
 
         NDArray q = attHidden.forward(ps, new NDList(h1), training).head().expandDims(1); // [B,1,A]
         NDArray logits =
@@ -109,12 +114,12 @@ public final class CaptionDecoder extends AbstractBlock {
         }
         NDArray context = alpha.expandDims(1).batchMatMul(ctx.regions()).squeeze(1); // [B, C]
 
-        NDArray x2 = context.concat(h1, 1);
-        if (memoryRead != null) {
-            x2 = x2.concat(memoryRead, 1);
-        }
-        NDList o2 = lstm2.forward(ps, new NDList(x2.expandDims(1), s.get(2), s.get(3)), training);
-        NDArray h2 = o2.get(0).squeeze(1); // [B, H]
+        NDArray x2 =
+                memoryRead == null
+                        ? context.concat(h1, 1)
+                        : NDArrays.concat(new NDList(context, h1, memoryRead), 1); // [B, C + H (+ Dv)]
+        NDList o2 = cell2.step(ps, x2, s.get(2), s.get(3), training);
+        NDArray h2 = o2.get(0); // [B, H]
         NDArray dropped = Ops.dropout(h2, config.dropout(), training);
         NDArray wordLogits = out.forward(ps, new NDList(dropped), training).head(); // [B, V]
         return new Step(wordLogits, alpha, pixels, new NDList(o1.get(1), o1.get(2), o2.get(1), o2.get(2)));

@@ -39,6 +39,7 @@ public final class KeyValueMemory extends AbstractBlock {
     private final Linear query;
     private final Linear erase;
     private final Linear add;
+    private final LstmCell controllerCell;
 
     public KeyValueMemory(int slots, int keyDim, int valueDim, int controllerDim) {
         super(VERSION);
@@ -74,6 +75,7 @@ public final class KeyValueMemory extends AbstractBlock {
         query = addChildBlock("query", Linear.builder().setUnits(keyDim).build());
         erase = addChildBlock("erase", Linear.builder().setUnits(valueDim).build());
         add = addChildBlock("add", Linear.builder().setUnits(valueDim).build());
+        controllerCell = new LstmCell(controller);
     }
 
     /** The keys parameter [K, E]; the model copies word embeddings into it at creation. */
@@ -102,9 +104,9 @@ public final class KeyValueMemory extends AbstractBlock {
      */
     public Read step(
             ParameterStore ps, NDArray word, NDArray global, MemoryState state, boolean training) {
-        NDArray x = word.concat(global, 1).expandDims(1); // [B, 1, E + Dg]
-        NDList out = controller.forward(ps, new NDList(x, state.h(), state.c()), training);
-        NDArray h = out.get(0).squeeze(1); // [B, Hm]
+        NDArray x = word.concat(global, 1); // [B, E + Dg]
+        NDList out = controllerCell.step(ps, x, state.h(), state.c(), training);
+        NDArray h = out.get(0); // [B, Hm]
         NDArray q = query.forward(ps, new NDList(h), training).head(); // [B, E]
         NDArray k = ps.getValue(keys, word.getDevice(), training); // [K, E]
         NDArray scores = Ops.scale(q.matMul(k.transpose()), (float) (1 / Math.sqrt(keyDim))); // [B, K]

@@ -1,0 +1,91 @@
+package dev.kvcap.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.recurrent.LSTM;
+import ai.djl.training.ParameterStore;
+
+/**
+ * One time step of a one-layer DJL {@link LSTM}, written out: two linear maps, the gate
+ * non-linearities and the state update.
+ *
+ * <p>Why not {@code LSTM.forward}: on the CPU, libtorch runs a one-step {@code aten::lstm} through
+ * oneDNN's RNN primitive, which rebuilds the primitive and reorders all of the cell's weights on
+ * every call. Measured on the {@code vgg16} decoder (beam 3): the three LSTMs of one word cost 5.9 ms
+ * that way (docs/BENCHMARKS.md, lever 2); written out they are a few small matrix products. The
+ * parameters stay the {@link LSTM} block's own (names, initialisation, saved layout unchanged), and
+ * the math is PyTorch's: gates [i, f, g, o] = x W_ihᵀ + b_ih + h W_hhᵀ + b_hh; c' = σ(f)·c +
+ * σ(i)·tanh(g); h' = σ(o)·tanh(c'). A test checks it against {@code LSTM.forward}.
+ *
+ * <p>Legend: B batch, I input width, H state width.
+ */
+final class LstmCell {
+
+    private final Parameter inputWeight;
+    private final Parameter hiddenWeight;
+    private final Parameter inputBias;
+    private final Parameter hiddenBias;
+
+    LstmCell(LSTM lstm) {
+        Parameter wi = null;
+        Parameter wh = null;
+        Parameter bi = null;
+        Parameter bh = null;
+        for (Parameter p : lstm.getDirectParameters().values()) {
+            String name = p.getName();
+            boolean bias = name.contains("BIAS");
+            if (name.contains("i2h")) {
+                if (bias) {
+                    bi = p;
+                } else {
+                    wi = p;
+                }
+            } else if (name.contains("h2h")) {
+                if (bias) {
+                    bh = p;
+                } else {
+                    wh = p;
+                }
+            }
+        }
+        if (wi == null || wh == null || bi == null || bh == null) {
+            throw new IllegalArgumentException("expected a one-layer LSTM with biases, got " + lstm);
+        }
+        inputWeight = wi;
+        hiddenWeight = wh;
+        inputBias = bi;
+        hiddenBias = bh;
+    }
+
+    /**
+     * One step.
+     *
+     * @param x input [B, I]
+     * @param h state h [1, B, H] (the layout of {@link LSTM} with one layer)
+     * @param c state c [1, B, H]
+     * @return h' [B, H], then the new states h', c' [1, B, H] each
+     */
+    NDList step(ParameterStore ps, NDArray x, NDArray h, NDArray c, boolean training) {
+        var device = x.getDevice();
+        NDArray hPrev = h.squeeze(0); // [B, H]
+        NDArray gates =
+                Linear.linear(x, ps.getValue(inputWeight, device, training), ps.getValue(inputBias, device, training))
+                        .head()
+                        .add(
+                                Linear.linear(
+                                                hPrev,
+                                                ps.getValue(hiddenWeight, device, training),
+                                                ps.getValue(hiddenBias, device, training))
+                                        .head()); // [B, 4H]
+        NDList split = gates.split(4, 1); // i, f, g, o: [B, H] each
+        NDArray input = split.get(0).getNDArrayInternal().sigmoid();
+        NDArray forget = split.get(1).getNDArrayInternal().sigmoid();
+        NDArray cell = split.get(2).tanh();
+        NDArray output = split.get(3).getNDArrayInternal().sigmoid();
+        NDArray cNext = forget.mul(c.squeeze(0)).add(input.mul(cell)); // [B, H]
+        NDArray hNext = output.mul(cNext.tanh()); // [B, H]
+        return new NDList(hNext, hNext.expandDims(0), cNext.expandDims(0));
+    }
+}
