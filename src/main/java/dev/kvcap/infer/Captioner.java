@@ -6,6 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import dev.kvcap.config.DecodeConfig;
 import dev.kvcap.data.ImageLoader;
 import dev.kvcap.data.Vocabulary;
+import dev.kvcap.model.Bf16Casts;
+import dev.kvcap.model.Precision;
 import dev.kvcap.model.SavedModel;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -21,22 +23,39 @@ public final class Captioner implements AutoCloseable {
 
     private final NDManager manager;
     private final SavedModel saved;
+    private final Bf16Casts bf16; // null in fp32
 
-    private Captioner(NDManager manager, SavedModel saved) {
+    private Captioner(NDManager manager, SavedModel saved, Precision precision) {
         this.manager = manager;
         this.saved = saved;
         saved.model().getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(false));
+        if (precision == Precision.BF16) {
+            bf16 = Bf16Casts.load();
+            saved.model().encodeInBf16(bf16);
+        } else {
+            bf16 = null;
+        }
     }
 
-    /** Loads a model directory (or its {@code best/}); one-line errors on a bad directory. */
+    /** Loads a model directory (or its {@code best/}) in fp32; one-line errors on a bad directory. */
     public static Captioner load(Path modelDir) {
+        return load(modelDir, Precision.FP32);
+    }
+
+    /** Loads a model directory with the encoder in {@code precision} (docs/BF16.md). */
+    public static Captioner load(Path modelDir, Precision precision) {
         NDManager manager = NDManager.newBaseManager();
         try {
-            return new Captioner(manager, SavedModel.load(modelDir, manager));
+            return new Captioner(manager, SavedModel.load(modelDir, manager), precision);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
+    }
+
+    /** The encoder's number format. */
+    public Precision precision() {
+        return bf16 == null ? Precision.FP32 : Precision.BF16;
     }
 
     /** The manager that owns the model's parameters (callers make sub-managers of it). */
@@ -106,6 +125,9 @@ public final class Captioner implements AutoCloseable {
     @Override
     public void close() {
         manager.close();
+        if (bf16 != null) {
+            bf16.close();
+        }
     }
 
     /** Resized CHW bytes of a decoded image (e.g. an upload), ready for {@link #caption}. */

@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
+import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import dev.kvcap.config.ModelConfig;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ public final class KvmCaptionModel extends AbstractBlock {
     private final KeyValueMemory memory;
     private final CaptionDecoder decoder;
     private final Linear globalProj;
+    private Bf16Casts bf16; // null: the encoder runs in float32
 
     public KvmCaptionModel(ModelConfig config, int vocabSize) {
         super(VERSION);
@@ -98,11 +100,37 @@ public final class KvmCaptionModel extends AbstractBlock {
         }
     }
 
+    /**
+     * Runs the image encoder in bfloat16 from now on: its parameters are converted in place (conv
+     * weights channels-last) and every {@link #encode} converts the images in and the regions and
+     * global vector back to float32, so the decoder is unchanged. Inference only; irreversible for
+     * this instance. Measured effect and caption agreement: docs/BF16.md.
+     */
+    public void encodeInBf16(Bf16Casts casts) {
+        if (bf16 != null) {
+            return;
+        }
+        for (Pair<String, Parameter> p : encoder.getParameters()) {
+            NDArray a = p.getValue().getArray();
+            a.intern(casts.toBf16(a)); // same NDArray object (the Parameter keeps it), bf16 storage
+        }
+        bf16 = casts;
+    }
+
+    /** Whether {@link #encodeInBf16} was applied. */
+    public boolean encodesInBf16() {
+        return bf16 != null;
+    }
+
     /** Encodes images [B, 3, S, S] once for decoding. */
     public ImageContext encode(ParameterStore ps, NDArray images, boolean training) {
-        NDList enc = encoder.forward(ps, new NDList(images), training);
-        NDArray regions = enc.get(0);
-        NDArray global = enc.get(1); // [B, Dg]
+        if (bf16 != null && training) {
+            throw new IllegalStateException("a model switched to bf16 encoding is for inference only");
+        }
+        NDArray input = bf16 == null ? images : bf16.toBf16(images);
+        NDList enc = encoder.forward(ps, new NDList(input), training);
+        NDArray regions = bf16 == null ? enc.get(0) : bf16.toFloat32(enc.get(0)); // [B, L, C]
+        NDArray global = bf16 == null ? enc.get(1) : bf16.toFloat32(enc.get(1)); // [B, Dg]
         if (globalProj != null) {
             global = globalProj.forward(ps, new NDList(global), training).head(); // [B, P], once
         }

@@ -2,6 +2,8 @@ package dev.kvcap.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -108,6 +110,41 @@ class KvmCaptionModelTest {
     }
 
     /** Trainable parameters of the KVM captioner, written out from the architecture. */
+    @Test
+    void bf16EncoderStaysWithinBfloat16PrecisionOfFloat32AndRefusesTraining() {
+        Engine.getInstance().setRandomSeed(3);
+        try (NDManager m = NDManager.newBaseManager(); Bf16Casts casts = Bf16Casts.load()) {
+            KvmCaptionModel model = new KvmCaptionModel(Presets.small().model(), V);
+            model.initialize(m);
+            model.getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(false));
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray images = m.randomNormal(new Shape(2, 3, 64, 64));
+            ImageContext fp32 = model.encode(ps, images, false);
+            float[] global = fp32.global().toFloatArray();
+            float[] regions = fp32.regions().toFloatArray();
+
+            model.encodeInBf16(casts);
+            ImageContext bf16 = model.encode(ps, images, false);
+
+            assertTrue(model.encodesInBf16());
+            assertEquals(fp32.regions().getShape(), bf16.regions().getShape());
+            assertTrue(relativeError(global, bf16.global().toFloatArray()) < 0.03, "global vector");
+            assertTrue(relativeError(regions, bf16.regions().toFloatArray()) < 0.03, "regions");
+            assertThrows(IllegalStateException.class, () -> model.encode(ps, images, true));
+        }
+    }
+
+    /** ‖a − b‖ / ‖a‖. */
+    private static double relativeError(float[] a, float[] b) {
+        double diff = 0;
+        double norm = 0;
+        for (int i = 0; i < a.length; i++) {
+            diff += (a[i] - b[i]) * (double) (a[i] - b[i]);
+            norm += a[i] * (double) a[i];
+        }
+        return Math.sqrt(diff / norm);
+    }
+
     static long expectedParameters(ModelConfig c, int v) {
         long n = 0;
         int cin = 3;

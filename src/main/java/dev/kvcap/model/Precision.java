@@ -1,0 +1,24 @@
+package dev.kvcap.model;
+
+import java.util.Locale;
+
+/** Number format of the image encoder at inference (docs/BF16.md); training is always fp32. */
+public enum Precision {
+    /** float32 throughout: what the model was trained in. */
+    FP32,
+    /** The encoder in bfloat16 (oneDNN/AMX where the CPU has it); the decoder stays float32. */
+    BF16;
+
+    /** {@code fp32} or {@code bf16}, any case; a one-line error names the choices otherwise. */
+    public static Precision parse(String s) {
+        try {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown precision '" + s + "' (choose fp32 or bf16)");
+        }
+    }
+
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
