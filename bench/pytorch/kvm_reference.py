@@ -540,6 +540,8 @@ def bench(c, vocab, words, warmup, runs, image, threads, log):
                        lambda: torch.log_softmax(model.step(ctx, prev, state)[0], -1).numpy())
             out[f"decoder_step_ms_batch{rows}"] = percentile(ms, 50)
         log(f"step b1 {out['decoder_step_ms_batch1']:.2f} ms, b3 {out['decoder_step_ms_batch3']:.2f} ms")
+        batches(model, image, s, words, runs, out, "")
+
 
     # Training: teacher-forced step on random images and tokens of length words + 1.
     model.train()
@@ -564,8 +566,51 @@ def bench(c, vocab, words, warmup, runs, image, threads, log):
     out["train_step_ms_median"] = percentile(ms, 50)
     out["train_images_per_s"] = batch * 1000.0 / out["train_step_ms_median"]
     log(f"train {out['train_images_per_s']:.1f} images/s (batch {batch})")
+
+    # The encoder in bfloat16, channels-last (kvcap --precision bf16 does the same); decoder fp32.
+    model.eval()
+    encode_in_bf16(model.encoder)
+    with torch.inference_mode():
+        prep = timed(warmup, runs, lambda: holder.__setitem__("x", prepare(image, s)))
+        enc = timed(warmup, runs, lambda: model.encode(holder["x"])[2].numpy())
+        total = timed(warmup, runs, lambda: beam_search(model, prepare(image, s), 3, words, words))
+        out["latency_ms_median_bf16"] = percentile(total, 50)
+        out["latency_ms_p90_bf16"] = percentile(total, 90)
+        out["prepare_ms_median_bf16"] = percentile(prep, 50)
+        out["encoder_ms_median_bf16"] = percentile(enc, 50)
+        out["decoder_ms_median_bf16"] = max(0.0, out["latency_ms_median_bf16"]
+                                            - out["prepare_ms_median_bf16"] - out["encoder_ms_median_bf16"])
+        log(f"bf16 encoder: caption {out['latency_ms_median_bf16']:.1f} ms "
+            f"(encoder {out['encoder_ms_median_bf16']:.1f})")
+        batches(model, image, s, words, runs, out, "_bf16")
     out["peak_rss_mib"] = peak_rss_mib()
     return out
+
+
+BATCHES = (8, 32)
+
+
+def batches(model, image, s, words, runs, out, suffix):
+    """Batch captioning like kvcap's Bench.batches: b JPEGs prepared, one batched beam search."""
+    for b in BATCHES:
+        ms = timed(1, max(2, runs // 3),
+                   lambda: beam_search(model, torch.cat([prepare(image, s) for _ in range(b)]), 3, words, words))
+        out[f"batch{b}_images_per_s{suffix}"] = b * 1000.0 / percentile(ms, 50)
+    log_line = ", ".join(f"batch {b}: {out[f'batch{b}_images_per_s{suffix}']:.1f} img/s" for b in BATCHES)
+    print(f"pytorch bench: {'bf16 encoder' if suffix else 'fp32'}: {log_line}", file=sys.stderr, flush=True)
+
+
+def encode_in_bf16(encoder):
+    """Converts the encoder's weights to bfloat16 (conv weights channels-last) and wraps forward so
+    images go in as bfloat16 channels-last and regions / global vector come out float32."""
+    encoder.to(torch.bfloat16).to(memory_format=torch.channels_last)
+    forward = encoder.forward
+
+    def bf16_forward(images):
+        regions, glob = forward(images.to(torch.bfloat16).contiguous(memory_format=torch.channels_last))
+        return regions.float(), glob.float()
+
+    encoder.forward = bf16_forward
 
 
 def peak_rss_mib():

@@ -13,24 +13,31 @@ import dev.kvcap.config.KvcapConfig;
 import dev.kvcap.data.ImageLoader;
 import dev.kvcap.data.Vocabulary;
 import dev.kvcap.infer.CaptionSearch;
+import dev.kvcap.model.Bf16Casts;
 import dev.kvcap.model.DecodeState;
 import dev.kvcap.model.ImageContext;
 import dev.kvcap.model.KvmCaptionModel;
+import dev.kvcap.model.SavedModel;
 import dev.kvcap.train.AdamW;
 import dev.kvcap.train.CaptionLoss;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import javax.imageio.ImageIO;
 
 /**
  * Measures one preset: caption latency (image file → caption, split into preparation, encoder and
- * decoder), decoder cost per step at batch 1 and beam 3, and training throughput. The model has
+ * decoder), decoder cost per step at batch 1 and beam 3, batch captioning throughput at batch 8
+ * and 32, JVM start to first caption ({@code kvcap caption} in a fresh JVM), training throughput,
+ * and then latency and batch throughput again with the encoder in bf16. The model has
  * random weights, which cost the same as trained ones; every caption is forced to exactly {@code
  * words} words (min length = max length) so runs are comparable.
  */
@@ -41,6 +48,9 @@ public final class Bench {
     private final int words;
     private final int warmup;
     private final int runs;
+
+    /** Batch sizes of the batch-captioning throughput figures. */
+    static final int[] BATCHES = {8, 32};
 
     /**
      * @param vocab vocabulary size to build the model with (output layer width)
@@ -67,24 +77,37 @@ public final class Bench {
         out.put("threads", System.getProperty("ai.djl.pytorch.num_threads"));
         out.put("words", words);
         Engine.getInstance().setRandomSeed(1);
+        int s = config.model().imageSize();
+        Path jpeg = imagePath(scratch, s);
+        ImageIO.write(photoLike(640, 480), "jpg", jpeg.toFile());
         try (NDManager m = NDManager.newBaseManager()) {
             KvmCaptionModel model = new KvmCaptionModel(config.model(), vocab);
             model.initialize(m);
-            latency(model, m, scratch, out);
+            latency(model, m, jpeg, out, "");
             decoderStep(model, m, out);
+            batches(model, m, jpeg, out, "");
+            coldStart(model, scratch, jpeg, out);
             training(model, m, trainBatch, out);
+            model.getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(false));
+            try (Bf16Casts casts = Bf16Casts.load()) {
+                model.encodeInBf16(casts); // last: irreversible for this model
+                latency(model, m, jpeg, out, "_bf16");
+                batches(model, m, jpeg, out, "_bf16");
+            }
         }
         out.put("peak_rss_mib", PeakMemory.mib());
         return out;
     }
 
-    private void latency(KvmCaptionModel model, NDManager m, Path scratch, Map<String, Object> out)
-            throws IOException {
-        int s = config.model().imageSize();
-        Path jpeg = imagePath(scratch, s);
-        ImageIO.write(photoLike(640, 480), "jpg", jpeg.toFile());
+    private CaptionSearch search(KvmCaptionModel model) {
         DecodeConfig decode = new DecodeConfig(3, words, words, 0f, false);
-        CaptionSearch search = new CaptionSearch(model, decode, Vocabulary.PAD_ID, Vocabulary.START_ID, Vocabulary.END_ID, false);
+        return new CaptionSearch(model, decode, Vocabulary.PAD_ID, Vocabulary.START_ID, Vocabulary.END_ID, false);
+    }
+
+    /** Image file → caption, and its parts; keys end with {@code suffix} ("" for fp32, "_bf16"). */
+    private void latency(KvmCaptionModel model, NDManager m, Path jpeg, Map<String, Object> out, String suffix) {
+        int s = config.model().imageSize();
+        CaptionSearch search = search(model);
         ParameterStore ps = new ParameterStore(m, false);
         float[][] pixels = new float[1][];
         Timing prepare =
@@ -103,11 +126,65 @@ public final class Bench {
                         search.search(call.create(px, new Shape(1, 3, s, s)));
                     }
                 });
-        out.put("latency_ms_median", total.median());
-        out.put("latency_ms_p90", total.percentile(90));
-        out.put("prepare_ms_median", prepare.median());
-        out.put("encoder_ms_median", encoder.median());
-        out.put("decoder_ms_median", Math.max(0, total.median() - prepare.median() - encoder.median()));
+        out.put("latency_ms_median" + suffix, total.median());
+        out.put("latency_ms_p90" + suffix, total.percentile(90));
+        out.put("prepare_ms_median" + suffix, prepare.median());
+        out.put("encoder_ms_median" + suffix, encoder.median());
+        out.put("decoder_ms_median" + suffix, Math.max(0, total.median() - prepare.median() - encoder.median()));
+    }
+
+    /** Batch captioning: {@code b} JPEG files → prepared → one batched beam search, as images/s. */
+    private void batches(KvmCaptionModel model, NDManager m, Path jpeg, Map<String, Object> out, String suffix) {
+        int s = config.model().imageSize();
+        int pix = 3 * s * s;
+        CaptionSearch search = search(model);
+        for (int b : BATCHES) {
+            Timing t = Timing.of("batch" + b, 1, Math.max(2, runs / 3), () -> {
+                try (NDManager call = m.newSubManager()) {
+                    float[] data = new float[b * pix];
+                    for (int i = 0; i < b; i++) {
+                        float[] px = ImageLoader.normalize(ImageLoader.resizeToBytes(ImageLoader.readRgb(jpeg), s));
+                        System.arraycopy(px, 0, data, i * pix, pix);
+                    }
+                    search.search(call.create(data, new Shape(b, 3, s, s)));
+                }
+            });
+            out.put("batch" + b + "_images_per_s" + suffix, b * 1000.0 / t.median());
+        }
+    }
+
+    /**
+     * JVM start to first caption: saves the model and runs {@code kvcap caption} on the JPEG in a
+     * fresh JVM (same JVM flags and class path as this one), three times; files are in the page
+     * cache, the JVM and libtorch are cold.
+     */
+    private void coldStart(KvmCaptionModel model, Path scratch, Path jpeg, Map<String, Object> out) throws IOException {
+        Path dir = scratch.resolve("model-" + config.preset());
+        List<List<String>> captions = new ArrayList<>();
+        for (int i = Vocabulary.SPECIALS; i < vocab; i++) {
+            captions.add(List.of("w" + i));
+        }
+        new SavedModel(config, Vocabulary.build(captions, 1), model).writeInto(dir);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.kvcap.cli.Main",
+                "caption", "--model", dir.toString(), "--beam", "3", jpeg.toString()));
+        double[] ms = new double[3];
+        for (int i = 0; i < ms.length; i++) {
+            long t0 = System.nanoTime();
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                if (p.waitFor() != 0) {
+                    throw new IOException("kvcap caption exited with " + p.exitValue() + ": " + String.join(" ", cmd));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        out.put("cold_cli_ms_median", new Timing("cold", ms).median());
     }
 
     private void decoderStep(KvmCaptionModel model, NDManager m, Map<String, Object> out) {

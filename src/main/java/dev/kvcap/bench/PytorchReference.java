@@ -37,11 +37,18 @@ public final class PytorchReference {
 
     private static final List<Figure> FIGURES =
             List.of(
-                    new Figure("latency_ms_median", "latency", "caption ms", false),
-                    new Figure("encoder_ms_median", "encoder", "encoder ms", false),
-                    new Figure("decoder_step_ms_batch1", "decoder_step_batch1", "step ms b1", false),
-                    new Figure("decoder_step_ms_batch3", "decoder_step_batch3", "step ms b3", false),
-                    new Figure("train_images_per_s", "train_images_per_s", "train img/s", true));
+                    new Figure("latency_ms_median", "latency", "caption ms, fp32", false),
+                    new Figure("latency_ms_median_bf16", "latency_bf16", "caption ms, bf16 encoder", false),
+                    new Figure("encoder_ms_median", "encoder", "encoder ms, fp32", false),
+                    new Figure("encoder_ms_median_bf16", "encoder_bf16", "encoder ms, bf16", false),
+                    new Figure("decoder_step_ms_batch1", "decoder_step_batch1", "decoder step ms, batch 1", false),
+                    new Figure("decoder_step_ms_batch3", "decoder_step_batch3", "decoder step ms, beam 3", false),
+                    new Figure("batch8_images_per_s", "batch8", "batch 8 img/s, fp32", true),
+                    new Figure("batch32_images_per_s", "batch32", "batch 32 img/s, fp32", true),
+                    new Figure("batch8_images_per_s_bf16", "batch8_bf16", "batch 8 img/s, bf16 encoder", true),
+                    new Figure("batch32_images_per_s_bf16", "batch32_bf16", "batch 32 img/s, bf16 encoder", true),
+                    new Figure("train_images_per_s", "train_images_per_s", "train img/s", true),
+                    new Figure("peak_rss_mib", "peak_rss", "peak RSS MiB", false));
 
     public static final String CONVENTION =
             "ratio > 1 = kvcap better (times: PyTorch / kvcap; throughput: kvcap / PyTorch)";
@@ -215,7 +222,7 @@ public final class PytorchReference {
     /** Plain-text comparison of the reports that carry a {@code pytorch} entry, for stderr. */
     public static String summary(List<Map<String, Object>> reports) {
         StringBuilder sb = new StringBuilder("kvcap vs PyTorch, " + CONVENTION + "\n");
-        sb.append(String.format(Locale.ROOT, "%-8s %-12s %10s %10s %7s%n", "preset", "figure", "kvcap", "PyTorch", "ratio"));
+        sb.append(String.format(Locale.ROOT, "%-8s %-30s %10s %10s %7s%n", "preset", "figure", "kvcap", "PyTorch", "ratio"));
         for (Map<String, Object> r : reports) {
             Map<String, Object> pt = pytorchOf(r);
             if (pt == null) {
@@ -224,7 +231,7 @@ public final class PytorchReference {
             Map<String, Double> ratios = ratios(r, pt);
             for (Figure f : FIGURES) {
                 Double ratio = ratios.get(f.ratioKey());
-                sb.append(String.format(Locale.ROOT, "%-8s %-12s %10.2f %10.2f %7s%n",
+                sb.append(String.format(Locale.ROOT, "%-8s %-30s %10.2f %10.2f %7s%n",
                         r.get("preset"), f.label(), number(r, f.key()), number(pt, f.key()),
                         ratio == null ? "-" : String.format(Locale.ROOT, "%.2f", ratio)));
             }
@@ -232,31 +239,26 @@ public final class PytorchReference {
         return sb.toString();
     }
 
-    /** Markdown table: per preset, kvcap / PyTorch (ratio) for each figure, and peak RSS. */
+    /** Markdown table: one row per preset and figure, kvcap / PyTorch and the ratio. */
     public static String markdown(List<Map<String, Object>> reports) {
         StringBuilder sb = new StringBuilder();
-        sb.append("\nkvcap vs the PyTorch reference (").append(SCRIPT).append("), same settings; each cell: kvcap / PyTorch (ratio), ")
+        sb.append("\nkvcap vs the PyTorch reference (").append(SCRIPT).append("), same run, same settings; ")
                 .append(CONVENTION).append(":\n\n");
-        sb.append("| preset | PyTorch |");
-        for (Figure f : FIGURES) {
-            sb.append(' ').append(f.label()).append(": kvcap / PyTorch (").append(f.higherIsBetter() ? "kvcap/PT" : "PT/kvcap").append(") |");
-        }
-        sb.append(" peak RSS MiB: kvcap / PyTorch |\n|");
-        sb.append(" --- |".repeat(FIGURES.size() + 3)).append('\n');
+        sb.append("| preset | figure | kvcap | PyTorch | ratio |\n| --- | --- | --- | --- | --- |\n");
         for (Map<String, Object> r : reports) {
             Map<String, Object> pt = pytorchOf(r);
             if (pt == null) {
                 continue;
             }
             Map<String, Double> ratios = ratios(r, pt);
-            sb.append(String.format(Locale.ROOT, "| %s %s² | %s |", r.get("preset"), r.get("image_size"), pt.getOrDefault("torch_version", "?")));
+            String preset = String.format(Locale.ROOT, "%s %s² (PyTorch %s)", r.get("preset"), r.get("image_size"), pt.getOrDefault("torch_version", "?"));
             for (Figure f : FIGURES) {
                 Double ratio = ratios.get(f.ratioKey());
-                String fmt = f.key().startsWith("decoder_step") ? "%.2f / %.2f" : "%.1f / %.1f";
-                sb.append(' ').append(String.format(Locale.ROOT, fmt, number(r, f.key()), number(pt, f.key())));
-                sb.append(ratio == null ? "" : String.format(Locale.ROOT, " (**%.2f×**)", ratio)).append(" |");
+                String fmt = f.key().startsWith("decoder_step") ? "%.2f" : "%.1f";
+                sb.append(String.format(Locale.ROOT, "| %s | %s | " + fmt + " | " + fmt + " | %s |%n",
+                        preset, f.label(), number(r, f.key()), number(pt, f.key()),
+                        ratio == null ? "-" : String.format(Locale.ROOT, "**%.2f×**", ratio)));
             }
-            sb.append(String.format(Locale.ROOT, " %.0f / %.0f |%n", number(r, "peak_rss_mib"), number(pt, "peak_rss_mib")));
         }
         return sb.toString();
     }

@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -25,10 +26,12 @@ import picocli.CommandLine.Option;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = {
-            "Measure caption latency, decoder step cost, training speed and peak memory.",
-            "Per preset: image file -> caption with beam 3, split into preparation, encoder and",
-            "decoder; decoder cost per step; training images/s. Prints JSON; --markdown appends a",
-            "table; --pytorch runs the PyTorch reference beside it.",
+            "Measure caption latency, decoder step cost, batch throughput, cold start, training",
+            "speed and peak memory. Per preset: image file -> caption with beam 3, split into",
+            "preparation, encoder and decoder; decoder cost per step; batch 8 and 32 images/s;",
+            "JVM start to first caption (kvcap caption in a fresh JVM); training images/s; then",
+            "caption latency and batches again with the encoder in bf16. Prints JSON; --markdown",
+            "appends a table.",
             "--pytorch also runs the PyTorch reference (bench/pytorch/) with the same",
             "settings and reports kvcap/PyTorch ratios (> 1: kvcap better)."
         })
@@ -106,16 +109,23 @@ final class BenchCommand implements Callable<Integer> {
     private static String table(List<Map<String, Object>> reports) throws IOException {
         StringBuilder sb = new StringBuilder();
         sb.append("\n### kvcap bench, ").append(LocalDate.now()).append(", ").append(cpu()).append("\n\n");
-        sb.append("| preset | threads | caption ms (median / p90) | prepare | encoder | decoder | step ms b1 / b3 | train img/s (batch) | peak RSS MiB |\n");
-        sb.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        sb.append("| preset | threads | caption ms (median / p90) | prepare | encoder | decoder | step ms b1 / b3 | batch 8 / 32 img/s | train img/s (batch) | cold CLI ms | peak RSS MiB |\n");
+        sb.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (Map<String, Object> r : reports) {
-            sb.append(String.format(
-                    "| %s %s² | %s | %.1f / %.1f | %.1f | %.1f | %.1f | %.2f / %.2f | %.1f (%s) | %.0f |%n",
+            sb.append(String.format(Locale.ROOT,
+                    "| %s %s² | %s | %.1f / %.1f | %.1f | %.1f | %.1f | %.2f / %.2f | %.1f / %.1f | %.1f (%s) | %.0f | %.0f |%n",
                     r.get("preset"), r.get("image_size"), r.get("threads"),
                     r.get("latency_ms_median"), r.get("latency_ms_p90"), r.get("prepare_ms_median"),
                     r.get("encoder_ms_median"), r.get("decoder_ms_median"), r.get("decoder_step_ms_batch1"),
-                    r.get("decoder_step_ms_batch3"), r.get("train_images_per_s"), r.get("train_batch"),
+                    r.get("decoder_step_ms_batch3"), r.get("batch8_images_per_s"), r.get("batch32_images_per_s"),
+                    r.get("train_images_per_s"), r.get("train_batch"), r.get("cold_cli_ms_median"),
                     r.get("peak_rss_mib")));
+            sb.append(String.format(Locale.ROOT,
+                    "| %s %s², bf16 encoder | %s | %.1f / %.1f | %.1f | %.1f | %.1f | | %.1f / %.1f | | | |%n",
+                    r.get("preset"), r.get("image_size"), r.get("threads"),
+                    r.get("latency_ms_median_bf16"), r.get("latency_ms_p90_bf16"), r.get("prepare_ms_median_bf16"),
+                    r.get("encoder_ms_median_bf16"), r.get("decoder_ms_median_bf16"),
+                    r.get("batch8_images_per_s_bf16"), r.get("batch32_images_per_s_bf16")));
         }
         return sb.toString();
     }

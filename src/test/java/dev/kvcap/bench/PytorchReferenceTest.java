@@ -85,12 +85,12 @@ class PytorchReferenceTest {
         Map<String, Object> without = kvcap();
         without.put("preset", "small");
         String md = PytorchReference.markdown(List.of(k, without));
-        assertTrue(md.contains("| tiny 32² | 1.13.0a0 | 10.0 / 20.0 (**2.00×**) |"), md);
-        assertTrue(md.contains("0.40 / 0.20 (**0.50×**)"), md);
-        assertTrue(md.contains("| 700 / 264 |"), md);
+        assertTrue(md.contains("| tiny 32² (PyTorch 1.13.0a0) | caption ms, fp32 | 10.0 | 20.0 | **2.00×** |"), md);
+        assertTrue(md.contains("| decoder step ms, batch 1 | 0.40 | 0.20 | **0.50×** |"), md);
+        assertTrue(md.contains("| peak RSS MiB | 700.0 | 263.5 | **0.38×** |"), md);
+        assertTrue(md.contains("| caption ms, bf16 encoder | NaN | NaN | - |"), md); // not in either report
         assertFalse(md.contains("small"), md);
         assertTrue(md.contains("ratio > 1 = kvcap better"), md);
-        assertTrue(md.contains("train img/s: kvcap / PyTorch (kvcap/PT)"), md);
         String text = PytorchReference.summary(List.of(k));
         assertTrue(text.contains("train img/s"), text);
         assertTrue(text.contains("2.00"), text);

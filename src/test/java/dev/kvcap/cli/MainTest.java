@@ -127,5 +127,8 @@ class MainTest {
         assertEquals("0", r[0], r[1]);
         assertTrue(r[2].contains("\"latency_ms_median\""), r[2]);
         assertTrue(r[2].contains("\"train_images_per_s\""), r[2]);
+        assertTrue(r[2].contains("\"batch32_images_per_s\""), r[2]);
+        assertTrue(r[2].contains("\"cold_cli_ms_median\""), r[2]);
+        assertTrue(r[2].contains("\"latency_ms_median_bf16\""), r[2]);
     }
 }
