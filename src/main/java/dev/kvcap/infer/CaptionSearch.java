@@ -87,7 +87,7 @@ public final class CaptionSearch {
                     KvmCaptionModel.StepOutput out = model.step(ps, ctx, prev, state, false);
                     float[] logProbs = out.logits().logSoftmax(-1).toFloatArray();
                     if (retrieval != null) {
-                        mix(logProbs, out.state().lstm().get(2).squeeze(0), beams.active());
+                        mix(logProbs, out.state().lstm().get(2), beams.active());
                     }
                     float[] maps = recordAttention ? out.pixels().toFloatArray() : null;
                     int[] source = beams.advance(logProbs, maps, t, words);

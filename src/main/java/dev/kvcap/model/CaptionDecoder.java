@@ -84,7 +84,7 @@ public final class CaptionDecoder extends AbstractBlock {
      * @param word embedding of the previous word [B, E]
      * @param ctx the encoded images
      * @param memoryRead the memory read [B, Dv], or null when the memory is off
-     * @param s LSTM states h1, c1, h2, c2, each [1, B, H]
+     * @param s LSTM states h1, c1, h2, c2, each [B, H]
      */
     public Step step(
             ParameterStore ps,
@@ -93,7 +93,7 @@ public final class CaptionDecoder extends AbstractBlock {
             NDArray memoryRead,
             NDList s,
             boolean training) {
-        NDArray x1 = NDArrays.concat(new NDList(s.get(2).squeeze(0), ctx.global(), word), 1);
+        NDArray x1 = NDArrays.concat(new NDList(s.get(2), ctx.global(), word), 1); // [B, H + Dg + E]
         NDList o1 = cell1.step(ps, x1, s.get(0), s.get(1), training);
         NDArray h1 = o1.get(0); // [B, H]
 
@@ -122,12 +122,12 @@ public final class CaptionDecoder extends AbstractBlock {
         NDArray h2 = o2.get(0); // [B, H]
         NDArray dropped = Ops.dropout(h2, config.dropout(), training);
         NDArray wordLogits = out.forward(ps, new NDList(dropped), training).head(); // [B, V]
-        return new Step(wordLogits, alpha, pixels, new NDList(o1.get(1), o1.get(2), o2.get(1), o2.get(2)));
+        return new Step(wordLogits, alpha, pixels, new NDList(h1, o1.get(1), h2, o2.get(1)));
     }
 
     /** Zero LSTM states h1, c1, h2, c2 for a batch. */
     public NDList initialState(NDManager manager, long batch) {
-        NDArray zeros = manager.zeros(new Shape(1, batch, config.hiddenDim()));
+        NDArray zeros = manager.zeros(new Shape(batch, config.hiddenDim()));
         return new NDList(zeros, zeros, zeros, zeros);
     }
 

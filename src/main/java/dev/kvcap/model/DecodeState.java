@@ -2,11 +2,11 @@ package dev.kvcap.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
 
 /**
- * Everything the decoder carries from one word to the next: LSTM-1 and LSTM-2 states [1, B, H]
- * and, with the memory on, its per-caption values [B, K, Dv] and controller state [1, B, Hm].
+ * Everything the decoder carries from one word to the next: LSTM-1 and LSTM-2 states h1, c1,
+ * h2, c2 [B, H] and, with the memory on, its per-caption values [B, K, Dv] and controller state
+ * [B, Hm]. Every part has the batch first, so beam search reorders them all the same way.
  */
 public record DecodeState(NDList lstm, KeyValueMemory.MemoryState memory) {
 
@@ -14,15 +14,13 @@ public record DecodeState(NDList lstm, KeyValueMemory.MemoryState memory) {
     public DecodeState select(NDArray index) {
         NDList lstmRows = new NDList(lstm.size());
         for (NDArray a : lstm) {
-            lstmRows.add(a.get(new NDIndex(":, {}", index)));
+            lstmRows.add(a.get(index));
         }
         KeyValueMemory.MemoryState mem = null;
         if (memory != null) {
             mem =
                     new KeyValueMemory.MemoryState(
-                            memory.values().get(new NDIndex("{}", index)),
-                            memory.h().get(new NDIndex(":, {}", index)),
-                            memory.c().get(new NDIndex(":, {}", index)));
+                            memory.values().get(index), memory.h().get(index), memory.c().get(index));
         }
         return new DecodeState(lstmRows, mem);
     }

@@ -91,7 +91,7 @@ public final class KeyValueMemory extends AbstractBlock {
     public MemoryState initialState(ParameterStore ps, NDManager manager, long batch, boolean training) {
         NDArray v0 = ps.getValue(initialValues, manager.getDevice(), training);
         NDArray values = v0.expandDims(0).broadcast(new Shape(batch, slots, valueDim)); // [B, K, Dv]
-        NDArray zeros = manager.zeros(new Shape(1, batch, controllerDim)); // [1, B, Hm]
+        NDArray zeros = manager.zeros(new Shape(batch, controllerDim)); // [B, Hm]
         return new MemoryState(values, zeros, zeros);
     }
 
@@ -117,7 +117,7 @@ public final class KeyValueMemory extends AbstractBlock {
         NDArray a = add.forward(ps, new NDList(h), training).head().tanh();
         NDArray erased = state.values().mul(w.mul(e.expandDims(1))); // [B, K, Dv]
         NDArray values = state.values().sub(erased).add(w.mul(a.expandDims(1))); // [B, K, Dv]
-        return new Read(read, weights, new MemoryState(values, out.get(1), out.get(2)));
+        return new Read(read, weights, new MemoryState(values, h, out.get(1)));
     }
 
     @Override
@@ -143,7 +143,7 @@ public final class KeyValueMemory extends AbstractBlock {
         add.initialize(manager, dataType, hidden);
     }
 
-    /** Per-caption memory: values [B, K, Dv] and controller state h, c [1, B, Hm]. */
+    /** Per-caption memory: values [B, K, Dv] and controller state h, c [B, Hm]. */
     public record MemoryState(NDArray values, NDArray h, NDArray c) {}
 
     /** What one step read: r [B, Dv], weights [B, K], and the state after the write. */

@@ -204,7 +204,7 @@ public final class KvmCaptionModel extends AbstractBlock {
             StepOutput out = stepEmbedded(ps, ctx, emb.get(":, " + t), state, training);
             logits.add(out.logits());
             if (states) {
-                h2.add(out.state().lstm().get(2).squeeze(0)); // [B, H]
+                h2.add(out.state().lstm().get(2)); // [B, H]
             }
             state = out.state();
         }

@@ -63,19 +63,18 @@ final class LstmCell {
      * One step.
      *
      * @param x input [B, I]
-     * @param h state h [1, B, H] (the layout of {@link LSTM} with one layer)
-     * @param c state c [1, B, H]
-     * @return h' [B, H], then the new states h', c' [1, B, H] each
+     * @param h state h [B, H]
+     * @param c state c [B, H]
+     * @return the new states h', c' [B, H]
      */
     NDList step(ParameterStore ps, NDArray x, NDArray h, NDArray c, boolean training) {
         var device = x.getDevice();
-        NDArray hPrev = h.squeeze(0); // [B, H]
         NDArray gates =
                 Linear.linear(x, ps.getValue(inputWeight, device, training), ps.getValue(inputBias, device, training))
                         .head()
                         .add(
                                 Linear.linear(
-                                                hPrev,
+                                                h,
                                                 ps.getValue(hiddenWeight, device, training),
                                                 ps.getValue(hiddenBias, device, training))
                                         .head()); // [B, 4H]
@@ -84,8 +83,8 @@ final class LstmCell {
         NDArray forget = split.get(1).getNDArrayInternal().sigmoid();
         NDArray cell = split.get(2).tanh();
         NDArray output = split.get(3).getNDArrayInternal().sigmoid();
-        NDArray cNext = forget.mul(c.squeeze(0)).add(input.mul(cell)); // [B, H]
+        NDArray cNext = forget.mul(c).add(input.mul(cell)); // [B, H]
         NDArray hNext = output.mul(cNext.tanh()); // [B, H]
-        return new NDList(hNext, hNext.expandDims(0), cNext.expandDims(0));
+        return new NDList(hNext, cNext);
     }
 }

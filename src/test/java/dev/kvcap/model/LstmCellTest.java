@@ -27,11 +27,11 @@ class LstmCellTest {
             NDArray c = m.randomNormal(new Shape(1, 3, 6));
 
             NDList expected = lstm.forward(ps, new NDList(x.expandDims(1), h, c), false);
-            NDList actual = new LstmCell(lstm).step(ps, x, h, c, false);
+            NDList actual = new LstmCell(lstm).step(ps, x, h.squeeze(0), c.squeeze(0), false);
 
             assertArrayEquals(expected.get(0).squeeze(1).toFloatArray(), actual.get(0).toFloatArray(), 1e-5f);
-            assertArrayEquals(expected.get(1).toFloatArray(), actual.get(1).toFloatArray(), 1e-5f);
-            assertArrayEquals(expected.get(2).toFloatArray(), actual.get(2).toFloatArray(), 1e-5f);
+            assertArrayEquals(expected.get(1).toFloatArray(), actual.get(0).toFloatArray(), 1e-5f); // h'
+            assertArrayEquals(expected.get(2).toFloatArray(), actual.get(1).toFloatArray(), 1e-5f); // c'
         }
     }
 }
