@@ -25,8 +25,11 @@ Differences from kvcap, all deliberate and all "what a PyTorch user would write"
     padding 2 (cropping the extra row/column). Same function up to a kernel flip (the kernel is
     learned), but kvcap's conv also multiplies the 3 inserted zeros of every 2x2 cell: about 4x
     the multiply-adds of this layer (tiny next to the rest). `--quick` checks the equivalence.
-  * LSTMs are nn.LSTMCell (kvcap: DJL LSTM, i.e. torch's lstm op, with a sequence of 1).
-    Same parameters (i2h and h2h weights and both biases) and the same math.
+  * LSTMs are nn.LSTMCell (kvcap: DJL LSTM parameters, one step written out as two linear maps
+    and the gate math, dev.kvcap.model.LstmCell). Same parameters (i2h and h2h weights and both
+    biases) and the same math.
+  * The bf16 figures convert the encoder with .to(torch.bfloat16) and channels-last, and the
+    images and outputs on the way in and out, as kvcap --precision bf16 does (docs/BF16.md).
   * Loss is F.cross_entropy(ignore_index=0), the same masked mean as kvcap's CaptionLoss.
   * Optimiser is torch.optim.AdamW(weight_decay=0) after clip_grad_norm_(2.0), like the
     AdamW(0, 2) kvcap's bench uses (kvcap's own also skips non-finite updates).
