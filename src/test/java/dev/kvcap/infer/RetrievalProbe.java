@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -25,10 +26,12 @@ import java.util.stream.Stream;
  *     MODEL_DIR IMAGE_DIR [N=60] [BEAM=3] [KEYS_OUT]
  * </pre>
  *
- * The bank is opened as the CLI opens it for decoding (24 HNSW candidates, k = 8, λ = 0.3,
- * lookups skipped at p ≥ 0.9); {@code -Dparallel=true} searches a lookup's rows on a parallel stream
- * instead of one after another. KEYS_OUT, when given, receives every looked-up key (int count, int
- * width, then the floats) for {@code dev.kvcap.bank.BankProbe}.
+ * The bank is opened as the CLI opens it for decoding (32 HNSW candidates, k = 8, λ = 0.3,
+ * lookups skipped at p ≥ 0.9), as is a variant that searches a lookup's rows on a parallel stream.
+ * Each image is captioned by each variant in turn, so a burst of load from other processes hits
+ * all alike; medians are the figures to read on a shared machine. KEYS_OUT, when given,
+ * receives every key looked up in the last round (int count, int width, then the floats) for
+ * {@code dev.kvcap.bank.BankProbe}.
  */
 public final class RetrievalProbe {
 
@@ -50,23 +53,48 @@ public final class RetrievalProbe {
             }
             BankInfo info = new BankInfo(ModelFingerprint.of(model), captioner.model().config().model().hiddenDim());
             Path dir = MemoryBank.dirOf(ModelFingerprint.weightsDir(model));
-            try (MemoryBank bank = MemoryBank.openReadOnly(dir, info, BankOptions.DEFAULT.withSearchCandidates(24))) {
+            try (MemoryBank bank = MemoryBank.openReadOnly(dir, info, BankOptions.DEFAULT.withSearchCandidates(32))) {
                 Retrieval r = new BankRetrieval(bank, BankRetrieval.DEFAULT_K, BankRetrieval.DEFAULT_WEIGHT).skipWhenConfident(0.9f);
-                Timed timed = new Timed(Boolean.getBoolean("parallel") ? parallel(bank, r) : r);
+                Timed timed = new Timed(r);
+                Timed par = new Timed(parallel(bank, r));
+                Timed empty = new Timed(nothing(r));
+                Timed[] variants = {null, timed, par, empty};
+                String[] names = {"off", "on", "on, rows in parallel", "on, bank finds nothing"};
                 for (int i = 0; i < Math.min(10, pixels.size()); i++) { // warm-up
-                    captioner.caption(List.of(pixels.get(i)), decode, false, null);
-                    captioner.caption(List.of(pixels.get(i)), decode, false, timed);
+                    for (Timed v : variants) {
+                        captioner.caption(List.of(pixels.get(i)), decode, false, v);
+                    }
                 }
-                for (int round = 1; round <= 3; round++) {
-                    double off = perCaption(captioner, pixels, decode, null);
-                    timed.reset();
-                    double on = perCaption(captioner, pixels, decode, timed);
-                    System.out.printf(
-                            "round %d: %d captions, beam %d: off %.1f ms, on %.1f ms (%+.0f %%); retrieval %.1f ms/caption"
-                                    + " (%.1f lookups, %.1f rows, %.3f ms/row)%n",
-                            round, pixels.size(), beam, off, on, 100 * (on / off - 1), timed.nanos / 1e6 / pixels.size(),
-                            timed.calls / (double) pixels.size(), timed.rows / (double) pixels.size(),
-                            timed.nanos / 1e6 / Math.max(1, timed.rows));
+                for (int round = 1; round <= 2; round++) {
+                    for (Timed v : variants) {
+                        if (v != null) {
+                            v.reset();
+                        }
+                    }
+                    double[][] ms = new double[variants.length][pixels.size()];
+                    for (int i = 0; i < pixels.size(); i++) {
+                        for (int j = 0; j < variants.length; j++) {
+                            int v = (i + j) % variants.length; // each variant first as often: load bursts hit all alike
+                            long t0 = System.nanoTime();
+                            captioner.caption(List.of(pixels.get(i)), decode, false, variants[v]);
+                            ms[v][i] = (System.nanoTime() - t0) / 1e6;
+                        }
+                    }
+                    System.out.printf("round %d, %d captions, beam %d, ms per caption (median / mean):%n", round, pixels.size(), beam);
+                    for (int v = 0; v < variants.length; v++) {
+                        double median = median(ms[v]);
+                        System.out.printf(
+                                "  %-21s %6.1f / %6.1f  (%+.0f %% median)", names[v], median,
+                                Arrays.stream(ms[v]).average().orElse(0), 100 * (median / median(ms[0]) - 1));
+                        if (variants[v] != null) {
+                            Timed t = variants[v];
+                            System.out.printf(
+                                    "; retrieval %.1f ms/caption (%.1f lookups, %.1f rows, %.3f ms/row)",
+                                    t.nanos / 1e6 / pixels.size(), t.calls / (double) pixels.size(),
+                                    t.rows / (double) pixels.size(), t.nanos / 1e6 / Math.max(1, t.rows));
+                        }
+                        System.out.println();
+                    }
                 }
                 if (args.length > 4) {
                     try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(Path.of(args[4])))) {
@@ -101,12 +129,25 @@ public final class RetrievalProbe {
         };
     }
 
-    private static double perCaption(Captioner captioner, List<byte[]> pixels, DecodeConfig decode, Retrieval r) {
-        long t0 = System.nanoTime();
-        for (byte[] p : pixels) {
-            captioner.caption(List.of(p), decode, false, r);
-        }
-        return (System.nanoTime() - t0) / 1e6 / pixels.size();
+    /** Finds nothing without searching: what looking up costs the decoder besides the search. */
+    private static Retrieval nothing(Retrieval sequential) {
+        return new Retrieval() {
+            @Override
+            public List<WordDistribution> lookup(float[][] keys) {
+                return Collections.nCopies(keys.length, WordDistribution.EMPTY);
+            }
+
+            @Override
+            public float confidentAbove() {
+                return sequential.confidentAbove();
+            }
+        };
+    }
+
+    private static double median(double[] a) {
+        double[] s = a.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
     }
 
     /** Times the wrapped retrieval and keeps the keys of the last round. */
