@@ -16,11 +16,11 @@ import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.knn.TopKnnCollectorManager;
 
 /**
- * The k nearest keys to a query, searched segment by segment (one HNSW graph each) without
- * Lucene's query machinery: what {@code KnnFloatVectorQuery} does when it is rewritten (the same
- * collector manager, so the same candidates per segment and the same pruning across segments), then
- * the best k across segments, without building a query, a weight and a top-docs collector per search.
- * Scores are Lucene's EUCLIDEAN score 1 / (1 + d²).
+ * The k nearest keys to a query, searched segment by segment (one HNSW graph each): what {@code
+ * KnnFloatVectorQuery} does when it is rewritten (the same collector manager, so the same
+ * candidates per segment and the same pruning across segments), then the best k across segments,
+ * without building a query, a weight and a top-docs collector per search. Scores are Lucene's
+ * EUCLIDEAN score 1 / (1 + d²).
  */
 final class KnnSearch {
 

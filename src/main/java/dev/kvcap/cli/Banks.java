@@ -35,7 +35,8 @@ final class Banks {
      * HNSW candidates per search while decoding: 32 instead of Lucene's 100 keeps recall@8 near
      * 0.98 at a fraction of the search time (docs/MEMORY-BANK.md), which matters because the bank is
      * searched for every beam at every word. (24 gave the same recall when a bank was searched as
-     * six segments, each with its own 24; one merged graph needs 32 for it, still 5x faster.)
+     * six segments, each with its own 24; one merged graph needs 32 for it, and is still 3.5x
+     * faster.)
      */
     static final BankOptions DECODING = BankOptions.DEFAULT.withSearchCandidates(32);
 

@@ -79,7 +79,7 @@ final class MemoryBuildCommand implements Callable<Integer> {
             }
             bank.add(writer.entries(batch));
             bank.commit();
-            // One segment = one HNSW graph per search instead of one per flush: ~5x faster lookups
+            // One segment = one HNSW graph per search instead of one per flush: ~4x faster lookups
             // while decoding, for a one-off 9 s at 43k entries (docs/MEMORY-BANK.md).
             long merging = System.nanoTime();
             bank.merge();

@@ -56,8 +56,8 @@ public final class BankRetrieval implements Retrieval {
 
     @Override
     public List<WordDistribution> lookup(float[][] keys) {
-        // All rows against one view of the bank, one after another: in parallel they would compete
-        // with PyTorch's threads for the same cores and gained nothing (docs/MEMORY-BANK.md).
+        // All rows against one view of the bank, one after another: searched in parallel they were
+        // no faster while decoding, where PyTorch shares the cores (docs/MEMORY-BANK.md).
         List<Neighbours> found = bank.nearest(keys, k);
         WordDistribution[] out = new WordDistribution[keys.length];
         for (int r = 0; r < keys.length; r++) {
