@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Fill the model's memory bank from captioned images: for every word of every caption,",
-            "the decoder state that predicts it (key) and the word (value). Source: 'train:<image id>'."
+            "the decoder state that predicts it (key) and the word (value). Source: 'train:<image id>'.",
+            "The bank is merged into one segment at the end, which makes lookups while decoding faster."
         })
 final class MemoryBuildCommand implements Callable<Integer> {
 
@@ -78,9 +79,15 @@ final class MemoryBuildCommand implements Callable<Integer> {
             }
             bank.add(writer.entries(batch));
             bank.commit();
+            // One segment = one HNSW graph per search instead of one per flush: ~4x faster lookups
+            // while decoding, for a one-off 9 s at 43k entries (docs/MEMORY-BANK.md).
+            long merging = System.nanoTime();
+            bank.merge();
+            bank.commit();
             System.err.printf(
-                    "kvcap: bank %s holds %d entries (%.1f s; %d image(s) skipped)%n",
-                    Banks.dir(memory.model), bank.size(), (System.nanoTime() - start) / 1e9, skipped);
+                    "kvcap: bank %s holds %d entries (%.1f s, of which merging %.1f s; %d image(s) skipped)%n",
+                    Banks.dir(memory.model), bank.size(), (System.nanoTime() - start) / 1e9,
+                    (System.nanoTime() - merging) / 1e9, skipped);
             System.out.println("{\"entries\": " + bank.size() + ", \"skipped_images\": " + skipped + "}");
         }
         return 0;

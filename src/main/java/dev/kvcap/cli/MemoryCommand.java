@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             MemoryStatsCommand.class,
             MemoryRemoveCommand.class,
             MemoryClearCommand.class,
+            MemoryMergeCommand.class,
             MemoryBuildCommand.class,
             MemoryAddCommand.class,
         })

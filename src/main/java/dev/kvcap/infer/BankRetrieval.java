@@ -1,12 +1,11 @@
 package dev.kvcap.infer;
 
-import dev.kvcap.bank.Hit;
 import dev.kvcap.bank.MemoryBank;
+import dev.kvcap.bank.Neighbours;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
  * The persistent memory bank as a {@link Retrieval}: the k stored states nearest to each query
@@ -57,27 +56,29 @@ public final class BankRetrieval implements Retrieval {
 
     @Override
     public List<WordDistribution> lookup(float[][] keys) {
-        // Rows are searched in parallel: the model is idle meanwhile, and searches are thread-safe.
+        // All rows against one view of the bank, one after another: searched in parallel they were
+        // no faster while decoding, where PyTorch shares the cores (docs/MEMORY-BANK.md).
+        List<Neighbours> found = bank.nearest(keys, k);
         WordDistribution[] out = new WordDistribution[keys.length];
-        IntStream.range(0, keys.length)
-                .parallel()
-                .forEach(r -> out[r] = distribution(bank.search(keys[r], k), weight, keys[r].length));
+        for (int r = 0; r < keys.length; r++) {
+            out[r] = distribution(found.get(r), weight, keys[r].length);
+        }
         return Arrays.asList(out);
     }
 
-    static WordDistribution distribution(List<Hit> hits, float weight, int dim) {
-        if (hits.isEmpty()) {
+    static WordDistribution distribution(Neighbours hits, float weight, int dim) {
+        if (hits.size() == 0) {
             return WordDistribution.EMPTY;
         }
-        double[] d = hits.stream().mapToDouble(Hit::distance).toArray();
-        double[] sorted = d.clone();
+        float[] d = hits.distances();
+        float[] sorted = d.clone();
         Arrays.sort(sorted);
         double tau = Math.max(sorted[sorted.length / 2], 1e-6);
         Map<Integer, Double> votes = new LinkedHashMap<>();
         double total = 0;
         for (int i = 0; i < d.length; i++) {
-            double v = Math.exp(-(d[i] - sorted[0]) / tau);
-            votes.merge(hits.get(i).word(), v, Double::sum);
+            double v = Math.exp(-((double) d[i] - sorted[0]) / tau);
+            votes.merge(hits.words()[i], v, Double::sum);
             total += v;
         }
         int[] words = new int[votes.size()];

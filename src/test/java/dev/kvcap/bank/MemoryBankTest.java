@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,9 +78,69 @@ class MemoryBankTest {
     }
 
     @Test
+    void nearestGivesTheWordsAndDistancesThatSearchGives() {
+        float[][] keys = Keys.gaussian(21, 600, DIM);
+        float[][] queries = Keys.gaussian(22, 25, DIM);
+        try (MemoryBank bank = MemoryBank.open(dir(), INFO)) {
+            // several segments and deleted entries, as a bank that served for a while has
+            List<Entry> all = Keys.entries(keys, "a:", 10);
+            bank.add(all.subList(0, 200));
+            bank.commit();
+            bank.add(all.subList(200, 400));
+            bank.search(keys[0], 1);
+            bank.add(all.subList(400, 600));
+            assertEquals(10, bank.removeSource("a:45")); // words 450..459
+            List<Neighbours> fast = bank.nearest(queries, 8);
+            for (int i = 0; i < queries.length; i++) {
+                List<Hit> hits = bank.search(queries[i], 8);
+                assertArrayEquals(hits.stream().mapToInt(Hit::word).toArray(), fast.get(i).words());
+                float[] d = new float[hits.size()];
+                for (int j = 0; j < d.length; j++) {
+                    d[j] = hits.get(j).distance();
+                }
+                assertArrayEquals(d, fast.get(i).distances());
+                for (int w : fast.get(i).words()) {
+                    assertFalse(w >= 450 && w < 460, "removed entry " + w + " found");
+                }
+            }
+        }
+    }
+
+    @Test
+    void mergeLeavesOneSegmentWithTheSameNeighbours() throws Exception {
+        float[][] keys = Keys.gaussian(23, 600, DIM);
+        float[][] queries = Keys.gaussian(24, 25, DIM);
+        try (MemoryBank bank = MemoryBank.open(dir(), INFO)) {
+            List<Entry> all = Keys.entries(keys, "a:", 10);
+            for (int from = 0; from < 600; from += 200) {
+                bank.add(all.subList(from, from + 200));
+                bank.commit();
+            }
+            assertTrue(segments() > 1);
+            bank.merge();
+            bank.commit();
+            assertEquals(1, segments());
+            assertEquals(600, bank.size());
+        }
+        try (MemoryBank bank = MemoryBank.openReadOnly(dir(), INFO)) {
+            for (float[] q : queries) {
+                assertArrayEquals(Keys.nearest(keys, q, 8), bank.nearest(new float[][] {q}, 8).get(0).words());
+            }
+        }
+    }
+
+    private int segments() throws Exception {
+        try (FSDirectory d = FSDirectory.open(dir());
+                DirectoryReader r = DirectoryReader.open(d)) {
+            return r.leaves().size();
+        }
+    }
+
+    @Test
     void anEmptyBankFindsNothing() {
         try (MemoryBank bank = MemoryBank.open(dir(), INFO)) {
             assertEquals(List.of(), bank.search(new float[DIM], 8));
+            assertEquals(0, bank.nearest(new float[][] {new float[DIM]}, 8).get(0).size());
             assertEquals(0, bank.size());
         }
     }
@@ -152,6 +214,7 @@ class MemoryBankTest {
         try (MemoryBank bank = MemoryBank.open(dir(), INFO)) {
             assertThrows(IllegalArgumentException.class, () -> bank.add(List.of(new Entry(new float[DIM + 1], 1, "x:1"))));
             assertThrows(IllegalArgumentException.class, () -> bank.search(new float[DIM - 1], 1));
+            assertThrows(IllegalArgumentException.class, () -> bank.nearest(new float[][] {new float[DIM - 1]}, 1));
             assertEquals(0, bank.size());
         }
     }
