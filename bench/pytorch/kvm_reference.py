@@ -485,13 +485,23 @@ def photo_like(path, w=640, h=480):
 # ---------------------------------------------------------------------------------------------
 
 
-def timed(warmup, runs, body):
+WARMUP_SECONDS = [0.0]  # set by --warmup-seconds; kvcap's Bench.DEFAULT_WARMUP_MILLIS
+
+
+def timed(warmup, runs, body, min_seconds=None):
+    """body() warmup times and for at least min_seconds (default: --warmup-seconds) unmeasured,
+    then runs times measured, like kvcap's Timing.of."""
+    min_seconds = WARMUP_SECONDS[0] if min_seconds is None else min_seconds
+    start = time.perf_counter()
+    i = 0
+    while i < warmup or time.perf_counter() - start < min_seconds:
+        body()
+        i += 1
     ms = []
-    for i in range(-warmup, runs):
+    for _ in range(runs):
         t0 = time.perf_counter()
         body()
-        if i >= 0:
-            ms.append((time.perf_counter() - t0) * 1e3)
+        ms.append((time.perf_counter() - t0) * 1e3)
     return ms
 
 
@@ -564,7 +574,7 @@ def bench(c, vocab, words, warmup, runs, image, threads, log):
         if torch.isfinite(norm):
             opt.step()
 
-    ms = timed(max(1, warmup), max(2, runs // 2), train_step)
+    ms = timed(max(1, warmup), max(2, runs // 2), train_step, min_seconds=0.0)
     out["train_batch"] = batch
     out["train_step_ms_median"] = percentile(ms, 50)
     out["train_images_per_s"] = batch * 1000.0 / out["train_step_ms_median"]
@@ -597,7 +607,8 @@ def batches(model, image, s, words, runs, out, suffix):
     """Batch captioning like kvcap's Bench.batches: b JPEGs prepared, one batched beam search."""
     for b in BATCHES:
         ms = timed(1, max(2, runs // 3),
-                   lambda: beam_search(model, torch.cat([prepare(image, s) for _ in range(b)]), 3, words, words))
+                   lambda: beam_search(model, torch.cat([prepare(image, s) for _ in range(b)]), 3, words, words),
+                   min_seconds=0.0)
         out[f"batch{b}_images_per_s{suffix}"] = b * 1000.0 / percentile(ms, 50)
     log_line = ", ".join(f"batch {b}: {out[f'batch{b}_images_per_s{suffix}']:.1f} img/s" for b in BATCHES)
     print(f"pytorch bench: {'bf16 encoder' if suffix else 'fp32'}: {log_line}", file=sys.stderr, flush=True)
@@ -677,13 +688,16 @@ def main(argv=None):
     ap.add_argument("--vocab", type=int, default=10000)
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--warmup-seconds", type=float, default=3.0,
+                    help="least warm-up time of each latency and step figure (kvcap bench: 3 s, 0 with --quick)")
     ap.add_argument("--image", help="JPEG to caption (kvcap bench passes its own); default: a generated 640x480 one")
     ap.add_argument("--quick", action="store_true",
                     help="like kvcap bench --quick: vocab 50, 4 words, 1 warm-up, 3 runs; plus self-checks")
     ap.add_argument("--json", help="also write the JSON report here")
     a = ap.parse_args(argv)
     if a.quick:
-        a.vocab, a.words, a.warmup, a.runs = 50, 4, 1, 3
+        a.vocab, a.words, a.warmup, a.runs, a.warmup_seconds = 50, 4, 1, 3, 0.0
+    WARMUP_SECONDS[0] = a.warmup_seconds
     torch.set_num_threads(a.threads)
     torch.set_num_interop_threads(1)
 

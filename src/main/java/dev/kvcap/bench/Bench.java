@@ -48,6 +48,10 @@ public final class Bench {
     private final int words;
     private final int warmup;
     private final int runs;
+    private final long warmupMillis;
+
+    /** Least warm-up time of each latency and step figure. */
+    public static final long DEFAULT_WARMUP_MILLIS = 3000;
 
     /** Batch sizes of the batch-captioning throughput figures. */
     static final int[] BATCHES = {8, 32};
@@ -57,11 +61,17 @@ public final class Bench {
      * @param words caption length forced on every decode
      */
     public Bench(KvcapConfig config, int vocab, int words, int warmup, int runs) {
+        this(config, vocab, words, warmup, runs, DEFAULT_WARMUP_MILLIS);
+    }
+
+    /** @param warmupMillis least time each latency figure warms up for (0 in the quick mode) */
+    public Bench(KvcapConfig config, int vocab, int words, int warmup, int runs, long warmupMillis) {
         this.config = config;
         this.vocab = vocab;
         this.words = words;
         this.warmup = warmup;
         this.runs = runs;
+        this.warmupMillis = warmupMillis;
     }
 
     /** The 640×480 JPEG that {@link #run} captions for an image size {@code size}, under {@code scratch}. */
@@ -111,16 +121,16 @@ public final class Bench {
         ParameterStore ps = new ParameterStore(m, false);
         float[][] pixels = new float[1][];
         Timing prepare =
-                Timing.of("prepare", warmup, runs, () -> pixels[0] = ImageLoader.normalize(ImageLoader.resizeToBytes(ImageLoader.readRgb(jpeg), s)));
+                Timing.of("prepare", warmup, warmupMillis, runs, () -> pixels[0] = ImageLoader.normalize(ImageLoader.resizeToBytes(ImageLoader.readRgb(jpeg), s)));
         Timing encoder =
-                Timing.of("encoder", warmup, runs, () -> {
+                Timing.of("encoder", warmup, warmupMillis, runs, () -> {
                     try (NDManager call = m.newSubManager()) {
                         NDArray x = call.create(pixels[0], new Shape(1, 3, s, s));
                         model.encode(ps, x, false).global().toFloatArray();
                     }
                 });
         Timing total =
-                Timing.of("caption", warmup, runs, () -> {
+                Timing.of("caption", warmup, warmupMillis, runs, () -> {
                     try (NDManager call = m.newSubManager()) {
                         float[] px = ImageLoader.normalize(ImageLoader.resizeToBytes(ImageLoader.readRgb(jpeg), s));
                         search.search(call.create(px, new Shape(1, 3, s, s)));
@@ -195,7 +205,7 @@ public final class Bench {
                 ImageContext ctx = model.encode(ps, call.randomNormal(new Shape(1, 3, s, s)), false).repeat(rows);
                 DecodeState[] state = {model.start(ps, ctx, false)};
                 NDArray prev = call.create(new long[rows]).add(Vocabulary.START_ID);
-                Timing t = Timing.of("step" + rows, warmup * 5, runs * 5, () -> {
+                Timing t = Timing.of("step" + rows, warmup * 5, warmupMillis, runs * 5, () -> {
                     KvmCaptionModel.StepOutput o = model.step(ps, ctx, prev, state[0], false);
                     o.logits().logSoftmax(-1).toFloatArray();
                 });

@@ -152,7 +152,7 @@ public final class PytorchReference {
      * @return the script's report (same keys as kvcap's)
      */
     public Map<String, Object> run(
-            String preset, String threads, int words, int vocab, int warmup, int runs, Path image, Path scratch)
+            String preset, String threads, int words, int vocab, int warmup, long warmupMillis, int runs, Path image, Path scratch)
             throws IOException, InterruptedException {
         Path out = scratch.resolve("pytorch-" + preset + ".json");
         Files.deleteIfExists(out);
@@ -165,6 +165,7 @@ public final class PytorchReference {
                         "--words", String.valueOf(words),
                         "--vocab", String.valueOf(vocab),
                         "--warmup", String.valueOf(warmup),
+                        "--warmup-seconds", String.valueOf(warmupMillis / 1000.0),
                         "--runs", String.valueOf(runs),
                         "--json", out.toString()));
         if (image != null && Files.isRegularFile(image)) {

@@ -72,16 +72,17 @@ final class BenchCommand implements Callable<Integer> {
         int w = quick ? 4 : words;
         int warmup = quick ? 1 : 3;
         int r = quick ? 3 : runs;
+        long warmupMillis = quick ? 0 : Bench.DEFAULT_WARMUP_MILLIS;
         Optional<PytorchReference> reference = pytorch ? PytorchReference.locate(System.err) : Optional.empty();
         for (String name : names) {
             KvcapConfig cfg = Presets.named(name.trim());
             int batch = cfg.model().imageSize() >= 224 ? 8 : cfg.train().batchSize();
             System.err.println("kvcap bench: " + name + " ...");
-            Map<String, Object> report = new Bench(cfg, v, w, warmup, r).run(batch, scratch);
+            Map<String, Object> report = new Bench(cfg, v, w, warmup, r, warmupMillis).run(batch, scratch);
             if (reference.isPresent()) {
                 System.err.println("kvcap bench: " + name + " with PyTorch (" + reference.get().python() + " " + reference.get().script() + ") ...");
                 try {
-                    Map<String, Object> pt = reference.get().run(cfg.preset(), System.getProperty("ai.djl.pytorch.num_threads"), w, v, warmup, r, Bench.imagePath(scratch, cfg.model().imageSize()), scratch);
+                    Map<String, Object> pt = reference.get().run(cfg.preset(), System.getProperty("ai.djl.pytorch.num_threads"), w, v, warmup, warmupMillis, r, Bench.imagePath(scratch, cfg.model().imageSize()), scratch);
                     report.put("pytorch", pt);
                     report.put("vs_pytorch", PytorchReference.ratios(report, pt));
                 } catch (IOException e) {
