@@ -9,8 +9,21 @@ package dev.kvcap.bank;
  * @param phrase optional phrase the pair stands for (null when none)
  * @param source who wrote it, for inspection and {@link MemoryBank#removeSource}: {@code
  *     "train:12345"}, {@code "remember:<sha1 of image bytes>"}, {@code "teach:<sha1>"}
+ * @param context the two words read before the state, as {@link #context(int, int)}, or {@link
+ *     #NO_CONTEXT}; decoding only counts entries whose context equals its own (docs/MEMORY-BANK.md)
  */
-public record Entry(float[] key, int word, String phrase, String source) {
+public record Entry(float[] key, int word, String phrase, String source, long context) {
+
+    /** An entry that matches any context (banks written before contexts existed read this way). */
+    public static final long NO_CONTEXT = -1L;
+
+    /** The context of a state that has read {@code before} and then {@code last} (word ids ≥ 0). */
+    public static long context(int before, int last) {
+        if (before < 0 || last < 0) {
+            throw new IllegalArgumentException("context word ids must be ≥ 0");
+        }
+        return ((long) before << 32) | last;
+    }
 
     public Entry {
         if (key == null || key.length == 0) {
@@ -29,8 +42,13 @@ public record Entry(float[] key, int word, String phrase, String source) {
         }
     }
 
-    /** An entry without a phrase. */
+    /** An entry without a context. */
+    public Entry(float[] key, int word, String phrase, String source) {
+        this(key, word, phrase, source, NO_CONTEXT);
+    }
+
+    /** An entry without a phrase or context. */
     public Entry(float[] key, int word, String source) {
-        this(key, word, null, source);
+        this(key, word, null, source, NO_CONTEXT);
     }
 }

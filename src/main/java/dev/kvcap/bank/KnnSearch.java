@@ -51,6 +51,19 @@ final class KnnSearch {
         return all.subList(0, Math.min(k, all.size())).toArray(new ScoreDoc[0]);
     }
 
+    /** The contexts of {@code hits} (global doc ids), {@link Entry#NO_CONTEXT} where an entry has none. */
+    static long[] contexts(IndexSearcher searcher, ScoreDoc[] hits) throws IOException {
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        long[] contexts = new long[hits.length];
+        for (int i = 0; i < hits.length; i++) {
+            int doc = hits[i].doc;
+            LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+            SortedNumericDocValues values = DocValues.getSortedNumeric(leaf.reader(), Schema.CONTEXT);
+            contexts[i] = values.advanceExact(doc - leaf.docBase) ? values.nextValue() : Entry.NO_CONTEXT;
+        }
+        return contexts;
+    }
+
     /** The word ids of {@code hits} (global doc ids), from the word field's doc values. */
     static int[] words(IndexSearcher searcher, ScoreDoc[] hits) throws IOException {
         List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();

@@ -279,7 +279,7 @@ public final class MemoryBank implements AutoCloseable {
                 for (int i = 0; i < top.length; i++) {
                     distances[i] = Schema.squaredDistance(top[i].score);
                 }
-                all.add(new Neighbours(KnnSearch.words(s, top), distances));
+                all.add(new Neighbours(KnnSearch.words(s, top), distances, KnnSearch.contexts(s, top)));
             }
             return all;
         } catch (IOException e) {

@@ -7,10 +7,11 @@ package dev.kvcap.bank;
  *
  * @param words the entries' word ids
  * @param distances squared Euclidean distances ‖query − key‖², ascending
+ * @param contexts the entries' contexts ({@link Entry#context}), {@link Entry#NO_CONTEXT} where none
  */
-public record Neighbours(int[] words, float[] distances) {
+public record Neighbours(int[] words, float[] distances, long[] contexts) {
 
-    public static final Neighbours NONE = new Neighbours(new int[0], new float[0]);
+    public static final Neighbours NONE = new Neighbours(new int[0], new float[0], new long[0]);
 
     public int size() {
         return words.length;

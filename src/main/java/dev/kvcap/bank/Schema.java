@@ -4,6 +4,7 @@ import java.io.IOException;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.IntField;
+import org.apache.lucene.document.LongField;
 import org.apache.lucene.document.KeywordField;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
@@ -36,6 +37,7 @@ final class Schema {
     static final String SOURCE = "source";
     static final String CREATED = "created";
     static final String ID = "id";
+    static final String CONTEXT = "context";
 
     static final VectorSimilarityFunction SIMILARITY = VectorSimilarityFunction.EUCLIDEAN;
 
@@ -45,6 +47,9 @@ final class Schema {
         Document d = new Document();
         d.add(new KnnFloatVectorField(KEY, e.key(), SIMILARITY));
         d.add(new IntField(WORD, e.word(), Field.Store.YES));
+        if (e.context() != Entry.NO_CONTEXT) {
+            d.add(new LongField(CONTEXT, e.context(), Field.Store.NO)); // points + doc values
+        }
         if (e.phrase() != null) {
             d.add(new StoredField(PHRASE, e.phrase()));
         }

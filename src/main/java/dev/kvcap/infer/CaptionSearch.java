@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
+import dev.kvcap.bank.Entry;
 import dev.kvcap.config.DecodeConfig;
 import dev.kvcap.model.DecodeState;
 import dev.kvcap.model.ImageContext;
@@ -31,6 +32,7 @@ public final class CaptionSearch {
     private final KvmCaptionModel model;
     private final DecodeConfig config;
     private final DecodeRules rules;
+    private final int padId;
     private final int startId;
     private final boolean recordAttention;
     private Retrieval retrieval;
@@ -49,6 +51,7 @@ public final class CaptionSearch {
         this.model = model;
         this.config = config.validate();
         this.rules = new DecodeRules(config, padId, startId, endId);
+        this.padId = padId;
         this.startId = startId;
         this.recordAttention = recordAttention;
     }
@@ -87,7 +90,7 @@ public final class CaptionSearch {
                     KvmCaptionModel.StepOutput out = model.step(ps, ctx, prev, state, false);
                     float[] logProbs = out.logits().logSoftmax(-1).toFloatArray();
                     if (retrieval != null) {
-                        mix(logProbs, out.state().lstm().get(2), beams.active());
+                        mix(logProbs, out.state().lstm().get(2), beams.active(), beams.contexts());
                     }
                     float[] maps = recordAttention ? out.pixels().toFloatArray() : null;
                     int[] source = beams.advance(logProbs, maps, t, words);
@@ -109,24 +112,27 @@ public final class CaptionSearch {
      *
      * @param keys the rows' states h2 [N, H]
      * @param active rows still being extended (only those are looked up: retrieval is the cost)
+     * @param contexts per row, the two words its state has read (see {@code MemoryWriter})
      */
-    private void mix(float[] logProbs, NDArray keys, boolean[] active) {
+    private void mix(float[] logProbs, NDArray keys, boolean[] active, long[] contexts) {
         int rows = (int) keys.getShape().get(0);
         int dim = (int) keys.getShape().get(1);
         int vocab = logProbs.length / rows;
         float[] flat = keys.toFloatArray();
         float confident = (float) Math.log(retrieval.confidentAbove());
         List<float[]> k = new ArrayList<>();
+        long[] ctx = new long[rows];
         for (int r = 0; r < rows; r++) {
             if (active[r] && max(logProbs, r * vocab, vocab) >= confident) {
                 active[r] = false; // the model is sure of this word: no lookup (retrieval is the cost)
             }
             if (active[r]) {
+                ctx[k.size()] = contexts[r];
                 k.add(Arrays.copyOfRange(flat, r * dim, (r + 1) * dim));
             }
         }
         List<Retrieval.WordDistribution> found =
-                k.isEmpty() ? List.of() : retrieval.lookup(k.toArray(new float[0][]));
+                k.isEmpty() ? List.of() : retrieval.lookup(k.toArray(new float[0][]), Arrays.copyOf(ctx, k.size()));
         int next = 0;
         for (int r = 0; r < rows; r++) {
             if (!active[r]) {
@@ -209,6 +215,19 @@ public final class CaptionSearch {
                 live[i * k] = new Partial(List.of(), List.of(), 0.0, List.of());
                 finished.add(new ArrayList<>());
             }
+        }
+
+        /** Per row, the context of the state just computed: the last two words it read. */
+        long[] contexts() {
+            long[] c = new long[live.length];
+            for (int r = 0; r < live.length; r++) {
+                List<Integer> w = live[r] == null ? List.of() : live[r].words();
+                int n = w.size();
+                int last = n > 0 ? w.get(n - 1) : startId;
+                int before = n > 1 ? w.get(n - 2) : n == 1 ? startId : padId;
+                c[r] = Entry.context(before, last);
+            }
+            return c;
         }
 
         /** Rows whose partial caption is still being extended. */

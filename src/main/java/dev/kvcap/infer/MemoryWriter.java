@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * Turns (image, caption) pairs into memory-bank entries: for each word of the caption, the key is
  * the decoder state h2 that predicts it (teacher-forced on the caption itself) and the value is
- * the word. Used by {@code memory build}, {@code memory add} and {@code caption --remember}.
+ * the word, remembered with the two words read before that state (its context; {@code <pad>
+ * <start>} before the first word). Used by {@code memory build}, {@code memory add} and {@code caption --remember}.
  */
 public final class MemoryWriter {
 
@@ -69,7 +70,8 @@ public final class MemoryWriter {
                 for (int t = 0; t < ids.length - 1; t++) {
                     float[] key = new float[h];
                     System.arraycopy(flat, (i * longest + t) * h, key, 0, h);
-                    out.add(new Entry(key, ids[t + 1], examples.get(i).source()));
+                    int before = t > 0 ? ids[t - 1] : Vocabulary.PAD_ID;
+                    out.add(new Entry(key, ids[t + 1], null, examples.get(i).source(), Entry.context(before, ids[t])));
                 }
             }
         }

@@ -15,8 +15,15 @@ public interface Retrieval {
      * distribution when nothing near is remembered.
      *
      * @param keys decoder states h2, one row per caption being decoded
+     * @param contexts per row, the two words the state has just read ({@code Entry.context}), or
+     *     null when unknown: a source may count only what it remembered after the same two words
      */
-    List<WordDistribution> lookup(float[][] keys);
+    List<WordDistribution> lookup(float[][] keys, long[] contexts);
+
+    /** {@link #lookup(float[][], long[])} without contexts. */
+    default List<WordDistribution> lookup(float[][] keys) {
+        return lookup(keys, null);
+    }
 
     /**
      * A step whose most likely word already has at least this probability under the model is not

@@ -3,6 +3,7 @@ package dev.kvcap.bank;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -104,6 +105,22 @@ class MemoryBankTest {
                 }
             }
         }
+    }
+
+    @Test
+    void nearestReturnsEachEntrysContextAndNoContextForEntriesWithout() {
+        float[] key = new float[DIM];
+        float[] far = new float[DIM];
+        far[0] = 5f;
+        try (MemoryBank bank = MemoryBank.open(dir(), INFO)) {
+            long ctx = Entry.context(7, 12);
+            bank.add(List.of(new Entry(key, 3, null, "teach:a", ctx), new Entry(far, 4, "teach:b")));
+            Neighbours n = bank.nearest(new float[][] {key}, 2).get(0);
+            assertArrayEquals(new int[] {3, 4}, n.words());
+            assertArrayEquals(new long[] {ctx, Entry.NO_CONTEXT}, n.contexts());
+        }
+        assertNotEquals(Entry.context(1, 2), Entry.context(2, 1));
+        assertThrows(IllegalArgumentException.class, () -> Entry.context(-1, 2));
     }
 
     @Test

@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import dev.kvcap.bank.Entry;
 import dev.kvcap.config.DecodeConfig;
 import dev.kvcap.config.Presets;
 import dev.kvcap.model.DecodeState;
@@ -130,9 +131,18 @@ class CaptionSearchTest {
     }
 
     private static Retrieval always(int word, float lambda) {
+        return always(word, lambda, new java.util.HashSet<>());
+    }
+
+    /** Answers {@code word} for every key, and collects the contexts it was asked with. */
+    private static Retrieval always(int word, float lambda, java.util.Set<Long> contexts) {
         return new Retrieval() {
             @Override
-            public List<WordDistribution> lookup(float[][] keys) {
+            public List<WordDistribution> lookup(float[][] keys, long[] ctx) {
+                assertEquals(keys.length, ctx.length);
+                for (long c : ctx) {
+                    contexts.add(c);
+                }
                 List<WordDistribution> out = new ArrayList<>();
                 for (float[] k : keys) {
                     assertEquals(Presets.tiny().model().hiddenDim(), k.length);
@@ -163,11 +173,14 @@ class CaptionSearchTest {
             KvmCaptionModel model = model(m);
             NDArray images = m.randomNormal(new Shape(2, 3, 32, 32));
             DecodeConfig five = new DecodeConfig(2, 5, 5, 0f, false);
+            java.util.Set<Long> contexts = new java.util.HashSet<>();
             for (List<Hypothesis> h : new CaptionSearch(model, five, PAD, START, END, false)
-                    .withRetrieval(always(7, 1f)).search(images)) {
+                    .withRetrieval(always(7, 1f, contexts)).search(images)) {
                 assertEquals(List.of(7, 7, 7, 7, 7), h.get(0).wordIds());
                 assertEquals(0.0, h.get(0).logProb(), 1e-5);
             }
+            // each lookup names the two words its state read: <pad> <start>, <start> 7, then 7 7
+            assertEquals(java.util.Set.of(Entry.context(PAD, START), Entry.context(START, 7), Entry.context(7, 7)), contexts);
         }
     }
 
@@ -179,7 +192,7 @@ class CaptionSearchTest {
             int[] lookups = {0};
             Retrieval never = new Retrieval() {
                 @Override
-                public List<WordDistribution> lookup(float[][] keys) {
+                public List<WordDistribution> lookup(float[][] keys, long[] contexts) {
                     lookups[0] += keys.length;
                     List<WordDistribution> out = new ArrayList<>();
                     for (float[] k : keys) {

@@ -115,7 +115,7 @@ public final class RetrievalProbe {
     private static Retrieval parallel(MemoryBank bank, Retrieval sequential) {
         return new Retrieval() {
             @Override
-            public List<WordDistribution> lookup(float[][] keys) {
+            public List<WordDistribution> lookup(float[][] keys, long[] contexts) {
                 WordDistribution[] out = new WordDistribution[keys.length];
                 IntStream.range(0, keys.length).parallel().forEach(r -> out[r] = BankRetrieval.distribution(
                         bank.nearest(new float[][] {keys[r]}, BankRetrieval.DEFAULT_K).get(0), BankRetrieval.DEFAULT_WEIGHT, keys[r].length));
@@ -133,7 +133,7 @@ public final class RetrievalProbe {
     private static Retrieval nothing(Retrieval sequential) {
         return new Retrieval() {
             @Override
-            public List<WordDistribution> lookup(float[][] keys) {
+            public List<WordDistribution> lookup(float[][] keys, long[] contexts) {
                 return Collections.nCopies(keys.length, WordDistribution.EMPTY);
             }
 
@@ -170,9 +170,9 @@ public final class RetrievalProbe {
         }
 
         @Override
-        public List<WordDistribution> lookup(float[][] k) {
+        public List<WordDistribution> lookup(float[][] k, long[] contexts) {
             long t0 = System.nanoTime();
-            List<WordDistribution> out = inner.lookup(k);
+            List<WordDistribution> out = inner.lookup(k, contexts);
             nanos += System.nanoTime() - t0;
             calls++;
             rows += k.length;

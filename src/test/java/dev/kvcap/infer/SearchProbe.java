@@ -1,0 +1,51 @@
+package dev.kvcap.infer;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import dev.kvcap.config.DecodeConfig;
+import dev.kvcap.config.KvcapConfig;
+import dev.kvcap.config.Presets;
+import dev.kvcap.data.Vocabulary;
+import dev.kvcap.model.KvmCaptionModel;
+
+/**
+ * Beam-3 search of one image, repeated, for profiling where a caption's time goes outside the
+ * model step (a {@code main}, not a test). Usage, after {@code ./mvnw -q test-compile}:
+ * {@code java -XX:StartFlightRecording=filename=/tmp/s.jfr -cp target/classes:target/test-classes:$(cat cp.txt) dev.kvcap.infer.SearchProbe small 12 200}
+ */
+public class SearchProbe {
+    public static void main(String[] a) {
+        KvcapConfig c = Presets.named(a[0]);
+        int words = Integer.parseInt(a[1]);
+        int n = Integer.parseInt(a[2]);
+        try (NDManager m = NDManager.newBaseManager()) {
+            KvmCaptionModel model = new KvmCaptionModel(c.model(), 10000);
+            model.initialize(m);
+            model.getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(false));
+            CaptionSearch search =
+                    new CaptionSearch(model, new DecodeConfig(3, words, words, 0f, false), Vocabulary.PAD_ID,
+                            Vocabulary.START_ID, Vocabulary.END_ID, false);
+            int s = c.model().imageSize();
+            double[] t = new double[n];
+            for (int i = 0; i < n; i++) {
+                try (NDScope scope = new NDScope(); NDManager call = m.newSubManager()) {
+                    scope.suppressNotUsedWarning();
+                    long t0 = System.nanoTime();
+                    search.search(call.randomNormal(new Shape(1, 3, s, s)));
+                    t[i] = (System.nanoTime() - t0) / 1e6;
+                }
+            }
+            if (System.getenv("PROFILE") != null) {
+                ai.djl.pytorch.jni.JniUtils.startProfile(false, false, false);
+                try (NDScope scope = new NDScope(); NDManager call = m.newSubManager()) {
+                    scope.suppressNotUsedWarning();
+                    search.search(call.randomNormal(new Shape(1, 3, s, s)));
+                }
+                ai.djl.pytorch.jni.JniUtils.stopProfile(System.getenv("PROFILE"));
+            }
+            java.util.Arrays.sort(t);
+            System.out.printf("%s beam 3, %d words: search median %.2f ms%n", a[0], words, t[n / 2]);
+        }
+    }
+}
