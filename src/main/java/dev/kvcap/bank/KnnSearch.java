@@ -2,6 +2,7 @@ package dev.kvcap.bank;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.FloatVectorValues;
@@ -53,31 +54,45 @@ final class KnnSearch {
 
     /** The contexts of {@code hits} (global doc ids), {@link Entry#NO_CONTEXT} where an entry has none. */
     static long[] contexts(IndexSearcher searcher, ScoreDoc[] hits) throws IOException {
-        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
-        long[] contexts = new long[hits.length];
-        for (int i = 0; i < hits.length; i++) {
-            int doc = hits[i].doc;
-            LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
-            SortedNumericDocValues values = DocValues.getSortedNumeric(leaf.reader(), Schema.CONTEXT);
-            contexts[i] = values.advanceExact(doc - leaf.docBase) ? values.nextValue() : Entry.NO_CONTEXT;
-        }
-        return contexts;
+        return values(searcher, hits, Schema.CONTEXT, Entry.NO_CONTEXT);
     }
 
     /** The word ids of {@code hits} (global doc ids), from the word field's doc values. */
     static int[] words(IndexSearcher searcher, ScoreDoc[] hits) throws IOException {
-        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        long[] values = values(searcher, hits, Schema.WORD, Long.MIN_VALUE);
         int[] words = new int[hits.length];
         for (int i = 0; i < hits.length; i++) {
-            int doc = hits[i].doc;
-            LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
-            // A fresh iterator per hit: doc values only move forward, and hits are not in doc order.
-            SortedNumericDocValues values = DocValues.getSortedNumeric(leaf.reader(), Schema.WORD);
-            if (!values.advanceExact(doc - leaf.docBase)) {
-                throw new IOException("entry " + doc + " has no word");
+            if (values[i] == Long.MIN_VALUE) {
+                throw new IOException("entry " + hits[i].doc + " has no word");
             }
-            words[i] = (int) values.nextValue();
+            words[i] = (int) values[i];
         }
         return words;
+    }
+
+    /**
+     * One numeric doc value per hit ({@code missing} where a hit has none). Doc values iterate
+     * forward only, so the hits are visited in doc order: one iterator per segment, not per hit.
+     */
+    private static long[] values(IndexSearcher searcher, ScoreDoc[] hits, String field, long missing)
+            throws IOException {
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        Integer[] order = new Integer[hits.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Integer.compare(hits[a].doc, hits[b].doc));
+        long[] out = new long[hits.length];
+        LeafReaderContext leaf = null;
+        SortedNumericDocValues values = null;
+        for (int i : order) {
+            int doc = hits[i].doc;
+            if (leaf == null || doc >= leaf.docBase + leaf.reader().maxDoc()) {
+                leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+                values = DocValues.getSortedNumeric(leaf.reader(), field);
+            }
+            out[i] = values.advanceExact(doc - leaf.docBase) ? values.nextValue() : missing;
+        }
+        return out;
     }
 }
