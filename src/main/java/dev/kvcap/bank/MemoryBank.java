@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,9 @@ public final class MemoryBank implements AutoCloseable {
     private final BankOptions options;
     private final Directory directory;
     private final IndexWriter writer; // null when read-only
+    /** Candidates fetched per query when filtering by context, before the first k that match are kept. */
+    static final int CONTEXT_CANDIDATES = 32;
+
     private final SearcherManager searchers;
     private final Object writeLock = new Object();
     private long nextId; // guarded by writeLock
@@ -264,22 +268,51 @@ public final class MemoryBank implements AutoCloseable {
      * block decompression per hit added about 40 % to a search of a merged 43k-entry bank.
      */
     public List<Neighbours> nearest(float[][] queries, int k) {
+        return nearest(queries, null, k);
+    }
+
+    /**
+     * {@link #nearest(float[][], int)} keeping only entries remembered in the query's context
+     * ({@link Entry#context}; entries without one match any): of the search's candidates (at least
+     * 32), the first k that match, nearest first; words are read for those only.
+     *
+     * @param contexts one per query, or null to keep every neighbour
+     */
+    public List<Neighbours> nearest(float[][] queries, long[] contexts, int k) {
         checkQueries(queries, k);
+        if (contexts != null && contexts.length != queries.length) {
+            throw new IllegalArgumentException("need one context per query");
+        }
         IndexSearcher s = acquire();
         try {
             List<Neighbours> all = new ArrayList<>(queries.length);
             boolean empty = s.getIndexReader().numDocs() == 0;
-            for (float[] q : queries) {
+            int fetch = contexts == null ? k : Math.max(k, Math.max(options.searchCandidates(), CONTEXT_CANDIDATES));
+            for (int r = 0; r < queries.length; r++) {
                 if (empty) {
                     all.add(Neighbours.NONE);
                     continue;
                 }
-                ScoreDoc[] top = KnnSearch.nearest(s, q, k, options.searchCandidates());
+                ScoreDoc[] top = KnnSearch.nearest(s, queries[r], fetch, options.searchCandidates());
+                long[] ctx = KnnSearch.contexts(s, top);
+                if (contexts != null) {
+                    int n = 0;
+                    ScoreDoc[] kept = new ScoreDoc[Math.min(k, top.length)];
+                    long[] keptCtx = new long[kept.length];
+                    for (int i = 0; i < top.length && n < kept.length; i++) {
+                        if (ctx[i] == contexts[r] || ctx[i] == Entry.NO_CONTEXT) {
+                            keptCtx[n] = ctx[i];
+                            kept[n++] = top[i];
+                        }
+                    }
+                    top = Arrays.copyOf(kept, n);
+                    ctx = Arrays.copyOf(keptCtx, n);
+                }
                 float[] distances = new float[top.length];
                 for (int i = 0; i < top.length; i++) {
                     distances[i] = Schema.squaredDistance(top[i].score);
                 }
-                all.add(new Neighbours(KnnSearch.words(s, top), distances, KnnSearch.contexts(s, top)));
+                all.add(new Neighbours(KnnSearch.words(s, top), distances, ctx));
             }
             return all;
         } catch (IOException e) {

@@ -1,6 +1,5 @@
 package dev.kvcap.infer;
 
-import dev.kvcap.bank.Entry;
 import dev.kvcap.bank.MemoryBank;
 import dev.kvcap.bank.Neighbours;
 import java.util.Arrays;
@@ -23,9 +22,6 @@ public final class BankRetrieval implements Retrieval {
 
     /** Neighbours consulted per step. */
     public static final int DEFAULT_K = 8;
-
-    /** Neighbours fetched per row when filtering by context, before the first k that match are kept. */
-    static final int CONTEXT_CANDIDATES = 32;
 
     /** Weight of the bank's distribution. */
     public static final float DEFAULT_WEIGHT = 0.3f;
@@ -61,38 +57,16 @@ public final class BankRetrieval implements Retrieval {
     @Override
     public List<WordDistribution> lookup(float[][] keys, long[] contexts) {
         // All rows against one view of the bank, one after another: searched in parallel they were
-        // no faster while decoding, where PyTorch shares the cores (docs/MEMORY-BANK.md).
-        List<Neighbours> found = bank.nearest(keys, contexts == null ? k : Math.max(k, CONTEXT_CANDIDATES));
+        // no faster while decoding, where PyTorch shares the cores (docs/MEMORY-BANK.md). Only
+        // neighbours remembered after the same two words vote: measured (bench/concepts.sh), a
+        // taught "red triangle left of" otherwise voted "left" after every triangle, the states
+        // after "a large green triangle" and "a large red triangle" lying close together.
+        List<Neighbours> found = bank.nearest(keys, contexts, k);
         WordDistribution[] out = new WordDistribution[keys.length];
         for (int r = 0; r < keys.length; r++) {
-            Neighbours n = contexts == null ? found.get(r) : sameContext(found.get(r), contexts[r], k);
-            out[r] = distribution(n, weight, keys[r].length);
+            out[r] = distribution(found.get(r), weight, keys[r].length);
         }
         return Arrays.asList(out);
-    }
-
-    /**
-     * The first {@code k} of {@code all} remembered after the same two words as the query (entries
-     * without a context match any). Measured (bench/concepts.sh): without this, a taught "red
-     * triangle left of" voted "left" after every triangle, since the states after "a large green
-     * triangle" and "a large red triangle" lie close together.
-     */
-    static Neighbours sameContext(Neighbours all, long context, int k) {
-        int n = 0;
-        int[] words = new int[Math.min(k, all.size())];
-        float[] distances = new float[words.length];
-        long[] contexts = new long[words.length];
-        for (int i = 0; i < all.size() && n < words.length; i++) {
-            long c = all.contexts()[i];
-            if (c == context || c == Entry.NO_CONTEXT) {
-                words[n] = all.words()[i];
-                distances[n] = all.distances()[i];
-                contexts[n++] = c;
-            }
-        }
-        return n == words.length
-                ? new Neighbours(words, distances, contexts)
-                : new Neighbours(Arrays.copyOf(words, n), Arrays.copyOf(distances, n), Arrays.copyOf(contexts, n));
     }
 
     static WordDistribution distribution(Neighbours hits, float weight, int dim) {

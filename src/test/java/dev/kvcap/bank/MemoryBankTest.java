@@ -124,6 +124,32 @@ class MemoryBankTest {
     }
 
     @Test
+    void withContextsOnlyEntriesRememberedAfterTheSameTwoWordsOrWithoutContextAreKept() {
+        long red = Entry.context(10, 20);
+        long green = Entry.context(11, 20);
+        float[][] keys = new float[5][DIM];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i][0] = i; // entry i at distance i² from the origin
+        }
+        try (MemoryBank bank = MemoryBank.open(dir(), INFO)) {
+            bank.add(List.of(
+                    new Entry(keys[0], 1, null, "t:a", red),
+                    new Entry(keys[1], 2, null, "t:b", green),
+                    new Entry(keys[2], 3, "t:c"),
+                    new Entry(keys[3], 4, null, "t:d", green),
+                    new Entry(keys[4], 5, null, "t:e", green)));
+            float[][] origin = {new float[DIM]};
+            Neighbours kept = bank.nearest(origin, new long[] {green}, 2).get(0);
+            assertArrayEquals(new int[] {2, 3}, kept.words()); // nearest first, at most k
+            assertArrayEquals(new float[] {1f, 4f}, kept.distances(), 1e-4f);
+            assertArrayEquals(new long[] {green, Entry.NO_CONTEXT}, kept.contexts());
+            assertArrayEquals(new int[] {3}, bank.nearest(origin, new long[] {Entry.context(1, 1)}, 8).get(0).words());
+            assertEquals(5, bank.nearest(origin, null, 8).get(0).size());
+            assertThrows(IllegalArgumentException.class, () -> bank.nearest(origin, new long[2], 8));
+        }
+    }
+
+    @Test
     void mergeLeavesOneSegmentWithTheSameNeighbours() throws Exception {
         float[][] keys = Keys.gaussian(23, 600, DIM);
         float[][] queries = Keys.gaussian(24, 25, DIM);
