@@ -28,8 +28,10 @@ Differences from kvcap, all deliberate and all "what a PyTorch user would write"
   * LSTMs are nn.LSTMCell (kvcap: DJL LSTM parameters, one step written out as two linear maps
     and the gate math, dev.kvcap.model.LstmCell). Same parameters (i2h and h2h weights and both
     biases) and the same math.
-  * The bf16 figures convert the encoder with .to(torch.bfloat16) and channels-last, and the
-    images and outputs on the way in and out, as kvcap --precision bf16 does (docs/BF16.md).
+  * Caption latency and batch figures run the encoder as kvcap's Captioner does: float32 with
+    weights and images channels-last, then (the _bf16 figures) bfloat16 channels-last with the
+    outputs back in float32, as kvcap --precision bf16 does (docs/BF16.md). Step and training
+    figures use the model as trained (NCHW).
   * Loss is F.cross_entropy(ignore_index=0), the same masked mean as kvcap's CaptionLoss.
   * Optimiser is torch.optim.AdamW(weight_decay=0) after clip_grad_norm_(2.0), like the
     AdamW(0, 2) kvcap's bench uses (kvcap's own also skips non-finite updates).
@@ -524,27 +526,9 @@ def bench(c, vocab, words, warmup, runs, image, threads, log):
     out["parameters"] = params
     s = c.image_size
 
-    # Caption latency: JPEG file -> prepare -> encode -> beam 3 forced to exactly `words` words.
+    # Decoder cost per step at 1 and 3 rows (same state every time, like kvcap).
     model.eval()
     with torch.inference_mode():
-        holder = {}
-        prep = timed(warmup, runs, lambda: holder.__setitem__("x", prepare(image, s)))
-        enc = timed(warmup, runs, lambda: model.encode(holder["x"])[2].numpy())
-        caps = []
-        total = timed(warmup, runs,
-                      lambda: caps.append(beam_search(model, prepare(image, s), 3, words, words)))
-        n_words = len(caps[-1][0][0][0])
-        assert n_words == words, f"caption has {n_words} words, wanted {words}"
-        out["latency_ms_median"] = percentile(total, 50)
-        out["latency_ms_p90"] = percentile(total, 90)
-        out["prepare_ms_median"] = percentile(prep, 50)
-        out["encoder_ms_median"] = percentile(enc, 50)
-        out["decoder_ms_median"] = max(0.0, out["latency_ms_median"] - out["prepare_ms_median"]
-                                       - out["encoder_ms_median"])
-        log(f"caption {out['latency_ms_median']:.1f} ms (prepare {out['prepare_ms_median']:.1f}, "
-            f"encoder {out['encoder_ms_median']:.1f})")
-
-        # Decoder cost per step at 1 and 3 rows (same state every time, like kvcap).
         for rows in (1, 3):
             ctx = repeat_ctx(model.encode(torch.randn(1, 3, s, s)), rows)
             state = model.start(ctx)
@@ -553,8 +537,6 @@ def bench(c, vocab, words, warmup, runs, image, threads, log):
                        lambda: torch.log_softmax(model.step(ctx, prev, state)[0], -1).numpy())
             out[f"decoder_step_ms_batch{rows}"] = percentile(ms, 50)
         log(f"step b1 {out['decoder_step_ms_batch1']:.2f} ms, b3 {out['decoder_step_ms_batch3']:.2f} ms")
-        batches(model, image, s, words, runs, out, "")
-
 
     # Training: teacher-forced step on random images and tokens of length words + 1.
     model.train()
@@ -580,22 +562,30 @@ def bench(c, vocab, words, warmup, runs, image, threads, log):
     out["train_images_per_s"] = batch * 1000.0 / out["train_step_ms_median"]
     log(f"train {out['train_images_per_s']:.1f} images/s (batch {batch})")
 
-    # The encoder in bfloat16, channels-last (kvcap --precision bf16 does the same); decoder fp32.
+    # Caption latency and batches as kvcap's Captioner runs them: the encoder's convolutions
+    # channels-last in float32, then the encoder in bfloat16 (kvcap --precision bf16).
     model.eval()
-    encode_in_bf16(model.encoder)
-    with torch.inference_mode():
-        prep = timed(warmup, runs, lambda: holder.__setitem__("x", prepare(image, s)))
-        enc = timed(warmup, runs, lambda: model.encode(holder["x"])[2].numpy())
-        total = timed(warmup, runs, lambda: beam_search(model, prepare(image, s), 3, words, words))
-        out["latency_ms_median_bf16"] = percentile(total, 50)
-        out["latency_ms_p90_bf16"] = percentile(total, 90)
-        out["prepare_ms_median_bf16"] = percentile(prep, 50)
-        out["encoder_ms_median_bf16"] = percentile(enc, 50)
-        out["decoder_ms_median_bf16"] = max(0.0, out["latency_ms_median_bf16"]
-                                            - out["prepare_ms_median_bf16"] - out["encoder_ms_median_bf16"])
-        log(f"bf16 encoder: caption {out['latency_ms_median_bf16']:.1f} ms "
-            f"(encoder {out['encoder_ms_median_bf16']:.1f})")
-        batches(model, image, s, words, runs, out, "_bf16")
+    for suffix, convert in (("", encode_channels_last), ("_bf16", encode_in_bf16)):
+        convert(model.encoder)
+        with torch.inference_mode():
+            holder = {}
+            prep = timed(warmup, runs, lambda: holder.__setitem__("x", prepare(image, s)))
+            enc = timed(warmup, runs, lambda: model.encode(holder["x"])[2].numpy())
+            caps = []
+            total = timed(warmup, runs,
+                          lambda: caps.append(beam_search(model, prepare(image, s), 3, words, words)))
+            n_words = len(caps[-1][0][0][0])
+            assert n_words == words, f"caption has {n_words} words, wanted {words}"
+            out["latency_ms_median" + suffix] = percentile(total, 50)
+            out["latency_ms_p90" + suffix] = percentile(total, 90)
+            out["prepare_ms_median" + suffix] = percentile(prep, 50)
+            out["encoder_ms_median" + suffix] = percentile(enc, 50)
+            out["decoder_ms_median" + suffix] = max(0.0, out["latency_ms_median" + suffix]
+                                                    - out["prepare_ms_median" + suffix]
+                                                    - out["encoder_ms_median" + suffix])
+            log(f"{'bf16' if suffix else 'fp32'} caption {out['latency_ms_median' + suffix]:.1f} ms "
+                f"(prepare {out['prepare_ms_median' + suffix]:.1f}, encoder {out['encoder_ms_median' + suffix]:.1f})")
+            batches(model, image, s, words, runs, out, suffix)
     out["peak_rss_mib"] = peak_rss_mib()
     return out
 
@@ -612,6 +602,18 @@ def batches(model, image, s, words, runs, out, suffix):
         out[f"batch{b}_images_per_s{suffix}"] = b * 1000.0 / percentile(ms, 50)
     log_line = ", ".join(f"batch {b}: {out[f'batch{b}_images_per_s{suffix}']:.1f} img/s" for b in BATCHES)
     print(f"pytorch bench: {'bf16 encoder' if suffix else 'fp32'}: {log_line}", file=sys.stderr, flush=True)
+
+
+def encode_channels_last(encoder):
+    """Makes the encoder's weights channels-last and wraps forward so images go in channels-last
+    (float32 values unchanged), as kvcap's Captioner does by default."""
+    encoder.to(memory_format=torch.channels_last)
+    forward = encoder.forward
+
+    def channels_last_forward(images):
+        return forward(images.contiguous(memory_format=torch.channels_last))
+
+    encoder.forward = channels_last_forward
 
 
 def encode_in_bf16(encoder):

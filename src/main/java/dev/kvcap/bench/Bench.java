@@ -13,11 +13,11 @@ import dev.kvcap.config.KvcapConfig;
 import dev.kvcap.data.ImageLoader;
 import dev.kvcap.data.Vocabulary;
 import dev.kvcap.infer.CaptionSearch;
-import dev.kvcap.model.Bf16Casts;
 import dev.kvcap.model.DecodeState;
 import dev.kvcap.model.ImageContext;
 import dev.kvcap.model.KvmCaptionModel;
 import dev.kvcap.model.SavedModel;
+import dev.kvcap.model.TensorCasts;
 import dev.kvcap.train.AdamW;
 import dev.kvcap.train.CaptionLoss;
 import java.awt.Color;
@@ -36,8 +36,9 @@ import javax.imageio.ImageIO;
 /**
  * Measures one preset: caption latency (image file → caption, split into preparation, encoder and
  * decoder), decoder cost per step at batch 1 and beam 3, batch captioning throughput at batch 8
- * and 32, JVM start to first caption ({@code kvcap caption} in a fresh JVM), training throughput,
- * and then latency and batch throughput again with the encoder in bf16. The model has
+ * and 32, JVM start to first caption ({@code kvcap caption} in a fresh JVM) and training
+ * throughput. Latency and batch figures run the encoder as {@code Captioner} does: fp32 with
+ * channels-last convolutions, then again in bf16 ({@code _bf16} keys). The model has
  * random weights, which cost the same as trained ones; every caption is forced to exactly {@code
  * words} words (min length = max length) so runs are comparable.
  */
@@ -93,14 +94,16 @@ public final class Bench {
         try (NDManager m = NDManager.newBaseManager()) {
             KvmCaptionModel model = new KvmCaptionModel(config.model(), vocab);
             model.initialize(m);
-            latency(model, m, jpeg, out, "");
             decoderStep(model, m, out);
-            batches(model, m, jpeg, out, "");
-            coldStart(model, scratch, jpeg, out);
             training(model, m, trainBatch, out);
+            coldStart(model, scratch, jpeg, out); // saves the parameters as trained (NCHW)
             model.getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(false));
-            try (Bf16Casts casts = Bf16Casts.load()) {
-                model.encodeInBf16(casts); // last: irreversible for this model
+            // Then what Captioner runs: fp32 with channels-last convolutions, then bf16.
+            try (TensorCasts fp32 = TensorCasts.channelsLast(); TensorCasts bf16 = TensorCasts.bf16()) {
+                model.encodeWith(fp32);
+                latency(model, m, jpeg, out, "");
+                batches(model, m, jpeg, out, "");
+                model.encodeWith(bf16);
                 latency(model, m, jpeg, out, "_bf16");
                 batches(model, m, jpeg, out, "_bf16");
             }

@@ -37,7 +37,7 @@ public final class KvmCaptionModel extends AbstractBlock {
     private final KeyValueMemory memory;
     private final CaptionDecoder decoder;
     private final Linear globalProj;
-    private Bf16Casts bf16; // null: the encoder runs in float32
+    private TensorCasts casts; // null: the encoder runs as trained (float32, NCHW)
 
     public KvmCaptionModel(ModelConfig config, int vocabSize) {
         super(VERSION);
@@ -101,36 +101,34 @@ public final class KvmCaptionModel extends AbstractBlock {
     }
 
     /**
-     * Runs the image encoder in bfloat16 from now on: its parameters are converted in place (conv
-     * weights channels-last) and every {@link #encode} converts the images in and the regions and
-     * global vector back to float32, so the decoder is unchanged. Inference only; irreversible for
-     * this instance. Measured effect and caption agreement: docs/BF16.md.
+     * Runs the encoder through {@code casts} from now on ({@link TensorCasts#channelsLast()} or
+     * {@link TensorCasts#bf16()}): its parameters are converted in place, and every {@link #encode}
+     * converts the images in and the regions and global vector out, so the decoder is unchanged.
+     * Inference only; irreversible for this instance (a later call converts further). Measured
+     * effect and caption agreement: docs/BF16.md.
      */
-    public void encodeInBf16(Bf16Casts casts) {
-        if (bf16 != null) {
-            return;
-        }
+    public void encodeWith(TensorCasts casts) {
         for (Pair<String, Parameter> p : encoder.getParameters()) {
             NDArray a = p.getValue().getArray();
-            a.intern(casts.toBf16(a)); // same NDArray object (the Parameter keeps it), bf16 storage
+            a.intern(casts.in(a)); // same NDArray object (the Parameter keeps it), new storage
         }
-        bf16 = casts;
+        this.casts = casts;
     }
 
-    /** Whether {@link #encodeInBf16} was applied. */
-    public boolean encodesInBf16() {
-        return bf16 != null;
+    /** The conversions {@link #encodeWith} applied last, or null. */
+    public TensorCasts encoderCasts() {
+        return casts;
     }
 
     /** Encodes images [B, 3, S, S] once for decoding. */
     public ImageContext encode(ParameterStore ps, NDArray images, boolean training) {
-        if (bf16 != null && training) {
-            throw new IllegalStateException("a model switched to bf16 encoding is for inference only");
+        if (casts != null && training) {
+            throw new IllegalStateException("a model converted for inference (" + casts + ") cannot train");
         }
-        NDArray input = bf16 == null ? images : bf16.toBf16(images);
+        NDArray input = casts == null ? images : casts.in(images);
         NDList enc = encoder.forward(ps, new NDList(input), training);
-        NDArray regions = bf16 == null ? enc.get(0) : bf16.toFloat32(enc.get(0)); // [B, L, C]
-        NDArray global = bf16 == null ? enc.get(1) : bf16.toFloat32(enc.get(1)); // [B, Dg]
+        NDArray regions = casts == null ? enc.get(0) : casts.out(enc.get(0)); // [B, L, C]
+        NDArray global = casts == null ? enc.get(1) : casts.out(enc.get(1)); // [B, Dg]
         if (globalProj != null) {
             global = globalProj.forward(ps, new NDList(global), training).head(); // [B, P], once
         }

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** Number format of the image encoder at inference (docs/BF16.md); training is always fp32. */
 public enum Precision {
-    /** float32 throughout: what the model was trained in. */
+    /** float32 throughout, as trained (the encoder's convolutions channels-last at inference). */
     FP32,
     /** The encoder in bfloat16 (oneDNN/AMX where the CPU has it); the decoder stays float32. */
     BF16;

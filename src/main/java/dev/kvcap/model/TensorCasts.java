@@ -1,0 +1,115 @@
+package dev.kvcap.model;
+
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.training.ParameterStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Converts the image encoder's tensors to the layout and number format it runs fastest in at
+ * inference (docs/BF16.md): {@link #channelsLast()} for float32, {@link #bf16()} for bfloat16.
+ *
+ * <p>DJL 0.36 can neither change a tensor's memory format nor make bfloat16 tensors ({@code
+ * NDArray.toType(BFLOAT16)} aborts the JVM). The conversions therefore run in tiny TorchScript
+ * modules shipped in the jar, written by {@code bench/pytorch/tensor_casts.py}:
+ *
+ * <ul>
+ *   <li>{@code channels-last.pt}: 4-D tensors (images, convolution weights) → channels-last, the
+ *       layout oneDNN's convolutions use without reordering; anything else unchanged.
+ *   <li>{@code bf16-cast.pt}: float32 → bfloat16, 4-D tensors also channels-last; anything else →
+ *       float32. The bfloat16 arrays report {@code DataType.UNKNOWN} to DJL; they only flow
+ *       through native ops.
+ * </ul>
+ */
+public final class TensorCasts implements AutoCloseable {
+
+    private final String name;
+    private final Model module;
+    private final ParameterStore ps;
+
+    private TensorCasts(String name, Model module) {
+        this.name = name;
+        this.module = module;
+        this.ps = new ParameterStore(module.getNDManager(), false);
+    }
+
+    /** float32, 4-D tensors channels-last: {@link Precision#FP32} inference. */
+    public static TensorCasts channelsLast() {
+        return load("channels-last");
+    }
+
+    /** bfloat16 (channels-last) in, float32 out: {@link Precision#BF16} inference. */
+    public static TensorCasts bf16() {
+        return load("bf16-cast");
+    }
+
+    /** Loads a scripted module from the jar (no download; runs wherever libtorch does). */
+    private static TensorCasts load(String name) {
+        Path dir = null;
+        try (InputStream in = TensorCasts.class.getResourceAsStream(name + ".pt")) {
+            if (in == null) {
+                throw new IllegalStateException("kvcap jar is missing " + name + ".pt: rebuild with ./mvnw package");
+            }
+            dir = Files.createTempDirectory("kvcap-casts");
+            Files.copy(in, dir.resolve(name + ".pt"), StandardCopyOption.REPLACE_EXISTING);
+            Model model = Model.newInstance(name, "PyTorch");
+            try {
+                model.load(dir, name);
+            } catch (MalformedModelException | RuntimeException e) {
+                model.close();
+                throw new IllegalStateException("cannot load the " + name + " module: " + e.getMessage(), e);
+            }
+            return new TensorCasts(name, model);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (dir != null) {
+                deleteQuietly(dir);
+            }
+        }
+    }
+
+    /** What goes into the encoder (images, its parameters), converted; in {@code x}'s manager. */
+    public NDArray in(NDArray x) {
+        return convert(x);
+    }
+
+    /** What comes out of the encoder (regions, global vector), back to float32 if it was not. */
+    public NDArray out(NDArray x) {
+        return convert(x);
+    }
+
+    private NDArray convert(NDArray x) {
+        NDArray y = module.getBlock().forward(ps, new NDList(x), false).head();
+        y.attach(x.getManager()); // owned like its input, not by the module
+        return y;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    @Override
+    public void close() {
+        module.close();
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+            // a temp directory left behind is harmless
+        }
+    }
+}
