@@ -56,7 +56,7 @@ public final class MemoryBank implements AutoCloseable {
     private final Directory directory;
     private final IndexWriter writer; // null when read-only
     /** Candidates fetched per query when filtering by context, before the first k that match are kept. */
-    static final int CONTEXT_CANDIDATES = 32;
+    static final int CONTEXT_CANDIDATES = 16;
 
     private final SearcherManager searchers;
     private final Object writeLock = new Object();
@@ -274,7 +274,7 @@ public final class MemoryBank implements AutoCloseable {
     /**
      * {@link #nearest(float[][], int)} keeping only entries remembered in the query's context
      * ({@link Entry#context}; entries without one match any): of the search's candidates (at least
-     * 32), the first k that match, nearest first; words are read for those only.
+     * {@value #CONTEXT_CANDIDATES}), the first k that match, nearest first; words are read for those only.
      *
      * @param contexts one per query, or null to keep every neighbour
      */

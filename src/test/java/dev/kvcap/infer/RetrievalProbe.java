@@ -53,7 +53,7 @@ public final class RetrievalProbe {
             }
             BankInfo info = new BankInfo(ModelFingerprint.of(model), captioner.model().config().model().hiddenDim());
             Path dir = MemoryBank.dirOf(ModelFingerprint.weightsDir(model));
-            try (MemoryBank bank = MemoryBank.openReadOnly(dir, info, BankOptions.DEFAULT.withSearchCandidates(32))) {
+            try (MemoryBank bank = MemoryBank.openReadOnly(dir, info, BankOptions.DEFAULT.withSearchCandidates(16))) {
                 Retrieval r = new BankRetrieval(bank, BankRetrieval.DEFAULT_K, BankRetrieval.DEFAULT_WEIGHT).skipWhenConfident(0.9f);
                 Timed timed = new Timed(r);
                 Timed par = new Timed(parallel(bank, r));
