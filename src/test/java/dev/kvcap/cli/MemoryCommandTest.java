@@ -106,6 +106,23 @@ class MemoryCommandTest {
     }
 
     @Test
+    void mergeLeavesOneSegmentWithEveryEntry() throws Exception {
+        fillBank(modelId); // a second batch: a second segment
+        assertTrue(segments() > 1);
+        Result r = memory("merge", "--model", model.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(24, r.json().get("entries").getAsLong());
+        assertEquals(1, segments());
+    }
+
+    private int segments() throws Exception {
+        try (var dir = org.apache.lucene.store.FSDirectory.open(MemoryBank.dirOf(model));
+                var reader = org.apache.lucene.index.DirectoryReader.open(dir)) {
+            return reader.leaves().size();
+        }
+    }
+
+    @Test
     void clearEmptiesTheBank() {
         Result r = memory("clear", "--model", model.toString());
         assertEquals(0, r.code(), r.err());
