@@ -17,8 +17,4 @@ public enum Precision {
             throw new IllegalArgumentException("unknown precision '" + s + "' (choose fp32 or bf16)");
         }
     }
-
-    public String label() {
-        return name().toLowerCase(Locale.ROOT);
-    }
 }

@@ -8,9 +8,7 @@ import ai.djl.training.ParameterStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.Map;
 
 /**
  * Converts the image encoder's tensors to the layout and number format it runs fastest in at
@@ -52,16 +50,13 @@ public final class TensorCasts implements AutoCloseable {
 
     /** Loads a scripted module from the jar (no download; runs wherever libtorch does). */
     private static TensorCasts load(String name) {
-        Path dir = null;
         try (InputStream in = TensorCasts.class.getResourceAsStream(name + ".pt")) {
             if (in == null) {
                 throw new IllegalStateException("kvcap jar is missing " + name + ".pt: rebuild with ./mvnw package");
             }
-            dir = Files.createTempDirectory("kvcap-casts");
-            Files.copy(in, dir.resolve(name + ".pt"), StandardCopyOption.REPLACE_EXISTING);
             Model model = Model.newInstance(name, "PyTorch");
             try {
-                model.load(dir, name);
+                model.load(in, Map.of());
             } catch (MalformedModelException | RuntimeException e) {
                 model.close();
                 throw new IllegalStateException("cannot load the " + name + " module: " + e.getMessage(), e);
@@ -69,10 +64,6 @@ public final class TensorCasts implements AutoCloseable {
             return new TensorCasts(name, model);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } finally {
-            if (dir != null) {
-                deleteQuietly(dir);
-            }
         }
     }
 
@@ -100,16 +91,5 @@ public final class TensorCasts implements AutoCloseable {
     @Override
     public void close() {
         module.close();
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (var files = Files.list(dir)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Files.deleteIfExists(f);
-            }
-            Files.deleteIfExists(dir);
-        } catch (IOException ignored) {
-            // a temp directory left behind is harmless
-        }
     }
 }
