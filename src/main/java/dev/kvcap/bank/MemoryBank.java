@@ -55,9 +55,6 @@ public final class MemoryBank implements AutoCloseable {
     private final BankOptions options;
     private final Directory directory;
     private final IndexWriter writer; // null when read-only
-    /** Candidates fetched per query when filtering by context, before the first k that match are kept. */
-    static final int CONTEXT_CANDIDATES = 16;
-
     private final SearcherManager searchers;
     private final Object writeLock = new Object();
     private long nextId; // guarded by writeLock
@@ -273,8 +270,9 @@ public final class MemoryBank implements AutoCloseable {
 
     /**
      * {@link #nearest(float[][], int)} keeping only entries remembered in the query's context
-     * ({@link Entry#context}; entries without one match any): of the search's candidates (at least
-     * {@value #CONTEXT_CANDIDATES}), the first k that match, nearest first; words are read for those only.
+     * ({@link Entry#context}; entries without one match any): of the search's candidates
+     * ({@link BankOptions#searchCandidates}, at least k), the first k that match, nearest first;
+     * words are read for those only.
      *
      * @param contexts one per query, or null to keep every neighbour
      */
@@ -287,7 +285,7 @@ public final class MemoryBank implements AutoCloseable {
         try {
             List<Neighbours> all = new ArrayList<>(queries.length);
             boolean empty = s.getIndexReader().numDocs() == 0;
-            int fetch = contexts == null ? k : Math.max(k, Math.max(options.searchCandidates(), CONTEXT_CANDIDATES));
+            int fetch = contexts == null ? k : Math.max(k, options.searchCandidates());
             for (int r = 0; r < queries.length; r++) {
                 if (empty) {
                     all.add(Neighbours.NONE);
