@@ -128,7 +128,7 @@ public final class Bench {
         ParameterStore ps = new ParameterStore(m, false);
         float[][] pixels = new float[1][];
         Timing prepare =
-                Timing.of("prepare", warmup, warmupMillis, runs, () -> pixels[0] = ImageLoader.normalize(ImageLoader.resizeToBytes(ImageLoader.readRgb(jpeg), s)));
+                Timing.of("prepare", warmup, warmupMillis, runs, () -> pixels[0] = prepared(jpeg, s));
         Timing encoder =
                 Timing.of("encoder", warmup, warmupMillis, runs, () -> {
                     try (NDManager call = m.newSubManager()) {
@@ -139,7 +139,7 @@ public final class Bench {
         Timing total =
                 Timing.of("caption", warmup, warmupMillis, runs, () -> {
                     try (NDManager call = m.newSubManager()) {
-                        float[] px = ImageLoader.normalize(ImageLoader.resizeToBytes(ImageLoader.readRgb(jpeg), s));
+                        float[] px = prepared(jpeg, s);
                         search.search(call.create(px, new Shape(1, 3, s, s)));
                     }
                 });
@@ -148,6 +148,11 @@ public final class Bench {
         out.put("prepare_ms_median" + suffix, prepare.median());
         out.put("encoder_ms_median" + suffix, encoder.median());
         out.put("decoder_ms_median" + suffix, Math.max(0, total.median() - prepare.median() - encoder.median()));
+    }
+
+    /** The JPEG decoded, resized to {@code s}² and normalised, as a caption call prepares it. */
+    private static float[] prepared(Path jpeg, int s) {
+        return ImageLoader.normalize(ImageLoader.resizeToBytes(ImageLoader.readRgb(jpeg), s));
     }
 
     /** Batch captioning: {@code b} JPEG files → prepared → one batched beam search, as images/s. */
@@ -160,7 +165,7 @@ public final class Bench {
                 try (NDManager call = m.newSubManager()) {
                     float[] data = new float[b * pix];
                     for (int i = 0; i < b; i++) {
-                        float[] px = ImageLoader.normalize(ImageLoader.resizeToBytes(ImageLoader.readRgb(jpeg), s));
+                        float[] px = prepared(jpeg, s);
                         System.arraycopy(px, 0, data, i * pix, pix);
                     }
                     search.search(call.create(data, new Shape(b, 3, s, s)));

@@ -102,7 +102,7 @@ public final class BankBenchmark {
     private static double recall(MemoryBank bank, float[][] keys, float[][] queries) {
         int found = 0;
         for (int q = 0; q < RECALL_QUERIES; q++) {
-            float kth = kthDistance(keys, queries[q]);
+            float kth = Keys.kthDistance(keys, queries[q], K);
             for (Hit h : bank.search(queries[q], K)) {
                 if (h.distance() <= kth * (1 + 1e-5f)) {
                     found++;
@@ -110,23 +110,6 @@ public final class BankBenchmark {
             }
         }
         return found / (double) (RECALL_QUERIES * K);
-    }
-
-    /** The K-th smallest squared distance from q to the keys (one pass, a sorted top-K buffer). */
-    private static float kthDistance(float[][] keys, float[] q) {
-        float[] best = new float[K];
-        Arrays.fill(best, Float.POSITIVE_INFINITY);
-        for (float[] key : keys) {
-            float d = Keys.squaredDistance(key, q);
-            if (d < best[K - 1]) {
-                int i = K - 1;
-                for (; i > 0 && best[i - 1] > d; i--) {
-                    best[i] = best[i - 1];
-                }
-                best[i] = d;
-            }
-        }
-        return best[K - 1];
     }
 
     private static long bytes(Path dir) throws Exception {

@@ -83,7 +83,7 @@ public final class BankProbe {
             int withinKth = 0;
             int legacyWithinKth = 0;
             for (float[] q : keys) {
-                float kth = kthDistance(all, q);
+                float kth = Keys.kthDistance(all, q, K);
                 Neighbours n = bank.nearest(new float[][] {q}, K).get(0);
                 List<Hit> old = legacy(searcher, q);
                 Set<Float> a = new HashSet<>();
@@ -158,21 +158,5 @@ public final class BankProbe {
             }
         }
         return out.toArray(new float[0][]);
-    }
-
-    private static float kthDistance(float[][] keys, float[] q) {
-        float[] best = new float[K];
-        Arrays.fill(best, Float.POSITIVE_INFINITY);
-        for (float[] key : keys) {
-            float d = Keys.squaredDistance(key, q);
-            if (d < best[K - 1]) {
-                int i = K - 1;
-                for (; i > 0 && best[i - 1] > d; i--) {
-                    best[i] = best[i - 1];
-                }
-                best[i] = d;
-            }
-        }
-        return best[K - 1];
     }
 }

@@ -1,6 +1,7 @@
 package dev.kvcap.bank;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
@@ -42,6 +43,23 @@ final class Keys {
     }
 
     /** Indices of the k keys nearest to q, nearest first. */
+    /** The k-th smallest squared distance from q to the keys (one pass, a sorted top-k buffer). */
+    static float kthDistance(float[][] keys, float[] q, int k) {
+        float[] best = new float[k];
+        Arrays.fill(best, Float.POSITIVE_INFINITY);
+        for (float[] key : keys) {
+            float d = squaredDistance(key, q);
+            if (d < best[k - 1]) {
+                int i = k - 1;
+                for (; i > 0 && best[i - 1] > d; i--) {
+                    best[i] = best[i - 1];
+                }
+                best[i] = d;
+            }
+        }
+        return best[k - 1];
+    }
+
     static int[] nearest(float[][] keys, float[] q, int k) {
         return IntStream.range(0, keys.length)
                 .boxed()

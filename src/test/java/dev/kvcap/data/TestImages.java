@@ -18,7 +18,7 @@ import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 
 /** Builds small test images of every awkward kind. */
-final class TestImages {
+public final class TestImages {
 
     private TestImages() {}
 
@@ -99,16 +99,23 @@ final class TestImages {
      */
     static Path pngClaimingSize(Path file, int w, int h) throws IOException {
         write(new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB), "png", file);
-        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, claimingSize(Files.readAllBytes(file), w, h));
+        return file;
+    }
+
+    /**
+     * {@code png} (a valid PNG) with its header rewritten to claim {@code w}×{@code h}, CRC fixed:
+     * a decompression bomb's header. Changes and returns {@code png}.
+     */
+    public static byte[] claimingSize(byte[] png, int w, int h) {
         // signature (8) + length (4) + "IHDR" (4) -> width at 16, height at 20, CRC at 29
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        ByteBuffer buf = ByteBuffer.wrap(png);
         buf.putInt(16, w);
         buf.putInt(20, h);
         CRC32 crc = new CRC32();
-        crc.update(bytes, 12, 17);
+        crc.update(png, 12, 17);
         buf.putInt(29, (int) crc.getValue());
-        Files.write(file, bytes);
-        return file;
+        return png;
     }
 
     /** Copies the first {@code fraction} of {@code src} to {@code dst}. */

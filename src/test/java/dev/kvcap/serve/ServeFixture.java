@@ -3,6 +3,7 @@ package dev.kvcap.serve;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.kvcap.config.Presets;
+import dev.kvcap.data.TestImages;
 import dev.kvcap.data.Vocabulary;
 import dev.kvcap.infer.Captioner;
 import dev.kvcap.model.KvmCaptionModel;
@@ -17,13 +18,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Semaphore;
-import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 
 /** A tiny untrained model, test images and an HTTP client for the service tests. */
@@ -66,14 +65,7 @@ final class ServeFixture {
 
     /** A valid 1×1 PNG whose header claims {@code w}×{@code h}: a decompression bomb's header. */
     static byte[] pngClaiming(int w, int h) {
-        byte[] bytes = image(1, 1, "png");
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
-        buf.putInt(16, w);
-        buf.putInt(20, h);
-        CRC32 crc = new CRC32();
-        crc.update(bytes, 12, 17);
-        buf.putInt(29, (int) crc.getValue());
-        return bytes;
+        return TestImages.claimingSize(image(1, 1, "png"), w, h);
     }
 
     static HttpResponse<String> get(String url) throws Exception {
