@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  *     MODEL_DIR IMAGE_DIR [N=60] [BEAM=3] [KEYS_OUT]
  * </pre>
  *
- * The bank is opened as the CLI opens it for decoding (32 HNSW candidates, k = 8, λ = 0.3,
+ * The bank is opened as the CLI opens it for decoding (16 HNSW candidates, -Dcandidates=N to change, k = 8, λ = 0.3,
  * lookups skipped at p ≥ 0.9), as is a variant that searches a lookup's rows on a parallel stream.
  * Each image is captioned by each variant in turn, so a burst of load from other processes hits
  * all alike; medians are the figures to read on a shared machine. KEYS_OUT, when given,
@@ -53,7 +53,7 @@ public final class RetrievalProbe {
             }
             BankInfo info = new BankInfo(ModelFingerprint.of(model), captioner.model().config().model().hiddenDim());
             Path dir = MemoryBank.dirOf(ModelFingerprint.weightsDir(model));
-            try (MemoryBank bank = MemoryBank.openReadOnly(dir, info, BankOptions.DEFAULT.withSearchCandidates(16))) {
+            try (MemoryBank bank = MemoryBank.openReadOnly(dir, info, BankOptions.DEFAULT.withSearchCandidates(Integer.getInteger("candidates", 16)))) {
                 Retrieval r = new BankRetrieval(bank, BankRetrieval.DEFAULT_K, BankRetrieval.DEFAULT_WEIGHT).skipWhenConfident(0.9f);
                 Timed timed = new Timed(r);
                 Timed par = new Timed(parallel(bank, r));
