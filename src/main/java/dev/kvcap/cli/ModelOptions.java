@@ -1,6 +1,7 @@
 package dev.kvcap.cli;
 
 import dev.kvcap.config.DecodeConfig;
+import dev.kvcap.infer.Retrieval;
 import dev.kvcap.model.Precision;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -40,6 +41,25 @@ final class ModelOptions {
             defaultValue = "0.9",
             description = "Skip the bank where the model's top word has at least this probability (1 = always look up); default ${DEFAULT-VALUE}.")
     float memoryConfident;
+
+    @Option(
+            names = "--memory-read",
+            paramLabel = "interpolate|slots",
+            defaultValue = "interpolate",
+            description = "How decoding uses the bank: interpolate its word distribution with the model's (kNN-LM), or slots: give it that share of the key-value memory's read, on the remembered words' slots (experimental: docs/MEMORY-BANK.md); default ${DEFAULT-VALUE}.")
+    String memoryRead;
+
+    /** The parsed {@code --memory-read}. */
+    Retrieval.Read memoryRead() {
+        switch (memoryRead) {
+            case "interpolate":
+                return Retrieval.Read.INTERPOLATE;
+            case "slots":
+                return Retrieval.Read.SLOTS;
+            default:
+                throw new IllegalArgumentException("--memory-read must be interpolate or slots (got '" + memoryRead + "')");
+        }
+    }
 
     @Option(
             names = "--precision",

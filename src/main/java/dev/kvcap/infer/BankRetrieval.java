@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The persistent memory bank as a {@link Retrieval}: the k stored states nearest to each query
@@ -30,6 +31,18 @@ public final class BankRetrieval implements Retrieval {
     private final int k;
     private final float weight;
     private float confidentAbove = 1f;
+    private Read read = Read.INTERPOLATE;
+
+    /** Reads the neighbours through the memory's slots instead of interpolating (experimental). */
+    public BankRetrieval reading(Read how) {
+        this.read = Objects.requireNonNull(how);
+        return this;
+    }
+
+    @Override
+    public Read read() {
+        return read;
+    }
 
     /** Skips lookups where the model's top word has at least probability {@code p}. */
     public BankRetrieval skipWhenConfident(float p) {

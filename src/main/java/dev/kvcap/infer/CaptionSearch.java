@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import dev.kvcap.bank.Entry;
@@ -16,7 +17,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The one caption search: batched beam search over B images × k beams (k = 1 is greedy). Used by
@@ -36,6 +39,7 @@ public final class CaptionSearch {
     private final int startId;
     private final boolean recordAttention;
     private Retrieval retrieval;
+    private Map<Integer, Integer> slotOf; // word id → memory slot, for Read.SLOTS
 
     /**
      * @param padId, startId, endId the vocabulary's special ids
@@ -56,9 +60,22 @@ public final class CaptionSearch {
         this.recordAttention = recordAttention;
     }
 
-    /** Interpolates every step's word distribution with the bank's ({@link Retrieval}). */
+    /**
+     * Consults {@code r} (the memory bank) at every step: interpolated with the word distribution,
+     * or read through the memory's slots ({@link Retrieval#read()}; then {@link #withSlotWords} is
+     * needed).
+     */
     public CaptionSearch withRetrieval(Retrieval r) {
         this.retrieval = r;
+        return this;
+    }
+
+    /** The word each memory slot stands for, slot order (Vocabulary.frequentContentWords). */
+    public CaptionSearch withSlotWords(List<Integer> words) {
+        this.slotOf = new HashMap<>();
+        for (int k = 0; k < Math.min(words.size(), model.memorySlots()); k++) {
+            slotOf.put(words.get(k), k);
+        }
         return this;
     }
 
@@ -90,7 +107,17 @@ public final class CaptionSearch {
                     KvmCaptionModel.StepOutput out = model.step(ps, ctx, prev, state, false);
                     float[] logProbs = out.logits().logSoftmax(-1).toFloatArray();
                     if (retrieval != null) {
-                        mix(logProbs, out.state().lstm().get(2), beams.active(), beams.contexts());
+                        Retrieval.WordDistribution[] found =
+                                lookUp(logProbs, out.state().lstm().get(2), beams.active(), beams.contexts());
+                        if (retrieval.read() == Retrieval.Read.SLOTS) {
+                            NDArray share = slotShare(found, manager);
+                            if (share != null) { // the step again, reading the bank's share
+                                out = model.step(ps, ctx, prev, state, share, false);
+                                logProbs = out.logits().logSoftmax(-1).toFloatArray();
+                            }
+                        } else {
+                            interpolate(logProbs, found);
+                        }
                     }
                     float[] maps = recordAttention ? out.pixels().toFloatArray() : null;
                     int[] source = beams.advance(logProbs, maps, t, words);
@@ -108,13 +135,13 @@ public final class CaptionSearch {
     }
 
     /**
-     * log((1 − λ)·p_model + λ·p_bank) in place, row by row.
+     * The bank's distribution for each row that needs one, null for the others.
      *
      * @param keys the rows' states h2 [N, H]
      * @param active rows still being extended (only those are looked up: retrieval is the cost)
      * @param contexts per row, the two words its state has read (see {@code MemoryWriter})
      */
-    private void mix(float[] logProbs, NDArray keys, boolean[] active, long[] contexts) {
+    private Retrieval.WordDistribution[] lookUp(float[] logProbs, NDArray keys, boolean[] active, long[] contexts) {
         int rows = (int) keys.getShape().get(0);
         int dim = (int) keys.getShape().get(1);
         int vocab = logProbs.length / rows;
@@ -133,14 +160,24 @@ public final class CaptionSearch {
         }
         List<Retrieval.WordDistribution> found =
                 k.isEmpty() ? List.of() : retrieval.lookup(k.toArray(new float[0][]), Arrays.copyOf(ctx, k.size()));
+        Retrieval.WordDistribution[] out = new Retrieval.WordDistribution[rows];
         int next = 0;
         for (int r = 0; r < rows; r++) {
-            if (!active[r]) {
-                continue;
+            if (active[r]) {
+                Retrieval.WordDistribution d = found.get(next++);
+                out[r] = d.isEmpty() ? null : d; // nothing remembered near this state: the model alone decides
             }
-            Retrieval.WordDistribution d = found.get(next++);
-            if (d.isEmpty()) {
-                continue; // nothing remembered near this state: the model alone decides
+        }
+        return out;
+    }
+
+    /** log((1 − λ)·p_model + λ·p_bank) in place, row by row. */
+    private static void interpolate(float[] logProbs, Retrieval.WordDistribution[] found) {
+        int vocab = logProbs.length / found.length;
+        for (int r = 0; r < found.length; r++) {
+            Retrieval.WordDistribution d = found[r];
+            if (d == null) {
+                continue;
             }
             double lambda = d.weight();
             float keep = (float) Math.log(1 - lambda);
@@ -156,6 +193,40 @@ public final class CaptionSearch {
                 }
             }
         }
+    }
+
+    /**
+     * Per row, λ·p_bank over the memory slots of the remembered words ([N, K], rows summing to λ
+     * or 0), or null when no row found a word that has a slot.
+     */
+    private NDArray slotShare(Retrieval.WordDistribution[] found, NDManager manager) {
+        if (slotOf == null) {
+            throw new IllegalStateException("reading the bank through the memory's slots needs withSlotWords");
+        }
+        int slots = model.memorySlots();
+        float[] share = new float[found.length * slots];
+        boolean any = false;
+        for (int r = 0; r < found.length; r++) {
+            Retrieval.WordDistribution d = found[r];
+            if (d == null) {
+                continue;
+            }
+            double onSlots = 0;
+            for (int i = 0; i < d.words().length; i++) {
+                onSlots += slotOf.containsKey(d.words()[i]) ? d.probs()[i] : 0;
+            }
+            if (onSlots <= 0) {
+                continue; // every remembered word lacks a slot: nothing to read
+            }
+            for (int i = 0; i < d.words().length; i++) {
+                Integer k = slotOf.get(d.words()[i]);
+                if (k != null) {
+                    share[r * slots + k] += (float) (d.weight() * d.probs()[i] / onSlots);
+                    any = true;
+                }
+            }
+        }
+        return any ? manager.create(share, new Shape(found.length, slots)) : null;
     }
 
     private static float max(float[] a, int from, int n) {

@@ -112,6 +112,13 @@ public final class Captioner implements AutoCloseable {
                         Vocabulary.END_ID,
                         withAttention)
                         .withRetrieval(retrieval);
+        if (retrieval != null && retrieval.read() == Retrieval.Read.SLOTS) {
+            if (saved.model().memorySlots() == 0) {
+                throw new IllegalArgumentException(
+                        "this model has no key-value memory to read the bank through; use the default interpolation");
+            }
+            search.withSlotWords(saved.vocab().frequentContentWords(saved.model().memorySlots()));
+        }
         try (NDManager call = manager.newSubManager()) {
             NDArray images = call.create(data, new Shape(pixels.size(), 3, s, s));
             List<Caption> out = new ArrayList<>();

@@ -35,6 +35,26 @@ public interface Retrieval {
     }
 
     /**
+     * How the decoder takes in what is found: {@link Read#INTERPOLATE} mixes it into the word
+     * distribution (kNN-LM, the default); {@link Read#SLOTS} gives it a share λ of the key-value
+     * memory's read instead, on the slots of the remembered words, and recomputes the step.
+     */
+    default Read read() {
+        return Read.INTERPOLATE;
+    }
+
+    /** The two ways of reading the bank compared in docs/MEMORY-BANK.md. */
+    enum Read {
+        /** p(w) = (1 − λ)·p_model(w) + λ·p_bank(w). */
+        INTERPOLATE,
+        /**
+         * The memory reads with (1 − λ)·w + λ·p_bank over the slots (slot k stands for the k-th
+         * most frequent content word); the step is then run again with that read. Experimental.
+         */
+        SLOTS
+    }
+
+    /**
      * A sparse distribution over word ids and the weight λ ∈ [0, 1] it gets against the model's.
      */
     record WordDistribution(int[] words, float[] probs, float weight) {

@@ -104,6 +104,24 @@ public final class KeyValueMemory extends AbstractBlock {
      */
     public Read step(
             ParameterStore ps, NDArray word, NDArray global, MemoryState state, boolean training) {
+        return step(ps, word, global, state, null, training);
+    }
+
+    /**
+     * {@link #step(ParameterStore, NDArray, NDArray, MemoryState, boolean)} with {@code readShare}
+     * [B, K] (or null): row b reads with the weights (1 − λ_b)·w_b + readShare_b, λ_b the row's
+     * sum (at most 1). That is, a share λ_b of the read goes to slots chosen from outside the model:
+     * how the memory bank's neighbours are read "through the learned slots" (docs/MEMORY-BANK.md,
+     * "Reading the bank through the memory's slots"). Only the read sees it: the write, and the
+     * returned weights, use w, so the caption's history in the values is what it would be without.
+     */
+    public Read step(
+            ParameterStore ps,
+            NDArray word,
+            NDArray global,
+            MemoryState state,
+            NDArray readShare,
+            boolean training) {
         NDArray x = word.concat(global, 1); // [B, E + Dg]
         NDList out = controllerCell.step(ps, x, state.h(), state.c(), training);
         NDArray h = out.get(0); // [B, Hm]
@@ -112,7 +130,11 @@ public final class KeyValueMemory extends AbstractBlock {
         NDArray scores = Ops.scale(q.matMul(k.transpose()), (float) (1 / Math.sqrt(keyDim))); // [B, K]
         NDArray weights = scores.softmax(-1); // [B, K]
         NDArray w = weights.expandDims(2); // [B, K, 1]
-        NDArray read = w.transpose(0, 2, 1).batchMatMul(state.values()).squeeze(1); // [B, Dv]
+        NDArray readWeights =
+                readShare == null
+                        ? w
+                        : weights.mul(readShare.sum(new int[] {1}, true).neg().add(1)).add(readShare).expandDims(2);
+        NDArray read = readWeights.transpose(0, 2, 1).batchMatMul(state.values()).squeeze(1); // [B, Dv]
         NDArray e = erase.forward(ps, new NDList(h), training).head().getNDArrayInternal().sigmoid();
         NDArray a = add.forward(ps, new NDList(h), training).head().tanh();
         NDArray erased = state.values().mul(w.mul(e.expandDims(1))); // [B, K, Dv]

@@ -151,17 +151,49 @@ public final class KvmCaptionModel extends AbstractBlock {
      */
     public StepOutput step(
             ParameterStore ps, ImageContext ctx, NDArray words, DecodeState state, boolean training) {
+        return step(ps, ctx, words, state, null, training);
+    }
+
+    /**
+     * {@link #step(ParameterStore, ImageContext, NDArray, DecodeState, boolean)} with a share of the
+     * memory's read [B, K] given from outside ({@link KeyValueMemory#step(ParameterStore, NDArray,
+     * NDArray, KeyValueMemory.MemoryState, NDArray, boolean)}); null, or a model without memory,
+     * ignores it.
+     */
+    public StepOutput step(
+            ParameterStore ps,
+            ImageContext ctx,
+            NDArray words,
+            DecodeState state,
+            NDArray memoryReadShare,
+            boolean training) {
         NDArray emb = embedding.forward(ps, new NDList(words), training).head(); // [B, E]
-        return stepEmbedded(ps, ctx, emb, state, training);
+        return stepEmbedded(ps, ctx, emb, state, memoryReadShare, training);
+    }
+
+    /** Memory slots (0 when the model has no memory). */
+    public int memorySlots() {
+        return memory == null ? 0 : memory.slots();
     }
 
     private StepOutput stepEmbedded(
             ParameterStore ps, ImageContext ctx, NDArray emb, DecodeState state, boolean training) {
+        return stepEmbedded(ps, ctx, emb, state, null, training);
+    }
+
+    private StepOutput stepEmbedded(
+            ParameterStore ps,
+            ImageContext ctx,
+            NDArray emb,
+            DecodeState state,
+            NDArray memoryReadShare,
+            boolean training) {
         NDArray read = null;
         NDArray memWeights = null;
         KeyValueMemory.MemoryState mem = null;
         if (memory != null) {
-            KeyValueMemory.Read r = memory.step(ps, emb, ctx.global(), state.memory(), training);
+            KeyValueMemory.Read r =
+                    memory.step(ps, emb, ctx.global(), state.memory(), memoryReadShare, training);
             read = r.read();
             memWeights = r.weights();
             mem = r.next();

@@ -214,4 +214,88 @@ class CaptionSearchTest {
             }
         }
     }
+
+    /** {@link #always} reading through the memory's slots. */
+    private static Retrieval throughSlots(int word, float lambda) {
+        Retrieval inner = always(word, lambda);
+        return new Retrieval() {
+            @Override
+            public List<WordDistribution> lookup(float[][] keys, long[] contexts) {
+                return inner.lookup(keys, contexts);
+            }
+
+            @Override
+            public Read read() {
+                return Read.SLOTS;
+            }
+        };
+    }
+
+    @Test
+    void readingTheBankThroughSlotsIsTheStepRunAgainWithThatShareOfTheRead() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            KvmCaptionModel model = model(m);
+            NDArray image = m.randomNormal(new Shape(1, 3, 32, 32));
+            List<Integer> slotWords = List.of(3, 4, 5, 6, 7, 8, 9, 10);
+            // the reference: greedy, every step run with half the read on word 7's slot (index 4)
+            ParameterStore ps = new ParameterStore(m, false);
+            ImageContext ctx = model.encode(ps, image, false);
+            DecodeState state = model.start(ps, ctx, false);
+            float[] share = new float[model.memorySlots()];
+            share[4] = 0.5f;
+            NDArray shareRow = m.create(share, new Shape(1, share.length));
+            List<Integer> expected = new ArrayList<>();
+            List<Float> expectedLogProbs = new ArrayList<>();
+            int prev = START;
+            for (int t = 0; t < 8; t++) {
+                KvmCaptionModel.StepOutput out =
+                        model.step(ps, ctx, m.create(new long[] {prev}), state, shareRow, false);
+                float[] lp = out.logits().logSoftmax(-1).toFloatArray();
+                lp[PAD] = Float.NEGATIVE_INFINITY;
+                lp[START] = Float.NEGATIVE_INFINITY;
+                int best = 0;
+                for (int w = 1; w < V; w++) {
+                    best = lp[w] > lp[best] ? w : best;
+                }
+                expectedLogProbs.add(lp[best]);
+                if (best == END) {
+                    break;
+                }
+                expected.add(best);
+                prev = best;
+                state = out.state();
+            }
+            List<Hypothesis> got = new CaptionSearch(model, decode(1), PAD, START, END, false)
+                    .withRetrieval(throughSlots(7, 0.5f))
+                    .withSlotWords(slotWords)
+                    .search(image)
+                    .get(0);
+            assertEquals(expected, got.get(0).wordIds());
+            for (int i = 0; i < expected.size(); i++) {
+                assertEquals(expectedLogProbs.get(i), got.get(0).wordLogProbs().get(i), 1e-5f);
+            }
+            List<Hypothesis> plain = new CaptionSearch(model, decode(1), PAD, START, END, false).search(image).get(0);
+            assertFalse(
+                    Math.abs(plain.get(0).wordLogProbs().get(0) - expectedLogProbs.get(0)) < 1e-5f,
+                    "the share must change the model's probabilities, or the test proves nothing");
+        }
+    }
+
+    @Test
+    void aBankReadThroughSlotsChangesNoCaptionWhenItRemembersNothingOrOnlyWordsWithoutSlots() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            KvmCaptionModel model = model(m);
+            NDArray images = m.randomNormal(new Shape(3, 3, 32, 32));
+            List<List<Hypothesis>> plain = new CaptionSearch(model, decode(2), PAD, START, END, false).search(images);
+            for (int word : new int[] {-1, 11}) { // nothing; a word no slot stands for
+                List<List<Hypothesis>> read = new CaptionSearch(model, decode(2), PAD, START, END, false)
+                        .withRetrieval(throughSlots(word, 1f))
+                        .withSlotWords(List.of(3, 4, 5, 6, 7, 8, 9, 10))
+                        .search(images);
+                for (int i = 0; i < 3; i++) {
+                    assertEquals(plain.get(i).get(0).wordIds(), read.get(i).get(0).wordIds());
+                }
+            }
+        }
+    }
 }
