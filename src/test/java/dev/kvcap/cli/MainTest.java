@@ -122,6 +122,48 @@ class MainTest {
     }
 
     @Test
+    void theMemoryBankIsBuiltTaughtRememberedAndReadFromTheCommandLine() throws Exception {
+        Path data = dir.resolve("data");
+        assertEquals("0", run("synth", "--out", data.toString(), "--images", "40", "--size", "32")[0]);
+        Path model = dir.resolve("model");
+        String train = data.resolve("annotations/captions_train.json").toString();
+        String[] t = run("train", "--captions", train, "--images", data.resolve("images/train").toString(),
+                "--out", model.toString(), "--config", "tiny", "--epochs", "1");
+        assertEquals("0", t[0], t[1]);
+        String[] b = run("memory", "build", "--model", model.toString(), "--captions", train,
+                "--images", data.resolve("images/train").toString(), "--limit", "5", "--per-image", "1");
+        assertEquals("0", b[0], b[1]);
+        long built = entries(model);
+        assertTrue(built > 5, "one entry per word of 5 captions, got " + built);
+
+        Path img = Files.list(data.resolve("images/test")).sorted().findFirst().orElseThrow();
+        String[] c = run("caption", "--model", model.toString(), "--memory", "on", "--remember", img.toString());
+        assertEquals("0", c[0], c[1]);
+        long remembered = entries(model);
+        assertTrue(remembered > built, "caption --remember adds its words");
+        String[] a = run("memory", "add", "--model", model.toString(), "--caption", "a large red circle", img.toString());
+        assertEquals("0", a[0], a[1]);
+        assertEquals(remembered + 5, entries(model), "memory add: one entry per word of the taught caption and one for its end");
+
+        String test = data.resolve("annotations/captions_test.json").toString();
+        String images = data.resolve("images/test").toString();
+        for (String read : new String[] {"interpolate", "slots"}) {
+            String[] e = run("evaluate", "--model", model.toString(), "--captions", test, "--images", images,
+                    "--memory", "on", "--memory-read", read, "--limit", "4");
+            assertEquals("0", e[0], e[1]);
+            assertTrue(e[2].strip().startsWith("{\"Bleu_1\""), e[2]);
+        }
+        assertOneLineError(run("evaluate", "--model", model.toString(), "--captions", test, "--images", images,
+                "--memory", "on", "--memory-read", "attention"));
+    }
+
+    private static long entries(Path model) {
+        String[] s = run("memory", "stats", "--model", model.toString());
+        assertEquals("0", s[0], s[1]);
+        return com.google.gson.JsonParser.parseString(s[2]).getAsJsonObject().get("entries").getAsLong();
+    }
+
+    @Test
     void theBenchmarkHarnessRunsInQuickMode() {
         String[] r = run("bench", "--quick");
         assertEquals("0", r[0], r[1]);
