@@ -57,4 +57,37 @@ class ModelFingerprintTest {
         assertTrue(e.getMessage().contains("no model.params"), e.getMessage());
         assertThrows(BankException.class, () -> ModelFingerprint.of(tmp.resolve("missing")));
     }
+
+    @Test
+    void theIdIsKeptBesideTheWeightsAndReusedWhileTheirSizeAndTimeAreUnchanged() throws Exception {
+        fakeModel(tmp, new byte[] {1, 2, 3});
+        String id = ModelFingerprint.of(tmp);
+        Path cache = tmp.resolve("fingerprint.json");
+        assertTrue(Files.exists(cache));
+        // a planted id is believed while the file it describes is unchanged: proof the cache is read
+        Files.writeString(cache, Files.readString(cache).replace(id, "00000000deadbeef"));
+        assertEquals("00000000deadbeef", ModelFingerprint.of(tmp));
+    }
+
+    @Test
+    void changedWeightsAreHashedAgainEvenAtTheSameSize() throws Exception {
+        fakeModel(tmp, new byte[] {1, 2, 3});
+        String first = ModelFingerprint.of(tmp);
+        Path params = tmp.resolve("model.params");
+        Files.write(params, new byte[] {7, 8, 9});
+        Files.setLastModifiedTime(params, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(params).toMillis() + 5_000));
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(new byte[] {7, 8, 9}));
+        assertEquals(sha.substring(0, 16), ModelFingerprint.of(tmp));
+        assertNotEquals(first, ModelFingerprint.of(tmp));
+    }
+
+    @Test
+    void aDamagedCacheIsIgnoredAndRewritten() throws Exception {
+        byte[] params = {4, 5};
+        fakeModel(tmp, params);
+        Files.writeString(tmp.resolve("fingerprint.json"), "{not json");
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(params));
+        assertEquals(sha.substring(0, 16), ModelFingerprint.of(tmp));
+        assertTrue(Files.readString(tmp.resolve("fingerprint.json")).contains(sha.substring(0, 16)));
+    }
 }
