@@ -177,8 +177,9 @@ public final class Bench {
 
     /**
      * JVM start to first caption: saves the model and runs {@code kvcap caption} on the JPEG in a
-     * fresh JVM (same JVM flags and class path as this one), three times; files are in the page
-     * cache, the JVM and libtorch are cold.
+     * fresh JVM (same JVM flags and class path as this one, plus the JIT flag {@code bin/kvcap}
+     * gives {@code caption}: system property {@code kvcap.cli-jit}), three times; files are in
+     * the page cache, the JVM and libtorch are cold.
      */
     private void coldStart(KvmCaptionModel model, Path scratch, Path jpeg, Map<String, Object> out) throws IOException {
         Path dir = scratch.resolve("model-" + config.preset());
@@ -190,6 +191,10 @@ public final class Bench {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        String cliJit = System.getProperty("kvcap.cli-jit", "");
+        if (!cliJit.isBlank()) {
+            cmd.add(cliJit);
+        }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.kvcap.cli.Main",
                 "caption", "--model", dir.toString(), "--beam", "3", jpeg.toString()));
         double[] ms = new double[3];
