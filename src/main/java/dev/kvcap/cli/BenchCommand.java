@@ -6,6 +6,7 @@ import dev.kvcap.bench.PytorchReference;
 import dev.kvcap.config.KvcapConfig;
 import dev.kvcap.config.Presets;
 import dev.kvcap.data.AtomicFiles;
+import dev.kvcap.model.AtomicDirectory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,8 +66,16 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Map<String, Object>> reports = new ArrayList<>();
         Path scratch = Files.createTempDirectory("kvcap-bench");
+        try {
+            return run(scratch);
+        } finally {
+            AtomicDirectory.deleteTree(scratch); // saved models: 600 MB for vgg16
+        }
+    }
+
+    private int run(Path scratch) throws Exception {
+        List<Map<String, Object>> reports = new ArrayList<>();
         List<String> names = quick ? List.of("tiny") : List.of(presets.split(","));
         int v = quick ? 50 : vocab;
         int w = quick ? 4 : words;

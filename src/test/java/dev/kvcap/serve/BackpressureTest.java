@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kvcap.infer.Captioner;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Queueing, micro-batching, timeouts, readiness and graceful shutdown, with the model call held
@@ -27,9 +28,11 @@ class BackpressureTest {
 
     static Captioner captioner;
 
+    @TempDir static Path modelDir;
+
     @BeforeAll
     static void load() throws Exception {
-        captioner = ServeFixture.tinyCaptioner(Files.createTempDirectory("kvcap-serve-model"));
+        captioner = ServeFixture.tinyCaptioner(modelDir);
     }
 
     @AfterAll

@@ -16,13 +16,13 @@ import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Every route and every error path of the service, through a real HTTP client. */
 class CaptionServerTest {
@@ -30,11 +30,10 @@ class CaptionServerTest {
     static Captioner captioner;
     static CaptionServer server;
     static String url;
-    static Path modelDir;
+    @TempDir static Path modelDir;
 
     @BeforeAll
     static void start() throws Exception {
-        modelDir = Files.createTempDirectory("kvcap-serve-model");
         captioner = ServeFixture.tinyCaptioner(modelDir);
         server = new CaptionServer(captioner, ServeConfig.defaults().withPort(0).withLimits(64, 256 * 1024, 30_000)).start();
         url = server.url();

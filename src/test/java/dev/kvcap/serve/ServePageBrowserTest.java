@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
@@ -36,13 +37,12 @@ class ServePageBrowserTest {
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     @Test
-    void pickingAnImageShowsItsCaptionAndHoveringAWordShowsItsHeatmap() throws Exception {
+    void pickingAnImageShowsItsCaptionAndHoveringAWordShowsItsHeatmap(@TempDir Path tmp) throws Exception {
         Assumptions.assumeTrue(
                 Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "needs /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver)");
         String modelProp = System.getProperty("kvcap.page.model");
         String imageProp = System.getProperty("kvcap.page.image");
-        Path tmp = Files.createTempDirectory("kvcap-page");
         Path image = imageProp != null ? Path.of(imageProp) : Files.write(tmp.resolve("circle.png"), ServeFixture.image(128, 128, "png"));
         try (Captioner captioner = modelProp != null
                         ? Captioner.load(Path.of(modelProp))
