@@ -40,14 +40,23 @@ class CaptionSearchTest {
 
     /** An independent greedy decoder: argmax of every step, one image at a time. */
     private static List<Integer> greedy(KvmCaptionModel model, NDArray image) {
+        return greedy(model, image, null).words();
+    }
+
+    /** Words and their log-probabilities (the end's last) of {@link #greedy}. */
+    private record Greedy(List<Integer> words, List<Float> logProbs) {}
+
+    /** {@link #greedy(KvmCaptionModel, NDArray)}, every step run with {@code readShare} (or null). */
+    private static Greedy greedy(KvmCaptionModel model, NDArray image, NDArray readShare) {
         ParameterStore ps = new ParameterStore(image.getManager(), false);
         ImageContext ctx = model.encode(ps, image, false);
         DecodeState state = model.start(ps, ctx, false);
         List<Integer> words = new ArrayList<>();
+        List<Float> logProbs = new ArrayList<>();
         int prev = START;
         for (int t = 0; t < 8; t++) {
-            KvmCaptionModel.StepOutput out =
-                    model.step(ps, ctx, image.getManager().create(new long[] {prev}), state, false);
+            KvmCaptionModel.StepOutput out = model.step(
+                    ps, ctx, image.getManager().create(new long[] {prev}), state, readShare, false);
             float[] lp = out.logits().logSoftmax(-1).toFloatArray();
             lp[PAD] = Float.NEGATIVE_INFINITY;
             lp[START] = Float.NEGATIVE_INFINITY;
@@ -57,6 +66,7 @@ class CaptionSearchTest {
                     best = w;
                 }
             }
+            logProbs.add(lp[best]);
             if (best == END) {
                 break;
             }
@@ -64,7 +74,7 @@ class CaptionSearchTest {
             prev = best;
             state = out.state();
         }
-        return words;
+        return new Greedy(words, logProbs);
     }
 
     @Test
@@ -238,45 +248,21 @@ class CaptionSearchTest {
             NDArray image = m.randomNormal(new Shape(1, 3, 32, 32));
             List<Integer> slotWords = List.of(3, 4, 5, 6, 7, 8, 9, 10);
             // the reference: greedy, every step run with half the read on word 7's slot (index 4)
-            ParameterStore ps = new ParameterStore(m, false);
-            ImageContext ctx = model.encode(ps, image, false);
-            DecodeState state = model.start(ps, ctx, false);
             float[] share = new float[model.memorySlots()];
             share[4] = 0.5f;
-            NDArray shareRow = m.create(share, new Shape(1, share.length));
-            List<Integer> expected = new ArrayList<>();
-            List<Float> expectedLogProbs = new ArrayList<>();
-            int prev = START;
-            for (int t = 0; t < 8; t++) {
-                KvmCaptionModel.StepOutput out =
-                        model.step(ps, ctx, m.create(new long[] {prev}), state, shareRow, false);
-                float[] lp = out.logits().logSoftmax(-1).toFloatArray();
-                lp[PAD] = Float.NEGATIVE_INFINITY;
-                lp[START] = Float.NEGATIVE_INFINITY;
-                int best = 0;
-                for (int w = 1; w < V; w++) {
-                    best = lp[w] > lp[best] ? w : best;
-                }
-                expectedLogProbs.add(lp[best]);
-                if (best == END) {
-                    break;
-                }
-                expected.add(best);
-                prev = best;
-                state = out.state();
-            }
+            Greedy expected = greedy(model, image, m.create(share, new Shape(1, share.length)));
             List<Hypothesis> got = new CaptionSearch(model, decode(1), PAD, START, END, false)
                     .withRetrieval(throughSlots(7, 0.5f))
                     .withSlotWords(slotWords)
                     .search(image)
                     .get(0);
-            assertEquals(expected, got.get(0).wordIds());
-            for (int i = 0; i < expected.size(); i++) {
-                assertEquals(expectedLogProbs.get(i), got.get(0).wordLogProbs().get(i), 1e-5f);
+            assertEquals(expected.words(), got.get(0).wordIds());
+            for (int i = 0; i < expected.words().size(); i++) {
+                assertEquals(expected.logProbs().get(i), got.get(0).wordLogProbs().get(i), 1e-5f);
             }
-            List<Hypothesis> plain = new CaptionSearch(model, decode(1), PAD, START, END, false).search(image).get(0);
+            float plainFirst = greedy(model, image, null).logProbs().get(0);
             assertFalse(
-                    Math.abs(plain.get(0).wordLogProbs().get(0) - expectedLogProbs.get(0)) < 1e-5f,
+                    Math.abs(plainFirst - expected.logProbs().get(0)) < 1e-5f,
                     "the share must change the model's probabilities, or the test proves nothing");
         }
     }

@@ -14,22 +14,32 @@ import org.junit.jupiter.api.Test;
 
 class KeyValueMemoryTest {
 
+    /** A memory of {@code slots} slots (key width 6, values 5, controller 7) and one step's inputs. */
+    private record Fixture(KeyValueMemory memory, ParameterStore ps, NDArray word, NDArray global) {
+
+        static Fixture of(NDManager m, int batch, int slots, int seed) {
+            Engine.getInstance().setRandomSeed(seed);
+            KeyValueMemory memory = new KeyValueMemory(slots, 6, 5, 7);
+            memory.initialize(m, DataType.FLOAT32, new Shape(batch, 6), new Shape(batch, 3));
+            return new Fixture(
+                    memory, new ParameterStore(m, false), m.randomNormal(new Shape(batch, 6)), m.randomNormal(new Shape(batch, 3)));
+        }
+
+        KeyValueMemory.Read step(KeyValueMemory.MemoryState state, NDArray share) {
+            return memory.step(ps, word, global, state, share, false);
+        }
+    }
+
     @Test
     void aShareOfTheReadGoesToTheGivenSlotsWhileTheWriteIsUnchanged() {
         try (NDManager m = NDManager.newBaseManager()) {
-            Engine.getInstance().setRandomSeed(5);
-            KeyValueMemory memory = new KeyValueMemory(4, 6, 5, 7);
-            memory.initialize(m, DataType.FLOAT32, new Shape(2, 6), new Shape(2, 3));
-            ParameterStore ps = new ParameterStore(m, false);
-            NDArray word = m.randomNormal(new Shape(2, 6));
-            NDArray global = m.randomNormal(new Shape(2, 3));
-            KeyValueMemory.MemoryState start = memory.initialState(ps, m, 2, false);
+            Fixture f = Fixture.of(m, 2, 4, 5);
             // step once so the values differ per row, then compare reads from that state
-            KeyValueMemory.MemoryState state = memory.step(ps, word, global, start, false).next();
+            KeyValueMemory.MemoryState state = f.step(f.memory().initialState(f.ps(), m, 2, false), null).next();
 
-            KeyValueMemory.Read plain = memory.step(ps, word, global, state, false);
+            KeyValueMemory.Read plain = f.step(state, null);
             NDArray share = m.create(new float[] {0, 0, 0, 0, /* row 1: all of it on slot 2 */ 0, 0, 1, 0}, new Shape(2, 4));
-            KeyValueMemory.Read shared = memory.step(ps, word, global, state, share, false);
+            KeyValueMemory.Read shared = f.step(state, share);
 
             float[] plainRead = plain.read().toFloatArray();
             float[] sharedRead = shared.read().toFloatArray();
@@ -44,16 +54,10 @@ class KeyValueMemoryTest {
     @Test
     void halfTheReadOnASlotMixesTheModelsReadWithThatSlotsValue() {
         try (NDManager m = NDManager.newBaseManager()) {
-            Engine.getInstance().setRandomSeed(6);
-            KeyValueMemory memory = new KeyValueMemory(3, 4, 2, 5);
-            memory.initialize(m, DataType.FLOAT32, new Shape(1, 4), new Shape(1, 3));
-            ParameterStore ps = new ParameterStore(m, false);
-            NDArray word = m.randomNormal(new Shape(1, 4));
-            NDArray global = m.randomNormal(new Shape(1, 3));
-            KeyValueMemory.MemoryState state = memory.initialState(ps, m, 1, false);
-            float[] plain = memory.step(ps, word, global, state, false).read().toFloatArray();
-            float[] half = memory.step(ps, word, global, state, m.create(new float[] {0.5f, 0, 0}, new Shape(1, 3)), false)
-                    .read().toFloatArray();
+            Fixture f = Fixture.of(m, 1, 3, 6);
+            KeyValueMemory.MemoryState state = f.memory().initialState(f.ps(), m, 1, false);
+            float[] plain = f.step(state, null).read().toFloatArray();
+            float[] half = f.step(state, m.create(new float[] {0.5f, 0, 0}, new Shape(1, 3))).read().toFloatArray();
             float[] slot0 = state.values().get("0, 0, :").toFloatArray();
             for (int j = 0; j < plain.length; j++) {
                 assertEquals(0.5f * plain[j] + 0.5f * slot0[j], half[j], 1e-6f);
