@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
@@ -103,7 +102,7 @@ public final class CaptionSearch {
                 DecodeState next;
                 try (NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
-                    NDArray prev = manager.create(words).toType(DataType.INT64, false);
+                    NDArray prev = manager.create(longs(words));
                     KvmCaptionModel.StepOutput out = model.step(ps, ctx, prev, state, false);
                     float[] logProbs = out.logits().logSoftmax(-1).toFloatArray();
                     if (retrieval != null) {
@@ -121,7 +120,7 @@ public final class CaptionSearch {
                     }
                     float[] maps = recordAttention ? out.pixels().toFloatArray() : null;
                     int[] source = beams.advance(logProbs, maps, t, words);
-                    next = out.state().select(manager.create(source).toType(DataType.INT64, false));
+                    next = inPlace(source) ? out.state() : out.state().select(manager.create(longs(source)));
                     unregister(next);
                 }
                 if (t > 0) {
@@ -227,6 +226,25 @@ public final class CaptionSearch {
             }
         }
         return any ? manager.create(share, new Shape(found.length, slots)) : null;
+    }
+
+    /** int64 ids, made in Java: one native call instead of creating int32 and converting. */
+    private static long[] longs(int[] ids) {
+        long[] out = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = ids[i];
+        }
+        return out;
+    }
+
+    /** True when every row continues its own state (always so for greedy): no reordering needed. */
+    private static boolean inPlace(int[] source) {
+        for (int r = 0; r < source.length; r++) {
+            if (source[r] != r) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static float max(float[] a, int from, int n) {

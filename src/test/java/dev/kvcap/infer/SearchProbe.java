@@ -12,7 +12,7 @@ import dev.kvcap.model.KvmCaptionModel;
 /**
  * Beam-3 search of one image, repeated, for profiling where a caption's time goes outside the
  * model step (a {@code main}, not a test). Usage, after {@code ./mvnw -q test-compile}:
- * {@code java -XX:StartFlightRecording=filename=/tmp/s.jfr -cp target/classes:target/test-classes:$(cat cp.txt) dev.kvcap.infer.SearchProbe small 12 200}
+ * {@code java -XX:StartFlightRecording=filename=/tmp/s.jfr -cp target/classes:target/test-classes:$(cat cp.txt) dev.kvcap.infer.SearchProbe small 12 200 [BEAM=3]}
  */
 public class SearchProbe {
     public static void main(String[] a) {
@@ -24,7 +24,7 @@ public class SearchProbe {
             model.initialize(m);
             model.getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(false));
             CaptionSearch search =
-                    new CaptionSearch(model, new DecodeConfig(3, words, words, 0f, false), Vocabulary.PAD_ID,
+                    new CaptionSearch(model, new DecodeConfig(a.length > 3 ? Integer.parseInt(a[3]) : 3, words, words, 0f, false), Vocabulary.PAD_ID,
                             Vocabulary.START_ID, Vocabulary.END_ID, false);
             int s = c.model().imageSize();
             double[] t = new double[n];
@@ -45,7 +45,7 @@ public class SearchProbe {
                 ai.djl.pytorch.jni.JniUtils.stopProfile(System.getenv("PROFILE"));
             }
             java.util.Arrays.sort(t);
-            System.out.printf("%s beam 3, %d words: search median %.2f ms%n", a[0], words, t[n / 2]);
+            System.out.printf("%s beam %s, %d words: search median %.2f ms%n", a[0], a.length > 3 ? a[3] : "3", words, t[n / 2]);
         }
     }
 }
