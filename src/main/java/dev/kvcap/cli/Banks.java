@@ -77,7 +77,7 @@ final class Banks {
     static Retrieval retrieval(MemoryBank bank, ModelOptions o) {
         return new BankRetrieval(bank, o.memoryK, o.memoryWeight)
                 .skipWhenConfident(o.memoryConfident)
-                .reading(o.memoryRead());
+                .reading(o.memoryRead);
     }
 
     /** A stable id for an image's content, for entry sources ({@code remember:<sha1>}). */

@@ -4,6 +4,7 @@ import dev.kvcap.config.DecodeConfig;
 import dev.kvcap.infer.Retrieval;
 import dev.kvcap.model.Precision;
 import java.nio.file.Path;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** Options of every command that captions with a trained model: which model, and how to decode. */
@@ -46,18 +47,22 @@ final class ModelOptions {
             names = "--memory-read",
             paramLabel = "interpolate|slots",
             defaultValue = "interpolate",
+            converter = ReadConverter.class,
             description = "How decoding uses the bank: interpolate its word distribution with the model's (kNN-LM), or slots: give it that share of the key-value memory's read, on the remembered words' slots (experimental: docs/MEMORY-BANK.md); default ${DEFAULT-VALUE}.")
-    String memoryRead;
+    Retrieval.Read memoryRead;
 
-    /** The parsed {@code --memory-read}. */
-    Retrieval.Read memoryRead() {
-        switch (memoryRead) {
-            case "interpolate":
-                return Retrieval.Read.INTERPOLATE;
-            case "slots":
-                return Retrieval.Read.SLOTS;
-            default:
-                throw new IllegalArgumentException("--memory-read must be interpolate or slots (got '" + memoryRead + "')");
+    /** {@code --memory-read}'s words, checked when the command line is parsed. */
+    static final class ReadConverter implements CommandLine.ITypeConverter<Retrieval.Read> {
+        @Override
+        public Retrieval.Read convert(String value) {
+            switch (value) {
+                case "interpolate":
+                    return Retrieval.Read.INTERPOLATE;
+                case "slots":
+                    return Retrieval.Read.SLOTS;
+                default:
+                    throw new CommandLine.TypeConversionException("must be interpolate or slots");
+            }
         }
     }
 
