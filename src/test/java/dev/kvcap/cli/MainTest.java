@@ -17,7 +17,7 @@ class MainTest {
 
     @TempDir Path dir;
 
-    /** Runs kvcap, returning exit status and stderr. */
+    /** Runs kvcap as {@code bin/kvcap} does, returning exit status, stderr and stdout. */
     private static String[] run(String... args) {
         PrintStream oldErr = System.err;
         PrintStream oldOut = System.out;
@@ -26,13 +26,7 @@ class MainTest {
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         try {
-            int code = new picocli.CommandLine(new Main())
-                    .setExecutionExceptionHandler((e, cl, p) -> {
-                        cl.getErr().println("kvcap: " + Errors.oneLine(e));
-                        return 1;
-                    })
-                    .setErr(new java.io.PrintWriter(System.err, true))
-                    .execute(args);
+            int code = Main.run(args); // the real handlers: one-line errors, exit 1 or 2
             return new String[] {String.valueOf(code), err.toString(StandardCharsets.UTF_8), out.toString(StandardCharsets.UTF_8)};
         } finally {
             System.setErr(oldErr);
