@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
-import dev.kvcap.bank.Entry;
 import dev.kvcap.config.DecodeConfig;
 import dev.kvcap.model.DecodeState;
 import dev.kvcap.model.ImageContext;
@@ -310,11 +309,7 @@ public final class CaptionSearch {
         long[] contexts() {
             long[] c = new long[live.length];
             for (int r = 0; r < live.length; r++) {
-                List<Integer> w = live[r] == null ? List.of() : live[r].words();
-                int n = w.size();
-                int last = n > 0 ? w.get(n - 1) : startId;
-                int before = n > 1 ? w.get(n - 2) : n == 1 ? startId : padId;
-                c[r] = Entry.context(before, last);
+                c[r] = MemoryWriter.contextAfter(live[r] == null ? List.of() : live[r].words(), padId, startId);
             }
             return c;
         }

@@ -67,14 +67,28 @@ public final class MemoryWriter {
             float[] flat = states.toFloatArray(); // [B, T, H]
             for (int i = 0; i < examples.size(); i++) {
                 int[] ids = encoded.get(i);
+                List<Integer> read = new ArrayList<>(); // the words read after <start>
                 for (int t = 0; t < ids.length - 1; t++) {
                     float[] key = new float[h];
                     System.arraycopy(flat, (i * longest + t) * h, key, 0, h);
-                    int before = t > 0 ? ids[t - 1] : Vocabulary.PAD_ID;
-                    out.add(new Entry(key, ids[t + 1], null, examples.get(i).source(), Entry.context(before, ids[t])));
+                    long context = contextAfter(read, Vocabulary.PAD_ID, Vocabulary.START_ID);
+                    out.add(new Entry(key, ids[t + 1], null, examples.get(i).source(), context));
+                    read.add(ids[t + 1]);
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * The context of the state that has read {@code <start>} and then {@code words}: its last two
+     * tokens, {@code <pad>} standing before {@code <start>}. Entries are stored with it and
+     * decoding ({@link CaptionSearch}) looks up with it, so both must compute it here.
+     */
+    static long contextAfter(List<Integer> words, int padId, int startId) {
+        int n = words.size();
+        int last = n > 0 ? words.get(n - 1) : startId;
+        int before = n > 1 ? words.get(n - 2) : n == 1 ? startId : padId;
+        return Entry.context(before, last);
     }
 }
