@@ -20,11 +20,6 @@ public interface Retrieval {
      */
     List<WordDistribution> lookup(float[][] keys, long[] contexts);
 
-    /** {@link #lookup(float[][], long[])} without contexts. */
-    default List<WordDistribution> lookup(float[][] keys) {
-        return lookup(keys, null);
-    }
-
     /**
      * A step whose most likely word already has at least this probability under the model is not
      * looked up (1 = always look up). Lookups are the cost of retrieval; confident steps rarely

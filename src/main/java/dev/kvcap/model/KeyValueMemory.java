@@ -98,22 +98,16 @@ public final class KeyValueMemory extends AbstractBlock {
     /**
      * One read-then-write step.
      *
+     * <p>{@code readShare} [B, K] (null for none): row b reads with the weights (1 − λ_b)·w_b +
+     * readShare_b, λ_b the row's sum (at most 1). That is, a share λ_b of the read goes to slots
+     * chosen from outside the model: how the memory bank's neighbours are read "through the
+     * learned slots" (docs/MEMORY-BANK.md, "Reading the bank through the memory's slots"). Only
+     * the read sees it: the write, and the returned weights, use w, so the caption's history in
+     * the values is what it would be without.
+     *
      * @param word embedding of the previous word [B, E]
      * @param global global image vector [B, Dg]
      * @return the read [B, Dv], the read weights [B, K] and the next state
-     */
-    public Read step(
-            ParameterStore ps, NDArray word, NDArray global, MemoryState state, boolean training) {
-        return step(ps, word, global, state, null, training);
-    }
-
-    /**
-     * {@link #step(ParameterStore, NDArray, NDArray, MemoryState, boolean)} with {@code readShare}
-     * [B, K] (or null): row b reads with the weights (1 − λ_b)·w_b + readShare_b, λ_b the row's
-     * sum (at most 1). That is, a share λ_b of the read goes to slots chosen from outside the model:
-     * how the memory bank's neighbours are read "through the learned slots" (docs/MEMORY-BANK.md,
-     * "Reading the bank through the memory's slots"). Only the read sees it: the write, and the
-     * returned weights, use w, so the caption's history in the values is what it would be without.
      */
     public Read step(
             ParameterStore ps,

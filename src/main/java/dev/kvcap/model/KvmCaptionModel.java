@@ -177,11 +177,6 @@ public final class KvmCaptionModel extends AbstractBlock {
     }
 
     private StepOutput stepEmbedded(
-            ParameterStore ps, ImageContext ctx, NDArray emb, DecodeState state, boolean training) {
-        return stepEmbedded(ps, ctx, emb, state, null, training);
-    }
-
-    private StepOutput stepEmbedded(
             ParameterStore ps,
             ImageContext ctx,
             NDArray emb,
@@ -231,7 +226,7 @@ public final class KvmCaptionModel extends AbstractBlock {
         List<NDArray> logits = new ArrayList<>();
         List<NDArray> h2 = new ArrayList<>();
         for (long t = 0; t < steps; t++) {
-            StepOutput out = stepEmbedded(ps, ctx, emb.get(":, " + t), state, training);
+            StepOutput out = stepEmbedded(ps, ctx, emb.get(":, " + t), state, null, training);
             logits.add(out.logits());
             if (states) {
                 h2.add(out.state().lstm().get(2)); // [B, H]
