@@ -31,8 +31,7 @@ final class MemoryClearCommand implements Callable<Integer> {
         JsonObject o = new JsonObject();
         o.addProperty("bank", dir.toString());
         o.addProperty("cleared", true);
-        spec.commandLine().getOut().println(o);
-        spec.commandLine().getOut().flush();
+        MemoryOptions.print(spec, o);
         return 0;
     }
 }

@@ -1,9 +1,7 @@
 package dev.kvcap.cli;
 
 import com.google.gson.JsonObject;
-import dev.kvcap.bank.BankInfo;
 import dev.kvcap.bank.MemoryBank;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,24 +29,20 @@ final class MemoryMergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path dir = memory.bankDir();
-        String modelId = memory.modelId();
-        Optional<BankInfo> stored = MemoryBank.identity(dir);
         JsonObject o = new JsonObject();
         long start = System.nanoTime();
-        if (stored.isEmpty()) {
+        Optional<MemoryBank> existing = memory.openExisting();
+        if (existing.isEmpty()) {
             o.addProperty("entries", 0);
         } else {
-            // The stored width with this model's id: a bank from another model is refused by open.
-            try (MemoryBank bank = MemoryBank.open(dir, new BankInfo(modelId, stored.get().dim()))) {
+            try (MemoryBank bank = existing.get()) {
                 bank.merge();
                 bank.commit();
                 o.addProperty("entries", bank.size());
             }
         }
         o.addProperty("seconds", Math.round((System.nanoTime() - start) / 1e8) / 10.0);
-        spec.commandLine().getOut().println(o);
-        spec.commandLine().getOut().flush();
+        MemoryOptions.print(spec, o);
         return 0;
     }
 }

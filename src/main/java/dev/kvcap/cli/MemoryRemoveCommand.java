@@ -1,9 +1,7 @@
 package dev.kvcap.cli;
 
 import com.google.gson.JsonObject;
-import dev.kvcap.bank.BankInfo;
 import dev.kvcap.bank.MemoryBank;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,24 +34,20 @@ final class MemoryRemoveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path dir = memory.bankDir();
-        String modelId = memory.modelId();
         JsonObject o = new JsonObject();
-        Optional<BankInfo> stored = MemoryBank.identity(dir);
-        if (stored.isEmpty()) {
+        Optional<MemoryBank> existing = memory.openExisting();
+        if (existing.isEmpty()) {
             o.addProperty("removed", 0);
             o.addProperty("entries", 0);
         } else {
-            // The stored width with this model's id: a bank from another model is refused by open.
-            try (MemoryBank bank = MemoryBank.open(dir, new BankInfo(modelId, stored.get().dim()))) {
+            try (MemoryBank bank = existing.get()) {
                 long removed = bank.removeSource(source);
                 bank.commit();
                 o.addProperty("removed", removed);
                 o.addProperty("entries", bank.size());
             }
         }
-        spec.commandLine().getOut().println(o);
-        spec.commandLine().getOut().flush();
+        MemoryOptions.print(spec, o);
         return 0;
     }
 }

@@ -1,6 +1,5 @@
 package dev.kvcap.cli;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import dev.kvcap.bank.BankInfo;
 import dev.kvcap.bank.BankStats;
@@ -57,8 +56,7 @@ final class MemoryStatsCommand implements Callable<Integer> {
                                 + modelId + "); it will be refused: run 'kvcap memory clear --model " + memory.model + "'");
             }
         }
-        spec.commandLine().getOut().println(new GsonBuilder().disableHtmlEscaping().create().toJson(o));
-        spec.commandLine().getOut().flush();
+        MemoryOptions.print(spec, o);
         return 0;
     }
 }
