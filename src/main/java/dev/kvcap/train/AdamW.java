@@ -1,24 +1,38 @@
 package dev.kvcap.train;
 
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import dev.kvcap.model.Ops;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * Adam with decoupled weight decay and global-norm gradient clipping.
  *
  * <p>Written here rather than taken from DJL's {@code Adam} because resuming a run exactly needs
- * the moment estimates saved and restored, which DJL's optimizer keeps private.
+ * the moment estimates saved and restored, which DJL's optimizer keeps private. The update itself
+ * runs in a small TorchScript module shipped in the jar ({@code adamw-step.pt}, written by {@code
+ * bench/pytorch/adamw_step.py}, which also states the formula): one call for all parameters, with
+ * torch's fused {@code add_(alpha)}, {@code addcmul_} and {@code addcdiv_}, which DJL lacks. That
+ * halves the passes over the weights, the whole cost of a step for large models (docs/BENCHMARKS.md,
+ * lever 7).
  */
 public final class AdamW {
 
@@ -27,8 +41,10 @@ public final class AdamW {
     private static final float EPS = 1e-8f;
 
     private final List<Pair<String, Parameter>> params = new ArrayList<>();
-    private final List<NDArray> means = new ArrayList<>();
-    private final List<NDArray> variances = new ArrayList<>();
+    private final PtNDArray[] means;
+    private final PtNDArray[] variances;
+    private final Model module;
+    private final PtSymbolBlock update;
     private final float weightDecay;
     private final float clipNorm;
     private long steps;
@@ -36,7 +52,7 @@ public final class AdamW {
 
     /**
      * @param parameters trainable parameters (those that require gradients)
-     * @param manager owns the moment estimates
+     * @param manager owns the moment estimates and the scripted update (closing it frees both)
      */
     public AdamW(PairList<String, Parameter> parameters, NDManager manager, float weightDecay, float clipNorm) {
         this.weightDecay = weightDecay;
@@ -44,10 +60,36 @@ public final class AdamW {
         for (Pair<String, Parameter> p : parameters) {
             if (p.getValue().requiresGradient()) {
                 params.add(p);
-                NDArray w = p.getValue().getArray();
-                means.add(manager.zeros(w.getShape(), w.getDataType()));
-                variances.add(manager.zeros(w.getShape(), w.getDataType()));
             }
+        }
+        means = new PtNDArray[params.size()];
+        variances = new PtNDArray[params.size()];
+        for (int i = 0; i < params.size(); i++) {
+            NDArray w = params.get(i).getValue().getArray();
+            means[i] = (PtNDArray) manager.zeros(w.getShape(), w.getDataType());
+            variances[i] = (PtNDArray) manager.zeros(w.getShape(), w.getDataType());
+        }
+        module = loadUpdate();
+        manager.attachInternal("adamw-step-" + UUID.randomUUID(), module);
+        update = (PtSymbolBlock) module.getBlock();
+    }
+
+    /** The scripted update, from the jar (written by {@code bench/pytorch/adamw_step.py}). */
+    private static Model loadUpdate() {
+        try (InputStream in = AdamW.class.getResourceAsStream("adamw-step.pt")) {
+            if (in == null) {
+                throw new IllegalStateException("kvcap jar is missing adamw-step.pt: rebuild with ./mvnw package");
+            }
+            Model model = Model.newInstance("adamw-step", "PyTorch");
+            try {
+                model.load(in, Map.of());
+            } catch (MalformedModelException | RuntimeException e) {
+                model.close();
+                throw new IllegalStateException("cannot load the adamw-step module: " + e.getMessage(), e);
+            }
+            return model;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -66,7 +108,7 @@ public final class AdamW {
      * @return the global gradient norm before clipping
      */
     public float step(float learningRate) {
-        // Every temporary here (gradient handles, squares, updates) would otherwise attach to the
+        // Every temporary here (gradient handles, the returned norm) would otherwise attach to the
         // parameters' long-lived manager and pile up step after step.
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
@@ -75,53 +117,27 @@ public final class AdamW {
     }
 
     private float update(float learningRate) {
-        List<NDArray> grads = new ArrayList<>(params.size());
-        double sq = 0;
-        for (Pair<String, Parameter> p : params) {
-            NDArray g = p.getValue().getArray().getGradient();
-            grads.add(g);
-            try (NDArray s = g.square().sum()) {
-                sq += s.getFloat();
-            }
-        }
-        float norm = (float) Math.sqrt(sq);
-        if (!Float.isFinite(norm)) {
-            // A non-finite gradient would poison every parameter: skip this update, keep going.
-            skipped++;
-            for (NDArray g : grads) {
-                g.subi(g);
-            }
-            return norm;
-        }
-        float scale = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1f;
-        steps++;
-        double c1 = 1 - Math.pow(BETA1, steps);
-        double c2 = 1 - Math.pow(BETA2, steps);
-        float stepSize = (float) (learningRate * Math.sqrt(c2) / c1);
-        for (int i = 0; i < params.size(); i++) {
+        PtNDArray[] weights = new PtNDArray[params.size()];
+        PtNDArray[] grads = new PtNDArray[params.size()];
+        for (int i = 0; i < weights.length; i++) {
             NDArray w = params.get(i).getValue().getArray();
-            NDArray g = grads.get(i);
-            if (scale != 1f) {
-                g.muli(scale);
-            }
-            NDArray m = means.get(i);
-            NDArray v = variances.get(i);
-            m.muli(BETA1);
-            try (NDArray t = g.mul(1 - BETA1)) {
-                m.addi(t);
-            }
-            v.muli(BETA2);
-            try (NDArray t = g.square().muli(1 - BETA2)) {
-                v.addi(t);
-            }
-            if (weightDecay > 0) {
-                w.muli(1 - learningRate * weightDecay);
-            }
-            try (NDArray denom = v.sqrt().addi(EPS * Math.sqrt(c2));
-                    NDArray upd = m.div(denom).muli(stepSize)) {
-                w.subi(upd);
-            }
-            g.subi(g);
+            weights[i] = (PtNDArray) w;
+            grads[i] = (PtNDArray) w.getGradient();
+        }
+        double[] hyper = {learningRate, weightDecay, clipNorm, steps + 1, BETA1, BETA2, EPS};
+        float norm;
+        try (IValue w = IValue.listFrom(weights);
+                IValue g = IValue.listFrom(grads);
+                IValue m = IValue.listFrom(means);
+                IValue v = IValue.listFrom(variances);
+                IValue h = IValue.listFrom(hyper);
+                IValue out = update.forward(w, g, m, v, h)) {
+            norm = out.toTensor((PtNDManager) weights[0].getManager()).getFloat();
+        }
+        if (Float.isFinite(norm)) {
+            steps++;
+        } else {
+            skipped++; // a non-finite gradient would poison every parameter: only zeroed, skipped
         }
         return norm;
     }
@@ -131,12 +147,12 @@ public final class AdamW {
         NDList state = new NDList();
         for (int i = 0; i < params.size(); i++) {
             String name = params.get(i).getKey();
-            means.get(i).setName("m." + name);
-            variances.get(i).setName("v." + name);
-            state.add(means.get(i));
-            state.add(variances.get(i));
+            means[i].setName("m." + name);
+            variances[i].setName("v." + name);
+            state.add(means[i]);
+            state.add(variances[i]);
         }
-        NDArray count = means.isEmpty() ? null : means.get(0).getManager().create(new long[] {steps});
+        NDArray count = means.length == 0 ? null : means[0].getManager().create(new long[] {steps});
         if (count != null) {
             count.setName("steps");
             state.add(count);
@@ -149,14 +165,14 @@ public final class AdamW {
 
     /** Restores what {@link #save} wrote; the parameter list must be the same. */
     public void load(InputStream in) throws IOException {
-        NDManager manager = means.get(0).getManager();
+        NDManager manager = means[0].getManager();
         NDList state = NDList.decode(manager, in);
         if (state.size() != 2 * params.size() + 1) {
             throw new IOException("optimizer state does not match this model's parameters");
         }
         for (int i = 0; i < params.size(); i++) {
-            Ops.assign(means.get(i), state.get(2 * i));
-            Ops.assign(variances.get(i), state.get(2 * i + 1));
+            Ops.assign(means[i], state.get(2 * i));
+            Ops.assign(variances[i], state.get(2 * i + 1));
         }
         steps = state.get(state.size() - 1).getLong();
         state.close();
