@@ -21,20 +21,22 @@ exactly --words words (min length = max length).
 
 Differences from kvcap, all deliberate and all "what a PyTorch user would write":
   * The transposed convolutions are nn.ConvTranspose2d(k=4, s=2, p=1). DJL's PyTorch engine has
-    no deconvolution, so kvcap inserts a zero after every pixel and runs an ordinary 4x4 conv with
-    padding 2 (cropping the extra row/column). Same function up to a kernel flip (the kernel is
-    learned), but kvcap's conv also multiplies the 3 inserted zeros of every 2x2 cell: about 4x
-    the multiply-adds of this layer (tiny next to the rest). `--quick` checks the equivalence.
+    no deconvolution. kvcap's parameters are those of the textbook identity (insert a zero after
+    every pixel, an ordinary 4x4 conv with padding 2, crop), the same function up to a kernel flip;
+    it computes it as one 2x2 conv of the four output phases (dev.kvcap.model.StrideTwoDeconv).
+    `--quick` checks the identity.
   * LSTMs are nn.LSTMCell (kvcap: DJL LSTM parameters, one step written out as two linear maps
     and the gate math, dev.kvcap.model.LstmCell). Same parameters (i2h and h2h weights and both
     biases) and the same math.
   * Caption latency and batch figures run the encoder as kvcap's Captioner does: float32 with
     weights and images channels-last, then (the _bf16 figures) bfloat16 channels-last with the
-    outputs back in float32, as kvcap --precision bf16 does (docs/BF16.md). Step and training
-    figures use the model as trained (NCHW).
+    outputs back in float32, as kvcap --precision bf16 does (docs/BF16.md). Step figures use
+    the model as trained (NCHW). Training feeds the images channels-last, as kvcap's Trainer does
+    (the weights stay NCHW), so the convolutions, batch norms and pools run channels-last.
   * Loss is F.cross_entropy(ignore_index=0), the same masked mean as kvcap's CaptionLoss.
   * Optimiser is torch.optim.AdamW(weight_decay=0) after clip_grad_norm_(2.0), like the
-    AdamW(0, 2) kvcap's bench uses (kvcap's own also skips non-finite updates).
+    AdamW(0, 2) kvcap's bench uses (kvcap's own also skips non-finite updates, and runs its update
+    as one scripted call of fused torch ops: bench/pytorch/adamw_step.py).
   * Beam candidates are chosen with torch.topk over [k*V] per image rather than a Java loop;
     same rules: <pad>/<start> never, <end> not before the minimum length, top 2k candidates,
     finished beams leave, k live beams kept.
@@ -573,7 +575,7 @@ def bench(c, vocab, words, warmup, runs, image, threads, log):
     gen = torch.Generator().manual_seed(1)
 
     def train_step():
-        images = torch.randn(batch, 3, s, s)
+        images = torch.randn(batch, 3, s, s).contiguous(memory_format=torch.channels_last)
         tokens = torch.randint(SPECIALS, vocab, (batch, words + 1), generator=gen)
         logits = model(images, tokens[:, :-1])
         loss = F.cross_entropy(logits.reshape(-1, vocab), tokens[:, 1:].reshape(-1), ignore_index=PAD_ID)

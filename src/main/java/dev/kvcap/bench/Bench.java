@@ -107,10 +107,11 @@ public final class Bench {
                 batches(model, m, jpeg, out, "_bf16");
             }
         }
-        try (NDManager m = NDManager.newBaseManager()) { // a fresh model: the one above is converted
+        try (NDManager m = NDManager.newBaseManager(); // a fresh model: the one above is converted
+                TensorCasts layout = TensorCasts.channelsLast()) {
             KvmCaptionModel model = new KvmCaptionModel(config.model(), vocab);
             model.initialize(m);
-            training(model, m, trainBatch, out);
+            training(model, m, layout, trainBatch, out);
         }
         out.put("peak_rss_mib", PeakMemory.mib());
         return out;
@@ -231,14 +232,16 @@ public final class Bench {
         }
     }
 
-    private void training(KvmCaptionModel model, NDManager m, int batch, Map<String, Object> out) {
+    /** Training steps as {@link dev.kvcap.train.Trainer} runs them (images channels-last). */
+    private void training(
+            KvmCaptionModel model, NDManager m, TensorCasts layout, int batch, Map<String, Object> out) {
         int s = config.model().imageSize();
         ParameterStore ps = new ParameterStore(m, false);
         AdamW opt = new AdamW(model.getParameters(), m, 0f, 2f);
         Random rng = new Random(1);
         Timing t = Timing.of("train", Math.max(1, warmup), Math.max(2, runs / 2), () -> {
             try (NDManager step = m.newSubManager()) {
-                NDArray images = step.randomNormal(new Shape(batch, 3, s, s));
+                NDArray images = layout.inForTraining(step.randomNormal(new Shape(batch, 3, s, s)));
                 long[] tok = new long[batch * (words + 1)];
                 for (int i = 0; i < tok.length; i++) {
                     tok[i] = Vocabulary.SPECIALS + rng.nextInt(vocab - Vocabulary.SPECIALS);

@@ -1,5 +1,6 @@
 package dev.kvcap.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -66,14 +67,25 @@ public final class AttentionMaps extends AbstractBlock {
     }
 
     /**
+     * Both deconvolutions' phase kernels ({@link StrideTwoDeconv#phaseKernels}): made once per batch
+     * of images and passed to every step's {@link #weights}.
+     */
+    public NDList kernels(ParameterStore ps, Device device, boolean training) {
+        NDList k = up1.phaseKernels(ps, device, training);
+        k.addAll(up2.phaseKernels(ps, device, training));
+        return k;
+    }
+
+    /**
      * @param logits attention logits [B, L]
+     * @param kernels {@link #kernels}
      * @return region weights [B, L] (sum to 1) and the pixel map [B, M·M] (sums to 1)
      */
-    public NDList weights(ParameterStore ps, NDArray logits, boolean training) {
+    public NDList weights(NDArray logits, NDList kernels) {
         long b = logits.getShape().get(0);
         NDArray x = logits.reshape(b, 1, grid, grid);
-        x = up1.forward(ps, new NDList(x), training).head().getNDArrayInternal().relu();
-        x = up2.forward(ps, new NDList(x), training).head(); // [B, 1, M, M]
+        x = up1.apply(x, kernels.subNDList(0, 2)).getNDArrayInternal().relu();
+        x = up2.apply(x, kernels.subNDList(2, 4)); // [B, 1, M, M]
         NDArray pixels = x.reshape(b, -1).softmax(-1); // [B, M·M]
         NDArray regions = pixels.reshape(b, grid, 4, grid, 4).sum(new int[] {2, 4}).reshape(b, -1);
         return new NDList(regions, pixels);
@@ -82,7 +94,8 @@ public final class AttentionMaps extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return weights(ps, inputs.head(), training);
+        NDArray logits = inputs.head();
+        return weights(logits, kernels(ps, logits.getDevice(), training));
     }
 
     @Override

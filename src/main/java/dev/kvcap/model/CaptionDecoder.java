@@ -1,5 +1,6 @@
 package dev.kvcap.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -78,6 +79,11 @@ public final class CaptionDecoder extends AbstractBlock {
         return attRegion.forward(ps, new NDList(regions), training).head();
     }
 
+    /** {@link AttentionMaps#kernels} once per batch of images, or null when the maps are off. */
+    public NDList mapKernels(ParameterStore ps, Device device, boolean training) {
+        return maps == null ? null : maps.kernels(ps, device, training);
+    }
+
     /**
      * One decoding step.
      *
@@ -105,7 +111,7 @@ public final class CaptionDecoder extends AbstractBlock {
         NDArray alpha;
         NDArray pixels;
         if (maps != null) {
-            NDList w = maps.weights(ps, logits, training);
+            NDList w = maps.weights(logits, ctx.mapKernels());
             alpha = w.get(0);
             pixels = w.get(1);
         } else {
@@ -121,8 +127,15 @@ public final class CaptionDecoder extends AbstractBlock {
         NDList o2 = cell2.step(ps, x2, s.get(2), s.get(3), training);
         NDArray h2 = o2.get(0); // [B, H]
         NDArray dropped = Ops.dropout(h2, config.dropout(), training);
-        NDArray wordLogits = out.forward(ps, new NDList(dropped), training).head(); // [B, V]
-        return new Step(wordLogits, alpha, pixels, new NDList(h1, o1.get(1), h2, o2.get(1)));
+        return new Step(dropped, alpha, pixels, new NDList(h1, o1.get(1), h2, o2.get(1)));
+    }
+
+    /**
+     * Next-word logits from {@link Step#output}s: [B, H] → [B, V], or all of a caption's at once,
+     * [B, T, H] → [B, T, V] (training: one product instead of one per step).
+     */
+    public NDArray wordLogits(ParameterStore ps, NDArray output, boolean training) {
+        return out.forward(ps, new NDList(output), training).head();
     }
 
     /** Zero LSTM states h1, c1, h2, c2 for a batch. */
@@ -162,6 +175,9 @@ public final class CaptionDecoder extends AbstractBlock {
         out.initialize(manager, dataType, new Shape(b, h));
     }
 
-    /** One step's output: word logits [B, V], region weights [B, L], pixel map [B, M·M], states. */
-    public record Step(NDArray logits, NDArray alpha, NDArray pixels, NDList state) {}
+    /**
+     * One step's output: h2 after dropout [B, H] (what {@link #wordLogits} reads), region weights
+     * [B, L], pixel map [B, M·M], states.
+     */
+    public record Step(NDArray output, NDArray alpha, NDArray pixels, NDList state) {}
 }

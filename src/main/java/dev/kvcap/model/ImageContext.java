@@ -1,6 +1,7 @@
 package dev.kvcap.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 
 /**
  * A batch of encoded images, computed once and read at every decoding step.
@@ -9,15 +10,18 @@ import ai.djl.ndarray.NDArray;
  * @param regionProj regions projected for attention, W_v v [B, L, A]
  * @param global the image vector the decoder and memory read: the global vector [B, Dg], or its
  *     projection [B, P] when {@code model.globalProj} is set
+ * @param mapKernels the attention maps' deconvolution kernels as every step uses them ({@link
+ *     AttentionMaps#kernels}; the same for every image), or null when the maps are off
  */
-public record ImageContext(NDArray regions, NDArray regionProj, NDArray global) {
+public record ImageContext(NDArray regions, NDArray regionProj, NDArray global, NDList mapKernels) {
 
     /** Each image repeated {@code n} times in place (image i becomes rows i·n … i·n+n−1). */
     public ImageContext repeat(int n) {
         if (n == 1) {
             return this;
         }
-        return new ImageContext(regions.repeat(0, n), regionProj.repeat(0, n), global.repeat(0, n));
+        return new ImageContext(
+                regions.repeat(0, n), regionProj.repeat(0, n), global.repeat(0, n), mapKernels);
     }
 
     public long batchSize() {

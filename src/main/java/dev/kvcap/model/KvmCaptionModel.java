@@ -23,7 +23,8 @@ import java.util.List;
  *
  * <p>Two ways in: {@link #forward} runs the teacher-forced pass used in training (images [B, 3, S,
  * S] and input tokens [B, T] → logits [B, T, V]); {@link #encode}, {@link #start} and {@link #step}
- * run one word at a time for decoding. Both go through the same {@link #step}.
+ * run one word at a time for decoding. Both go through the same recurrence; the teacher-forced
+ * pass applies the output layer once to all its steps.
  */
 public final class KvmCaptionModel extends AbstractBlock {
 
@@ -132,7 +133,11 @@ public final class KvmCaptionModel extends AbstractBlock {
         if (globalProj != null) {
             global = globalProj.forward(ps, new NDList(global), training).head(); // [B, P], once
         }
-        return new ImageContext(regions, decoder.projectRegions(ps, regions, training), global);
+        return new ImageContext(
+                regions,
+                decoder.projectRegions(ps, regions, training),
+                global,
+                decoder.mapKernels(ps, global.getDevice(), training));
     }
 
     /** The state before the first word. */
@@ -168,7 +173,10 @@ public final class KvmCaptionModel extends AbstractBlock {
             NDArray memoryReadShare,
             boolean training) {
         NDArray emb = embedding.forward(ps, new NDList(words), training).head(); // [B, E]
-        return stepEmbedded(ps, ctx, emb, state, memoryReadShare, training);
+        Advanced a = advance(ps, ctx, emb, state, memoryReadShare, training);
+        CaptionDecoder.Step s = a.step();
+        NDArray logits = decoder.wordLogits(ps, s.output(), training); // [B, V]
+        return new StepOutput(logits, s.alpha(), s.pixels(), a.memoryWeights(), a.state());
     }
 
     /** Memory slots (0 when the model has no memory). */
@@ -176,7 +184,8 @@ public final class KvmCaptionModel extends AbstractBlock {
         return memory == null ? 0 : memory.slots();
     }
 
-    private StepOutput stepEmbedded(
+    /** One word with its embedding [B, E] given, up to the decoder's output (no word logits yet). */
+    private Advanced advance(
             ParameterStore ps,
             ImageContext ctx,
             NDArray emb,
@@ -195,8 +204,10 @@ public final class KvmCaptionModel extends AbstractBlock {
         }
         NDArray x = Ops.dropout(emb, config.dropout(), training);
         CaptionDecoder.Step s = decoder.step(ps, x, ctx, read, state.lstm(), training);
-        return new StepOutput(s.logits(), s.alpha(), s.pixels(), memWeights, new DecodeState(s.state(), mem));
+        return new Advanced(s, memWeights, new DecodeState(s.state(), mem));
     }
+
+    private record Advanced(CaptionDecoder.Step step, NDArray memoryWeights, DecodeState state) {}
 
     /** Teacher-forced pass: inputs images [B, 3, S, S] and tokens [B, T]; output logits [B, T, V]. */
     @Override
@@ -223,17 +234,20 @@ public final class KvmCaptionModel extends AbstractBlock {
         NDArray emb = embedding.forward(ps, new NDList(tokens), training).head(); // [B, T, E]
         DecodeState state = start(ps, ctx, training);
         long steps = tokens.getShape().get(1);
-        List<NDArray> logits = new ArrayList<>();
+        List<NDArray> outputs = new ArrayList<>();
         List<NDArray> h2 = new ArrayList<>();
         for (long t = 0; t < steps; t++) {
-            StepOutput out = stepEmbedded(ps, ctx, emb.get(":, " + t), state, null, training);
-            logits.add(out.logits());
+            Advanced a = advance(ps, ctx, emb.get(":, " + t), state, null, training);
+            outputs.add(a.step().output()); // [B, H]
             if (states) {
-                h2.add(out.state().lstm().get(2)); // [B, H]
+                h2.add(a.state().lstm().get(2)); // [B, H]
             }
-            state = out.state();
+            state = a.state();
         }
-        NDList result = new NDList(NDArrays.stack(new NDList(logits), 1)); // [B, T, V]
+        // The output layer once for all steps: one [B·T, H] × [H, V] product (and one for each
+        // gradient) instead of T small ones.
+        NDArray stacked = NDArrays.stack(new NDList(outputs), 1); // [B, T, H]
+        NDList result = new NDList(decoder.wordLogits(ps, stacked, training)); // [B, T, V]
         if (states) {
             result.add(NDArrays.stack(new NDList(h2), 1)); // [B, T, H]
         }

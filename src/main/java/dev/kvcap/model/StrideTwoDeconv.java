@@ -1,11 +1,13 @@
 package dev.kvcap.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -13,10 +15,15 @@ import ai.djl.util.PairList;
 /**
  * A transposed convolution with kernel 4, stride 2, padding 1: [B, C, N, N] → [B, F, 2N, 2N].
  *
- * <p>DJL's PyTorch engine does not implement {@code deconvolution}, so this uses the textbook
- * identity: a stride-2 transposed convolution equals inserting a zero after every input pixel and
- * running an ordinary convolution (kernel 4, padding 4 − 1 − 1 = 2) over the result. The kernel is
- * learned, so its flip does not matter. Output row/column 2N is the padding's extra and is cropped.
+ * <p>DJL's PyTorch engine does not implement {@code deconvolution}. The parameters are those of the
+ * textbook identity: an ordinary 4×4 convolution K [F, C, 4, 4] (padding 2) over the input with a
+ * zero inserted after every pixel, cropped to 2N. Run that way, three products in four are with
+ * inserted zeros. So each output parity is computed as its own phase instead: shifted by one
+ * pixel, the output's phase (q_y, q_x) is a 2×2 convolution (padding 1) of the input itself with
+ * the taps K[:, :, 1−q_y::2, 1−q_x::2]. One convolution with the four phase kernels stacked [4F,
+ * C, 2, 2] gives [B, 4F, N+1, N+1]; interleaving the phases gives 2N+2 pixels a side, and dropping
+ * the first and last row and column gives the output. Same result, a quarter of the products
+ * (docs/BENCHMARKS.md, lever 8).
  */
 final class StrideTwoDeconv extends AbstractBlock {
 
@@ -38,9 +45,9 @@ final class StrideTwoDeconv extends AbstractBlock {
                                 .build());
     }
 
-    /** The convolution kernel [F, C, 4, 4]. */
+    /** The convolution kernel K [F, C, 4, 4]. */
     NDArray kernel() {
-        return conv.getParameters().get("weight").getArray();
+        return weight().getArray();
     }
 
     /** The bias [F]. */
@@ -48,21 +55,46 @@ final class StrideTwoDeconv extends AbstractBlock {
         return conv.getParameters().get("bias").getArray();
     }
 
+    private Parameter weight() {
+        return conv.getParameters().get("weight");
+    }
+
+    /**
+     * The four phase kernels stacked [4F, C, 2, 2] and the bias repeated for them [4F]: what {@link
+     * #apply} convolves with. They depend on the parameters only, so they are made once per batch
+     * of images, not once per step (in training, inside the gradient's graph).
+     */
+    NDList phaseKernels(ParameterStore ps, Device device, boolean training) {
+        NDArray k = ps.getValue(weight(), device, training); // [F, C, 4, 4]
+        long c = k.getShape().get(1);
+        NDArray phases =
+                k.reshape(filters, c, 2, 2, 2, 2) // [F, C, j_y, p_y, j_x, p_x], tap = 2j + p
+                        .flip(3, 5) // phase q takes parity p = 1 − q
+                        .transpose(3, 5, 0, 1, 2, 4) // [q_y, q_x, F, C, j_y, j_x]
+                        .reshape(4L * filters, c, 2, 2);
+        NDArray bias = ps.getValue(conv.getParameters().get("bias"), device, training).tile(4); // [4F]
+        return new NDList(phases, bias);
+    }
+
+    /** The transposed convolution of x [B, C, N, N] with {@link #phaseKernels}: [B, F, 2N, 2N]. */
+    NDArray apply(NDArray x, NDList phaseKernels) {
+        long b = x.getShape().get(0);
+        long n = x.getShape().get(2);
+        NDArray z =
+                Conv2d.conv2d(x, phaseKernels.get(0), phaseKernels.get(1), new Shape(1, 1), new Shape(1, 1))
+                        .head(); // [B, 4F, N+1, N+1]
+        NDArray full =
+                z.reshape(b, 2, 2, filters, n + 1, n + 1) // [B, q_y, q_x, F, j_y, j_x]
+                        .transpose(0, 3, 4, 1, 5, 2) // [B, F, j_y, q_y, j_x, q_x]
+                        .reshape(b, filters, 2 * n + 2, 2 * n + 2); // pixel 2j + q
+        return full.get(":, :, 1:" + (2 * n + 1) + ", 1:" + (2 * n + 1));
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = inputs.head(); // [B, C, N, N]
-        Shape s = x.getShape();
-        long b = s.get(0);
-        long c = s.get(1);
-        long n = s.get(2);
-        NDArray cell = x.reshape(b, c, n, 1, n, 1);
-        NDArray zeros = x.getManager().zeros(new Shape(b, c, n, 1, n, 1), x.getDataType());
-        cell = cell.concat(zeros, 5); // [B, C, N, 1, N, 2]
-        cell = cell.concat(cell.zerosLike(), 3); // [B, C, N, 2, N, 2]
-        NDArray dilated = cell.reshape(b, c, 2 * n, 2 * n); // pixel at even rows/cols
-        NDArray y = conv.forward(ps, new NDList(dilated), training).head(); // [B, F, 2N+1, 2N+1]
-        return new NDList(y.get(":, :, :" + (2 * n) + ", :" + (2 * n)));
+        NDArray x = inputs.head();
+        return new NDList(apply(x, phaseKernels(ps, x.getDevice(), training)));
     }
 
     @Override

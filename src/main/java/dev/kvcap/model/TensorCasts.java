@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * Converts the image encoder's tensors to the layout and number format it runs fastest in at
- * inference (docs/BF16.md): {@link #channelsLast()} for float32, {@link #bf16()} for bfloat16.
+ * inference (docs/BF16.md), and training's images to channels-last ({@link #inForTraining}): {@link #channelsLast()} for float32, {@link #bf16()} for bfloat16.
  *
  * <p>DJL 0.36 can neither change a tensor's memory format nor make bfloat16 tensors ({@code
  * NDArray.toType(BFLOAT16)} aborts the JVM). The conversions therefore run in tiny TorchScript
@@ -70,6 +70,16 @@ public final class TensorCasts implements AutoCloseable {
     /** What goes into the encoder (images, its parameters), converted; in {@code x}'s manager. */
     public NDArray in(NDArray x) {
         return convert(x);
+    }
+
+    /**
+     * {@link #in} for a training step: the module runs in inference mode, whose tensors autograd
+     * cannot save for the backward pass, so the result is copied into an ordinary tensor (same
+     * layout). {@link #channelsLast()} images make training's convolutions, batch norms and pools
+     * run channels-last too (docs/BENCHMARKS.md, lever 9).
+     */
+    public NDArray inForTraining(NDArray x) {
+        return convert(x).duplicate();
     }
 
     /** What comes out of the encoder (regions, global vector), back to float32 if it was not. */

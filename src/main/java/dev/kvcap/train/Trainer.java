@@ -17,6 +17,7 @@ import dev.kvcap.data.Vocabulary;
 import dev.kvcap.model.EncoderWeights;
 import dev.kvcap.model.KvmCaptionModel;
 import dev.kvcap.model.SavedModel;
+import dev.kvcap.model.TensorCasts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -82,7 +83,8 @@ public final class Trainer {
         }
         Files.createDirectories(outDir);
         long seed = config.train().seed();
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = NDManager.newBaseManager();
+                TensorCasts layout = TensorCasts.channelsLast()) {
             SavedModel saved;
             Checkpoint.State state;
             if (resume) {
@@ -175,9 +177,9 @@ public final class Trainer {
                             NDScope scope = new NDScope()) {
                         scope.suppressNotUsedWarning();
                         NDList batch = trainData.batch(step, order, from, to, rng, augment);
+                        NDArray images = layout.inForTraining(batch.get(0)); // channels-last
                         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                            NDArray logits =
-                                    model.forward(ps, new NDList(batch.get(0), batch.get(1)), true).head();
+                            NDArray logits = model.forward(ps, new NDList(images, batch.get(1)), true).head();
                             NDArray l = CaptionLoss.of(logits, batch.get(2));
                             gc.backward(l);
                             loss = l.getFloat();

@@ -21,7 +21,7 @@ class AttentionMapsTest {
             maps.initBilinear();
             float[] logits = new float[64];
             logits[3 * 8 + 5] = 6f; // a peak at row 3, column 5
-            NDList out = maps.weights(new ParameterStore(m, false), m.create(logits, new Shape(1, 64)), false);
+            NDList out = maps.forward(new ParameterStore(m, false), new NDList(m.create(logits, new Shape(1, 64))), false);
             float[] regions = out.get(0).toFloatArray();
             float[] pixels = out.get(1).toFloatArray();
             assertEquals(64, regions.length);

@@ -46,6 +46,25 @@ class KvmCaptionModelTest {
     }
 
     @Test
+    void theTeacherForcedPassGivesTheLogitsOfDecodingWordByWord() {
+        Engine.getInstance().setRandomSeed(2);
+        try (NDManager m = NDManager.newBaseManager()) {
+            KvmCaptionModel model = new KvmCaptionModel(Presets.tiny().model(), V);
+            model.initialize(m);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDList in = batch(m);
+            NDArray forced = model.forward(ps, in, false).head(); // [4, 6, V]
+            ImageContext ctx = model.encode(ps, in.get(0), false);
+            DecodeState state = model.start(ps, ctx, false);
+            for (int t = 0; t < 6; t++) {
+                KvmCaptionModel.StepOutput out = model.step(ps, ctx, in.get(1).get(":, " + t), state, false);
+                assertArrayEquals(forced.get(":, " + t).toFloatArray(), out.logits().toFloatArray(), 1e-5f, "step " + t);
+                state = out.state();
+            }
+        }
+    }
+
+    @Test
     void parameterCountMatchesTheFormulaForTheConfig() {
         ModelConfig c = Presets.tiny().model();
         try (NDManager m = NDManager.newBaseManager()) {

@@ -21,7 +21,9 @@ import java.util.Random;
  * (preset, batch, words, steps); {@code PROFILE=/tmp/t.json} also writes a libtorch profile of one step.
  */
 public class TrainProbe {
-    static final dev.kvcap.model.TensorCasts CL = System.getenv("CL") != null && !System.getenv("CL").isEmpty() ? dev.kvcap.model.TensorCasts.channelsLast() : null;
+    /** Images channels-last, as the Trainer feeds them; {@code NCHW=1} feeds them NCHW instead. */
+    static final dev.kvcap.model.TensorCasts LAYOUT =
+            System.getenv("NCHW") == null ? dev.kvcap.model.TensorCasts.channelsLast() : null;
     public static void main(String[] a) {
         KvcapConfig c = Presets.named(a[0]);
         int batch = Integer.parseInt(a[1]);
@@ -47,8 +49,8 @@ public class TrainProbe {
                 }
                 try (NDManager step = m.newSubManager()) {
                     NDArray images = step.randomNormal(new Shape(batch, 3, s, s));
-                    if (CL != null) {
-                        images = CL.in(images).duplicate();
+                    if (LAYOUT != null) {
+                        images = LAYOUT.inForTraining(images);
                     }
                     long[] tok = new long[batch * (words + 1)];
                     for (int k = 0; k < tok.length; k++) {
