@@ -32,7 +32,9 @@ Differences from kvcap, all deliberate and all "what a PyTorch user would write"
     weights and images channels-last, then (the _bf16 figures) bfloat16 channels-last with the
     outputs back in float32, as kvcap --precision bf16 does (docs/BF16.md). Step figures use
     the model as trained (NCHW). Training feeds the images channels-last, as kvcap's Trainer does
-    (the weights stay NCHW), so the convolutions, batch norms and pools run channels-last.
+    (the weights stay NCHW), so the convolutions, batch norms and pools run channels-last; then
+    (train_images_per_s_bf16) with the convolution stages under torch.autocast(bfloat16), as
+    kvcap train --precision bf16 runs them (parameters and optimiser float32).
   * Loss is F.cross_entropy(ignore_index=0), the same masked mean as kvcap's CaptionLoss.
   * Optimiser is torch.optim.AdamW(weight_decay=0) after clip_grad_norm_(2.0), like the
     AdamW(0, 2) kvcap's bench uses (kvcap's own also skips non-finite updates, and runs its update
@@ -175,8 +177,15 @@ class ImageEncoder(nn.Module):
             inp = d
         self.fc = nn.Sequential(*fcs)
 
+    mixed = False  # train the convolution stages under bf16 autocast (kvcap train --precision bf16)
+
     def forward(self, images):
-        x = self.features(images)  # [B, C, G, G]
+        if self.mixed and self.training:
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                x = self.features(images)
+            x = x.float()
+        else:
+            x = self.features(images)  # [B, C, G, G]
         b = x.shape[0]
         regions = x.reshape(b, self.c.region_dim, self.c.regions).transpose(1, 2)  # [B, L, C]
         glob = self.fc(x.reshape(b, -1))  # [B, Dg]
@@ -585,11 +594,14 @@ def bench(c, vocab, words, warmup, runs, image, threads, log):
         if torch.isfinite(norm):
             opt.step()
 
-    ms = timed(max(1, warmup), max(2, runs // 2), train_step, min_seconds=0.0)
     out["train_batch"] = batch
-    out["train_step_ms_median"] = percentile(ms, 50)
-    out["train_images_per_s"] = batch * 1000.0 / out["train_step_ms_median"]
-    log(f"train {out['train_images_per_s']:.1f} images/s (batch {batch})")
+    for suffix in ("", "_bf16"):
+        model.encoder.mixed = suffix == "_bf16"  # then: the convolution stages under bf16 autocast
+        ms = timed(max(1, warmup), max(2, runs // 2), train_step, min_seconds=0.0)
+        out["train_step_ms_median" + suffix] = percentile(ms, 50)
+        out["train_images_per_s" + suffix] = batch * 1000.0 / out["train_step_ms_median" + suffix]
+        log(f"train {out['train_images_per_s' + suffix]:.1f} images/s (batch {batch}"
+            f"{', bf16 convolutions' if suffix else ''})")
 
     out["peak_rss_mib"] = peak_rss_mib()
     return out

@@ -108,10 +108,13 @@ public final class Bench {
             }
         }
         try (NDManager m = NDManager.newBaseManager(); // a fresh model: the one above is converted
-                TensorCasts layout = TensorCasts.channelsLast()) {
+                TensorCasts layout = TensorCasts.channelsLast();
+                TensorCasts bf16 = TensorCasts.bf16()) {
             KvmCaptionModel model = new KvmCaptionModel(config.model(), vocab);
             model.initialize(m);
-            training(model, m, layout, trainBatch, out);
+            training(model, m, layout, trainBatch, out, "");
+            model.trainWith(bf16); // train --precision bf16
+            training(model, m, layout, trainBatch, out, "_bf16");
         }
         out.put("peak_rss_mib", PeakMemory.mib());
         return out;
@@ -232,9 +235,17 @@ public final class Bench {
         }
     }
 
-    /** Training steps as {@link dev.kvcap.train.Trainer} runs them (images channels-last). */
+    /**
+     * Training steps as {@link dev.kvcap.train.Trainer} runs them (images channels-last); keys end
+     * with {@code suffix}.
+     */
     private void training(
-            KvmCaptionModel model, NDManager m, TensorCasts layout, int batch, Map<String, Object> out) {
+            KvmCaptionModel model,
+            NDManager m,
+            TensorCasts layout,
+            int batch,
+            Map<String, Object> out,
+            String suffix) {
         int s = config.model().imageSize();
         ParameterStore ps = new ParameterStore(m, false);
         AdamW opt = new AdamW(model.getParameters(), m, 0f, 2f);
@@ -255,8 +266,8 @@ public final class Bench {
             }
         });
         out.put("train_batch", batch);
-        out.put("train_step_ms_median", t.median());
-        out.put("train_images_per_s", batch * 1000.0 / t.median());
+        out.put("train_step_ms_median" + suffix, t.median());
+        out.put("train_images_per_s" + suffix, batch * 1000.0 / t.median());
     }
 
     /** A photo-sized test picture with gradients and shapes, so JPEG decoding does real work. */

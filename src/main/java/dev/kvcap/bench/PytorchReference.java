@@ -48,6 +48,7 @@ public final class PytorchReference {
                     new Figure("batch8_images_per_s_bf16", "batch8_bf16", "batch 8 img/s, bf16 encoder", true),
                     new Figure("batch32_images_per_s_bf16", "batch32_bf16", "batch 32 img/s, bf16 encoder", true),
                     new Figure("train_images_per_s", "train_images_per_s", "train img/s", true),
+                    new Figure("train_images_per_s_bf16", "train_images_per_s_bf16", "train img/s, bf16 convolutions", true),
                     new Figure("peak_rss_mib", "peak_rss", "peak RSS MiB", false));
 
     public static final String CONVENTION =

@@ -131,11 +131,12 @@ final class BenchCommand implements Callable<Integer> {
                     r.get("train_images_per_s"), r.get("train_batch"), r.get("cold_cli_ms_median"),
                     r.get("peak_rss_mib")));
             sb.append(String.format(Locale.ROOT,
-                    "| %s %s², bf16 encoder | %s | %.1f / %.1f | %.1f | %.1f | %.1f | | %.1f / %.1f | | | |%n",
+                    "| %s %s², bf16 encoder | %s | %.1f / %.1f | %.1f | %.1f | %.1f | | %.1f / %.1f | %.1f (%s) | | |%n",
                     r.get("preset"), r.get("image_size"), r.get("threads"),
                     r.get("latency_ms_median_bf16"), r.get("latency_ms_p90_bf16"), r.get("prepare_ms_median_bf16"),
                     r.get("encoder_ms_median_bf16"), r.get("decoder_ms_median_bf16"),
-                    r.get("batch8_images_per_s_bf16"), r.get("batch32_images_per_s_bf16")));
+                    r.get("batch8_images_per_s_bf16"), r.get("batch32_images_per_s_bf16"),
+                    r.get("train_images_per_s_bf16"), r.get("train_batch")));
         }
         return sb.toString();
     }

@@ -1,5 +1,6 @@
 package dev.kvcap.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -29,6 +30,8 @@ import java.util.List;
 public final class ImageEncoder extends AbstractBlock {
 
     private static final byte VERSION = 1;
+    private static final Shape STRIDE = new Shape(1, 1);
+    private static final Shape PADDING = new Shape(1, 1);
 
     private final ModelConfig config;
     private final List<Block> convs = new ArrayList<>();
@@ -67,17 +70,42 @@ public final class ImageEncoder extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = inputs.head(); // [B, 3, S, S]
+        return run(ps, inputs.head(), null, training);
+    }
+
+    /**
+     * The forward pass with the convolution stages in another number format: images, convolution
+     * weights and biases go through {@code casts} ({@link TensorCasts#inGraph}), the last stage's
+     * output comes back as float32, and the fully connected layers run as usual. The casts are
+     * part of the gradient's graph, so training updates the float32 parameters ("mixed
+     * precision").
+     */
+    NDList mixed(ParameterStore ps, NDArray images, TensorCasts casts, boolean training) {
+        return run(ps, images, casts, training);
+    }
+
+    private NDList run(ParameterStore ps, NDArray images, TensorCasts casts, boolean training) {
+        NDArray x = casts == null ? images : casts.inGraph(images); // [B, 3, S, S]
+        Device device = images.getDevice();
         int conv = 0;
         for (int end : stageEnds) {
             for (; conv < end; conv++) {
-                x = convs.get(conv).forward(ps, new NDList(x), training).head();
+                NDArray w = ps.getValue(convs.get(conv).getParameters().get("weight"), device, training);
+                NDArray b = ps.getValue(convs.get(conv).getParameters().get("bias"), device, training);
+                if (casts != null) {
+                    w = casts.inGraph(w);
+                    b = casts.inGraph(b);
+                }
+                x = Conv2d.conv2d(x, w, b, STRIDE, PADDING).head();
                 if (config.batchNorm()) {
                     x = norms.get(conv).forward(ps, new NDList(x), training).head();
                 }
                 x = x.getNDArrayInternal().relu();
             }
             x = x.getNDArrayInternal().maxPool(new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
+        }
+        if (casts != null) {
+            x = casts.inGraph(x); // back to float32
         }
         long b = x.getShape().get(0);
         // x: [B, C, G, G]

@@ -39,6 +39,7 @@ public final class KvmCaptionModel extends AbstractBlock {
     private final CaptionDecoder decoder;
     private final Linear globalProj;
     private TensorCasts casts; // null: the encoder runs as trained (float32, NCHW)
+    private TensorCasts trainingCasts; // null: training runs in float32
 
     public KvmCaptionModel(ModelConfig config, int vocabSize) {
         super(VERSION);
@@ -116,6 +117,16 @@ public final class KvmCaptionModel extends AbstractBlock {
         this.casts = casts;
     }
 
+    /**
+     * Trains the encoder's convolution stages through {@code casts} from now on ({@link
+     * TensorCasts#bf16()}: mixed precision, with the parameters, their gradients and the optimiser
+     * in float32; {@link ImageEncoder#mixed}); null trains in float32 again. Inference is
+     * unaffected. Measured effect and quality: docs/BENCHMARKS.md, lever 11.
+     */
+    public void trainWith(TensorCasts casts) {
+        this.trainingCasts = casts;
+    }
+
     /** The conversions {@link #encodeWith} applied last, or null. */
     public TensorCasts encoderCasts() {
         return casts;
@@ -126,8 +137,13 @@ public final class KvmCaptionModel extends AbstractBlock {
         if (casts != null && training) {
             throw new IllegalStateException("a model converted for inference (" + casts + ") cannot train");
         }
-        NDArray input = casts == null ? images : casts.in(images);
-        NDList enc = encoder.forward(ps, new NDList(input), training);
+        NDList enc;
+        if (training && trainingCasts != null) {
+            enc = encoder.mixed(ps, images, trainingCasts, true);
+        } else {
+            NDArray input = casts == null ? images : casts.in(images);
+            enc = encoder.forward(ps, new NDList(input), training);
+        }
         NDArray regions = casts == null ? enc.get(0) : casts.out(enc.get(0)); // [B, L, C]
         NDArray global = casts == null ? enc.get(1) : casts.out(enc.get(1)); // [B, Dg]
         if (globalProj != null) {

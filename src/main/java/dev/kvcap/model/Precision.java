@@ -2,7 +2,10 @@ package dev.kvcap.model;
 
 import java.util.Locale;
 
-/** Number format of the image encoder at inference (docs/BF16.md); training is always fp32. */
+/**
+ * Number format of the image encoder: at inference (docs/BF16.md), and of its convolutions in
+ * training ({@code train --precision}: mixed precision, parameters stay float32).
+ */
 public enum Precision {
     /** float32 throughout, as trained (the encoder's convolutions channels-last at inference). */
     FP32,

@@ -82,6 +82,17 @@ public final class TensorCasts implements AutoCloseable {
         return convert(x).duplicate();
     }
 
+    /**
+     * The conversion as part of the gradient's graph: the module runs in training mode, so
+     * gradients flow back through it (converted back to the input's format). For mixed-precision
+     * training with {@link #bf16()}: float32 in → bfloat16, anything else → float32.
+     */
+    public NDArray inGraph(NDArray x) {
+        NDArray y = module.getBlock().forward(ps, new NDList(x), true).head();
+        y.attach(x.getManager());
+        return y;
+    }
+
     /** What comes out of the encoder (regions, global vector), back to float32 if it was not. */
     public NDArray out(NDArray x) {
         return convert(x);

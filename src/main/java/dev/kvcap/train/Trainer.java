@@ -16,6 +16,7 @@ import dev.kvcap.data.ImageCache;
 import dev.kvcap.data.Vocabulary;
 import dev.kvcap.model.EncoderWeights;
 import dev.kvcap.model.KvmCaptionModel;
+import dev.kvcap.model.Precision;
 import dev.kvcap.model.SavedModel;
 import dev.kvcap.model.TensorCasts;
 import java.io.IOException;
@@ -47,6 +48,7 @@ public final class Trainer {
     private final KvcapConfig config;
     private final Consumer<TrainEvent> events;
     private Path encoderWeights;
+    private Precision precision = Precision.FP32;
 
     public Trainer(KvcapConfig config, Consumer<TrainEvent> events) {
         this.config = config.validate();
@@ -56,6 +58,16 @@ public final class Trainer {
     /** Starts a fresh run from these encoder weights ({@link EncoderWeights}); ignored on resume. */
     public Trainer optEncoderWeights(Path file) {
         this.encoderWeights = file;
+        return this;
+    }
+
+    /**
+     * {@link Precision#BF16} trains the encoder's convolution stages in bfloat16 (mixed precision:
+     * parameters, gradients and optimiser stay float32; {@link KvmCaptionModel#trainWith}).
+     * Validation and the saved model are unaffected. A resumed run takes whatever is set here.
+     */
+    public Trainer optPrecision(Precision precision) {
+        this.precision = precision;
         return this;
     }
 
@@ -84,7 +96,8 @@ public final class Trainer {
         Files.createDirectories(outDir);
         long seed = config.train().seed();
         try (NDManager manager = NDManager.newBaseManager();
-                TensorCasts layout = TensorCasts.channelsLast()) {
+                TensorCasts layout = TensorCasts.channelsLast();
+                TensorCasts mixed = precision == Precision.BF16 ? TensorCasts.bf16() : null) {
             SavedModel saved;
             Checkpoint.State state;
             if (resume) {
@@ -121,6 +134,12 @@ public final class Trainer {
             saved = new SavedModel(config, saved.vocab(), saved.model());
             Vocabulary vocab = saved.vocab();
             KvmCaptionModel model = saved.model();
+            if (mixed != null) {
+                model.trainWith(mixed);
+                events.accept(
+                        new TrainEvent.Info(
+                                "the encoder's convolutions train in bf16 (mixed precision; parameters and optimiser in float32)"));
+            }
 
             ImageCache cache =
                     new ImageCache(config.data().cacheMemoryMb() * (1L << 20), outDir.resolve("cache"));

@@ -64,6 +64,58 @@ class KvmCaptionModelTest {
         }
     }
 
+    /** Gradients of the first loss of a fixed batch, by parameter name. */
+    private static java.util.Map<String, float[]> gradients(TensorCasts casts) {
+        Engine.getInstance().setRandomSeed(4);
+        try (NDManager m = NDManager.newBaseManager()) {
+            KvmCaptionModel model = new KvmCaptionModel(Presets.tiny().model(), V);
+            model.initialize(m);
+            model.trainWith(casts);
+            NDList in = batch(m);
+            try (ai.djl.training.GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray logits = model.forward(new ParameterStore(m, false), new NDList(in.get(0), in.get(1).get(":, :-1")), true).head();
+                gc.backward(CaptionLoss.of(logits, in.get(1).get(":, 1:")));
+            }
+            java.util.Map<String, float[]> g = new java.util.TreeMap<>();
+            model.getParameters().forEach(p -> {
+                NDArray w = p.getValue().getArray();
+                assertEquals(DataType.FLOAT32, w.getDataType(), p.getKey() + " stays float32");
+                if (p.getValue().requiresGradient()) { // not the batch norms' running statistics
+                    g.put(p.getKey(), w.getGradient().toFloatArray());
+                }
+            });
+            return g;
+        }
+    }
+
+    @Test
+    void mixedPrecisionTrainingGivesGradientsCloseToFloat32OnesForEveryParameter() {
+        java.util.Map<String, float[]> full = gradients(null);
+        java.util.Map<String, float[]> mixed;
+        try (TensorCasts bf16 = TensorCasts.bf16()) {
+            mixed = gradients(bf16);
+        }
+        assertEquals(full.keySet(), mixed.keySet());
+        for (String name : full.keySet()) {
+            float[] a = full.get(name);
+            float[] b = mixed.get(name);
+            double diff = 0;
+            double norm = 0;
+            for (int i = 0; i < a.length; i++) {
+                diff += ((double) a[i] - b[i]) * ((double) a[i] - b[i]);
+                norm += (double) a[i] * a[i];
+            }
+            // bf16 keeps 8 bits of mantissa: the convolutions' gradients move by about a tenth.
+            // The absolute floor covers gradients that are zero in exact arithmetic (a bias right
+            // before a batch norm), where bf16 leaves noise of about 1e-4.
+            assertTrue(
+                    Math.sqrt(diff) <= 0.2 * Math.sqrt(norm) + 1e-3,
+                    name + ": |float32 − mixed| " + Math.sqrt(diff) + " against |float32| " + Math.sqrt(norm));
+        }
+        String conv = full.keySet().stream().filter(k -> k.contains("conv1_1") && k.endsWith("weight")).findFirst().orElseThrow();
+        assertTrue(!java.util.Arrays.equals(full.get(conv), mixed.get(conv)), "the convolutions did run in bf16");
+    }
+
     @Test
     void parameterCountMatchesTheFormulaForTheConfig() {
         ModelConfig c = Presets.tiny().model();

@@ -18,7 +18,8 @@ import java.util.Random;
  * One training step of a preset on random data, repeated, split into forward, backward and
  * optimiser (a {@code main}, not a test). Usage, after {@code ./mvnw -q test-compile}:
  * {@code java -cp target/classes:target/test-classes:$(cat cp.txt) dev.kvcap.train.TrainProbe small 64 12 10}
- * (preset, batch, words, steps); {@code PROFILE=/tmp/t.json} also writes a libtorch profile of one step.
+ * (preset, batch, words, steps); {@code PROFILE=/tmp/t.json} also writes a libtorch profile of one step;
+ * {@code BF16=1} trains the encoder's convolutions in bf16 ({@code KvmCaptionModel.trainWith}).
  */
 public class TrainProbe {
     /** Images channels-last, as the Trainer feeds them; {@code NCHW=1} feeds them NCHW instead. */
@@ -35,6 +36,9 @@ public class TrainProbe {
             Engine.getInstance().setRandomSeed(1);
             KvmCaptionModel model = new KvmCaptionModel(c.model(), vocab);
             model.initialize(m);
+            if (System.getenv("BF16") != null) {
+                model.trainWith(dev.kvcap.model.TensorCasts.bf16());
+            }
             ParameterStore ps = new ParameterStore(m, false);
             AdamW opt = new AdamW(model.getParameters(), m, 0f, 2f);
             Random rng = new Random(1);
