@@ -75,7 +75,7 @@ final class TrainCommand implements Callable<Integer> {
             names = "--precision",
             paramLabel = "fp32|bf16",
             defaultValue = "fp32",
-            description = "Number format of the encoder's convolutions in training: fp32, or bf16 (mixed precision: parameters and optimiser stay float32; about 1.5x faster for small, 2.5x for vgg16 on CPUs with AMX/AVX-512 BF16; see docs/BENCHMARKS.md, lever 11); default ${DEFAULT-VALUE}.")
+            description = "Number format of the encoder's convolutions in training: fp32, or bf16 (mixed precision: parameters and optimiser stay float32; about 1.5x faster for small and 2-2.6x for vgg16 on CPUs with AMX/AVX-512 BF16; see docs/BENCHMARKS.md, lever 11); default ${DEFAULT-VALUE}.")
     String precision;
 
     @Option(names = "--resume", description = "Continue the run in MODEL_DIR/last with its optimizer state, epoch and RNG.")

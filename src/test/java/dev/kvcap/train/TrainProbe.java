@@ -25,6 +25,7 @@ public class TrainProbe {
     /** Images channels-last, as the Trainer feeds them; {@code NCHW=1} feeds them NCHW instead. */
     static final dev.kvcap.model.TensorCasts LAYOUT =
             System.getenv("NCHW") == null ? dev.kvcap.model.TensorCasts.channelsLast() : null;
+
     public static void main(String[] a) {
         KvcapConfig c = Presets.named(a[0]);
         int batch = Integer.parseInt(a[1]);
