@@ -30,9 +30,9 @@ import picocli.CommandLine.Option;
             "Measure caption latency, decoder step cost, batch throughput, cold start, training",
             "speed and peak memory. Per preset: image file -> caption with beam 3, split into",
             "preparation, encoder and decoder; decoder cost per step; batch 8 and 32 images/s;",
-            "JVM start to first caption (kvcap caption in a fresh JVM); training images/s; then",
-            "caption latency and batches again with the encoder in bf16. Prints JSON; --markdown",
-            "appends a table.",
+            "JVM start to first caption (kvcap caption in a fresh JVM); then caption latency and",
+            "batches again with the encoder in bf16; training images/s in float32 and with the",
+            "convolutions in bf16 (train --precision bf16). Prints JSON; --markdown appends a table.",
             "--pytorch also runs the PyTorch reference (bench/pytorch/) with the same",
             "settings and reports kvcap/PyTorch ratios (> 1: kvcap better)."
         })

@@ -166,5 +166,6 @@ class MainTest {
         assertTrue(r[2].contains("\"batch32_images_per_s\""), r[2]);
         assertTrue(r[2].contains("\"cold_cli_ms_median\""), r[2]);
         assertTrue(r[2].contains("\"latency_ms_median_bf16\""), r[2]);
+        assertTrue(r[2].contains("\"train_images_per_s_bf16\""), r[2]);
     }
 }
