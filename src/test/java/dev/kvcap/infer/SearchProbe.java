@@ -12,7 +12,7 @@ import dev.kvcap.model.KvmCaptionModel;
 /**
  * Beam-3 search of one image, repeated, for profiling where a caption's time goes outside the
  * model step (a {@code main}, not a test). Usage, after {@code ./mvnw -q test-compile}:
- * {@code java -XX:StartFlightRecording=filename=/tmp/s.jfr -cp target/classes:target/test-classes:$(cat cp.txt) dev.kvcap.infer.SearchProbe small 12 200 [BEAM=3]}
+ * {@code java -XX:StartFlightRecording=filename=/tmp/s.jfr -cp target/classes:target/test-classes:$(cat cp.txt) dev.kvcap.infer.SearchProbe small 12 200 [BEAM=3 [BATCH=1]]}
  */
 public class SearchProbe {
     public static void main(String[] a) {
@@ -27,12 +27,13 @@ public class SearchProbe {
                     new CaptionSearch(model, new DecodeConfig(a.length > 3 ? Integer.parseInt(a[3]) : 3, words, words, 0f, false), Vocabulary.PAD_ID,
                             Vocabulary.START_ID, Vocabulary.END_ID, false);
             int s = c.model().imageSize();
+            int batch = a.length > 4 ? Integer.parseInt(a[4]) : 1;
             double[] t = new double[n];
             for (int i = 0; i < n; i++) {
                 try (NDScope scope = new NDScope(); NDManager call = m.newSubManager()) {
                     scope.suppressNotUsedWarning();
                     long t0 = System.nanoTime();
-                    search.search(call.randomNormal(new Shape(1, 3, s, s)));
+                    search.search(call.randomNormal(new Shape(batch, 3, s, s)));
                     t[i] = (System.nanoTime() - t0) / 1e6;
                 }
             }
@@ -40,12 +41,13 @@ public class SearchProbe {
                 ai.djl.pytorch.jni.JniUtils.startProfile(false, false, false);
                 try (NDScope scope = new NDScope(); NDManager call = m.newSubManager()) {
                     scope.suppressNotUsedWarning();
-                    search.search(call.randomNormal(new Shape(1, 3, s, s)));
+                    search.search(call.randomNormal(new Shape(batch, 3, s, s)));
                 }
                 ai.djl.pytorch.jni.JniUtils.stopProfile(System.getenv("PROFILE"));
             }
             java.util.Arrays.sort(t);
-            System.out.printf("%s beam %s, %d words: search median %.2f ms%n", a[0], a.length > 3 ? a[3] : "3", words, t[n / 2]);
+            System.out.printf("%s beam %s, %d words, batch %d: search median %.2f ms (%.1f images/s)%n",
+                    a[0], a.length > 3 ? a[3] : "3", words, batch, t[n / 2], batch * 1000 / t[n / 2]);
         }
     }
 }
