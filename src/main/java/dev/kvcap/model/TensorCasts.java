@@ -1,14 +1,9 @@
 package dev.kvcap.model;
 
-import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.ParameterStore;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.Map;
 
 /**
  * Converts the image encoder's tensors to the layout and number format it runs fastest in at
@@ -16,7 +11,8 @@ import java.util.Map;
  *
  * <p>DJL 0.36 can neither change a tensor's memory format nor make bfloat16 tensors ({@code
  * NDArray.toType(BFLOAT16)} aborts the JVM). The conversions therefore run in tiny TorchScript
- * modules shipped in the jar, written by {@code bench/pytorch/tensor_casts.py}:
+ * modules shipped in the jar ({@link ScriptedModules}), written by {@code
+ * bench/pytorch/tensor_casts.py}:
  *
  * <ul>
  *   <li>{@code channels-last.pt}: 4-D tensors (images, convolution weights) → channels-last, the
@@ -48,23 +44,8 @@ public final class TensorCasts implements AutoCloseable {
         return load("bf16-cast");
     }
 
-    /** Loads a scripted module from the jar (no download; runs wherever libtorch does). */
     private static TensorCasts load(String name) {
-        try (InputStream in = TensorCasts.class.getResourceAsStream(name + ".pt")) {
-            if (in == null) {
-                throw new IllegalStateException("kvcap jar is missing " + name + ".pt: rebuild with ./mvnw package");
-            }
-            Model model = Model.newInstance(name, "PyTorch");
-            try {
-                model.load(in, Map.of());
-            } catch (MalformedModelException | RuntimeException e) {
-                model.close();
-                throw new IllegalStateException("cannot load the " + name + " module: " + e.getMessage(), e);
-            }
-            return new TensorCasts(name, model);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new TensorCasts(name, ScriptedModules.load(TensorCasts.class, name));
     }
 
     /** What goes into the encoder (images, its parameters), converted; in {@code x}'s manager. */

@@ -1,6 +1,5 @@
 package dev.kvcap.train;
 
-import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -14,13 +13,12 @@ import ai.djl.pytorch.jni.IValue;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import dev.kvcap.model.Ops;
+import dev.kvcap.model.ScriptedModules;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -75,28 +73,9 @@ public final class AdamW {
             means[i] = (PtNDArray) manager.zeros(w.getShape(), w.getDataType());
             variances[i] = (PtNDArray) manager.zeros(w.getShape(), w.getDataType());
         }
-        module = loadUpdate();
+        module = ScriptedModules.load(AdamW.class, "adamw-step");
         manager.attachInternal("adamw-step-" + UUID.randomUUID(), module);
         update = (PtSymbolBlock) module.getBlock();
-    }
-
-    /** The scripted update, from the jar (written by {@code bench/pytorch/adamw_step.py}). */
-    private static Model loadUpdate() {
-        try (InputStream in = AdamW.class.getResourceAsStream("adamw-step.pt")) {
-            if (in == null) {
-                throw new IllegalStateException("kvcap jar is missing adamw-step.pt: rebuild with ./mvnw package");
-            }
-            Model model = Model.newInstance("adamw-step", "PyTorch");
-            try {
-                model.load(in, Map.of());
-            } catch (MalformedModelException | RuntimeException e) {
-                model.close();
-                throw new IllegalStateException("cannot load the adamw-step module: " + e.getMessage(), e);
-            }
-            return model;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     public long steps() {
