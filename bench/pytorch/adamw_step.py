@@ -1,8 +1,8 @@
 """Writes adamw-step.pt, the TorchScript update kvcap's AdamW runs (dev.kvcap.train.AdamW).
 
 One call updates every parameter with single fused torch operations (add_ with alpha, addcmul_,
-addcdiv_): about 20 passes over each parameter's memory instead of the ~40 that DJL's NDArray
-operations need (DJL has no add-with-alpha, addcmul or addcdiv), and one JNI call instead of
+addcdiv_): about 20 passes over each parameter's memory instead of the ~40 (both counted from
+the code) that DJL's NDArray operations need (DJL has no add-with-alpha, addcmul or addcdiv), and one JNI call instead of
 about 13 per parameter. Contiguous parameters are updated slice by slice (hyper[7] elements at a
 time), so all the passes over a slice run in cache and the temporary sqrt(v) stays small.
 Measured effect: docs/BENCHMARKS.md, "Lever 7".

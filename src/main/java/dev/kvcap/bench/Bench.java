@@ -252,7 +252,7 @@ public final class Bench {
         Random rng = new Random(1);
         Timing t = Timing.of("train", Math.max(1, warmup), Math.max(2, runs / 2), () -> {
             try (NDManager step = m.newSubManager()) {
-                NDArray images = layout.inForTraining(step.randomNormal(new Shape(batch, 3, s, s)));
+                NDArray images = layout.inGraph(step.randomNormal(new Shape(batch, 3, s, s)));
                 long[] tok = new long[batch * (words + 1)];
                 for (int i = 0; i < tok.length; i++) {
                     tok[i] = Vocabulary.SPECIALS + rng.nextInt(vocab - Vocabulary.SPECIALS);

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
@@ -35,6 +36,8 @@ public final class ImageEncoder extends AbstractBlock {
 
     private final ModelConfig config;
     private final List<Block> convs = new ArrayList<>();
+    private final List<Parameter> convWeights = new ArrayList<>();
+    private final List<Parameter> convBiases = new ArrayList<>();
     private final List<Block> norms = new ArrayList<>();
     private final List<Integer> stageEnds = new ArrayList<>();
     private final List<Block> fcs = new ArrayList<>();
@@ -45,14 +48,18 @@ public final class ImageEncoder extends AbstractBlock {
         for (int s = 0; s < config.stages(); s++) {
             for (int i = 0; i < config.convsPerStage().get(s); i++) {
                 String suffix = (s + 1) + "_" + (i + 1);
-                convs.add(
+                Conv2d conv =
                         addChildBlock(
                                 "conv" + suffix,
                                 Conv2d.builder()
                                         .setKernelShape(new Shape(3, 3))
-                                        .optPadding(new Shape(1, 1))
+                                        .optPadding(PADDING)
                                         .setFilters(config.encoderWidths().get(s))
-                                        .build()));
+                                        .build());
+                convs.add(conv);
+                // run() convolves with these directly (optionally cast): the block holds them.
+                convWeights.add(conv.getParameters().get("weight"));
+                convBiases.add(conv.getParameters().get("bias"));
                 if (config.batchNorm()) {
                     norms.add(addChildBlock("bn" + suffix, BatchNorm.builder().build()));
                 }
@@ -90,8 +97,8 @@ public final class ImageEncoder extends AbstractBlock {
         int conv = 0;
         for (int end : stageEnds) {
             for (; conv < end; conv++) {
-                NDArray w = ps.getValue(convs.get(conv).getParameters().get("weight"), device, training);
-                NDArray b = ps.getValue(convs.get(conv).getParameters().get("bias"), device, training);
+                NDArray w = ps.getValue(convWeights.get(conv), device, training);
+                NDArray b = ps.getValue(convBiases.get(conv), device, training);
                 if (casts != null) {
                     w = casts.inGraph(w);
                     b = casts.inGraph(b);

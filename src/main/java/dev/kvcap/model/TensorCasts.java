@@ -7,7 +7,9 @@ import ai.djl.training.ParameterStore;
 
 /**
  * Converts the image encoder's tensors to the layout and number format it runs fastest in at
- * inference (docs/BF16.md), and training's images to channels-last ({@link #inForTraining}): {@link #channelsLast()} for float32, {@link #bf16()} for bfloat16.
+ * inference (docs/BF16.md): {@link #channelsLast()} for float32, {@link #bf16()} for bfloat16. In
+ * training, {@link #inGraph} converts inside the gradient's graph: channels-last images
+ * (docs/BENCHMARKS.md, lever 9) and the bf16 convolutions of mixed precision (lever 11).
  *
  * <p>DJL 0.36 can neither change a tensor's memory format nor make bfloat16 tensors ({@code
  * NDArray.toType(BFLOAT16)} aborts the JVM). The conversions therefore run in tiny TorchScript
@@ -54,19 +56,11 @@ public final class TensorCasts implements AutoCloseable {
     }
 
     /**
-     * {@link #in} for a training step: the module runs in inference mode, whose tensors autograd
-     * cannot save for the backward pass, so the result is copied into an ordinary tensor (same
-     * layout). {@link #channelsLast()} images make training's convolutions, batch norms and pools
-     * run channels-last too (docs/BENCHMARKS.md, lever 9).
-     */
-    public NDArray inForTraining(NDArray x) {
-        return convert(x).duplicate();
-    }
-
-    /**
-     * The conversion as part of the gradient's graph: the module runs in training mode, so
-     * gradients flow back through it (converted back to the input's format). For mixed-precision
-     * training with {@link #bf16()}: float32 in → bfloat16, anything else → float32.
+     * The conversion as part of the gradient's graph, for training: the module runs in training
+     * mode, so gradients flow back through it (converted back to the input's format) and autograd
+     * can save the result ({@link #in}'s inference-mode tensors it cannot). Use an instance either
+     * for this or for {@link #in}/{@link #out}: switching modes costs a call each time. With
+     * {@link #bf16()}: float32 in → bfloat16, anything else → float32.
      */
     public NDArray inGraph(NDArray x) {
         NDArray y = module.getBlock().forward(ps, new NDList(x), true).head();

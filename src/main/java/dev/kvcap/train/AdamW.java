@@ -29,8 +29,9 @@ import java.util.UUID;
  * runs in a small TorchScript module shipped in the jar ({@code adamw-step.pt}, written by {@code
  * bench/pytorch/adamw_step.py}, which also states the formula): one call for all parameters, with
  * torch's fused {@code add_(alpha)}, {@code addcmul_} and {@code addcdiv_}, which DJL lacks, slice by
- * slice of {@link #CHUNK} elements. That halves the passes over the weights and keeps them in
- * cache: for {@code vgg16} the update went from 3.6 s to under 0.5 s (docs/BENCHMARKS.md, lever 7).
+ * slice of {@link #CHUNK} elements. That halves the passes over the weights (counted) and keeps
+ * them in cache: for {@code vgg16} the update went from 3.6 s to about 0.5 s (docs/BENCHMARKS.md,
+ * lever 7).
  */
 public final class AdamW {
 

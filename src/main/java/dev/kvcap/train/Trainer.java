@@ -196,7 +196,7 @@ public final class Trainer {
                             NDScope scope = new NDScope()) {
                         scope.suppressNotUsedWarning();
                         NDList batch = trainData.batch(step, order, from, to, rng, augment);
-                        NDArray images = layout.inForTraining(batch.get(0)); // channels-last
+                        NDArray images = layout.inGraph(batch.get(0)); // channels-last
                         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                             NDArray logits = model.forward(ps, new NDList(images, batch.get(1)), true).head();
                             NDArray l = CaptionLoss.of(logits, batch.get(2));

@@ -38,6 +38,11 @@ class CaptionSearchTest {
         return new DecodeConfig(beam, 8, 0, 0f, false);
     }
 
+    /** A search with {@link #decode}'s rules and the tiny vocabulary's special ids. */
+    private static CaptionSearch search(KvmCaptionModel model, int beam) {
+        return new CaptionSearch(model, decode(beam), PAD, START, END, false);
+    }
+
     /** An independent greedy decoder: argmax of every step, one image at a time. */
     private static List<Integer> greedy(KvmCaptionModel model, NDArray image) {
         return greedy(model, image, null).words();
@@ -83,7 +88,7 @@ class CaptionSearchTest {
             KvmCaptionModel model = model(m);
             NDArray images = m.randomNormal(new Shape(5, 3, 32, 32));
             List<List<Hypothesis>> beam =
-                    new CaptionSearch(model, decode(1), PAD, START, END, false).search(images);
+                    search(model, 1).search(images);
             for (int i = 0; i < 5; i++) {
                 assertEquals(greedy(model, images.get(i).expandDims(0)), beam.get(i).get(0).wordIds());
             }
@@ -95,8 +100,8 @@ class CaptionSearchTest {
         try (NDManager m = NDManager.newBaseManager()) {
             KvmCaptionModel model = model(m);
             NDArray images = m.randomNormal(new Shape(6, 3, 32, 32));
-            List<List<Hypothesis>> one = new CaptionSearch(model, decode(1), PAD, START, END, false).search(images);
-            List<List<Hypothesis>> four = new CaptionSearch(model, decode(4), PAD, START, END, false).search(images);
+            List<List<Hypothesis>> one = search(model, 1).search(images);
+            List<List<Hypothesis>> four = search(model, 4).search(images);
             for (int i = 0; i < 6; i++) {
                 assertTrue(four.get(i).get(0).logProb() >= one.get(i).get(0).logProb() - 1e-5);
             }
@@ -168,8 +173,8 @@ class CaptionSearchTest {
         try (NDManager m = NDManager.newBaseManager()) {
             KvmCaptionModel model = model(m);
             NDArray images = m.randomNormal(new Shape(3, 3, 32, 32));
-            List<List<Hypothesis>> plain = new CaptionSearch(model, decode(2), PAD, START, END, false).search(images);
-            List<List<Hypothesis>> empty = new CaptionSearch(model, decode(2), PAD, START, END, false)
+            List<List<Hypothesis>> plain = search(model, 2).search(images);
+            List<List<Hypothesis>> empty = search(model, 2)
                     .withRetrieval(always(-1, 0.5f)).search(images);
             for (int i = 0; i < 3; i++) {
                 assertEquals(plain.get(i).get(0).wordIds(), empty.get(i).get(0).wordIds());
@@ -216,8 +221,8 @@ class CaptionSearchTest {
                     return 1e-9f; // every step counts as confident
                 }
             };
-            List<List<Hypothesis>> plain = new CaptionSearch(model, decode(2), PAD, START, END, false).search(images);
-            List<List<Hypothesis>> skipped = new CaptionSearch(model, decode(2), PAD, START, END, false).withRetrieval(never).search(images);
+            List<List<Hypothesis>> plain = search(model, 2).search(images);
+            List<List<Hypothesis>> skipped = search(model, 2).withRetrieval(never).search(images);
             assertEquals(0, lookups[0]);
             for (int i = 0; i < 2; i++) {
                 assertEquals(plain.get(i).get(0).wordIds(), skipped.get(i).get(0).wordIds());
@@ -251,7 +256,7 @@ class CaptionSearchTest {
             float[] share = new float[model.memorySlots()];
             share[4] = 0.5f;
             Greedy expected = greedy(model, image, m.create(share, new Shape(1, share.length)));
-            List<Hypothesis> got = new CaptionSearch(model, decode(1), PAD, START, END, false)
+            List<Hypothesis> got = search(model, 1)
                     .withRetrieval(throughSlots(7, 0.5f))
                     .withSlotWords(slotWords)
                     .search(image)
@@ -272,9 +277,9 @@ class CaptionSearchTest {
         try (NDManager m = NDManager.newBaseManager()) {
             KvmCaptionModel model = model(m);
             NDArray images = m.randomNormal(new Shape(3, 3, 32, 32));
-            List<List<Hypothesis>> plain = new CaptionSearch(model, decode(2), PAD, START, END, false).search(images);
+            List<List<Hypothesis>> plain = search(model, 2).search(images);
             for (int word : new int[] {-1, 11}) { // nothing; a word no slot stands for
-                List<List<Hypothesis>> read = new CaptionSearch(model, decode(2), PAD, START, END, false)
+                List<List<Hypothesis>> read = search(model, 2)
                         .withRetrieval(throughSlots(word, 1f))
                         .withSlotWords(List.of(3, 4, 5, 6, 7, 8, 9, 10))
                         .search(images);

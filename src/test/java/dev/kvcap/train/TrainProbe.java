@@ -55,7 +55,7 @@ public class TrainProbe {
                 try (NDManager step = m.newSubManager()) {
                     NDArray images = step.randomNormal(new Shape(batch, 3, s, s));
                     if (LAYOUT != null) {
-                        images = LAYOUT.inForTraining(images);
+                        images = LAYOUT.inGraph(images);
                     }
                     long[] tok = new long[batch * (words + 1)];
                     for (int k = 0; k < tok.length; k++) {
