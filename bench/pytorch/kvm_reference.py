@@ -537,23 +537,19 @@ def bench(c, vocab, words, warmup, runs, image, threads, log):
     out["parameters"] = params
     s = c.image_size
 
-    # Decoder cost per step at 1 and 3 rows (same state every time, like kvcap).
     model.eval()
-    with torch.inference_mode():
-        for rows in (1, 3):
-            ctx = repeat_ctx(model.encode(torch.randn(1, 3, s, s)), rows)
-            state = model.start(ctx)
-            prev = torch.full((rows,), START_ID, dtype=torch.long)
-            ms = timed(warmup * 5, runs * 5,
-                       lambda: torch.log_softmax(model.step(ctx, prev, state)[0], -1).numpy())
-            out[f"decoder_step_ms_batch{rows}"] = percentile(ms, 50)
-        log(f"step b1 {out['decoder_step_ms_batch1']:.2f} ms, b3 {out['decoder_step_ms_batch3']:.2f} ms")
+    decoder_steps(model, s, warmup, runs, out, "", log)
 
     # Caption latency and batches as kvcap's Captioner runs them: the encoder's convolutions
     # channels-last in float32, then the encoder in bfloat16 (kvcap --precision bf16).
     model.eval()
-    for suffix, convert in (("", encode_channels_last), ("_bf16", encode_in_bf16)):
-        convert(model.encoder)
+    # Then the decoder's weight matrices in int8 as well (kvcap --precision bf16
+    # --decoder-precision int8): PyTorch's dynamic quantization of the same layers.
+    for suffix, convert in (("", encode_channels_last), ("_bf16", encode_in_bf16),
+                            ("_bf16_int8", quantize_decoder)):
+        convert(model)
+        if suffix == "_bf16_int8":
+            decoder_steps(model, s, warmup, runs, out, "_int8", log)
         with torch.inference_mode():
             holder = {}
             prep = timed(warmup, runs, lambda: holder.__setitem__("x", prepare(image, s)))
@@ -570,7 +566,7 @@ def bench(c, vocab, words, warmup, runs, image, threads, log):
             out["decoder_ms_median" + suffix] = max(0.0, out["latency_ms_median" + suffix]
                                                     - out["prepare_ms_median" + suffix]
                                                     - out["encoder_ms_median" + suffix])
-            log(f"{'bf16' if suffix else 'fp32'} caption {out['latency_ms_median' + suffix]:.1f} ms "
+            log(f"{suffix[1:] or 'fp32'} caption {out['latency_ms_median' + suffix]:.1f} ms "
                 f"(prepare {out['prepare_ms_median' + suffix]:.1f}, encoder {out['encoder_ms_median' + suffix]:.1f})")
             batches(model, image, s, words, runs, out, suffix)
 
@@ -618,12 +614,42 @@ def batches(model, image, s, words, runs, out, suffix):
                    min_seconds=0.0)
         out[f"batch{b}_images_per_s{suffix}"] = b * 1000.0 / percentile(ms, 50)
     log_line = ", ".join(f"batch {b}: {out[f'batch{b}_images_per_s{suffix}']:.1f} img/s" for b in BATCHES)
-    print(f"pytorch bench: {'bf16 encoder' if suffix else 'fp32'}: {log_line}", file=sys.stderr, flush=True)
+    print(f"pytorch bench: {suffix[1:] or 'fp32'}: {log_line}", file=sys.stderr, flush=True)
 
 
-def encode_channels_last(encoder):
+def decoder_steps(model, s, warmup, runs, out, suffix, log):
+    """Decoder cost per step at 1 and 3 rows (same state every time, like kvcap)."""
+    with torch.inference_mode():
+        for rows in (1, 3):
+            ctx = repeat_ctx(model.encode(torch.randn(1, 3, s, s)), rows)
+            state = model.start(ctx)
+            prev = torch.full((rows,), START_ID, dtype=torch.long)
+            ms = timed(warmup * 5, runs * 5,
+                       lambda: torch.log_softmax(model.step(ctx, prev, state)[0], -1).numpy())
+            out[f"decoder_step_ms_batch{rows}{suffix}"] = percentile(ms, 50)
+    log(f"step{suffix} b1 {out['decoder_step_ms_batch1' + suffix]:.2f} ms, "
+        f"b3 {out['decoder_step_ms_batch3' + suffix]:.2f} ms")
+
+
+# The layers kvcap's --decoder-precision int8 runs with int8 weights (one scale per output row):
+# what each decoding step multiplies by. att_region (once per image) and att_score stay float32.
+INT8_LAYERS = {"decoder": ("lstm1", "lstm2", "att_hidden", "out"),
+               "memory": ("controller", "query", "erase", "add")}
+
+
+def quantize_decoder(model):
+    """PyTorch's dynamic quantization (per-channel int8 weights) of kvcap's int8 layers, in place."""
+    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+    for parent, names in INT8_LAYERS.items():
+        module = getattr(model, parent, None)
+        if module is not None:
+            quantize_dynamic(module, {n: per_channel_dynamic_qconfig for n in names}, inplace=True)
+
+
+def encode_channels_last(model):
     """Makes the encoder's weights channels-last and wraps forward so images go in channels-last
     (float32 values unchanged), as kvcap's Captioner does by default."""
+    encoder = model.encoder
     encoder.to(memory_format=torch.channels_last)
     forward = encoder.forward
 
@@ -633,9 +659,10 @@ def encode_channels_last(encoder):
     encoder.forward = channels_last_forward
 
 
-def encode_in_bf16(encoder):
+def encode_in_bf16(model):
     """Converts the encoder's weights to bfloat16 (conv weights channels-last) and wraps forward so
     images go in as bfloat16 channels-last and regions / global vector come out float32."""
+    encoder = model.encoder
     encoder.to(torch.bfloat16).to(memory_format=torch.channels_last)
     forward = encoder.forward
 

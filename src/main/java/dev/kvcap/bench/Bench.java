@@ -15,6 +15,7 @@ import dev.kvcap.data.Vocabulary;
 import dev.kvcap.infer.CaptionSearch;
 import dev.kvcap.model.DecodeState;
 import dev.kvcap.model.ImageContext;
+import dev.kvcap.model.Int8Linears;
 import dev.kvcap.model.KvmCaptionModel;
 import dev.kvcap.model.SavedModel;
 import dev.kvcap.model.TensorCasts;
@@ -38,7 +39,8 @@ import javax.imageio.ImageIO;
  * decoder), decoder cost per step at batch 1 and beam 3, batch captioning throughput at batch 8
  * and 32, JVM start to first caption ({@code kvcap caption} in a fresh JVM) and training
  * throughput. Latency and batch figures run the encoder as {@code Captioner} does: fp32 with
- * channels-last convolutions, then again in bf16 ({@code _bf16} keys). The model has
+ * channels-last convolutions, then again in bf16 ({@code _bf16} keys), then with the decoder's
+ * weights in int8 as well ({@code _bf16_int8} keys; decoder steps {@code _int8}). The model has
  * random weights, which cost the same as trained ones; every caption is forced to exactly {@code
  * words} words (min length = max length) so runs are comparable.
  */
@@ -94,17 +96,24 @@ public final class Bench {
         try (NDManager m = NDManager.newBaseManager()) {
             KvmCaptionModel model = new KvmCaptionModel(config.model(), vocab);
             model.initialize(m);
-            decoderStep(model, m, out);
+            decoderStep(model, m, out, "");
             coldStart(model, scratch, jpeg, out); // saves the parameters as initialised (NCHW)
             model.getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(false));
-            // What Captioner runs: fp32 with channels-last convolutions, then bf16.
-            try (TensorCasts fp32 = TensorCasts.channelsLast(); TensorCasts bf16 = TensorCasts.bf16()) {
+            // What Captioner runs: fp32 with channels-last convolutions, then the encoder in bf16,
+            // then also the decoder's weights in int8 (--precision bf16 --decoder-precision int8).
+            try (TensorCasts fp32 = TensorCasts.channelsLast();
+                    TensorCasts bf16 = TensorCasts.bf16();
+                    Int8Linears int8 = Int8Linears.load()) {
                 model.encodeWith(fp32);
                 latency(model, m, jpeg, out, "");
                 batches(model, m, jpeg, out, "");
                 model.encodeWith(bf16);
                 latency(model, m, jpeg, out, "_bf16");
                 batches(model, m, jpeg, out, "_bf16");
+                model.decodeWith(int8);
+                decoderStep(model, m, out, "_int8");
+                latency(model, m, jpeg, out, "_bf16_int8");
+                batches(model, m, jpeg, out, "_bf16_int8");
             }
         }
         try (NDManager m = NDManager.newBaseManager(); // a fresh model: the one above is converted
@@ -218,7 +227,8 @@ public final class Bench {
         out.put("cold_cli_ms_median", new Timing("cold", ms).median());
     }
 
-    private void decoderStep(KvmCaptionModel model, NDManager m, Map<String, Object> out) {
+    /** Decoder cost per step at 1 and 3 rows; keys end with {@code suffix}. */
+    private void decoderStep(KvmCaptionModel model, NDManager m, Map<String, Object> out, String suffix) {
         int s = config.model().imageSize();
         ParameterStore ps = new ParameterStore(m, false);
         for (int rows : new int[] {1, 3}) {
@@ -230,7 +240,7 @@ public final class Bench {
                     KvmCaptionModel.StepOutput o = model.step(ps, ctx, prev, state[0], false);
                     o.logits().logSoftmax(-1).toFloatArray();
                 });
-                out.put("decoder_step_ms_batch" + rows, t.median());
+                out.put("decoder_step_ms_batch" + rows + suffix, t.median());
             }
         }
     }

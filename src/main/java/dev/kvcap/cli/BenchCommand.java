@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
             "speed and peak memory. Per preset: image file -> caption with beam 3, split into",
             "preparation, encoder and decoder; decoder cost per step; batch 8 and 32 images/s;",
             "JVM start to first caption (kvcap caption in a fresh JVM); then caption latency and",
-            "batches again with the encoder in bf16; training images/s in float32 and with the",
+            "batches again with the encoder in bf16, then also with the decoder's weights in int8 (steps too); training images/s in float32 and with the",
             "convolutions in bf16 (train --precision bf16). Prints JSON; --markdown appends a table.",
             "--pytorch also runs the PyTorch reference (bench/pytorch/) with the same",
             "settings and reports kvcap/PyTorch ratios (> 1: kvcap better)."
@@ -137,6 +137,14 @@ final class BenchCommand implements Callable<Integer> {
                     r.get("encoder_ms_median_bf16"), r.get("decoder_ms_median_bf16"),
                     r.get("batch8_images_per_s_bf16"), r.get("batch32_images_per_s_bf16"),
                     r.get("train_images_per_s_bf16"), r.get("train_batch")));
+            sb.append(String.format(Locale.ROOT,
+                    "| %s %s², bf16 encoder, int8 decoder | %s | %.1f / %.1f | %.1f | %.1f | %.1f | %.2f / %.2f | %.1f / %.1f | | | |%n",
+                    r.get("preset"), r.get("image_size"), r.get("threads"),
+                    r.get("latency_ms_median_bf16_int8"), r.get("latency_ms_p90_bf16_int8"),
+                    r.get("prepare_ms_median_bf16_int8"), r.get("encoder_ms_median_bf16_int8"),
+                    r.get("decoder_ms_median_bf16_int8"), r.get("decoder_step_ms_batch1_int8"),
+                    r.get("decoder_step_ms_batch3_int8"), r.get("batch8_images_per_s_bf16_int8"),
+                    r.get("batch32_images_per_s_bf16_int8")));
         }
         return sb.toString();
     }

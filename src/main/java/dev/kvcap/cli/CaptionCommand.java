@@ -47,7 +47,7 @@ final class CaptionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Captioner captioner = Captioner.load(modelOptions.model, modelOptions.precision())) {
+        try (Captioner captioner = Captioner.load(modelOptions.model, modelOptions.precision(), modelOptions.decoderPrecision())) {
             DecodeConfig decode = modelOptions.decode(captioner.defaults());
             List<byte[]> pixels = new ArrayList<>();
             for (Path f : files) {

@@ -46,7 +46,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (limit != null) {
             set = set.limit(limit);
         }
-        try (Captioner captioner = Captioner.load(modelOptions.model, modelOptions.precision())) {
+        try (Captioner captioner = Captioner.load(modelOptions.model, modelOptions.precision(), modelOptions.decoderPrecision())) {
             DecodeConfig decode = modelOptions.decode(captioner.defaults());
             Optional<MemoryBank> bank = Banks.forCaptioning(modelOptions.memory, modelOptions.model, captioner);
             DatasetCaptions.Outcome o;

@@ -2,6 +2,7 @@ package dev.kvcap.cli;
 
 import dev.kvcap.config.DecodeConfig;
 import dev.kvcap.infer.Retrieval;
+import dev.kvcap.model.DecoderPrecision;
 import dev.kvcap.model.Precision;
 import java.nio.file.Path;
 import picocli.CommandLine;
@@ -76,6 +77,18 @@ final class ModelOptions {
     /** The parsed {@code --precision}. */
     Precision precision() {
         return Precision.parse(precision);
+    }
+
+    @Option(
+            names = "--decoder-precision",
+            paramLabel = "fp32|int8",
+            defaultValue = "fp32",
+            description = "Number format of the decoder's weight matrices: fp32 (as trained) or int8 (per-row scales, a quarter of the bytes: the vgg16 decoder step about 1.7x faster; see docs/BENCHMARKS.md, lever 12); default ${DEFAULT-VALUE}.")
+    String decoderPrecision;
+
+    /** The parsed {@code --decoder-precision}. */
+    DecoderPrecision decoderPrecision() {
+        return DecoderPrecision.parse(decoderPrecision);
     }
 
     /** The model's decoding settings with the command-line overrides applied. */

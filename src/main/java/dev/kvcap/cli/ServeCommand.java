@@ -62,7 +62,7 @@ final class ServeCommand implements Callable<Integer> {
                         .withLimits(queue, (long) maxBodyMb << 20, timeoutMs)
                         .withCors(cors)
                         .validate();
-        try (Captioner captioner = Captioner.load(modelOptions.model, modelOptions.precision())) {
+        try (Captioner captioner = Captioner.load(modelOptions.model, modelOptions.precision(), modelOptions.decoderPrecision())) {
             CaptionServer server = new CaptionServer(captioner, config, modelOptions.decode(captioner.defaults()));
             // The service keeps the bank open for writing (teach / remember) unless --memory off.
             MemoryBank bank =

@@ -6,6 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import dev.kvcap.config.DecodeConfig;
 import dev.kvcap.data.ImageLoader;
 import dev.kvcap.data.Vocabulary;
+import dev.kvcap.model.DecoderPrecision;
+import dev.kvcap.model.Int8Linears;
 import dev.kvcap.model.Precision;
 import dev.kvcap.model.SavedModel;
 import dev.kvcap.model.TensorCasts;
@@ -24,9 +26,12 @@ public final class Captioner implements AutoCloseable {
     private final NDManager manager;
     private final SavedModel saved;
     private final Precision precision;
+    private final DecoderPrecision decoderPrecision;
     private final TensorCasts casts;
+    private final Int8Linears int8; // null: the decoder runs in float32
 
-    private Captioner(NDManager manager, SavedModel saved, Precision precision) {
+    private Captioner(
+            NDManager manager, SavedModel saved, Precision precision, DecoderPrecision decoderPrecision) {
         this.manager = manager;
         this.saved = saved;
         saved.model().getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(false));
@@ -35,6 +40,11 @@ public final class Captioner implements AutoCloseable {
         // for vgg16's encoder); bf16: docs/BF16.md
         this.casts = precision == Precision.BF16 ? TensorCasts.bf16() : TensorCasts.channelsLast();
         saved.model().encodeWith(casts);
+        this.decoderPrecision = decoderPrecision;
+        this.int8 = decoderPrecision == DecoderPrecision.INT8 ? Int8Linears.load() : null;
+        if (int8 != null) {
+            saved.model().decodeWith(int8);
+        }
     }
 
     /** Loads a model directory (or its {@code best/}) in fp32; one-line errors on a bad directory. */
@@ -44,9 +54,17 @@ public final class Captioner implements AutoCloseable {
 
     /** Loads a model directory with the encoder in {@code precision} (docs/BF16.md). */
     public static Captioner load(Path modelDir, Precision precision) {
+        return load(modelDir, precision, DecoderPrecision.FP32);
+    }
+
+    /**
+     * Loads a model directory with the encoder in {@code precision} (docs/BF16.md) and the decoding
+     * step's weights in {@code decoder} (docs/BENCHMARKS.md, lever 12).
+     */
+    public static Captioner load(Path modelDir, Precision precision, DecoderPrecision decoder) {
         NDManager manager = NDManager.newBaseManager();
         try {
-            return new Captioner(manager, SavedModel.load(modelDir, manager), precision);
+            return new Captioner(manager, SavedModel.load(modelDir, manager), precision, decoder);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -56,6 +74,11 @@ public final class Captioner implements AutoCloseable {
     /** The encoder's number format. */
     public Precision precision() {
         return precision;
+    }
+
+    /** The number format of the decoding step's weights. */
+    public DecoderPrecision decoderPrecision() {
+        return decoderPrecision;
     }
 
     /** The manager that owns the model's parameters (callers make sub-managers of it). */
@@ -133,6 +156,9 @@ public final class Captioner implements AutoCloseable {
     public void close() {
         manager.close();
         casts.close();
+        if (int8 != null) {
+            int8.close();
+        }
     }
 
     /** Resized CHW bytes of a decoded image (e.g. an upload), ready for {@link #caption}. */

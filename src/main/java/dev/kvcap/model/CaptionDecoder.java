@@ -40,6 +40,8 @@ public final class CaptionDecoder extends AbstractBlock {
     private final Linear out;
     private final LstmCell cell1;
     private final LstmCell cell2;
+    private final StepLinear query; // att_hidden
+    private final StepLinear words; // out
 
     public CaptionDecoder(ModelConfig config, int vocabSize) {
         super(VERSION);
@@ -58,6 +60,20 @@ public final class CaptionDecoder extends AbstractBlock {
         out = addChildBlock("out", Linear.builder().setUnits(vocabSize).build());
         cell1 = new LstmCell(lstm1);
         cell2 = new LstmCell(lstm2);
+        query = StepLinear.of(attHidden);
+        words = StepLinear.of(out);
+    }
+
+    /**
+     * Runs the step's weight matrices (both LSTMs, the attention query, the output layer) with int8
+     * weights from now on ({@link Int8Linears}); inference only. The attention's region projection
+     * and score vector, applied once per image or tiny, stay float32.
+     */
+    void quantize(Int8Linears linears) {
+        cell1.quantize(linears);
+        cell2.quantize(linears);
+        query.quantize(linears);
+        words.quantize(linears);
     }
 
     private static LSTM lstm(int width) {
@@ -103,7 +119,7 @@ public final class CaptionDecoder extends AbstractBlock {
         NDList o1 = cell1.step(ps, x1, s.get(0), s.get(1), training);
         NDArray h1 = o1.get(0); // [B, H]
 
-        NDArray q = attHidden.forward(ps, new NDList(h1), training).head().expandDims(1); // [B,1,A]
+        NDArray q = query.apply(ps, h1, training).expandDims(1); // [B, 1, A]
         NDArray logits =
                 attScore.forward(ps, new NDList(ctx.regionProj().add(q).tanh()), training)
                         .head()
@@ -135,7 +151,7 @@ public final class CaptionDecoder extends AbstractBlock {
      * [B, T, H] → [B, T, V] (training: one product instead of one per step).
      */
     public NDArray wordLogits(ParameterStore ps, NDArray output, boolean training) {
-        return out.forward(ps, new NDList(output), training).head();
+        return words.apply(ps, output, training);
     }
 
     /** Zero LSTM states h1, c1, h2, c2 for a batch. */

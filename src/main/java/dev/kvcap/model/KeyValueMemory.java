@@ -40,6 +40,9 @@ public final class KeyValueMemory extends AbstractBlock {
     private final Linear erase;
     private final Linear add;
     private final LstmCell controllerCell;
+    private final StepLinear queryMap;
+    private final StepLinear eraseMap;
+    private final StepLinear addMap;
 
     public KeyValueMemory(int slots, int keyDim, int valueDim, int controllerDim) {
         super(VERSION);
@@ -76,6 +79,17 @@ public final class KeyValueMemory extends AbstractBlock {
         erase = addChildBlock("erase", Linear.builder().setUnits(valueDim).build());
         add = addChildBlock("add", Linear.builder().setUnits(valueDim).build());
         controllerCell = new LstmCell(controller);
+        queryMap = StepLinear.of(query);
+        eraseMap = StepLinear.of(erase);
+        addMap = StepLinear.of(add);
+    }
+
+    /** The controller and the query, erase and add maps with int8 weights from now on (inference only). */
+    void quantize(Int8Linears linears) {
+        controllerCell.quantize(linears);
+        queryMap.quantize(linears);
+        eraseMap.quantize(linears);
+        addMap.quantize(linears);
     }
 
     /** The keys parameter [K, E]; the model copies word embeddings into it at creation. */
@@ -119,7 +133,7 @@ public final class KeyValueMemory extends AbstractBlock {
         NDArray x = word.concat(global, 1); // [B, E + Dg]
         NDList out = controllerCell.step(ps, x, state.h(), state.c(), training);
         NDArray h = out.get(0); // [B, Hm]
-        NDArray q = query.forward(ps, new NDList(h), training).head(); // [B, E]
+        NDArray q = queryMap.apply(ps, h, training); // [B, E]
         NDArray k = ps.getValue(keys, word.getDevice(), training); // [K, E]
         NDArray scores = Ops.scale(q.matMul(k.transpose()), (float) (1 / Math.sqrt(keyDim))); // [B, K]
         NDArray weights = scores.softmax(-1); // [B, K]
@@ -129,8 +143,8 @@ public final class KeyValueMemory extends AbstractBlock {
                         ? w
                         : weights.mul(readShare.sum(new int[] {1}, true).neg().add(1)).add(readShare).expandDims(2);
         NDArray read = readWeights.transpose(0, 2, 1).batchMatMul(state.values()).squeeze(1); // [B, Dv]
-        NDArray e = erase.forward(ps, new NDList(h), training).head().getNDArrayInternal().sigmoid();
-        NDArray a = add.forward(ps, new NDList(h), training).head().tanh();
+        NDArray e = eraseMap.apply(ps, h, training).getNDArrayInternal().sigmoid(); // [B, Dv]
+        NDArray a = addMap.apply(ps, h, training).tanh(); // [B, Dv]
         NDArray erased = state.values().mul(w.mul(e.expandDims(1))); // [B, K, Dv]
         NDArray values = state.values().sub(erased).add(w.mul(a.expandDims(1))); // [B, K, Dv]
         return new Read(read, weights, new MemoryState(values, h, out.get(1)));

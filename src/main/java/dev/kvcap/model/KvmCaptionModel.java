@@ -127,6 +127,21 @@ public final class KvmCaptionModel extends AbstractBlock {
         this.trainingCasts = casts;
     }
 
+    /**
+     * Runs the decoding step's weight matrices with int8 weights from now on, packed from the
+     * current parameters by {@code linears} (which owns them): both LSTMs, the attention query and
+     * the output layer of the decoder, the memory's controller and its query, erase and add maps.
+     * What runs once per image (region projection, global projection) stays float32, as do the
+     * parameters themselves and so a saved model. Inference only. Measured effect and caption
+     * agreement: docs/BENCHMARKS.md, lever 12.
+     */
+    public void decodeWith(Int8Linears linears) {
+        decoder.quantize(linears);
+        if (memory != null) {
+            memory.quantize(linears);
+        }
+    }
+
     /** The conversions {@link #encodeWith} applied last, or null. */
     public TensorCasts encoderCasts() {
         return casts;

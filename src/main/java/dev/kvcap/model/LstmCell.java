@@ -3,7 +3,6 @@ package dev.kvcap.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.recurrent.LSTM;
 import ai.djl.training.ParameterStore;
 
@@ -23,10 +22,8 @@ import ai.djl.training.ParameterStore;
  */
 final class LstmCell {
 
-    private final Parameter inputWeight;
-    private final Parameter hiddenWeight;
-    private final Parameter inputBias;
-    private final Parameter hiddenBias;
+    private final StepLinear input; // x W_ihᵀ + b_ih
+    private final StepLinear hidden; // h W_hhᵀ + b_hh
 
     LstmCell(LSTM lstm) {
         Parameter wi = null;
@@ -53,10 +50,14 @@ final class LstmCell {
         if (wi == null || wh == null || bi == null || bh == null) {
             throw new IllegalArgumentException("expected a one-layer LSTM with biases, got " + lstm);
         }
-        inputWeight = wi;
-        hiddenWeight = wh;
-        inputBias = bi;
-        hiddenBias = bh;
+        input = new StepLinear(wi, bi);
+        hidden = new StepLinear(wh, bh);
+    }
+
+    /** Both products with int8 weights from now on ({@link StepLinear#quantize}; inference only). */
+    void quantize(Int8Linears linears) {
+        input.quantize(linears);
+        hidden.quantize(linears);
     }
 
     /**
@@ -68,22 +69,13 @@ final class LstmCell {
      * @return the new states h', c' [B, H]
      */
     NDList step(ParameterStore ps, NDArray x, NDArray h, NDArray c, boolean training) {
-        var device = x.getDevice();
-        NDArray gates =
-                Linear.linear(x, ps.getValue(inputWeight, device, training), ps.getValue(inputBias, device, training))
-                        .head()
-                        .add(
-                                Linear.linear(
-                                                h,
-                                                ps.getValue(hiddenWeight, device, training),
-                                                ps.getValue(hiddenBias, device, training))
-                                        .head()); // [B, 4H]
+        NDArray gates = input.apply(ps, x, training).add(hidden.apply(ps, h, training)); // [B, 4H]
         NDList split = gates.split(4, 1); // i, f, g, o: [B, H] each
-        NDArray input = split.get(0).getNDArrayInternal().sigmoid();
+        NDArray in = split.get(0).getNDArrayInternal().sigmoid();
         NDArray forget = split.get(1).getNDArrayInternal().sigmoid();
         NDArray cell = split.get(2).tanh();
         NDArray output = split.get(3).getNDArrayInternal().sigmoid();
-        NDArray cNext = forget.mul(c).add(input.mul(cell)); // [B, H]
+        NDArray cNext = forget.mul(c).add(in.mul(cell)); // [B, H]
         NDArray hNext = output.mul(cNext.tanh()); // [B, H]
         return new NDList(hNext, cNext);
     }

@@ -105,6 +105,12 @@ class MainTest {
         String[] c = run("caption", "--model", model.toString(), "--json", "--heatmaps", dir.resolve("maps").toString(), img.toString());
         assertEquals("0", c[0], c[1]);
         assertTrue(c[2].contains("\"tokens\""), c[2]);
+        String[] fast = run("caption", "--model", model.toString(), "--precision", "bf16", "--decoder-precision", "int8", img.toString());
+        assertEquals("0", fast[0], fast[1]);
+        assertTrue(fast[2].contains(img.getFileName().toString()), fast[2]);
+        String[] bad = run("caption", "--model", model.toString(), "--decoder-precision", "int4", img.toString());
+        assertOneLineError(bad);
+        assertTrue(bad[1].contains("choose fp32 or int8"), bad[1]);
         Path results = dir.resolve("results.json");
         String[] e = run("evaluate", "--model", model.toString(),
                 "--captions", data.resolve("annotations/captions_test.json").toString(),
@@ -167,5 +173,7 @@ class MainTest {
         assertTrue(r[2].contains("\"cold_cli_ms_median\""), r[2]);
         assertTrue(r[2].contains("\"latency_ms_median_bf16\""), r[2]);
         assertTrue(r[2].contains("\"train_images_per_s_bf16\""), r[2]);
+        assertTrue(r[2].contains("\"decoder_step_ms_batch1_int8\""), r[2]);
+        assertTrue(r[2].contains("\"latency_ms_median_bf16_int8\""), r[2]);
     }
 }

@@ -12,7 +12,7 @@ import dev.kvcap.model.KvmCaptionModel;
 /**
  * Beam-3 search of one image, repeated, for profiling where a caption's time goes outside the
  * model step (a {@code main}, not a test). Usage, after {@code ./mvnw -q test-compile}:
- * {@code java -XX:StartFlightRecording=filename=/tmp/s.jfr -cp target/classes:target/test-classes:$(cat cp.txt) dev.kvcap.infer.SearchProbe small 12 200 [BEAM=3 [BATCH=1]]}
+ * {@code [INT8=1] java -XX:StartFlightRecording=filename=/tmp/s.jfr -cp target/classes:target/test-classes:$(cat cp.txt) dev.kvcap.infer.SearchProbe small 12 200 [BEAM=3 [BATCH=1]]}
  */
 public class SearchProbe {
     public static void main(String[] a) {
@@ -23,6 +23,9 @@ public class SearchProbe {
             KvmCaptionModel model = new KvmCaptionModel(c.model(), 10000);
             model.initialize(m);
             model.getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(false));
+            if (System.getenv("INT8") != null) {
+                model.decodeWith(dev.kvcap.model.Int8Linears.load());
+            }
             CaptionSearch search =
                     new CaptionSearch(model, new DecodeConfig(a.length > 3 ? Integer.parseInt(a[3]) : 3, words, words, 0f, false), Vocabulary.PAD_ID,
                             Vocabulary.START_ID, Vocabulary.END_ID, false);

@@ -10,7 +10,7 @@ import dev.kvcap.model.*;
  * Decoder cost per step at batch 1 for a preset with components switched off, to see where the
  * time goes (a {@code main}, not a test). Usage, after {@code ./mvnw -q test-compile} and
  * {@code ./mvnw -q dependency:build-classpath -Dmdep.outputFile=cp.txt}:
- * {@code java -cp target/classes:target/test-classes:$(cat cp.txt) dev.kvcap.infer.StepProbe vgg16 full|nomem|nomaps 10000}
+ * {@code java -cp target/classes:target/test-classes:$(cat cp.txt) dev.kvcap.infer.StepProbe vgg16 full|nomem|nomaps[+int8] 10000 [STEPS=60]}
  */
 public class StepProbe {
     public static void main(String[] a) {
@@ -22,14 +22,19 @@ public class StepProbe {
             KvmCaptionModel model = new KvmCaptionModel(c, vocab);
             model.initialize(m);
             model.getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(false));
+            Int8Linears int8 = a[1].contains("int8") ? Int8Linears.load() : null;
+            if (int8 != null) {
+                model.decodeWith(int8);
+            }
             ai.djl.pytorch.jni.JniUtils.setGradMode(false);
             ParameterStore ps = new ParameterStore(m, false);
             int s = c.imageSize();
             ImageContext ctx = model.encode(ps, m.randomNormal(new Shape(1, 3, s, s)), false);
             DecodeState st = model.start(ps, ctx, false);
             NDArray prev = m.create(new long[] {1});
-            double[] t = new double[60];
-            for (int i = 0; i < 60; i++) {
+            int n = a.length > 3 ? Integer.parseInt(a[3]) : 60;
+            double[] t = new double[n];
+            for (int i = 0; i < n; i++) {
                 try (NDScope sc = new NDScope()) {
                     long t0 = System.nanoTime();
                     KvmCaptionModel.StepOutput o = model.step(ps, ctx, prev, st, false);
@@ -37,8 +42,17 @@ public class StepProbe {
                     t[i] = (System.nanoTime() - t0) / 1e6;
                 }
             }
+            if (System.getenv("PROFILE") != null) {
+                ai.djl.pytorch.jni.JniUtils.startProfile(false, false, false);
+                for (int i = 0; i < 20; i++) {
+                    try (NDScope sc = new NDScope()) {
+                        model.step(ps, ctx, prev, st, false).logits().logSoftmax(-1).toFloatArray();
+                    }
+                }
+                ai.djl.pytorch.jni.JniUtils.stopProfile(System.getenv("PROFILE"));
+            }
             java.util.Arrays.sort(t);
-            System.out.printf("%s %s vocab %d: step median %.2f ms%n", a[0], a[1], vocab, t[30]);
+            System.out.printf("%s %s vocab %d: step median %.2f ms%n", a[0], a[1], vocab, t[n / 2]);
         }
     }
 }

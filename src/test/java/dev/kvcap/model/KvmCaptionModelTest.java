@@ -212,6 +212,55 @@ class KvmCaptionModelTest {
         }
     }
 
+    @Test
+    void anInt8DecoderGivesNearlyTheSameLogitsAndCannotTrain() {
+        Engine.getInstance().setRandomSeed(4);
+        try (NDManager m = NDManager.newBaseManager(); Int8Linears int8 = Int8Linears.load()) {
+            KvmCaptionModel model = new KvmCaptionModel(Presets.small().model(), V);
+            model.initialize(m);
+            model.getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(false));
+            ParameterStore ps = new ParameterStore(m, false);
+            NDList in = batch64(m);
+            float[][] fp32 = stepLogits(model, ps, in);
+            float[] before = outputWeight(model);
+
+            model.decodeWith(int8);
+            float[][] quantized = stepLogits(model, ps, in);
+
+            for (int t = 0; t < fp32.length; t++) {
+                double err = relativeError(fp32[t], quantized[t]);
+                assertTrue(err < 0.05, "step " + t + ": relative error " + err);
+                assertTrue(err > 0, "step " + t + " did run in int8");
+            }
+            float[] after = outputWeight(model);
+            assertArrayEquals(before, after, "the parameters (and so a saved model) stay float32");
+            ImageContext ctx = model.encode(ps, in.get(0), false);
+            DecodeState state = model.start(ps, ctx, false);
+            assertThrows(IllegalStateException.class, () -> model.step(ps, ctx, in.get(1).get(":, 0"), state, true));
+        }
+    }
+
+    private static float[] outputWeight(KvmCaptionModel model) {
+        return model.getParameters().stream().filter(p -> p.getKey().endsWith("out_weight")).findFirst().orElseThrow().getValue().getArray().toFloatArray();
+    }
+
+    private static NDList batch64(NDManager m) {
+        return new NDList(m.randomNormal(new Shape(2, 3, 64, 64)), m.randomInteger(1, V, new Shape(2, 5), DataType.INT64));
+    }
+
+    /** The logits of each step of decoding the given words. */
+    private static float[][] stepLogits(KvmCaptionModel model, ParameterStore ps, NDList in) {
+        ImageContext ctx = model.encode(ps, in.get(0), false);
+        DecodeState state = model.start(ps, ctx, false);
+        float[][] out = new float[5][];
+        for (int t = 0; t < 5; t++) {
+            KvmCaptionModel.StepOutput o = model.step(ps, ctx, in.get(1).get(":, " + t), state, false);
+            out[t] = o.logits().toFloatArray();
+            state = o.state();
+        }
+        return out;
+    }
+
     /** ‖a − b‖ / ‖a‖. */
     private static double relativeError(float[] a, float[] b) {
         double diff = 0;
