@@ -39,12 +39,22 @@ public final class Captioner implements AutoCloseable {
         // fp32: channels-last convolutions, the same values in another summation order (17 % faster
         // for vgg16's encoder); bf16: docs/BF16.md
         this.casts = precision == Precision.BF16 ? TensorCasts.bf16() : TensorCasts.channelsLast();
-        saved.model().encodeWith(casts);
         this.decoderPrecision = decoderPrecision;
-        this.int8 = decoderPrecision == DecoderPrecision.INT8 ? Int8Linears.load() : null;
-        if (int8 != null) {
-            saved.model().decodeWith(int8);
+        Int8Linears linears = null;
+        try {
+            saved.model().encodeWith(casts);
+            if (decoderPrecision == DecoderPrecision.INT8) {
+                linears = Int8Linears.load();
+                saved.model().decodeWith(linears);
+            }
+        } catch (RuntimeException e) {
+            casts.close();
+            if (linears != null) {
+                linears.close();
+            }
+            throw e;
         }
+        this.int8 = linears;
     }
 
     /** Loads a model directory (or its {@code best/}) in fp32; one-line errors on a bad directory. */

@@ -12,7 +12,7 @@ import dev.kvcap.model.KvmCaptionModel;
 /**
  * Beam-3 search of one image, repeated, for profiling where a caption's time goes outside the
  * model step (a {@code main}, not a test). Usage, after {@code ./mvnw -q test-compile}:
- * {@code [INT8=1] java -XX:StartFlightRecording=filename=/tmp/s.jfr -cp target/classes:target/test-classes:$(cat cp.txt) dev.kvcap.infer.SearchProbe small 12 200 [BEAM=3 [BATCH=1]]}
+ * {@code [CAST=fp32|bf16] [INT8=1] java -XX:StartFlightRecording=filename=/tmp/s.jfr -cp target/classes:target/test-classes:$(cat cp.txt) dev.kvcap.infer.SearchProbe small 12 200 [BEAM=3 [BATCH=1]]}
  */
 public class SearchProbe {
     public static void main(String[] a) {
@@ -23,6 +23,10 @@ public class SearchProbe {
             KvmCaptionModel model = new KvmCaptionModel(c.model(), 10000);
             model.initialize(m);
             model.getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(false));
+            if (System.getenv("CAST") != null) { // channels-last (fp32) or bf16, as Captioner runs the encoder
+                model.encodeWith(System.getenv("CAST").equals("bf16")
+                        ? dev.kvcap.model.TensorCasts.bf16() : dev.kvcap.model.TensorCasts.channelsLast());
+            }
             if (System.getenv("INT8") != null) {
                 model.decodeWith(dev.kvcap.model.Int8Linears.load());
             }

@@ -10,7 +10,7 @@ import dev.kvcap.model.*;
  * Decoder cost per step at batch 1 for a preset with components switched off, to see where the
  * time goes (a {@code main}, not a test). Usage, after {@code ./mvnw -q test-compile} and
  * {@code ./mvnw -q dependency:build-classpath -Dmdep.outputFile=cp.txt}:
- * {@code java -cp target/classes:target/test-classes:$(cat cp.txt) dev.kvcap.infer.StepProbe vgg16 full|nomem|nomaps[+int8] 10000 [STEPS=60]}
+ * {@code [ROWS=3] java -cp target/classes:target/test-classes:$(cat cp.txt) dev.kvcap.infer.StepProbe vgg16 full|nomem|nomaps[+int8] 10000 [STEPS=60]}
  */
 public class StepProbe {
     public static void main(String[] a) {
@@ -29,9 +29,10 @@ public class StepProbe {
             ai.djl.pytorch.jni.JniUtils.setGradMode(false);
             ParameterStore ps = new ParameterStore(m, false);
             int s = c.imageSize();
-            ImageContext ctx = model.encode(ps, m.randomNormal(new Shape(1, 3, s, s)), false);
+            int rows = System.getenv("ROWS") == null ? 1 : Integer.parseInt(System.getenv("ROWS"));
+            ImageContext ctx = model.encode(ps, m.randomNormal(new Shape(1, 3, s, s)), false).repeat(rows);
             DecodeState st = model.start(ps, ctx, false);
-            NDArray prev = m.create(new long[] {1});
+            NDArray prev = m.create(new long[rows]).add(1);
             int n = a.length > 3 ? Integer.parseInt(a[3]) : 60;
             double[] t = new double[n];
             for (int i = 0; i < n; i++) {
@@ -52,7 +53,7 @@ public class StepProbe {
                 ai.djl.pytorch.jni.JniUtils.stopProfile(System.getenv("PROFILE"));
             }
             java.util.Arrays.sort(t);
-            System.out.printf("%s %s vocab %d: step median %.2f ms%n", a[0], a[1], vocab, t[n / 2]);
+            System.out.printf("%s %s vocab %d, %d rows: step median %.2f ms%n", a[0], a[1], vocab, rows, t[n / 2]);
         }
     }
 }
