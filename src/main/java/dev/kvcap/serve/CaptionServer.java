@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
@@ -359,6 +360,10 @@ public final class CaptionServer implements AutoCloseable {
         o.addProperty("vocab_size", saved.vocab().size());
         o.addProperty("image_size", saved.config().model().imageSize());
         o.addProperty("map_size", saved.config().model().mapSize());
+        JsonObject precision = new JsonObject(); // --precision and --decoder-precision
+        precision.addProperty("encoder", captioner.precision().name().toLowerCase(Locale.ROOT));
+        precision.addProperty("decoder", captioner.decoderPrecision().name().toLowerCase(Locale.ROOT));
+        o.add("precision", precision);
         o.add("config", JsonParser.parseString(ConfigJson.toJson(saved.config())));
         JsonObject limits = new JsonObject();
         limits.addProperty("max_beam", config.maxBeam());

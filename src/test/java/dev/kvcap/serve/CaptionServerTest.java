@@ -180,6 +180,7 @@ class CaptionServerTest {
         assertEquals(captioner.vocab().size(), o.get("vocab_size").getAsInt());
         assertEquals("tiny", o.getAsJsonObject("config").get("preset").getAsString());
         assertEquals(server.modelId(), o.get("id").getAsString());
+        assertEquals("fp32", o.getAsJsonObject("precision").get("decoder").getAsString());
         assertFalse(r.body().contains(modelDir.toString()), "the model's path stays on the server");
     }
 
