@@ -4,14 +4,14 @@ The decoding step of a captioner is a handful of matrix-vector products (three L
 query/erase/add maps, the attention query and the 10,000-word output layer: 17.7 M float32 weights,
 about 70 MB, for vgg16). At batch 1 reading those weights is most of a step's time, and bfloat16
 weights measured no faster on this CPU (docs/BF16.md). PyTorch's dynamic quantization reads them as
-int8 instead, a quarter of the bytes (fbgemm's int8 kernels, VNNI where the CPU has it):
+int8 instead, a quarter of the bytes (fbgemm's int8 kernels, AVX-512 VNNI where the CPU has it):
 
   int8-pack.pt    (w [N, K] float32, b [N] float32) -> packed int8 weights: each row w_n scaled by
                   max|w_n| / 127 (symmetric, per output channel), prepacked for fbgemm. Once per
                   weight matrix, when a model is loaded for captioning.
   int8-linear.pt  (x [.., K] float32, packed, reduce_range) -> x w^T + b [.., N] float32: x is
                   quantized to uint8 per call (its own min/max), multiplied in int8, rescaled.
-                  reduce_range uses 7 of x's 8 bits, for CPUs without VNNI, whose 16-bit
+                  reduce_range uses 7 of x's 8 bits, for CPUs without AVX-512 VNNI, whose 16-bit
                   intermediate sums could otherwise saturate (PyTorch's own default there).
 
 DJL 0.36 cannot make quantized tensors; kvcap holds the packed weights as opaque TorchScript values

@@ -35,7 +35,8 @@ Differences from kvcap, all deliberate and all "what a PyTorch user would write"
     int8 quantizes (INT8_LAYERS) through torch.ao.quantization.quantize_dynamic, int8 weights
     with one scale per output channel (kvcap: dev.kvcap.model.Int8Linears, the same
     quantized::linear_dynamic operator; the quantized nn.Linear here always quantizes its input
-    to 7 bits, kvcap to 8 where the CPU has VNNI). The first step figures use the model as trained (NCHW). Training feeds the images channels-last, as kvcap's Trainer does
+    to 7 bits, kvcap to 8 where the CPU has AVX-512 VNNI). The first step figures use the
+    model as trained (NCHW). Training feeds the images channels-last, as kvcap's Trainer does
     (the weights stay NCHW), so the convolutions, batch norms and pools run channels-last; then
     (train_images_per_s_bf16) with the convolution stages under torch.autocast(bfloat16), as
     kvcap train --precision bf16 runs them (parameters and optimiser float32).

@@ -1,5 +1,6 @@
 package dev.kvcap.model;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -49,15 +50,17 @@ public final class Int8Linears implements AutoCloseable {
     }
 
     /**
-     * Whether the CPU multiplies int8 with VNNI (AVX-512 VNNI or AVX-VNNI), whose 32-bit sums
-     * cannot saturate; without it inputs are quantized to 7 bits (PyTorch's default for fbgemm).
-     * Read from /proc/cpuinfo; false where that cannot be read.
+     * Whether the CPU has AVX-512 VNNI, whose int8 products sum in 32 bits and cannot saturate;
+     * without it (AVX-VNNI alone included: fbgemm then runs its AVX2 kernels, with 16-bit
+     * intermediate sums) inputs are quantized to 7 bits, PyTorch's default for fbgemm. The same
+     * test as PyTorch's own {@code is_cpu_support_vnni}. Read from /proc/cpuinfo; false where
+     * that cannot be read.
      */
     static boolean cpuHasVnni() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
                 if (line.startsWith("flags")) {
-                    return line.contains(" avx512_vnni") || line.contains(" avx_vnni");
+                    return line.contains(" avx512_vnni");
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -66,8 +69,15 @@ public final class Int8Linears implements AutoCloseable {
         return false;
     }
 
-    /** Quantizes and packs weight [N, K] with bias [N] (float32; the arrays are not kept). */
+    /**
+     * Quantizes and packs weight [N, K] with bias [N] (float32, on the CPU; the arrays are not
+     * kept).
+     */
     public synchronized Weights pack(NDArray weight, NDArray bias) {
+        if (!Device.Type.CPU.equals(weight.getDevice().getDeviceType())) {
+            throw new IllegalArgumentException(
+                    "the int8 decoder runs on the CPU only (fbgemm); this model is on " + weight.getDevice());
+        }
         try (IValue w = IValue.from((PtNDArray) weight);
                 IValue b = IValue.from((PtNDArray) bias)) {
             Weights p = new Weights(this, ((PtSymbolBlock) packModule.getBlock()).forward(w, b));

@@ -1,11 +1,17 @@
 package dev.kvcap.infer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.kvcap.config.Presets;
 import dev.kvcap.data.Vocabulary;
+import dev.kvcap.config.DecodeConfig;
+import dev.kvcap.model.DecoderPrecision;
 import dev.kvcap.model.KvmCaptionModel;
+import dev.kvcap.model.Precision;
 import dev.kvcap.model.SavedModel;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -37,6 +43,29 @@ class CaptionerTest {
         ImageIO.write(img, "png", file.toFile());
         try (Captioner c = Captioner.load(dir.resolve("model"))) {
             assertArrayEquals(c.prepare(file), c.prepare(img));
+        }
+    }
+
+    @Test
+    void anInt8DecoderSaysSoAndScoresItsCaptionAsFloat32WouldWithinQuantizationError() throws Exception {
+        Vocabulary vocab = Vocabulary.build(List.of(List.of("a", "red", "circle", "on", "blue")), 1);
+        Engine.getInstance().setRandomSeed(3);
+        try (NDManager m = NDManager.newBaseManager()) {
+            KvmCaptionModel model = new KvmCaptionModel(Presets.tiny().model(), vocab.size());
+            model.initialize(m);
+            new SavedModel(Presets.tiny(), vocab, model).writeInto(dir.resolve("model"));
+        }
+        BufferedImage img = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
+        DecodeConfig greedy = new DecodeConfig(1, 4, 4, 0f, false);
+        try (Captioner fp32 = Captioner.load(dir.resolve("model"));
+                Captioner int8 = Captioner.load(dir.resolve("model"), Precision.FP32, DecoderPrecision.INT8)) {
+            assertEquals(DecoderPrecision.FP32, fp32.decoderPrecision());
+            assertEquals(DecoderPrecision.INT8, int8.decoderPrecision());
+            Hypothesis exact = fp32.caption(List.of(fp32.prepare(img)), greedy, false).get(0).best();
+            Hypothesis approx = int8.caption(List.of(int8.prepare(img)), greedy, false).get(0).best();
+            assertEquals(exact.wordIds(), approx.wordIds(), "random weights: a clear greedy choice each word");
+            assertEquals(exact.logProb(), approx.logProb(), 0.05 * Math.abs(exact.logProb()));
+            assertNotEquals(exact.logProb(), approx.logProb(), "the int8 decoder did run");
         }
     }
 }

@@ -236,7 +236,34 @@ class KvmCaptionModelTest {
             assertArrayEquals(before, after, "the parameters (and so a saved model) stay float32");
             ImageContext ctx = model.encode(ps, in.get(0), false);
             DecodeState state = model.start(ps, ctx, false);
-            assertThrows(IllegalStateException.class, () -> model.step(ps, ctx, in.get(1).get(":, 0"), state, true));
+            IllegalStateException e =
+                    assertThrows(IllegalStateException.class, () -> model.step(ps, ctx, in.get(1).get(":, 0"), state, true));
+            assertTrue(e.getMessage().contains("cannot train"), e.getMessage());
+        }
+    }
+
+    @Test
+    void anInt8DecoderWorksWithoutMemoryAndWithoutAttentionMaps() {
+        Engine.getInstance().setRandomSeed(6);
+        ModelConfig c = Presets.small().model();
+        ModelConfig plain =
+                new ModelConfig(
+                        c.imageSize(), c.encoderWidths(), c.convsPerStage(), c.batchNorm(), c.fcDims(),
+                        c.embedDim(), c.hiddenDim(), c.attnDim(), false, c.memorySlots(), c.memoryValueDim(),
+                        c.memoryControllerDim(), false, c.deconvChannels(), c.dropout(), c.globalProj());
+        try (NDManager m = NDManager.newBaseManager(); Int8Linears int8 = Int8Linears.load()) {
+            KvmCaptionModel model = new KvmCaptionModel(plain, V);
+            model.initialize(m);
+            model.getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(false));
+            ParameterStore ps = new ParameterStore(m, false);
+            NDList in = batch64(m);
+            float[][] fp32 = stepLogits(model, ps, in);
+            model.decodeWith(int8);
+            float[][] quantized = stepLogits(model, ps, in);
+            for (int t = 0; t < fp32.length; t++) {
+                double err = relativeError(fp32[t], quantized[t]);
+                assertTrue(err < 0.05 && err > 0, "step " + t + ": relative error " + err);
+            }
         }
     }
 
