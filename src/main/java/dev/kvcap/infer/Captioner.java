@@ -26,7 +26,6 @@ public final class Captioner implements AutoCloseable {
     private final NDManager manager;
     private final SavedModel saved;
     private final Precision precision;
-    private final DecoderPrecision decoderPrecision;
     private final TensorCasts casts;
     private final Int8Linears int8; // null: the decoder runs in float32
 
@@ -39,7 +38,6 @@ public final class Captioner implements AutoCloseable {
         // fp32: channels-last convolutions, the same values in another summation order (17 % faster
         // for vgg16's encoder); bf16: docs/BF16.md
         this.casts = precision == Precision.BF16 ? TensorCasts.bf16() : TensorCasts.channelsLast();
-        this.decoderPrecision = decoderPrecision;
         Int8Linears linears = null;
         try {
             saved.model().encodeWith(casts);
@@ -88,7 +86,7 @@ public final class Captioner implements AutoCloseable {
 
     /** The number format of the decoding step's weights. */
     public DecoderPrecision decoderPrecision() {
-        return decoderPrecision;
+        return int8 == null ? DecoderPrecision.FP32 : DecoderPrecision.INT8;
     }
 
     /** The manager that owns the model's parameters (callers make sub-managers of it). */

@@ -128,13 +128,7 @@ class KvmCaptionModelTest {
 
     @Test
     void ablationSwitchesRemoveExactlyTheirParameters() {
-        ModelConfig c = Presets.tiny().model();
-        ModelConfig plain =
-                new ModelConfig(
-                        c.imageSize(), c.encoderWidths(), c.convsPerStage(), c.batchNorm(), c.fcDims(),
-                        c.embedDim(), c.hiddenDim(), c.attnDim(), false, c.memorySlots(),
-                        c.memoryValueDim(), c.memoryControllerDim(), false, c.deconvChannels(),
-                        c.dropout(), c.globalProj());
+        ModelConfig plain = withoutMemoryOrMaps(Presets.tiny().model());
         try (NDManager m = NDManager.newBaseManager()) {
             KvmCaptionModel model = new KvmCaptionModel(plain, V);
             model.initialize(m);
@@ -221,17 +215,10 @@ class KvmCaptionModelTest {
             model.getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(false));
             ParameterStore ps = new ParameterStore(m, false);
             NDList in = batch64(m);
-            float[][] fp32 = stepLogits(model, ps, in);
             float[] before = outputWeight(model);
 
-            model.decodeWith(int8);
-            float[][] quantized = stepLogits(model, ps, in);
+            assertInt8StepsNearFloat32(model, ps, in, int8);
 
-            for (int t = 0; t < fp32.length; t++) {
-                double err = relativeError(fp32[t], quantized[t]);
-                assertTrue(err < 0.05, "step " + t + ": relative error " + err);
-                assertTrue(err > 0, "step " + t + " did run in int8");
-            }
             float[] after = outputWeight(model);
             assertArrayEquals(before, after, "the parameters (and so a saved model) stay float32");
             ImageContext ctx = model.encode(ps, in.get(0), false);
@@ -245,25 +232,31 @@ class KvmCaptionModelTest {
     @Test
     void anInt8DecoderWorksWithoutMemoryAndWithoutAttentionMaps() {
         Engine.getInstance().setRandomSeed(6);
-        ModelConfig c = Presets.small().model();
-        ModelConfig plain =
-                new ModelConfig(
-                        c.imageSize(), c.encoderWidths(), c.convsPerStage(), c.batchNorm(), c.fcDims(),
-                        c.embedDim(), c.hiddenDim(), c.attnDim(), false, c.memorySlots(), c.memoryValueDim(),
-                        c.memoryControllerDim(), false, c.deconvChannels(), c.dropout(), c.globalProj());
         try (NDManager m = NDManager.newBaseManager(); Int8Linears int8 = Int8Linears.load()) {
-            KvmCaptionModel model = new KvmCaptionModel(plain, V);
+            KvmCaptionModel model = new KvmCaptionModel(withoutMemoryOrMaps(Presets.small().model()), V);
             model.initialize(m);
             model.getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(false));
-            ParameterStore ps = new ParameterStore(m, false);
-            NDList in = batch64(m);
-            float[][] fp32 = stepLogits(model, ps, in);
-            model.decodeWith(int8);
-            float[][] quantized = stepLogits(model, ps, in);
-            for (int t = 0; t < fp32.length; t++) {
-                double err = relativeError(fp32[t], quantized[t]);
-                assertTrue(err < 0.05 && err > 0, "step " + t + ": relative error " + err);
-            }
+            assertInt8StepsNearFloat32(model, new ParameterStore(m, false), batch64(m), int8);
+        }
+    }
+
+    /** The ablation's plain decoder: c without the key-value memory and the deconvolution maps. */
+    private static ModelConfig withoutMemoryOrMaps(ModelConfig c) {
+        return new ModelConfig(
+                c.imageSize(), c.encoderWidths(), c.convsPerStage(), c.batchNorm(), c.fcDims(),
+                c.embedDim(), c.hiddenDim(), c.attnDim(), false, c.memorySlots(), c.memoryValueDim(),
+                c.memoryControllerDim(), false, c.deconvChannels(), c.dropout(), c.globalProj());
+    }
+
+    /** Quantizes the model's decoder and checks each of five steps' logits: within 5 % of float32's, not equal. */
+    private static void assertInt8StepsNearFloat32(KvmCaptionModel model, ParameterStore ps, NDList in, Int8Linears int8) {
+        float[][] fp32 = stepLogits(model, ps, in);
+        model.decodeWith(int8);
+        float[][] quantized = stepLogits(model, ps, in);
+        for (int t = 0; t < fp32.length; t++) {
+            double err = relativeError(fp32[t], quantized[t]);
+            assertTrue(err < 0.05, "step " + t + ": relative error " + err);
+            assertTrue(err > 0, "step " + t + " did run in int8");
         }
     }
 
