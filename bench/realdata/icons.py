@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""Builds kvcap's real development set from captioned icon and flag packages (no emoji sets).
+
+Sources (npm packages, unpacked by build.sh into PKGS/<name>/package):
+  - @mdi/svg            Material Design Icons: the name and its aliases (icons with at least one alias)
+  - @fortawesome/fontawesome-free  the label and its search terms (solid, regular and brand SVGs)
+  - flag-icons + circle-flags + world-countries  country flags (4x3, 1x1, circle) and their names
+
+Every caption is a human-written name or description from the package's own metadata, lower-cased
+with hyphens and underscores turned into spaces; 2-5 per image. Images are rendered by
+rsvg-convert onto a white SIZE x SIZE page, the artwork centred with its aspect ratio kept.
+
+The split is by *item*, not by image: every image of one icon (its outline variant, its solid and
+regular styles) or one country (its three flags) lands in the same split, so test items are never
+seen in training. Output: the MSCOCO layout kvcap reads,
+  OUT/images/{train,val,test}/NNNNNN.png, OUT/annotations/captions_{train,val,test}.json.
+Deterministic for a given --seed and package versions.
+"""
+
+import argparse
+import concurrent.futures
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+
+
+def words(text):
+    text = re.sub(r"[-_/]+", " ", text.lower())
+    text = re.sub(r"\s+", " ", text).strip()
+    return text
+
+
+def distinct(captions, limit=5):
+    out = []
+    for c in captions:
+        c = words(c)
+        if c and c not in out:
+            out.append(c)
+    return out[:limit]
+
+
+def mdi(pkgs):
+    root = os.path.join(pkgs, "mdi-svg", "package")
+    meta = json.load(open(os.path.join(root, "meta.json")))
+    for icon in meta:
+        if icon.get("deprecated") or not icon.get("aliases"):
+            continue
+        caps = distinct([icon["name"]] + icon["aliases"])
+        if len(caps) >= 2:
+            yield ("mdi:" + icon["baseIconId"], os.path.join(root, "svg", icon["name"] + ".svg"), caps)
+
+
+def fontawesome(pkgs):
+    root = os.path.join(pkgs, "fontawesome-free", "package")
+    fams = json.load(open(os.path.join(root, "metadata", "icon-families.json")))
+    for name, icon in sorted(fams.items()):
+        terms = icon.get("search", {}).get("terms", [])
+        # Longer (multi-word) terms first: they read most like descriptions.
+        terms = sorted((str(t) for t in terms), key=lambda t: (-len(t.split()), t))
+        caps = distinct([icon.get("label", name)] + terms)
+        if len(caps) < 2:
+            continue
+        for style in ("solid", "regular", "brands"):
+            path = os.path.join(root, "svgs", style, name + ".svg")
+            if os.path.exists(path):
+                yield ("fa:" + name, path, caps)
+
+
+def flags(pkgs):
+    fi = os.path.join(pkgs, "flag-icons", "package")
+    cf = os.path.join(pkgs, "circle-flags", "package", "flags")
+    countries = json.load(open(os.path.join(pkgs, "world-countries", "package", "countries.json")))
+    by_code = {c["cca2"].lower(): c for c in countries}
+    for c in json.load(open(os.path.join(fi, "country.json"))):
+        code = c["code"]
+        w = by_code.get(code)
+        if w is None:
+            continue
+        common = w["name"]["common"]
+        caps = distinct(
+            ["the flag of " + common, common + " flag", "flag of " + w["name"]["official"]]
+            + [s for s in w.get("altSpellings", []) if len(s) > 3 and s.isascii()][:2])
+        files = [os.path.join(fi, c["flag_4x3"]), os.path.join(fi, c["flag_1x1"]),
+                 os.path.join(cf, code + ".svg")]
+        for f in files:
+            if os.path.exists(f):
+                yield ("flag:" + code, f, caps)
+
+
+def viewbox(svg_path):
+    head = open(svg_path, encoding="utf-8", errors="replace").read(4000)
+    m = re.search(r'viewBox="\s*([-\d.]+)[\s,]+([-\d.]+)[\s,]+([-\d.]+)[\s,]+([-\d.]+)', head)
+    if m:
+        return float(m.group(3)), float(m.group(4))
+    return 1.0, 1.0
+
+
+def render(job):
+    src, dst, size = job
+    w, h = viewbox(src)
+    scale = size / max(w, h)
+    pw, ph = max(1, round(w * scale)), max(1, round(h * scale))
+    cmd = ["rsvg-convert", "-b", "white", "-w", str(pw), "-h", str(ph),
+           "--page-width", str(size), "--page-height", str(size),
+           "--left", str((size - pw) // 2), "--top", str((size - ph) // 2), "-o", dst, src]
+    r = subprocess.run(cmd, capture_output=True)
+    return r.returncode == 0 and os.path.getsize(dst) > 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--pkgs", required=True, help="folder holding the unpacked packages")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--size", type=int, default=64)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--val", type=float, default=0.08, help="share of items for validation")
+    ap.add_argument("--test", type=float, default=0.10, help="share of items for test")
+    args = ap.parse_args()
+
+    items = {}
+    for group, path, caps in list(mdi(args.pkgs)) + list(fontawesome(args.pkgs)) + list(flags(args.pkgs)):
+        items.setdefault(group, []).append((path, caps))
+    groups = sorted(items)
+    random.Random(args.seed).shuffle(groups)
+    n_test, n_val = int(len(groups) * args.test), int(len(groups) * args.val)
+    split_of = {}
+    for i, g in enumerate(groups):
+        split_of[g] = "test" if i < n_test else "val" if i < n_test + n_val else "train"
+
+    jobs, records = [], {"train": [], "val": [], "test": []}
+    next_id = 1
+    for g in sorted(items):
+        split = split_of[g]
+        os.makedirs(os.path.join(args.out, "images", split), exist_ok=True)
+        for path, caps in items[g]:
+            name = "%06d.png" % next_id
+            jobs.append((path, os.path.join(args.out, "images", split, name), args.size))
+            records[split].append((next_id, name, g, caps))
+            next_id += 1
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        ok = list(pool.map(render, jobs))
+    failed = {jobs[i][1] for i, good in enumerate(ok) if not good}
+
+    os.makedirs(os.path.join(args.out, "annotations"), exist_ok=True)
+    ann_id = 1
+    for split, recs in records.items():
+        images, anns = [], []
+        for image_id, name, group, caps in recs:
+            if os.path.join(args.out, "images", split, name) in failed:
+                continue
+            images.append({"id": image_id, "file_name": name, "width": args.size, "height": args.size,
+                           "source": group})
+            for c in caps:
+                anns.append({"id": ann_id, "image_id": image_id, "caption": c})
+                ann_id += 1
+        tmp = os.path.join(args.out, "annotations", "captions_%s.json.tmp" % split)
+        with open(tmp, "w") as f:
+            json.dump({"images": images, "annotations": anns}, f)
+        os.replace(tmp, tmp[:-4])
+        print("%s: %d images, %d items, %d captions" % (split, len(images),
+              len({r[2] for r in recs}), len(anns)), file=sys.stderr)
+    if failed:
+        print("%d images failed to render" % len(failed), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
