@@ -131,7 +131,7 @@ public final class Bench {
 
     private CaptionSearch search(KvmCaptionModel model) {
         DecodeConfig decode = new DecodeConfig(3, words, words, 0f, false);
-        return new CaptionSearch(model, decode, Vocabulary.PAD_ID, Vocabulary.START_ID, Vocabulary.END_ID, false);
+        return new CaptionSearch(model, decode, false);
     }
 
     /** Image file → caption, and its parts; keys end with {@code suffix} ("" for fp32, "_bf16"). */

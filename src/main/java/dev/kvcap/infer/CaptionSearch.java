@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import dev.kvcap.config.DecodeConfig;
+import dev.kvcap.data.Vocabulary;
 import dev.kvcap.model.DecodeState;
 import dev.kvcap.model.ImageContext;
 import dev.kvcap.model.KvmCaptionModel;
@@ -33,28 +34,20 @@ public final class CaptionSearch {
     private final KvmCaptionModel model;
     private final DecodeConfig config;
     private final DecodeRules rules;
-    private final int padId;
-    private final int startId;
     private final boolean recordAttention;
     private Retrieval retrieval;
     private Map<Integer, Integer> slotOf; // word id → memory slot, for Read.SLOTS
 
     /**
-     * @param padId, startId, endId the vocabulary's special ids
      * @param recordAttention keep every word's heat-map (for {@code --heatmaps} and the service)
      */
     public CaptionSearch(
             KvmCaptionModel model,
             DecodeConfig config,
-            int padId,
-            int startId,
-            int endId,
             boolean recordAttention) {
         this.model = model;
         this.config = config.validate();
-        this.rules = new DecodeRules(config, padId, startId, endId);
-        this.padId = padId;
-        this.startId = startId;
+        this.rules = new DecodeRules(config);
         this.recordAttention = recordAttention;
     }
 
@@ -96,7 +89,7 @@ public final class CaptionSearch {
             ImageContext ctx = model.encode(ps, images, false).repeat(k);
             DecodeState state = model.start(ps, ctx, false);
             int[] words = new int[rows];
-            Arrays.fill(words, startId);
+            Arrays.fill(words, Vocabulary.START_ID);
             for (int t = 0; t < config.maxLen() && !beams.allDone(); t++) {
                 DecodeState next;
                 try (NDScope scope = new NDScope()) {
@@ -309,7 +302,7 @@ public final class CaptionSearch {
         long[] contexts() {
             long[] c = new long[live.length];
             for (int r = 0; r < live.length; r++) {
-                c[r] = MemoryWriter.contextAfter(live[r] == null ? List.of() : live[r].words(), padId, startId);
+                c[r] = MemoryWriter.contextAfter(live[r] == null ? List.of() : live[r].words(), Vocabulary.PAD_ID, Vocabulary.START_ID);
             }
             return c;
         }
@@ -372,7 +365,7 @@ public final class CaptionSearch {
                                     : Arrays.copyOfRange(
                                             maps, (base + j) * mapSize, (base + j + 1) * mapSize);
                     Partial q = p.extend(top.word[c], top.wordLogProb[c], map);
-                    if (top.word[c] == rules.endId()) {
+                    if (top.word[c] == Vocabulary.END_ID) {
                         finish(img, q, true);
                     } else {
                         nextLive[base + kept] = q;

@@ -42,7 +42,7 @@ final class Validation {
         Vocabulary vocab = saved.vocab();
         CaptionSearch search =
                 new CaptionSearch(
-                        saved.model(), decode, Vocabulary.PAD_ID, Vocabulary.START_ID, Vocabulary.END_ID, false);
+                        saved.model(), decode, false);
         int n = data.size();
         int[] order = TrainingBatches.order(n, new java.util.Random(0));
         java.util.Arrays.sort(order);

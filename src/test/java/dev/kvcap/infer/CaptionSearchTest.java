@@ -12,6 +12,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.kvcap.bank.Entry;
 import dev.kvcap.config.DecodeConfig;
+import dev.kvcap.data.Vocabulary;
 import dev.kvcap.config.Presets;
 import dev.kvcap.model.DecodeState;
 import dev.kvcap.model.ImageContext;
@@ -23,9 +24,9 @@ import org.junit.jupiter.api.Test;
 class CaptionSearchTest {
 
     private static final int V = 12;
-    private static final int PAD = 0;
-    private static final int START = 1;
-    private static final int END = 2;
+    private static final int PAD = Vocabulary.PAD_ID;
+    private static final int START = Vocabulary.START_ID;
+    private static final int END = Vocabulary.END_ID;
 
     private static KvmCaptionModel model(NDManager m) {
         Engine.getInstance().setRandomSeed(11);
@@ -40,7 +41,7 @@ class CaptionSearchTest {
 
     /** A search with {@link #decode}'s rules and the tiny vocabulary's special ids. */
     private static CaptionSearch search(KvmCaptionModel model, int beam) {
-        return new CaptionSearch(model, decode(beam), PAD, START, END, false);
+        return new CaptionSearch(model, decode(beam), false);
     }
 
     /** An independent greedy decoder: argmax of every step, one image at a time. */
@@ -65,6 +66,7 @@ class CaptionSearchTest {
             float[] lp = out.logits().logSoftmax(-1).toFloatArray();
             lp[PAD] = Float.NEGATIVE_INFINITY;
             lp[START] = Float.NEGATIVE_INFINITY;
+            lp[Vocabulary.UNK_ID] = Float.NEGATIVE_INFINITY;
             int best = 0;
             for (int w = 1; w < V; w++) {
                 if (lp[w] > lp[best]) {
@@ -114,7 +116,7 @@ class CaptionSearchTest {
             KvmCaptionModel model = model(m);
             NDArray images = m.randomNormal(new Shape(3, 3, 32, 32));
             DecodeConfig forced = new DecodeConfig(3, 4, 4, 0f, false); // <end> forbidden before 4 words
-            List<List<Hypothesis>> out = new CaptionSearch(model, forced, PAD, START, END, true).search(images);
+            List<List<Hypothesis>> out = new CaptionSearch(model, forced, true).search(images);
             for (List<Hypothesis> hyps : out) {
                 Hypothesis h = hyps.get(0);
                 assertEquals(4, h.wordIds().size());
@@ -135,7 +137,7 @@ class CaptionSearchTest {
             KvmCaptionModel model = model(m);
             NDArray images = m.randomNormal(new Shape(4, 3, 32, 32));
             DecodeConfig rules = new DecodeConfig(2, 8, 8, 0f, true);
-            for (List<Hypothesis> hyps : new CaptionSearch(model, rules, PAD, START, END, false).search(images)) {
+            for (List<Hypothesis> hyps : new CaptionSearch(model, rules, false).search(images)) {
                 List<Integer> w = hyps.get(0).wordIds();
                 java.util.Set<List<Integer>> seen = new java.util.HashSet<>();
                 for (int i = 0; i + 2 < w.size(); i++) {
@@ -189,7 +191,7 @@ class CaptionSearchTest {
             NDArray images = m.randomNormal(new Shape(2, 3, 32, 32));
             DecodeConfig five = new DecodeConfig(2, 5, 5, 0f, false);
             java.util.Set<Long> contexts = new java.util.HashSet<>();
-            for (List<Hypothesis> h : new CaptionSearch(model, five, PAD, START, END, false)
+            for (List<Hypothesis> h : new CaptionSearch(model, five, false)
                     .withRetrieval(always(7, 1f, contexts)).search(images)) {
                 assertEquals(List.of(7, 7, 7, 7, 7), h.get(0).wordIds());
                 assertEquals(0.0, h.get(0).logProb(), 1e-5);

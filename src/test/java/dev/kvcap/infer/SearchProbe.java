@@ -31,8 +31,7 @@ public class SearchProbe {
                 model.decodeWith(dev.kvcap.model.Int8Linears.load());
             }
             CaptionSearch search =
-                    new CaptionSearch(model, new DecodeConfig(a.length > 3 ? Integer.parseInt(a[3]) : 3, words, words, 0f, false), Vocabulary.PAD_ID,
-                            Vocabulary.START_ID, Vocabulary.END_ID, false);
+                    new CaptionSearch(model, new DecodeConfig(a.length > 3 ? Integer.parseInt(a[3]) : 3, words, words, 0f, false), false);
             int s = c.model().imageSize();
             int batch = a.length > 4 ? Integer.parseInt(a[4]) : 1;
             double[] t = new double[n];
