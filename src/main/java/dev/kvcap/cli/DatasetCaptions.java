@@ -76,10 +76,22 @@ final class DatasetCaptions {
         return new Outcome(results, captioned, skipped, CaptionMetrics.score(refs, results));
     }
 
+    /** Every captioned image's references by id, in the set's order (what the metrics score against). */
+    static Map<Long, List<String>> references(CaptionSet set) {
+        Map<Long, List<String>> refs = new LinkedHashMap<>();
+        set.withCaptions().images().forEach(i -> refs.put(i.imageId(), i.captions()));
+        return refs;
+    }
+
     /** The corpus metrics as one JSON object (toolkit keys), for stdout. */
     static String metricsJson(Scores scores) {
+        return metricsObject(scores).toString();
+    }
+
+    /** The corpus metrics as a JSON object (toolkit keys). */
+    static com.google.gson.JsonObject metricsObject(Scores scores) {
         com.google.gson.JsonObject o = new com.google.gson.JsonObject();
         scores.corpus().forEach(o::addProperty);
-        return o.toString();
+        return o;
     }
 }

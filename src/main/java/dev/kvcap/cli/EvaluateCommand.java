@@ -2,6 +2,8 @@ package dev.kvcap.cli;
 
 import dev.kvcap.config.DecodeConfig;
 import dev.kvcap.data.CaptionSet;
+import dev.kvcap.eval.CaptionMetrics;
+import dev.kvcap.eval.Scores;
 import dev.kvcap.bank.MemoryBank;
 import dev.kvcap.infer.Captioner;
 import dev.kvcap.infer.Retrieval;
@@ -17,13 +19,16 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Caption every image of an annotation file and print the metrics.",
-            "One JSON object on stdout: Bleu_1..4 METEOR ROUGE_L CIDEr (SPICE is not computed)."
+            "One JSON object on stdout: Bleu_1..4 METEOR ROUGE_L CIDEr (SPICE is not computed);",
+            "with --train-captions, the nearest-neighbour floor's figures too, under \"baseline\"."
         })
 final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin EngineOptions engine;
 
     @Mixin ModelOptions modelOptions;
+
+    @Mixin BaselineOptions floor; // --train-captions: print the nearest-neighbour floor beside the model
 
     @Option(names = "--captions", paramLabel = "ANN.json", required = true, description = "MSCOCO captions JSON with the references.")
     Path captions;
@@ -66,7 +71,20 @@ final class EvaluateCommand implements Callable<Integer> {
             if (o.skipped() > 0) {
                 System.err.println("kvcap: " + o.skipped() + " image(s) could not be decoded and were not scored");
             }
-            System.out.println(DatasetCaptions.metricsJson(o.scores()));
+            if (!floor.requested()) {
+                System.out.println(DatasetCaptions.metricsJson(o.scores()));
+                return 0;
+            }
+            CaptionSet scored = new CaptionSet(set.name(), o.captioned());
+            Scores nn = CaptionMetrics.score(DatasetCaptions.references(scored), floor.captions(scored, captioner));
+            System.err.printf(
+                    "kvcap: CIDEr-D %.3f, nearest-neighbour floor %.3f (%.2fx)%n",
+                    o.scores().corpus().get("CIDEr"),
+                    nn.corpus().get("CIDEr"),
+                    o.scores().corpus().get("CIDEr") / Math.max(1e-9, nn.corpus().get("CIDEr")));
+            com.google.gson.JsonObject json = DatasetCaptions.metricsObject(o.scores());
+            json.add("baseline", DatasetCaptions.metricsObject(nn));
+            System.out.println(json);
         }
         return 0;
     }

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             CaptionCommand.class,
             ServeCommand.class,
             EvaluateCommand.class,
+            BaselineCommand.class,
             ScoreCommand.class,
             BenchCommand.class,
             MemoryCommand.class,

@@ -18,6 +18,20 @@ final class CiderD {
 
   /** Per-image CIDEr-D; the corpus score is their mean. */
   static double[] score(NgramCounts[] hyps, NgramCounts[][] refs, NgramCounts.Index index) {
+    double[][] logDf = logDocumentFrequencies(refs, index);
+    double refLen = Math.log(refs.length);
+    double[] scores = new double[hyps.length];
+    for (int img = 0; img < hyps.length; img++) {
+      scores[img] = score(hyps[img], refs[img], (k, id) -> logDf[k][id], refLen);
+    }
+    return scores;
+  }
+
+  /**
+   * {@code log(max(1, df))} per order and n-gram id, where df counts the documents (images) whose
+   * references hold the n-gram.
+   */
+  static double[][] logDocumentFrequencies(NgramCounts[][] refs, NgramCounts.Index index) {
     int n = NgramCounts.MAX_N;
     int[][] df = new int[n][];
     int[][] seen = new int[n][];
@@ -37,7 +51,6 @@ final class CiderD {
         }
       }
     }
-    double refLen = Math.log(refs.length);
     double[][] logDf = new double[n][];
     for (int k = 0; k < n; k++) {
       logDf[k] = new double[df[k].length];
@@ -45,30 +58,40 @@ final class CiderD {
         logDf[k][id] = Math.log(Math.max(1.0, df[k][id]));
       }
     }
-    double[] scores = new double[hyps.length];
-    for (int img = 0; img < hyps.length; img++) {
-      Vec hyp = new Vec(hyps[img], logDf, refLen);
-      double[] total = new double[n];
-      for (NgramCounts refCounts : refs[img]) {
-        Vec ref = new Vec(refCounts, logDf, refLen);
-        double delta = hyp.length - ref.length;
-        double penalty = Math.exp(-(delta * delta) / (2 * SIGMA * SIGMA));
-        for (int k = 0; k < n; k++) {
-          double val = clippedDot(hyps[img].ids[k], hyp.values[k], refCounts.ids[k], ref.values[k]);
-          if (hyp.norms[k] != 0 && ref.norms[k] != 0) {
-            val /= hyp.norms[k] * ref.norms[k];
-          }
-          total[k] += val * penalty;
-        }
-      }
-      double mean = 0;
+    return logDf;
+  }
+
+  /** Document frequencies as {@code log(max(1, df))}, by order k (0-based) and n-gram id. */
+  interface LogDf {
+    double of(int k, int id);
+  }
+
+  /**
+   * CIDEr-D of one candidate against its references, with document frequencies {@code logDf}
+   * and {@code refLen = log(number of documents)}.
+   */
+  static double score(NgramCounts candidate, NgramCounts[] refs, LogDf logDf, double refLen) {
+    int n = NgramCounts.MAX_N;
+    Vec hyp = new Vec(candidate, logDf, refLen);
+    double[] total = new double[n];
+    for (NgramCounts refCounts : refs) {
+      Vec ref = new Vec(refCounts, logDf, refLen);
+      double delta = hyp.length - ref.length;
+      double penalty = Math.exp(-(delta * delta) / (2 * SIGMA * SIGMA));
       for (int k = 0; k < n; k++) {
-        mean += total[k];
+        double val = clippedDot(candidate.ids[k], hyp.values[k], refCounts.ids[k], ref.values[k]);
+        if (hyp.norms[k] != 0 && ref.norms[k] != 0) {
+          val /= hyp.norms[k] * ref.norms[k];
+        }
+        total[k] += val * penalty;
       }
-      mean /= n;
-      scores[img] = mean / refs[img].length * 10.0;
     }
-    return scores;
+    double mean = 0;
+    for (int k = 0; k < n; k++) {
+      mean += total[k];
+    }
+    mean /= n;
+    return mean / refs.length * 10.0;
   }
 
   /** Sum over the candidate's n-grams of {@code min(h, r) * r}; both id arrays sorted. */
@@ -92,7 +115,7 @@ final class CiderD {
     final double[] norms = new double[NgramCounts.MAX_N];
     final int length;
 
-    Vec(NgramCounts counts, double[][] logDf, double refLen) {
+    Vec(NgramCounts counts, LogDf logDf, double refLen) {
       int len = 0;
       for (int k = 0; k < NgramCounts.MAX_N; k++) {
         int[] ids = counts.ids[k];
@@ -100,7 +123,7 @@ final class CiderD {
         double sq = 0;
         for (int j = 0; j < ids.length; j++) {
           int tf = counts.counts[k][j];
-          v[j] = tf * (refLen - logDf[k][ids[j]]);
+          v[j] = tf * (refLen - logDf.of(k, ids[j]));
           sq += v[j] * v[j];
           if (k == 1) {
             len += tf;

@@ -3,6 +3,8 @@ package dev.kvcap.infer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
 import dev.kvcap.config.DecodeConfig;
 import dev.kvcap.data.ImageLoader;
 import dev.kvcap.data.Vocabulary;
@@ -14,6 +16,7 @@ import dev.kvcap.model.TensorCasts;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -128,19 +131,10 @@ public final class Captioner implements AutoCloseable {
      */
     public List<Caption> caption(
             List<byte[]> pixels, DecodeConfig decode, boolean withAttention, Retrieval retrieval) {
-        int s = saved.config().model().imageSize();
-        int pix = 3 * s * s;
-        float[] data = new float[pixels.size() * pix];
-        for (int i = 0; i < pixels.size(); i++) {
-            System.arraycopy(ImageLoader.normalize(pixels.get(i)), 0, data, i * pix, pix);
-        }
         CaptionSearch search =
                 new CaptionSearch(
                         saved.model(),
                         decode,
-                        Vocabulary.PAD_ID,
-                        Vocabulary.START_ID,
-                        Vocabulary.END_ID,
                         withAttention)
                         .withRetrieval(retrieval);
         if (retrieval != null && retrieval.read() == Retrieval.Read.SLOTS) {
@@ -151,13 +145,43 @@ public final class Captioner implements AutoCloseable {
             search.withSlotWords(saved.vocab().frequentContentWords(saved.model().memorySlots()));
         }
         try (NDManager call = manager.newSubManager()) {
-            NDArray images = call.create(data, new Shape(pixels.size(), 3, s, s));
+            NDArray images = images(call, pixels);
             List<Caption> out = new ArrayList<>();
             for (List<Hypothesis> hyps : search.search(images)) {
                 out.add(new Caption(hyps, saved.vocab(), saved.config().model().mapSize()));
             }
             return out;
         }
+    }
+
+    /**
+     * The encoder's global vectors of prepared images, one row per image: the features the
+     * nearest-neighbour baseline compares ({@code kvcap baseline --features encoder}).
+     */
+    public float[][] globalFeatures(List<byte[]> pixels) {
+        JniUtils.setGradMode(false);
+        try (NDManager call = manager.newSubManager()) {
+            NDArray images = images(call, pixels);
+            ParameterStore ps = new ParameterStore(call, false);
+            float[] flat = saved.model().encode(ps, images, false).global().toFloatArray(); // [B, D]
+            int d = flat.length / pixels.size();
+            float[][] out = new float[pixels.size()][];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = Arrays.copyOfRange(flat, i * d, (i + 1) * d);
+            }
+            return out;
+        }
+    }
+
+    /** Prepared images as one normalised batch [B, 3, S, S] owned by {@code call}. */
+    private NDArray images(NDManager call, List<byte[]> pixels) {
+        int s = saved.config().model().imageSize();
+        int pix = 3 * s * s;
+        float[] data = new float[pixels.size() * pix];
+        for (int i = 0; i < pixels.size(); i++) {
+            System.arraycopy(ImageLoader.normalize(pixels.get(i)), 0, data, i * pix, pix);
+        }
+        return call.create(data, new Shape(pixels.size(), 3, s, s));
     }
 
     @Override

@@ -119,6 +119,24 @@ class MainTest {
         assertTrue(e[2].strip().startsWith("{\"Bleu_1\""), e[2]);
         assertTrue(e[2].contains("CIDEr"));
         assertTrue(Files.exists(results));
+
+        String test = data.resolve("annotations/captions_test.json").toString();
+        String trainCaptions = data.resolve("annotations/captions_train.json").toString();
+        String[] floor = run("baseline", "--train-captions", trainCaptions,
+                "--captions", test, "--images", data.resolve("images/test").toString()); // train images found by layout
+        assertEquals("0", floor[0], floor[1]);
+        assertTrue(floor[2].strip().startsWith("{\"Bleu_1\""), floor[2]);
+        String[] byEncoder = run("baseline", "--train-captions", trainCaptions, "--features", "encoder",
+                "--model", model.toString(), "--neighbours", "3",
+                "--captions", test, "--images", data.resolve("images/test").toString());
+        assertEquals("0", byEncoder[0], byEncoder[1]);
+        String[] beside = run("evaluate", "--model", model.toString(), "--captions", test,
+                "--images", data.resolve("images/test").toString(), "--train-captions", trainCaptions);
+        assertEquals("0", beside[0], beside[1]);
+        com.google.gson.JsonObject both = com.google.gson.JsonParser.parseString(beside[2]).getAsJsonObject();
+        assertTrue(both.has("CIDEr") && both.getAsJsonObject("baseline").has("CIDEr"), beside[2]);
+        assertTrue(beside[1].contains("nearest-neighbour floor"), beside[1]);
+        assertOneLineError(run("baseline", "--captions", test, "--images", data.resolve("images/test").toString()));
     }
 
     @Test

@@ -1,0 +1,68 @@
+package dev.kvcap.cli;
+
+import dev.kvcap.data.CaptionSet;
+import dev.kvcap.eval.CaptionMetrics;
+import dev.kvcap.infer.Captioner;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "baseline",
+        mixinStandardHelpOptions = true,
+        description = {
+            "The floor a captioner must beat: caption every image of an annotation file with the",
+            "consensus caption of its nearest training images (raw pixels, or a model's encoder),",
+            "and print the metrics. One JSON object on stdout, the same keys as evaluate."
+        })
+final class BaselineCommand implements Callable<Integer> {
+
+    @Mixin EngineOptions engine;
+
+    @Mixin BaselineOptions floor;
+
+    @Option(names = "--captions", paramLabel = "ANN.json", required = true, description = "MSCOCO captions JSON of the images to caption (the references).")
+    Path captions;
+
+    @Option(names = "--images", paramLabel = "DIR", required = true, description = "Their image folder.")
+    Path images;
+
+    @Option(names = "--model", paramLabel = "MODEL_DIR", description = "Model whose encoder measures distances (--features encoder).")
+    Path model;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Caption only the first N images.")
+    Integer limit;
+
+    @Option(names = "--results", paramLabel = "OUT.json", description = "Also write the captions as MSCOCO results JSON.")
+    Path results;
+
+    @Override
+    public Integer call() throws Exception {
+        if (floor.trainCaptions == null) {
+            throw new IllegalArgumentException("baseline needs --train-captions: the training set the neighbours come from");
+        }
+        CaptionSet set = CaptionSet.coco(captions, images);
+        if (limit != null) {
+            set = set.limit(limit);
+        }
+        Captioner captioner = model == null ? null : Captioner.load(model);
+        try {
+            Map<Long, String> out = floor.captions(set, captioner);
+            if (out.isEmpty()) {
+                throw new IllegalArgumentException("no image of " + captions + " could be read");
+            }
+            if (results != null) {
+                ResultsJson.write(results, out);
+            }
+            System.out.println(DatasetCaptions.metricsJson(CaptionMetrics.score(DatasetCaptions.references(set), out)));
+        } finally {
+            if (captioner != null) {
+                captioner.close();
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,164 @@
+package dev.kvcap.cli;
+
+import dev.kvcap.data.CaptionSet;
+import dev.kvcap.data.CaptionedImage;
+import dev.kvcap.data.DataException;
+import dev.kvcap.data.ImageLoader;
+import dev.kvcap.infer.Captioner;
+import dev.kvcap.infer.NearestNeighbourCaptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * The nearest-neighbour floor's options ({@code kvcap baseline}, and {@code evaluate} when asked to
+ * print the floor beside the model) and the one way both compute it.
+ */
+final class BaselineOptions {
+
+    @Option(names = "--train-captions", paramLabel = "ANN.json", description = "The training set's MSCOCO captions: where the nearest neighbours and their captions come from.")
+    Path trainCaptions;
+
+    @Option(names = "--train-images", paramLabel = "DIR", description = "The training set's image folder (default: the folder beside --train-captions' annotations/, i.e. ../images/train for kvcap's layout; give it explicitly otherwise).")
+    Path trainImages;
+
+    @Option(
+            names = "--features",
+            paramLabel = "pixel|encoder",
+            defaultValue = "pixel",
+            description = "Where distances are measured: pixel (the images' raw RGB, resized to --pixel-size) or encoder (the global vector of --model's trained encoder); default ${DEFAULT-VALUE}.")
+    String features;
+
+    @Option(names = "--neighbours", paramLabel = "K", defaultValue = "1", description = "Neighbours whose captions compete; the consensus caption (highest CIDEr-D against the others) wins; default ${DEFAULT-VALUE}.")
+    int k;
+
+    @Option(names = "--pixel-size", paramLabel = "N", defaultValue = "32", description = "Side the images are resized to for --features pixel; default ${DEFAULT-VALUE}.")
+    int pixelSize;
+
+    /** Whether the floor was asked for ({@code --train-captions} given). */
+    boolean requested() {
+        return trainCaptions != null;
+    }
+
+    /** Checks the options; {@code captioner} is the model for encoder features (may be null). */
+    void validate(Captioner captioner) {
+        if (trainCaptions == null) {
+            throw new IllegalArgumentException("the nearest-neighbour floor needs --train-captions (and --train-images)");
+        }
+        if (k < 1) {
+            throw new IllegalArgumentException("--neighbours must be at least 1, got " + k);
+        }
+        if (pixelSize < 1 || pixelSize > 256) {
+            throw new IllegalArgumentException("--pixel-size must be in 1..256, got " + pixelSize);
+        }
+        if (!features.equals("pixel") && !features.equals("encoder")) {
+            throw new IllegalArgumentException("--features must be pixel or encoder, got '" + features + "'");
+        }
+        if (features.equals("encoder") && captioner == null) {
+            throw new IllegalArgumentException("--features encoder needs --model (the trained encoder to measure with)");
+        }
+    }
+
+    /** The training image folder: {@code --train-images}, or kvcap's layout beside the captions. */
+    Path trainImages() {
+        if (trainImages != null) {
+            return trainImages;
+        }
+        Path guess = inferImages(trainCaptions);
+        if (guess == null) {
+            throw new IllegalArgumentException("give --train-images: no image folder found beside " + trainCaptions);
+        }
+        return guess;
+    }
+
+    /** {@code X/annotations/captions_S.json} → {@code X/images/S} when that folder exists. */
+    static Path inferImages(Path captions) {
+        Path dir = captions.toAbsolutePath().getParent();
+        String name = captions.getFileName().toString();
+        if (dir == null || dir.getParent() == null || !name.startsWith("captions_") || !name.endsWith(".json")) {
+            return null;
+        }
+        Path images = dir.getParent().resolve("images").resolve(name.substring(9, name.length() - 5));
+        return java.nio.file.Files.isDirectory(images) ? images : null;
+    }
+
+    /**
+     * The floor's caption for every captioned image of {@code test} (in order; images that fail to
+     * decode are skipped and reported on stderr).
+     *
+     * @param captioner the model whose encoder measures distances, for {@code --features encoder}
+     */
+    Map<Long, String> captions(CaptionSet test, Captioner captioner) {
+        validate(captioner);
+        long start = System.nanoTime();
+        CaptionSet train = CaptionSet.coco(trainCaptions, trainImages()).withCaptions();
+        List<CaptionedImage> kept = new ArrayList<>();
+        List<float[]> trainFeatures = features(train.images(), captioner, kept);
+        if (kept.isEmpty()) {
+            throw new IllegalArgumentException("no training image of " + trainCaptions + " could be read");
+        }
+        NearestNeighbourCaptions nn =
+                new NearestNeighbourCaptions(trainFeatures, kept.stream().map(CaptionedImage::captions).toList());
+        List<CaptionedImage> queries = new ArrayList<>();
+        List<float[]> queryFeatures = features(test.withCaptions().images(), captioner, queries);
+        List<String> out = nn.caption(queryFeatures, k);
+        Map<Long, String> results = new LinkedHashMap<>();
+        for (int i = 0; i < queries.size(); i++) {
+            results.put(queries.get(i).imageId(), out.get(i));
+        }
+        System.err.printf(
+                "kvcap: nearest-neighbour floor (%s features, k %d): %d images captioned from %d training images in %.1f s%n",
+                features, k, results.size(), nn.size(), (System.nanoTime() - start) / 1e9);
+        return results;
+    }
+
+    /** Feature vectors of the images that decode; those images are appended to {@code kept}. */
+    private List<float[]> features(List<CaptionedImage> images, Captioner captioner, List<CaptionedImage> kept) {
+        boolean encoder = features.equals("encoder");
+        int size = encoder ? captioner.model().config().model().imageSize() : pixelSize;
+        byte[][] pixels = new byte[images.size()][];
+        String[] failures = new String[images.size()];
+        java.util.stream.IntStream.range(0, images.size()).parallel().forEach(i -> {
+            try {
+                pixels[i] = ImageLoader.resizeToBytes(ImageLoader.readRgb(images.get(i).file()), size);
+            } catch (DataException e) {
+                failures[i] = e.getMessage();
+            }
+        });
+        List<byte[]> ok = new ArrayList<>();
+        int skipped = 0;
+        for (int i = 0; i < images.size(); i++) {
+            if (pixels[i] == null) {
+                if (skipped++ == 0) {
+                    System.err.println("kvcap: skipped " + failures[i]);
+                }
+                continue;
+            }
+            kept.add(images.get(i));
+            ok.add(pixels[i]);
+        }
+        if (skipped > 1) {
+            System.err.println("kvcap: " + skipped + " image(s) could not be decoded and were skipped");
+        }
+        List<float[]> out = new ArrayList<>(ok.size());
+        if (!encoder) {
+            for (byte[] p : ok) {
+                float[] v = new float[p.length];
+                for (int j = 0; j < p.length; j++) {
+                    v[j] = (p[j] & 0xff) / 255f;
+                }
+                out.add(v);
+            }
+            return out;
+        }
+        for (int from = 0; from < ok.size(); from += 64) {
+            for (float[] v : captioner.globalFeatures(ok.subList(from, Math.min(ok.size(), from + 64)))) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+}

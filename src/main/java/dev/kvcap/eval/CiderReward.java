@@ -1,0 +1,65 @@
+package dev.kvcap.eval;
+
+import java.util.List;
+
+/**
+ * CIDEr-D as a reward: document frequencies fixed once from a corpus of references (the training
+ * captions), then any candidate scored against any references, fast. What self-critical sequence
+ * training optimises (Rennie et al. 2017, with the training set's frequencies, as their code does)
+ * and what the nearest-neighbour baseline's consensus uses.
+ *
+ * <p>Captions are word ids in any id space the caller chooses (the model's vocabulary, say); the
+ * toolkit's tokenisation is the caller's business. N-grams the corpus never saw count as document
+ * frequency 0, as in the toolkit. Not thread-safe: scoring interns new n-grams.
+ */
+public final class CiderReward {
+
+  private final NgramCounts.Index index;
+  private final NgramCounts[][] corpus;
+  private final double[][] logDf;
+  private final double refLen;
+
+  /**
+   * @param references per document (image), its reference captions as word ids, each id in {@code
+   *     [0, vocabularySize)}
+   */
+  public CiderReward(List<int[][]> references, int vocabularySize) {
+    if (references.isEmpty()) {
+      throw new IllegalArgumentException("CIDEr-D needs at least one document of references");
+    }
+    index = new NgramCounts.Index(vocabularySize);
+    corpus = new NgramCounts[references.size()][];
+    for (int d = 0; d < corpus.length; d++) {
+      int[][] refs = references.get(d);
+      corpus[d] = new NgramCounts[refs.length];
+      for (int r = 0; r < refs.length; r++) {
+        corpus[d][r] = index.count(refs[r]);
+      }
+    }
+    logDf = CiderD.logDocumentFrequencies(corpus, index);
+    refLen = Math.log(corpus.length);
+  }
+
+  /** Number of documents the frequencies come from. */
+  public int documents() {
+    return corpus.length;
+  }
+
+  /** CIDEr-D of {@code candidate} against the references of document {@code doc}. */
+  public double score(int doc, int[] candidate) {
+    return CiderD.score(index.count(candidate), corpus[doc], this::logDf, refLen);
+  }
+
+  /** CIDEr-D of {@code candidate} against {@code refs} (at least one), with the corpus' frequencies. */
+  public double score(int[] candidate, List<int[]> refs) {
+    NgramCounts[] r = new NgramCounts[refs.size()];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = index.count(refs.get(i));
+    }
+    return CiderD.score(index.count(candidate), r, this::logDf, refLen);
+  }
+
+  private double logDf(int k, int id) {
+    return id < logDf[k].length ? logDf[k][id] : 0.0;
+  }
+}

@@ -1,0 +1,143 @@
+package dev.kvcap.infer;
+
+import dev.kvcap.data.CaptionTokenizer;
+import dev.kvcap.eval.CiderReward;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * The trivial floor every captioner must beat: caption an image with a caption of its nearest
+ * training images in some feature space (raw pixels, or a trained encoder's global vector).
+ *
+ * <p>Of the captions of the {@code k} nearest training images, the one chosen is the consensus
+ * caption: the one with the highest CIDEr-D against all the others (Devlin et al. 2015, "Exploring
+ * Nearest Neighbor Approaches for Image Captioning"), document frequencies from the training
+ * references. With {@code k = 1} it is the most central caption of the single nearest image (an
+ * image with one caption gives that caption). Distances are squared Euclidean; ties go to the
+ * earlier training image, so the result is deterministic.
+ *
+ * <p>Dimension legend: N training images, D feature width.
+ */
+public final class NearestNeighbourCaptions {
+
+    private final float[][] features; // [N][D]
+    private final List<List<String>> captions; // per training image, raw
+    private final List<List<int[]>> ids; // per training image, its captions as word ids
+    private final CiderReward cider;
+
+    /**
+     * @param features one vector per training image, all the same width
+     * @param captions the training images' raw captions, in the same order (at least one each)
+     */
+    public NearestNeighbourCaptions(List<float[]> features, List<List<String>> captions) {
+        if (features.isEmpty() || features.size() != captions.size()) {
+            throw new IllegalArgumentException(
+                    "need one feature vector per training image and at least one image ("
+                            + features.size() + " vectors, " + captions.size() + " caption lists)");
+        }
+        this.features = features.toArray(new float[0][]);
+        this.captions = List.copyOf(captions);
+        Map<String, Integer> words = new HashMap<>();
+        List<List<int[]>> encoded = new ArrayList<>();
+        List<int[][]> refs = new ArrayList<>();
+        for (List<String> image : captions) {
+            if (image.isEmpty()) {
+                throw new IllegalArgumentException("every training image needs at least one caption");
+            }
+            List<int[]> mine = new ArrayList<>();
+            for (String c : image) {
+                mine.add(
+                        CaptionTokenizer.tokenize(c).stream()
+                                .mapToInt(w -> words.computeIfAbsent(w, k -> words.size()))
+                                .toArray());
+            }
+            encoded.add(mine);
+            refs.add(mine.toArray(new int[0][]));
+        }
+        this.ids = encoded;
+        this.cider = new CiderReward(refs, Math.max(1, words.size()));
+    }
+
+    /** Number of training images. */
+    public int size() {
+        return features.length;
+    }
+
+    /** The indices of the {@code k} training images nearest to {@code query}, nearest first. */
+    public int[] nearest(float[] query, int k) {
+        int n = Math.min(k, features.length);
+        int[] best = new int[n];
+        double[] dist = new double[n];
+        int filled = 0;
+        for (int i = 0; i < features.length; i++) {
+            double d = squaredDistance(query, features[i]);
+            if (filled == n && d >= dist[n - 1]) {
+                continue;
+            }
+            int at = filled < n ? filled++ : n - 1;
+            while (at > 0 && dist[at - 1] > d) { // insertion keeps earlier images first on ties
+                dist[at] = dist[at - 1];
+                best[at] = best[at - 1];
+                at--;
+            }
+            dist[at] = d;
+            best[at] = i;
+        }
+        return best;
+    }
+
+    /** The consensus caption of the {@code k} nearest training images, for each query. */
+    public List<String> caption(List<float[]> queries, int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be at least 1, got " + k);
+        }
+        int[][] neighbours = new int[queries.size()][];
+        IntStream.range(0, queries.size()).parallel().forEach(q -> neighbours[q] = nearest(queries.get(q), k));
+        List<String> out = new ArrayList<>(queries.size());
+        for (int[] near : neighbours) { // CiderReward is not thread-safe: consensus runs serially
+            out.add(consensus(near));
+        }
+        return out;
+    }
+
+    /** Of the neighbours' captions, the one with the highest CIDEr-D against all the others. */
+    String consensus(int[] near) {
+        List<String> raw = new ArrayList<>();
+        List<int[]> candidates = new ArrayList<>();
+        for (int i : near) {
+            raw.addAll(captions.get(i));
+            candidates.addAll(ids.get(i));
+        }
+        if (candidates.size() == 1) {
+            return raw.get(0);
+        }
+        int best = 0;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < candidates.size(); c++) {
+            List<int[]> others = new ArrayList<>(candidates);
+            others.remove(c);
+            double s = cider.score(candidates.get(c), others);
+            if (s > bestScore) {
+                bestScore = s;
+                best = c;
+            }
+        }
+        return raw.get(best);
+    }
+
+    private static double squaredDistance(float[] a, float[] b) {
+        if (a.length != b.length) {
+            throw new IllegalArgumentException(
+                    "feature widths differ: " + a.length + " and " + b.length);
+        }
+        double s = 0;
+        for (int j = 0; j < a.length; j++) {
+            double d = a[j] - b[j];
+            s += d * d;
+        }
+        return s;
+    }
+}

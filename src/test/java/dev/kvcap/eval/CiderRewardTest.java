@@ -1,0 +1,55 @@
+package dev.kvcap.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CiderRewardTest {
+
+    private static final String[] WORDS = {"a", "red", "circle", "blue", "square", "big", "on", "the", "left"};
+
+    private static int[] ids(String caption) {
+        List<String> words = List.of(WORDS);
+        return java.util.Arrays.stream(caption.split(" ")).mapToInt(words::indexOf).toArray();
+    }
+
+    private static final List<List<String>> REFS =
+            List.of(
+                    List.of("a red circle", "a big red circle on the left"),
+                    List.of("a blue square", "a big blue square"),
+                    List.of("a red square on the left", "a red square"));
+
+    @Test
+    void itScoresAsTheToolkitWhenTheFrequenciesComeFromTheSameReferences() {
+        List<int[][]> refs = new ArrayList<>();
+        for (List<String> r : REFS) {
+            refs.add(r.stream().map(CiderRewardTest::ids).toArray(int[][]::new));
+        }
+        CiderReward reward = new CiderReward(refs, WORDS.length);
+        String[] hyps = {"a red circle on the left", "a blue square", "a red circle"};
+        Map<Long, List<String>> refMap = new LinkedHashMap<>();
+        Map<Long, String> hypMap = new LinkedHashMap<>();
+        double mean = 0;
+        for (int d = 0; d < 3; d++) {
+            refMap.put((long) d, REFS.get(d));
+            hypMap.put((long) d, hyps[d]);
+            mean += reward.score(d, ids(hyps[d])) / 3;
+        }
+        double toolkit = CaptionMetrics.score(refMap, hypMap, java.util.EnumSet.of(Metric.CIDER)).corpus().get("CIDEr");
+        assertEquals(toolkit, mean, 1e-9);
+    }
+
+    @Test
+    void aCandidateEqualToAllItsReferencesScoresTen() {
+        List<int[][]> refs = List.of(new int[][] {ids("a red circle")}, new int[][] {ids("a blue square")});
+        CiderReward reward = new CiderReward(refs, WORDS.length);
+        // Identical vectors have cosine 1 in orders 1-3 and no length penalty; a three-word caption
+        // has no 4-gram (cosine 0): 10 × 3/4. "a", in both documents, weighs 0 (idf log(2/2)).
+        assertEquals(7.5, reward.score(0, ids("a red circle")), 1e-9);
+        assertEquals(0.0, reward.score(0, ids("a blue square")), 1e-9);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.kvcap.infer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class NearestNeighbourCaptionsTest {
+
+    private static final List<float[]> POINTS =
+            List.of(new float[] {0, 0}, new float[] {10, 0}, new float[] {0, 10}, new float[] {10, 10});
+
+    private static final List<List<String>> CAPTIONS =
+            List.of(
+                    List.of("a red circle", "a red ball", "a round red circle"),
+                    List.of("a blue square"),
+                    List.of("a green triangle"),
+                    List.of("a yellow star"));
+
+    @Test
+    void nearestImagesComeNearestFirst() {
+        NearestNeighbourCaptions nn = new NearestNeighbourCaptions(POINTS, CAPTIONS);
+        assertArrayEquals(new int[] {1, 3, 0}, nn.nearest(new float[] {9, 4}, 3));
+        assertArrayEquals(new int[] {0, 1, 2, 3}, nn.nearest(new float[] {5, 5}, 10)); // ties: earlier first
+    }
+
+    @Test
+    void anImageGetsTheConsensusCaptionOfItsNearestNeighbour() {
+        NearestNeighbourCaptions nn = new NearestNeighbourCaptions(POINTS, CAPTIONS);
+        List<String> out = nn.caption(List.of(new float[] {1, 1}, new float[] {9, 1}), 1);
+        // "a red circle" shares n-grams with both others; "a red ball" and "a round red circle" with one each
+        assertEquals(List.of("a red circle", "a blue square"), out);
+    }
+
+    @Test
+    void consensusPoolsTheCaptionsOfKNeighbours() {
+        List<List<String>> caps =
+                List.of(List.of("a dog on grass"), List.of("a cat on a sofa"), List.of("a dog on a sofa"));
+        List<float[]> pts = List.of(new float[] {0}, new float[] {1}, new float[] {2});
+        NearestNeighbourCaptions nn = new NearestNeighbourCaptions(pts, caps);
+        assertEquals(List.of("a dog on grass"), nn.caption(List.of(new float[] {0}), 1));
+        // among all three, the caption that shares most with the others wins
+        assertEquals(List.of("a dog on a sofa"), nn.caption(List.of(new float[] {0}), 3));
+    }
+
+    @Test
+    void mismatchedInputsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new NearestNeighbourCaptions(POINTS, CAPTIONS.subList(0, 2)));
+        NearestNeighbourCaptions nn = new NearestNeighbourCaptions(POINTS, CAPTIONS);
+        assertThrows(IllegalArgumentException.class, () -> nn.caption(List.of(new float[] {1, 2, 3}), 1));
+        assertThrows(IllegalArgumentException.class, () -> nn.caption(List.of(new float[] {1, 2}), 0));
+    }
+}
