@@ -2,6 +2,7 @@ package dev.kvcap.model;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -9,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -76,18 +78,56 @@ final class StrideTwoDeconv extends AbstractBlock {
         return new NDList(phases, bias);
     }
 
-    /** The transposed convolution of x [B, C, N, N] with {@link #phaseKernels}: [B, F, 2N, 2N]. */
+    /**
+     * The transposed convolution of x [B, C, N, N] with {@link #phaseKernels}: [B, F, 2N, 2N].
+     *
+     * <p>While gradients are recorded the 2×2 phase convolution runs as a matrix product of the
+     * kernels with the input's four shifted copies ({@link #phaseProduct}), not as libtorch's
+     * convolution: on AMD EPYC CPUs with AVX-512, oneDNN's backward pass of this small convolution
+     * returns non-finite gradients in a large share of calls (8 channels in, 4 out, 16×16, batch
+     * 8–63; 2–3 in 4 calls at batch 24–32, docs/REAL-DATA.md), which skipped training steps and
+     * made seeded runs differ. Its forward pass is right, so inference keeps the faster
+     * convolution.
+     */
     NDArray apply(NDArray x, NDList phaseKernels) {
         long b = x.getShape().get(0);
         long n = x.getShape().get(2);
         NDArray z =
-                Conv2d.conv2d(x, phaseKernels.get(0), phaseKernels.get(1), new Shape(1, 1), new Shape(1, 1))
-                        .head(); // [B, 4F, N+1, N+1]
+                JniUtils.isGradMode()
+                        ? phaseProduct(x, phaseKernels.get(0), phaseKernels.get(1))
+                        : Conv2d.conv2d(x, phaseKernels.get(0), phaseKernels.get(1), new Shape(1, 1), new Shape(1, 1))
+                                .head(); // [B, 4F, N+1, N+1]
         NDArray full =
                 z.reshape(b, 2, 2, filters, n + 1, n + 1) // [B, q_y, q_x, F, j_y, j_x]
                         .transpose(0, 3, 4, 1, 5, 2) // [B, F, j_y, q_y, j_x, q_x]
                         .reshape(b, filters, 2 * n + 2, 2 * n + 2); // pixel 2j + q
         return full.get(":, :, 1:" + (2 * n + 1) + ", 1:" + (2 * n + 1));
+    }
+
+    /**
+     * The 2×2 convolution with padding 1 of x [B, C, N, N] by kernels [O, C, 2, 2] plus bias [O],
+     * as one product: the input padded with zeros, its four shifted (N+1)² windows stacked [B, C·4,
+     * (N+1)²], multiplied by the kernels [O, C·4]. Result [B, O, N+1, N+1].
+     */
+    static NDArray phaseProduct(NDArray x, NDArray kernels, NDArray bias) {
+        long b = x.getShape().get(0);
+        long c = x.getShape().get(1);
+        long n = x.getShape().get(2);
+        long o = kernels.getShape().get(0);
+        NDManager m = x.getManager();
+        NDArray rows = m.zeros(new Shape(b, c, 1, n), x.getDataType());
+        NDArray padded = NDArrays.concat(new NDList(rows, x, rows), 2); // [B, C, N+2, N]
+        NDArray cols = m.zeros(new Shape(b, c, n + 2, 1), x.getDataType());
+        padded = NDArrays.concat(new NDList(cols, padded, cols), 3); // [B, C, N+2, N+2]
+        NDList windows = new NDList(4);
+        for (int dy = 0; dy < 2; dy++) {
+            for (int dx = 0; dx < 2; dx++) {
+                windows.add(padded.get(":, :, " + dy + ":" + (dy + n + 1) + ", " + dx + ":" + (dx + n + 1)));
+            }
+        }
+        NDArray patches = NDArrays.stack(windows, 2).reshape(b, c * 4, (n + 1) * (n + 1)); // [B, C·4, (N+1)²]
+        NDArray out = kernels.reshape(o, c * 4).matMul(patches); // [B, O, (N+1)²]
+        return out.add(bias.reshape(o, 1)).reshape(b, o, n + 1, n + 1);
     }
 
     @Override
