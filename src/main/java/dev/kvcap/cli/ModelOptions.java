@@ -24,6 +24,12 @@ final class ModelOptions {
     @Option(names = "--max-len", paramLabel = "N", description = "Most words per caption (default: the model's).")
     Integer maxLen;
 
+    @Option(names = "--length-penalty", paramLabel = "A", description = "Rank beams by logP / length^A (0 = raw log-probability, which favours short captions; default: the model's).")
+    Float lengthPenalty;
+
+    @Option(names = "--min-len", paramLabel = "N", description = "No <end> before N words (default: the model's).")
+    Integer minLen;
+
     @Option(
             names = "--memory",
             paramLabel = "auto|on|off",
@@ -99,6 +105,14 @@ final class ModelOptions {
         }
         if (maxLen != null) {
             d = d.withMaxLen(maxLen);
+        }
+        if (lengthPenalty != null || minLen != null) {
+            d = new DecodeConfig(
+                    d.beamSize(),
+                    d.maxLen(),
+                    minLen != null ? minLen : Math.min(d.minLen(), d.maxLen()),
+                    lengthPenalty != null ? lengthPenalty : d.lengthPenalty(),
+                    d.noRepeatTrigram());
         }
         return d.validate();
     }

@@ -4,6 +4,7 @@ import dev.kvcap.config.ConfigJson;
 import dev.kvcap.config.KvcapConfig;
 import dev.kvcap.data.CaptionSet;
 import dev.kvcap.model.Precision;
+import dev.kvcap.model.SavedModel;
 import dev.kvcap.train.Trainer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -50,8 +51,23 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "MODEL_DIR", required = true, description = "Model directory to write.")
     Path out;
 
-    @Option(names = "--config", paramLabel = "PRESET|FILE", defaultValue = "small", description = "Preset (tiny, small, vgg16) or JSON overrides file; default ${DEFAULT-VALUE}.")
+    @Option(names = "--config", paramLabel = "PRESET|FILE", description = "Preset (tiny, small, vgg16) or JSON overrides file; default small, or with --init the model's own config.")
     String config;
+
+    @Option(names = "--init", paramLabel = "MODEL_DIR", description = "Start from this trained model's weights and vocabulary (fine-tuning, or the second phase: --scst).")
+    Path init;
+
+    @Option(names = "--scst", description = "Self-critical sequence training (CIDEr-D reward) from --init's model: the second phase after cross-entropy; settings in the config's scst section (see docs/REAL-DATA.md).")
+    boolean scst;
+
+    @Option(names = "--scst-samples", paramLabel = "K", description = "Override scst.samples: captions drawn per image.")
+    Integer scstSamples;
+
+    @Option(names = "--scst-baseline", paramLabel = "mean|greedy", description = "Override scst.baseline: the mean reward of the other draws (default) or the greedy caption's.")
+    String scstBaseline;
+
+    @Option(names = "--freeze-encoder", description = "Train the decoder only: the encoder's features are computed once per image and cached under MODEL_DIR/features (no augmentation).")
+    boolean freezeEncoder;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Override train.epochs.")
     Integer epochs;
@@ -84,7 +100,17 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Precision mixed = Precision.parse(precision);
-        KvcapConfig cfg = TrainSetup.overrides(ConfigJson.resolve(config), epochs, batch, imageSize, seed);
+        KvcapConfig base =
+                config != null
+                        ? ConfigJson.resolve(config)
+                        : init != null ? SavedModel.readConfig(init) : ConfigJson.resolve("small");
+        if (scstSamples != null) {
+            base = base.withScst(base.scst().withSamples(scstSamples));
+        }
+        if (scstBaseline != null) {
+            base = base.withScst(base.scst().withBaseline(scstBaseline));
+        }
+        KvcapConfig cfg = TrainSetup.overrides(base, epochs, batch, imageSize, seed);
         CaptionSet train;
         CaptionSet val = null;
         if (source.captions != null) {
@@ -107,6 +133,9 @@ final class TrainCommand implements Callable<Integer> {
                 new Trainer(cfg, new Progress(System.err))
                         .optEncoderWeights(encoderWeights)
                         .optPrecision(mixed)
+                        .optInit(init)
+                        .optScst(scst)
+                        .optFreezeEncoder(freezeEncoder)
                         .run(train, val, out, resume);
         System.err.printf(
                 "kvcap: trained %d epochs; best validation CIDEr-D %.4f; %d image(s) skipped; model in %s%n",

@@ -1,7 +1,6 @@
 package dev.kvcap.cli;
 
 import dev.kvcap.config.KvcapConfig;
-import dev.kvcap.config.ModelConfig;
 import dev.kvcap.config.TrainConfig;
 
 /** Applies the command-line overrides (--epochs, --batch, --image-size, --seed) to a config. */
@@ -11,19 +10,20 @@ final class TrainSetup {
 
     static KvcapConfig overrides(KvcapConfig c, Integer epochs, Integer batch, Integer imageSize, Long seed) {
         TrainConfig t = c.train();
-        t = new TrainConfig(
-                epochs != null ? epochs : t.epochs(),
-                batch != null ? batch : t.batchSize(),
-                t.learningRate(), t.warmupSteps(), t.decayEvery(), t.decayFactor(), t.gradClip(),
-                t.weightDecay(), t.patience(), seed != null ? seed : t.seed());
-        ModelConfig m = c.model();
-        if (imageSize != null) {
-            m = new ModelConfig(
-                    imageSize, m.encoderWidths(), m.convsPerStage(), m.batchNorm(), m.fcDims(),
-                    m.embedDim(), m.hiddenDim(), m.attnDim(), m.useMemory(), m.memorySlots(),
-                    m.memoryValueDim(), m.memoryControllerDim(), m.useDeconvMaps(),
-                    m.deconvChannels(), m.dropout(), m.globalProj());
+        if (epochs != null) {
+            t = t.withEpochs(epochs);
+            c = c.withScst(c.scst().withEpochs(epochs)); // --epochs counts the phase that runs
         }
-        return c.withTrain(t).withModel(m).validate();
+        if (batch != null) {
+            t = t.withBatchSize(batch);
+        }
+        if (seed != null) {
+            t = t.withSeed(seed);
+        }
+        c = c.withTrain(t);
+        if (imageSize != null) {
+            c = c.withModel(c.model().withImageSize(imageSize));
+        }
+        return c.validate();
     }
 }

@@ -72,7 +72,7 @@ public final class ConfigJson {
             }
             if (!merged.has(name) || !merged.get(name).isJsonObject()) {
                 throw new IllegalArgumentException(
-                        "unknown config section '" + name + "' (known: model, data, train, decode)");
+                        "unknown config section '" + name + "' (known: model, data, train, decode, scst)");
             }
             if (!section.getValue().isJsonObject()) {
                 throw new IllegalArgumentException("config section '" + name + "' must be an object");

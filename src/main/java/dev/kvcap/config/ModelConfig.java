@@ -58,6 +58,13 @@ public record ModelConfig(
         fcDims = List.copyOf(fcDims);
     }
 
+    public ModelConfig withImageSize(int size) {
+        return new ModelConfig(
+                size, encoderWidths, convsPerStage, batchNorm, fcDims, embedDim, hiddenDim, attnDim,
+                useMemory, memorySlots, memoryValueDim, memoryControllerDim, useDeconvMaps,
+                deconvChannels, dropout, globalProj);
+    }
+
     /** Number of encoder stages (each halves the resolution). */
     public int stages() {
         return encoderWidths.size();

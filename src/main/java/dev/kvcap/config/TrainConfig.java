@@ -13,6 +13,11 @@ package dev.kvcap.config;
  * @param weightDecay decoupled weight decay (AdamW style)
  * @param patience stop after this many epochs without a better validation CIDEr-D (0 = never)
  * @param seed seeds data order, augmentation, dropout and initialisation
+ * @param labelSmoothing share ε of each target's probability spread evenly over the vocabulary
+ *     (0 = plain cross-entropy); measured in docs/REAL-DATA.md
+ * @param scheduledSampling the largest share of input words replaced by the model's own
+ *     prediction, reached linearly over the run (0 = always the reference word); measured in
+ *     docs/REAL-DATA.md
  */
 public record TrainConfig(
         int epochs,
@@ -24,7 +29,9 @@ public record TrainConfig(
         float gradClip,
         float weightDecay,
         int patience,
-        long seed) {
+        long seed,
+        float labelSmoothing,
+        float scheduledSampling) {
 
     public TrainConfig validate() {
         ModelConfig.require(epochs >= 1, "train.epochs must be at least 1");
@@ -35,6 +42,25 @@ public record TrainConfig(
         ModelConfig.require(decayFactor > 0 && decayFactor <= 1, "train.decayFactor must be in (0, 1]");
         ModelConfig.require(gradClip >= 0, "train.gradClip must not be negative");
         ModelConfig.require(patience >= 0, "train.patience must not be negative");
+        ModelConfig.require(
+                labelSmoothing >= 0 && labelSmoothing < 1, "train.labelSmoothing must be in [0, 1)");
+        ModelConfig.require(
+                scheduledSampling >= 0 && scheduledSampling <= 1, "train.scheduledSampling must be in [0, 1]");
         return this;
+    }
+
+    public TrainConfig withEpochs(int n) {
+        return new TrainConfig(n, batchSize, learningRate, warmupSteps, decayEvery, decayFactor, gradClip,
+                weightDecay, patience, seed, labelSmoothing, scheduledSampling);
+    }
+
+    public TrainConfig withBatchSize(int n) {
+        return new TrainConfig(epochs, n, learningRate, warmupSteps, decayEvery, decayFactor, gradClip,
+                weightDecay, patience, seed, labelSmoothing, scheduledSampling);
+    }
+
+    public TrainConfig withSeed(long s) {
+        return new TrainConfig(epochs, batchSize, learningRate, warmupSteps, decayEvery, decayFactor, gradClip,
+                weightDecay, patience, s, labelSmoothing, scheduledSampling);
     }
 }

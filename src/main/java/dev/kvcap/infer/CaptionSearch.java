@@ -78,15 +78,29 @@ public final class CaptionSearch {
      */
     public List<List<Hypothesis>> search(NDArray images) {
         JniUtils.setGradMode(false); // grad mode is per thread; worker threads start with it on
-        NDManager manager = images.getManager();
+        try (NDScope outer = new NDScope()) {
+            outer.suppressNotUsedWarning();
+            return search(model.encode(new ParameterStore(images.getManager(), false), images, false));
+        }
+    }
+
+    /**
+     * Captions a batch of encoded images ({@link KvmCaptionModel#encode}, or {@link
+     * KvmCaptionModel#context} of cached features).
+     *
+     * @return per image, up to k hypotheses, best first
+     */
+    public List<List<Hypothesis>> search(ImageContext encoded) {
+        JniUtils.setGradMode(false);
+        NDManager manager = encoded.global().getManager();
         ParameterStore ps = new ParameterStore(manager, false);
-        int b = (int) images.getShape().get(0);
+        int b = (int) encoded.batchSize();
         int k = config.beamSize();
         int rows = b * k;
         Beams beams = new Beams(b, k);
         try (NDScope outer = new NDScope()) {
             outer.suppressNotUsedWarning();
-            ImageContext ctx = model.encode(ps, images, false).repeat(k);
+            ImageContext ctx = encoded.repeat(k);
             DecodeState state = model.start(ps, ctx, false);
             int[] words = new int[rows];
             Arrays.fill(words, Vocabulary.START_ID);
@@ -113,14 +127,14 @@ public final class CaptionSearch {
                     float[] maps = recordAttention ? out.pixels().toFloatArray() : null;
                     int[] source = beams.advance(logProbs, maps, t, words);
                     next = inPlace(source) ? out.state() : out.state().select(manager.create(longs(source)));
-                    unregister(next);
+                    next.unregisterFromScope();
                 }
                 if (t > 0) {
-                    close(state);
+                    state.close();
                 }
                 state = next;
             }
-            close(state);
+            state.close();
         }
         return beams.results();
     }
@@ -247,19 +261,6 @@ public final class CaptionSearch {
         return m;
     }
 
-    private static void unregister(DecodeState s) {
-        NDScope.unregister(s.lstm());
-        if (s.memory() != null) {
-            NDScope.unregister(s.memory().values(), s.memory().h(), s.memory().c());
-        }
-    }
-
-    private static void close(DecodeState s) {
-        s.lstm().close();
-        if (s.memory() != null) {
-            new NDList(s.memory().values(), s.memory().h(), s.memory().c()).close();
-        }
-    }
 
     /** A partial caption being extended. */
     private record Partial(

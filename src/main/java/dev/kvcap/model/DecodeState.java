@@ -24,4 +24,20 @@ public record DecodeState(NDList lstm, KeyValueMemory.MemoryState memory) {
         }
         return new DecodeState(lstmRows, mem);
     }
+
+    /** Keeps every part alive past the {@link ai.djl.ndarray.NDScope} it was made in. */
+    public void unregisterFromScope() {
+        ai.djl.ndarray.NDScope.unregister(lstm);
+        if (memory != null) {
+            ai.djl.ndarray.NDScope.unregister(memory.values(), memory.h(), memory.c());
+        }
+    }
+
+    /** Frees every part. */
+    public void close() {
+        lstm.close();
+        if (memory != null) {
+            new NDList(memory.values(), memory.h(), memory.c()).close();
+        }
+    }
 }

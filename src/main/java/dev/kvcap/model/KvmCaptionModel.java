@@ -147,8 +147,18 @@ public final class KvmCaptionModel extends AbstractBlock {
         return casts;
     }
 
-    /** Encodes images [B, 3, S, S] once for decoding. */
+    /** Encodes images [B, 3, S, S] once for decoding: {@link #features}, then {@link #context}. */
     public ImageContext encode(ParameterStore ps, NDArray images, boolean training) {
+        NDList f = features(ps, images, training);
+        return context(ps, f.get(0), f.get(1), training);
+    }
+
+    /**
+     * The image encoder alone: regions [B, L, C] and the global vector [B, Dg] (before {@code
+     * globalProj}). With the encoder frozen these are all training needs of an image, so they can
+     * be computed once and cached ({@code train --freeze-encoder}).
+     */
+    public NDList features(ParameterStore ps, NDArray images, boolean training) {
         if (casts != null && training) {
             throw new IllegalStateException("a model converted for inference (" + casts + ") cannot train");
         }
@@ -161,6 +171,18 @@ public final class KvmCaptionModel extends AbstractBlock {
         }
         NDArray regions = casts == null ? enc.get(0) : casts.out(enc.get(0)); // [B, L, C]
         NDArray global = casts == null ? enc.get(1) : casts.out(enc.get(1)); // [B, Dg]
+        return new NDList(regions, global);
+    }
+
+    /**
+     * What every decoding step reads of the images, from the encoder's {@link #features}: the
+     * global vector's projection (when configured), the regions' attention projection and the
+     * attention maps' kernels.
+     *
+     * @param regions [B, L, C]
+     * @param global [B, Dg]
+     */
+    public ImageContext context(ParameterStore ps, NDArray regions, NDArray global, boolean training) {
         if (globalProj != null) {
             global = globalProj.forward(ps, new NDList(global), training).head(); // [B, P], once
         }
@@ -261,7 +283,20 @@ public final class KvmCaptionModel extends AbstractBlock {
     /** Logits [B, T, V] and, when asked, the states h2 [B, T, H] of every step. */
     private NDList teacherForced(
             ParameterStore ps, NDArray images, NDArray tokens, boolean training, boolean states) {
-        ImageContext ctx = encode(ps, images, training);
+        return teacherForced(ps, encode(ps, images, training), tokens, training, states);
+    }
+
+    /**
+     * The teacher-forced pass from encoded images: input tokens [B, T] → logits [B, T, V]. What
+     * {@link #forward} computes after encoding; training from cached {@link #features} and
+     * self-critical training (which scores sampled captions) call it directly.
+     */
+    public NDArray logits(ParameterStore ps, ImageContext ctx, NDArray tokens, boolean training) {
+        return teacherForced(ps, ctx, tokens, training, false).get(0);
+    }
+
+    private NDList teacherForced(
+            ParameterStore ps, ImageContext ctx, NDArray tokens, boolean training, boolean states) {
         NDArray emb = embedding.forward(ps, new NDList(tokens), training).head(); // [B, T, E]
         DecodeState state = start(ps, ctx, training);
         long steps = tokens.getShape().get(1);

@@ -62,17 +62,7 @@ public record SavedModel(KvcapConfig config, Vocabulary vocab, KvmCaptionModel m
      * missing, from another kvcap format, or damaged.
      */
     public static SavedModel load(Path dir, NDManager manager) {
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("model directory " + dir + " does not exist");
-        }
-        if (!isModelDir(dir)) {
-            Path best = dir.resolve("best");
-            if (isModelDir(best)) {
-                return load(best, manager);
-            }
-            throw new IllegalArgumentException(
-                    dir + " is not a kvcap model directory (no " + MARKER + "); pass the --out of kvcap train");
-        }
+        dir = resolve(dir);
         try {
             JsonObject marker =
                     JsonParser.parseString(Files.readString(dir.resolve(MARKER))).getAsJsonObject();
@@ -107,6 +97,34 @@ public record SavedModel(KvcapConfig config, Vocabulary vocab, KvmCaptionModel m
             throw new IllegalArgumentException(
                     "model directory " + dir + " is damaged or incompatible: " + oneLine(e.getMessage()));
         }
+    }
+
+    /** The config a model directory (or its {@code best/}) was trained with. */
+    public static KvcapConfig readConfig(Path dir) {
+        Path d = resolve(dir);
+        try {
+            return ConfigJson.fromJson(Files.readString(d.resolve(CONFIG)));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + d.resolve(CONFIG) + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(d.resolve(CONFIG) + ": " + e.getMessage());
+        }
+    }
+
+    /** {@code dir} when it is a model directory, else its {@code best/}; one-line errors otherwise. */
+    private static Path resolve(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("model directory " + dir + " does not exist");
+        }
+        if (isModelDir(dir)) {
+            return dir;
+        }
+        Path best = dir.resolve("best");
+        if (isModelDir(best)) {
+            return best;
+        }
+        throw new IllegalArgumentException(
+                dir + " is not a kvcap model directory (no " + MARKER + "); pass the --out of kvcap train");
     }
 
     private static String oneLine(String s) {

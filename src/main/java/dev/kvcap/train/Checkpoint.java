@@ -36,8 +36,15 @@ public final class Checkpoint {
      * @param bestCider best validation CIDEr-D so far (−1 before any)
      * @param bestEpoch the epoch that reached it
      * @param stale epochs since the last improvement (early stopping)
+     * @param phase what the run trains ({@code xe} or {@code scst}, with {@code -frozen-encoder}
+     *     when the encoder is frozen); checkpoints from before phases existed have none ({@code xe})
      */
-    public record State(int nextEpoch, long steps, double bestCider, int bestEpoch, int stale) {}
+    public record State(int nextEpoch, long steps, double bestCider, int bestEpoch, int stale, String phase) {
+
+        public String phaseOrDefault() {
+            return phase == null ? "xe" : phase;
+        }
+    }
 
     static void save(Path dir, SavedModel model, AdamW optimizer, State state) throws IOException {
         AtomicDirectory.recover(dir);

@@ -15,6 +15,7 @@ import dev.kvcap.data.CaptionedImage;
 import dev.kvcap.data.ImageCache;
 import dev.kvcap.data.Vocabulary;
 import dev.kvcap.model.EncoderWeights;
+import dev.kvcap.model.ImageContext;
 import dev.kvcap.model.KvmCaptionModel;
 import dev.kvcap.model.Precision;
 import dev.kvcap.model.SavedModel;
@@ -25,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,10 +47,19 @@ import java.util.stream.Collectors;
  */
 public final class Trainer {
 
+    /**
+     * Below this share of distinct validation captions, training warns that the model is
+     * collapsing (one caption for most images); a healthy model on varied data is far above it.
+     */
+    static final double COLLAPSE = 0.05;
+
     private final KvcapConfig config;
     private final Consumer<TrainEvent> events;
     private Path encoderWeights;
     private Precision precision = Precision.FP32;
+    private boolean freezeEncoder;
+    private Path init;
+    private boolean scst;
 
     public Trainer(KvcapConfig config, Consumer<TrainEvent> events) {
         this.config = config.validate();
@@ -68,6 +79,30 @@ public final class Trainer {
      */
     public Trainer optPrecision(Precision precision) {
         this.precision = precision;
+        return this;
+    }
+
+    /**
+     * Trains the decoder only: the encoder's parameters stay as they are, and its features are
+     * computed once per image and cached on disk ({@link FeatureCache}; no augmentation then).
+     */
+    public Trainer optFreezeEncoder(boolean freeze) {
+        this.freezeEncoder = freeze;
+        return this;
+    }
+
+    /** Starts from a trained model's weights and vocabulary instead of a fresh model. */
+    public Trainer optInit(Path modelDir) {
+        this.init = modelDir;
+        return this;
+    }
+
+    /**
+     * Self-critical sequence training ({@link SelfCritical}, {@code config.scst()}) instead of
+     * cross-entropy; needs {@link #optInit} (or a resumed self-critical run).
+     */
+    public Trainer optScst(boolean on) {
+        this.scst = on;
         return this;
     }
 
@@ -93,8 +128,13 @@ public final class Trainer {
             throw new IllegalArgumentException(
                     "--resume: " + outDir + " has no checkpoint to resume (no " + last + ")");
         }
+        if (scst && init == null && !resume) {
+            throw new IllegalArgumentException(
+                    "--scst is a second phase: give --init MODEL_DIR, a model trained with cross-entropy");
+        }
         Files.createDirectories(outDir);
         long seed = config.train().seed();
+        String phase = phase();
         try (NDManager manager = NDManager.newBaseManager();
                 TensorCasts layout = TensorCasts.channelsLast();
                 TensorCasts mixed = precision == Precision.BF16 ? TensorCasts.bf16() : null) {
@@ -113,7 +153,25 @@ public final class Trainer {
                             "--resume: the model config differs from the one in " + last + "; resume with the same --config");
                 }
                 state = Checkpoint.readState(last);
+                if (!phase.equals(state.phaseOrDefault())) {
+                    throw new IllegalArgumentException(
+                            "--resume: " + last + " is a '" + state.phaseOrDefault() + "' run, not '" + phase
+                                    + "'; resume with the same --scst / --freeze-encoder");
+                }
                 events.accept(new TrainEvent.Info("resuming at epoch " + (state.nextEpoch() + 1)));
+            } else if (init != null) {
+                saved = SavedModel.load(init, manager);
+                saved.model().getParameters().forEach(p -> {
+                    if (p.getValue().requiresGradient()) {
+                        p.getValue().getArray().setRequiresGradient(true);
+                    }
+                });
+                if (!saved.config().model().equals(config.model())) {
+                    throw new IllegalArgumentException(
+                            "--init: the model config differs from the one in " + init + "; leave out --config and --image-size (the model's own config is used)");
+                }
+                events.accept(new TrainEvent.Info("starting from the weights in " + init));
+                state = new Checkpoint.State(0, 0, -1, -1, 0, phase);
             } else {
                 Vocabulary vocab =
                         Vocabulary.build(train.tokenizedCaptions(), config.data().minWordCount());
@@ -129,12 +187,15 @@ public final class Trainer {
                                 .mapToInt(Integer::intValue)
                                 .toArray());
                 saved = new SavedModel(config, vocab, model);
-                state = new Checkpoint.State(0, 0, -1, -1, 0);
+                state = new Checkpoint.State(0, 0, -1, -1, 0, phase);
             }
             saved = new SavedModel(config, saved.vocab(), saved.model());
             Vocabulary vocab = saved.vocab();
             KvmCaptionModel model = saved.model();
-            if (mixed != null) {
+            if (freezeEncoder) {
+                model.encoder().freezeParameters(true);
+            }
+            if (mixed != null && !freezeEncoder) {
                 model.trainWith(mixed);
                 events.accept(
                         new TrainEvent.Info(
@@ -148,121 +209,234 @@ public final class Trainer {
             events.accept(
                     new TrainEvent.Info(
                             String.format(
-                                    "vocabulary %d words (min count %d); %d training images, %d validation images; %,d parameters",
+                                    "vocabulary %d words (min count %d); %d training images, %d validation images; %,d parameters%s",
                                     vocab.size(),
-                                    config.data().minWordCount(),
+                                    saved.vocab().minCount(),
                                     trainData.size(),
                                     valData == null ? 0 : valData.size(),
-                                    ModelStats.parameterCount(model))));
+                                    ModelStats.parameterCount(model),
+                                    freezeEncoder ? " trained (the encoder is frozen)" : "")));
             if (trainData.size() == 0) {
                 throw new IllegalArgumentException("no usable training images (all failed to decode or have no captions)");
             }
 
-            AdamW optimizer =
-                    new AdamW(model.getParameters(), manager, config.train().weightDecay(), config.train().gradClip());
-            if (resume) {
-                Checkpoint.loadOptimizer(last, optimizer);
-            }
-            Augmenter augment =
-                    config.data().augmentShift() == 0
-                            ? Augmenter.none()
-                            : new Augmenter(config.data().augmentShift(), 0.0, false);
-            Validation validation =
-                    valData == null
-                            ? null
-                            : new Validation(saved, valData, config.decode().withBeamSize(1));
-            int batchSize = config.train().batchSize();
-            int batches = trainData.batches(batchSize);
-            int epochs = config.train().epochs();
-            ParameterStore ps = new ParameterStore(manager, false);
-            long runStart = System.nanoTime();
-            long imagesSeen = 0;
-            int epoch = state.nextEpoch();
-            for (; epoch < epochs; epoch++) {
-                Random rng = new Random(seed * 1_000_003L + epoch);
-                Engine.getInstance().setRandomSeed((int) (seed + epoch));
-                int[] order = TrainingBatches.order(trainData.size(), rng);
-                double lossSum = 0;
-                long epochStart = System.nanoTime();
-                long steps = state.steps();
-                for (int bi = 0; bi < batches; bi++) {
-                    int from = bi * batchSize;
-                    int to = Math.min(order.length, from + batchSize);
-                    float lr = LearningRate.at(config.train(), steps, epoch);
-                    float loss;
-                    // The scope closes what the step derives from the parameters (which would
-                    // otherwise live in the model's manager until the run ends).
-                    try (NDManager step = manager.newSubManager();
-                            NDScope scope = new NDScope()) {
-                        scope.suppressNotUsedWarning();
-                        NDList batch = trainData.batch(step, order, from, to, rng, augment);
-                        NDArray images = layout.inGraph(batch.get(0)); // channels-last
-                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                            NDArray logits = model.forward(ps, new NDList(images, batch.get(1)), true).head();
-                            NDArray l = CaptionLoss.of(logits, batch.get(2));
-                            gc.backward(l);
-                            loss = l.getFloat();
-                        }
-                        optimizer.step(lr);
+            List<AutoCloseable> caches = new ArrayList<>();
+            try {
+                ImageSource trainImages;
+                ImageSource valImages;
+                if (freezeEncoder) {
+                    FeatureCache t = features(model, trainData, outDir, "train", manager);
+                    caches.add(t);
+                    trainImages = ImageSource.cached(model, t);
+                    FeatureCache v = valData == null ? null : features(model, valData, outDir, "val", manager);
+                    if (v != null) {
+                        caches.add(v);
                     }
-                    steps++;
-                    lossSum += loss;
-                    imagesSeen += to - from;
-                    double elapsed = (System.nanoTime() - runStart) / 1e9;
-                    double rate = imagesSeen / Math.max(elapsed, 1e-9);
-                    long remaining =
-                            (long) (epochs - epoch - 1) * trainData.size() + (order.length - to);
-                    events.accept(
-                            new TrainEvent.Step(epoch + 1, epochs, bi + 1, batches, loss, lr, rate, remaining / rate));
-                }
-                Map<String, Object> figures = new LinkedHashMap<>();
-                figures.put("epoch", epoch + 1);
-                figures.put("steps", steps);
-                figures.put("train_loss", lossSum / batches);
-                figures.put("lr", LearningRate.at(config.train(), steps, epoch));
-                figures.put("skipped_steps", optimizer.skipped());
-                figures.put(
-                        "images_per_s",
-                        trainData.size() / ((System.nanoTime() - epochStart) / 1e9));
-                double cider = -1;
-                if (validation != null) {
-                    Map<String, Double> v = validation.run(manager);
-                    figures.putAll(v);
-                    cider = v.getOrDefault("val_CIDEr", -1.0);
-                    if (cider < 0) {
-                        cider = -v.get("val_loss"); // no metric: lower loss is better
-                    }
+                    valImages = v == null ? null : ImageSource.cached(model, v);
                 } else {
-                    cider = -lossSum / batches;
+                    Augmenter augment =
+                            config.data().augmentShift() == 0
+                                    ? Augmenter.none()
+                                    : new Augmenter(config.data().augmentShift(), 0.0, false);
+                    trainImages = ImageSource.live(model, trainData, augment, layout);
+                    valImages = valData == null ? null : ImageSource.live(model, valData, null, null);
                 }
-                boolean improved = state.bestEpoch() < 0 || cider > state.bestCider();
-                state =
-                        new Checkpoint.State(
-                                epoch + 1,
-                                steps,
-                                improved ? cider : state.bestCider(),
-                                improved ? epoch + 1 : state.bestEpoch(),
-                                improved ? 0 : state.stale() + 1);
-                if (improved) {
-                    Checkpoint.save(best, saved, null, state);
-                }
-                Checkpoint.save(last, saved, optimizer, state);
-                appendMetrics(outDir, figures);
-                events.accept(new TrainEvent.Epoch(epoch + 1, figures, improved));
-                if (config.train().patience() > 0 && state.stale() >= config.train().patience()) {
-                    events.accept(
-                            new TrainEvent.Info(
-                                    "early stop: no better validation score for "
-                                            + state.stale()
-                                            + " epochs (best at epoch "
-                                            + state.bestEpoch()
-                                            + ")"));
-                    epoch++;
-                    break;
+                Validation validation =
+                        valData == null ? null : new Validation(saved, valData, valImages, config.decode());
+                return loop(saved, trainData, trainImages, validation, manager, outDir, resume, state, cache);
+            } finally {
+                for (AutoCloseable c : caches) {
+                    try {
+                        c.close();
+                    } catch (Exception e) {
+                        // read-only files: nothing is lost
+                    }
                 }
             }
-            CurvePlot.write(outDir.resolve("metrics.jsonl"), outDir.resolve("curves.png"));
-            return new Result(outDir, epoch, state.bestCider(), cache.failures());
+        }
+    }
+
+    /** What this run is, as checkpoints record it: a resumed run must be the same. */
+    private String phase() {
+        return (scst ? "scst" : "xe") + (freezeEncoder ? "-frozen-encoder" : "");
+    }
+
+    private FeatureCache features(
+            KvmCaptionModel model, TrainingBatches data, Path outDir, String name, NDManager manager) throws IOException {
+        long start = System.nanoTime();
+        FeatureCache c =
+                FeatureCache.open(model, data, outDir.resolve("features"), name, manager,
+                        done -> events.accept(new TrainEvent.Preparing(done, data.size())));
+        events.accept(
+                new TrainEvent.Info(
+                        String.format("%s features of the frozen encoder ready (%d images, %.1f s)", name, c.size(), (System.nanoTime() - start) / 1e9)));
+        return c;
+    }
+
+    /** The epochs: steps, validation, checkpoints, early stopping. */
+    private Result loop(
+            SavedModel saved,
+            TrainingBatches trainData,
+            ImageSource images,
+            Validation validation,
+            NDManager manager,
+            Path outDir,
+            boolean resume,
+            Checkpoint.State state,
+            ImageCache cache)
+            throws IOException {
+        Path last = outDir.resolve(Checkpoint.LAST);
+        Path best = outDir.resolve(Checkpoint.BEST);
+        KvmCaptionModel model = saved.model();
+        long seed = config.train().seed();
+        AdamW optimizer =
+                new AdamW(model.getParameters(), manager, config.train().weightDecay(), config.train().gradClip());
+        if (resume) {
+            Checkpoint.loadOptimizer(last, optimizer);
+        }
+        SelfCritical selfCritical = null;
+        if (scst) {
+            List<List<String>> refs = trainData.images().stream().map(CaptionedImage::captions).toList();
+            selfCritical = new SelfCritical(model, config.decode(), config.scst(), SelfCritical.references(refs, saved.vocab()));
+        }
+        if (init != null && !resume && validation != null) {
+            // The starting model is the one to beat: a phase that makes it worse keeps it as best.
+            Map<String, Double> v = validation.run(manager);
+            state = new Checkpoint.State(0, 0, v.get("val_CIDEr"), 0, 0, state.phase());
+            Checkpoint.save(best, saved, null, state);
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("epoch", 0);
+            figures.putAll(v);
+            appendMetrics(outDir, figures);
+            events.accept(new TrainEvent.Epoch(0, figures, true));
+        }
+        int batchSize = config.train().batchSize();
+        int batches = trainData.batches(batchSize);
+        int epochs = scst ? config.scst().epochs() : config.train().epochs();
+        ParameterStore ps = new ParameterStore(manager, false);
+        long runStart = System.nanoTime();
+        long imagesSeen = 0;
+        int epoch = state.nextEpoch();
+        for (; epoch < epochs; epoch++) {
+            Random rng = new Random(seed * 1_000_003L + epoch);
+            Engine.getInstance().setRandomSeed((int) (seed + epoch));
+            int[] order = TrainingBatches.order(trainData.size(), rng);
+            double lossSum = 0;
+            double rewardSum = 0;
+            double baselineSum = 0;
+            long epochStart = System.nanoTime();
+            long steps = state.steps();
+            float feedOwn = scheduledSampling(epoch, epochs);
+            for (int bi = 0; bi < batches; bi++) {
+                int from = bi * batchSize;
+                int to = Math.min(order.length, from + batchSize);
+                float lr = scst ? config.scst().learningRate() : LearningRate.at(config.train(), steps, epoch);
+                float loss;
+                // The scope closes what the step derives from the parameters (which would
+                // otherwise live in the model's manager until the run ends).
+                try (NDManager step = manager.newSubManager();
+                        NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    NDList inputs = images.inputs(step, order, from, to, rng);
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray l;
+                        if (selfCritical != null) {
+                            ImageContext ctx = images.encode(ps, inputs, false); // no dropout: the policy that draws
+                            SelfCritical.Drawn drawn = selfCritical.draw(ctx, Arrays.copyOfRange(order, from, to), rng);
+                            rewardSum += drawn.meanReward();
+                            baselineSum += drawn.meanBaseline();
+                            l = selfCritical.loss(ps, ctx, drawn);
+                        } else {
+                            NDList tokens = TrainingBatches.tokens(step, trainData.captions(order, from, to, rng));
+                            ImageContext ctx = images.encode(ps, inputs, true);
+                            NDArray in = feedOwn > 0 ? ScheduledSampling.mix(model, ps, ctx, tokens.get(0), feedOwn, rng) : tokens.get(0);
+                            NDArray logits = model.logits(ps, ctx, in, true);
+                            l = CaptionLoss.of(logits, tokens.get(1), config.train().labelSmoothing());
+                        }
+                        gc.backward(l);
+                        loss = l.getFloat();
+                    }
+                    optimizer.step(lr);
+                }
+                steps++;
+                lossSum += loss;
+                imagesSeen += to - from;
+                double elapsed = (System.nanoTime() - runStart) / 1e9;
+                double rate = imagesSeen / Math.max(elapsed, 1e-9);
+                long remaining = (long) (epochs - epoch - 1) * trainData.size() + (order.length - to);
+                events.accept(
+                        new TrainEvent.Step(epoch + 1, epochs, bi + 1, batches, loss, lr, rate, remaining / rate));
+            }
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("epoch", epoch + 1);
+            figures.put("steps", steps);
+            figures.put("train_loss", lossSum / batches);
+            if (selfCritical != null) {
+                figures.put("scst_reward", rewardSum / batches);
+                figures.put("scst_baseline", baselineSum / batches);
+            }
+            if (feedOwn > 0) {
+                figures.put("scheduled_sampling", (double) feedOwn);
+            }
+            figures.put("lr", scst ? config.scst().learningRate() : LearningRate.at(config.train(), steps, epoch));
+            figures.put("skipped_steps", optimizer.skipped());
+            figures.put("images_per_s", trainData.size() / ((System.nanoTime() - epochStart) / 1e9));
+            double score;
+            if (validation != null) {
+                Map<String, Double> v = validation.run(manager);
+                figures.putAll(v);
+                score = v.getOrDefault("val_CIDEr", -1.0);
+                if (score < 0) {
+                    score = -v.get("val_loss"); // no metric: lower loss is better
+                }
+                warnOnCollapse(v.get("val_distinct"), validation.size());
+            } else {
+                score = -lossSum / batches;
+            }
+            boolean improved = state.bestEpoch() < 0 || score > state.bestCider();
+            state =
+                    new Checkpoint.State(
+                            epoch + 1,
+                            steps,
+                            improved ? score : state.bestCider(),
+                            improved ? epoch + 1 : state.bestEpoch(),
+                            improved ? 0 : state.stale() + 1,
+                            state.phase());
+            if (improved) {
+                Checkpoint.save(best, saved, null, state);
+            }
+            Checkpoint.save(last, saved, optimizer, state);
+            appendMetrics(outDir, figures);
+            events.accept(new TrainEvent.Epoch(epoch + 1, figures, improved));
+            if (config.train().patience() > 0 && state.stale() >= config.train().patience()) {
+                events.accept(
+                        new TrainEvent.Info(
+                                "early stop: no better validation score for "
+                                        + state.stale()
+                                        + " epochs (best at epoch "
+                                        + state.bestEpoch()
+                                        + ")"));
+                epoch++;
+                break;
+            }
+        }
+        CurvePlot.write(outDir.resolve("metrics.jsonl"), outDir.resolve("curves.png"));
+        return new Result(outDir, epoch, state.bestCider(), cache.failures());
+    }
+
+    /** The share of inputs fed from the model's own predictions in {@code epoch}: a linear ramp. */
+    private float scheduledSampling(int epoch, int epochs) {
+        float max = config.train().scheduledSampling();
+        return scst || max == 0 ? 0f : max * epoch / Math.max(1, epochs - 1);
+    }
+
+    private void warnOnCollapse(double distinct, int images) {
+        if (distinct < COLLAPSE) {
+            events.accept(
+                    new TrainEvent.Info(
+                            String.format(
+                                    "warning: %d distinct captions for %d validation images (%.1f%%): the model is collapsing to one caption for most images; see docs/REAL-DATA.md",
+                                    Math.round(distinct * images), images, 100 * distinct)));
         }
     }
 

@@ -72,18 +72,25 @@ final class TrainingBatches {
     }
 
     /**
-     * Builds the tensors of images {@code idx[from..to)}; with {@code rng} null the first caption
-     * and no augmentation (validation).
+     * Builds the tensors of images {@code idx[from..to)}: images, inputs, targets; with {@code rng}
+     * null the first caption and no augmentation (validation).
      */
     NDList batch(NDManager manager, int[] idx, int from, int to, Random rng, Augmenter augment) {
+        NDList out = new NDList(images(manager, idx, from, to, rng, augment));
+        out.addAll(tokens(manager, captions(idx, from, to, rng)));
+        return out;
+    }
+
+    /**
+     * Normalised images {@code idx[from..to)} [B, 3, S, S]; augmented with {@code rng} unless it is
+     * null.
+     */
+    NDArray images(NDManager manager, int[] idx, int from, int to, Random rng, Augmenter augment) {
         int b = to - from;
         int pix = 3 * imageSize * imageSize;
         float[] data = new float[b * pix];
-        List<int[]> chosen = new ArrayList<>(b);
-        int longest = 0;
         for (int i = 0; i < b; i++) {
-            int img = idx[from + i];
-            CaptionedImage image = images.get(img);
+            CaptionedImage image = images.get(idx[from + i]);
             byte[] px =
                     pixels.get(image, imageSize)
                             .orElseThrow(() -> new DataException(image.file() + ": no longer decodes"));
@@ -91,9 +98,33 @@ final class TrainingBatches {
                 px = augment.apply(px, imageSize, rng);
             }
             System.arraycopy(ImageLoader.normalize(px), 0, data, i * pix, pix);
-            int[][] caps = captions.get(img);
-            int[] cap = caps[rng == null ? 0 : rng.nextInt(caps.length)];
-            chosen.add(cap);
+        }
+        return manager.create(data, new Shape(b, 3, imageSize, imageSize));
+    }
+
+    /** One encoded caption per image {@code idx[from..to)}: drawn with {@code rng}, or the first. */
+    List<int[]> captions(int[] idx, int from, int to, Random rng) {
+        List<int[]> chosen = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+            int[][] caps = captions.get(idx[i]);
+            chosen.add(caps[rng == null ? 0 : rng.nextInt(caps.length)]);
+        }
+        return chosen;
+    }
+
+    /** Every encoded caption ({@code <start>} … {@code <end>}) of image {@code i}. */
+    int[][] allCaptions(int i) {
+        return captions.get(i);
+    }
+
+    /**
+     * Inputs [B, T] ({@code <start>} w1 … wn) and targets [B, T] (w1 … wn {@code <end>}) of encoded
+     * captions, padded with 0 to the longest.
+     */
+    static NDList tokens(NDManager manager, List<int[]> chosen) {
+        int b = chosen.size();
+        int longest = 0;
+        for (int[] cap : chosen) {
             longest = Math.max(longest, cap.length - 1);
         }
         int[] inputs = new int[b * longest];
@@ -105,10 +136,9 @@ final class TrainingBatches {
                 targets[i * longest + t] = cap[t + 1];
             }
         }
-        NDArray x = manager.create(data, new Shape(b, 3, imageSize, imageSize));
         NDArray in = manager.create(inputs, new Shape(b, longest)).toType(DataType.INT64, false);
         NDArray out = manager.create(targets, new Shape(b, longest)).toType(DataType.INT64, false);
-        return new NDList(x, in, out);
+        return new NDList(in, out);
     }
 
     /** Encodes raw captions, dropping captions with no words; images left with none are dropped by the caller. */
