@@ -15,6 +15,9 @@ package dev.kvcap.config;
  * @param seed seeds data order, augmentation, dropout and initialisation
  * @param labelSmoothing share ε of each target's probability spread evenly over the vocabulary
  *     (0 = plain cross-entropy); measured in docs/REAL-DATA.md
+ * @param captionsPerImage captions each image is trained on per step, drawn without replacement
+ *     while they last (the encoder runs once and its output is repeated): more supervision per
+ *     image for the same encoder work; 1 = one caption per image per epoch
  * @param scheduledSampling the largest share of input words replaced by the model's own
  *     prediction, reached linearly over the run (0 = always the reference word); measured in
  *     docs/REAL-DATA.md
@@ -31,6 +34,7 @@ public record TrainConfig(
         int patience,
         long seed,
         float labelSmoothing,
+        int captionsPerImage,
         float scheduledSampling) {
 
     public TrainConfig validate() {
@@ -44,6 +48,7 @@ public record TrainConfig(
         ModelConfig.require(patience >= 0, "train.patience must not be negative");
         ModelConfig.require(
                 labelSmoothing >= 0 && labelSmoothing < 1, "train.labelSmoothing must be in [0, 1)");
+        ModelConfig.require(captionsPerImage >= 1, "train.captionsPerImage must be at least 1");
         ModelConfig.require(
                 scheduledSampling >= 0 && scheduledSampling <= 1, "train.scheduledSampling must be in [0, 1]");
         return this;
@@ -51,16 +56,16 @@ public record TrainConfig(
 
     public TrainConfig withEpochs(int n) {
         return new TrainConfig(n, batchSize, learningRate, warmupSteps, decayEvery, decayFactor, gradClip,
-                weightDecay, patience, seed, labelSmoothing, scheduledSampling);
+                weightDecay, patience, seed, labelSmoothing, captionsPerImage, scheduledSampling);
     }
 
     public TrainConfig withBatchSize(int n) {
         return new TrainConfig(epochs, n, learningRate, warmupSteps, decayEvery, decayFactor, gradClip,
-                weightDecay, patience, seed, labelSmoothing, scheduledSampling);
+                weightDecay, patience, seed, labelSmoothing, captionsPerImage, scheduledSampling);
     }
 
     public TrainConfig withSeed(long s) {
         return new TrainConfig(epochs, batchSize, learningRate, warmupSteps, decayEvery, decayFactor, gradClip,
-                weightDecay, patience, s, labelSmoothing, scheduledSampling);
+                weightDecay, patience, s, labelSmoothing, captionsPerImage, scheduledSampling);
     }
 }

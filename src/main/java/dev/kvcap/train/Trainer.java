@@ -347,8 +347,14 @@ public final class Trainer {
                             baselineSum += drawn.meanBaseline();
                             l = selfCritical.loss(ps, ctx, drawn);
                         } else {
-                            NDList tokens = TrainingBatches.tokens(step, trainData.captions(order, from, to, rng));
-                            ImageContext ctx = images.encode(ps, inputs, true);
+                            int k = config.train().captionsPerImage();
+                            NDList tokens =
+                                    TrainingBatches.tokens(
+                                            step,
+                                            k == 1
+                                                    ? trainData.captions(order, from, to, rng)
+                                                    : trainData.captions(order, from, to, k, rng));
+                            ImageContext ctx = images.encode(ps, inputs, true).repeat(k);
                             NDArray in = feedOwn > 0 ? ScheduledSampling.mix(model, ps, ctx, tokens.get(0), feedOwn, rng) : tokens.get(0);
                             NDArray logits = model.logits(ps, ctx, in, true);
                             l = CaptionLoss.of(logits, tokens.get(1), config.train().labelSmoothing());

@@ -112,6 +112,22 @@ final class TrainingBatches {
         return chosen;
     }
 
+    /**
+     * {@code k} encoded captions per image {@code idx[from..to)}, image-major: drawn without
+     * replacement while the image has captions left, then again from all of them.
+     */
+    List<int[]> captions(int[] idx, int from, int to, int k, Random rng) {
+        List<int[]> chosen = new ArrayList<>((to - from) * k);
+        for (int i = from; i < to; i++) {
+            int[][] caps = captions.get(idx[i]);
+            int[] pick = order(caps.length, rng);
+            for (int j = 0; j < k; j++) {
+                chosen.add(caps[j < caps.length ? pick[j] : rng.nextInt(caps.length)]);
+            }
+        }
+        return chosen;
+    }
+
     /** Every encoded caption ({@code <start>} … {@code <end>}) of image {@code i}. */
     int[][] allCaptions(int i) {
         return captions.get(i);
