@@ -135,14 +135,7 @@ public final class Captioner implements AutoCloseable {
             System.arraycopy(ImageLoader.normalize(pixels.get(i)), 0, data, i * pix, pix);
         }
         CaptionSearch search =
-                new CaptionSearch(
-                        saved.model(),
-                        decode,
-                        Vocabulary.PAD_ID,
-                        Vocabulary.START_ID,
-                        Vocabulary.END_ID,
-                        withAttention)
-                        .withRetrieval(retrieval);
+                new CaptionSearch(saved.model(), decode, withAttention).withRetrieval(retrieval);
         if (retrieval != null && retrieval.read() == Retrieval.Read.SLOTS) {
             if (saved.model().memorySlots() == 0) {
                 throw new IllegalArgumentException(
