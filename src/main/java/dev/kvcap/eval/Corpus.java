@@ -56,13 +56,15 @@ final class Corpus {
     int[] ids = new int[tokens.size()];
     int n = 0;
     for (String token : tokens) {
-      if (hasSplitSpace(token)) {
-        for (String part : splitPython(token)) {
-          ids = n == ids.length ? Arrays.copyOf(ids, ids.length * 2 + 1) : ids;
-          ids[n++] = id(part);
+      for (String part : hasSplitSpace(token) ? splitPython(token) : List.of(token)) {
+        if (part.isEmpty()) {
+          continue;
         }
-      } else if (!token.isEmpty()) {
-        ids[n++] = id(token);
+        // a fraction ("22\u00A03/4") is two words, so there can be more words than tokens
+        if (n == ids.length) {
+          ids = Arrays.copyOf(ids, ids.length * 2 + 1);
+        }
+        ids[n++] = id(part);
       }
     }
     return n == ids.length ? ids : Arrays.copyOf(ids, n);
