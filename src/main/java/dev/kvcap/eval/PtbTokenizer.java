@@ -433,7 +433,7 @@ public final class PtbTokenizer {
             return;
           }
           int j = i;
-          while (at(j) == '#') {
+          while (at(j) == c) {
             j++;
           }
           emit(s.substring(i, j), out);

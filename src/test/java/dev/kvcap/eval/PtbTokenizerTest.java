@@ -59,6 +59,11 @@ class PtbTokenizerTest {
   }
 
   @Test
+  void anAtSignBeforeANonLetterIsATokenInsteadOfALoopThatNeverEnds() {
+    assertEquals("a @ b @@ 5", joined(PtbTokenizer.tokenize("a @ b @@ 5")));
+  }
+
+  @Test
   void fractionsJoinWithANonBreakingSpace() {
     assertEquals("22\u00A03/4 st.", joined(PtbTokenizer.tokenize("22 3/4 St.")));
   }
