@@ -42,10 +42,12 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Activity.now("reading the captions " + captions);
         CaptionSet set = CaptionSet.coco(captions, images);
         if (limit != null) {
             set = set.limit(limit);
         }
+        Activity.now("loading the model " + modelOptions.model);
         try (Captioner captioner = Captioner.load(modelOptions.model, modelOptions.precision(), modelOptions.decoderPrecision())) {
             DecodeConfig decode = modelOptions.decode(captioner.defaults());
             Optional<MemoryBank> bank = Banks.forCaptioning(modelOptions.memory, modelOptions.model, captioner);
@@ -60,13 +62,16 @@ final class EvaluateCommand implements Callable<Integer> {
             } finally {
                 bank.ifPresent(MemoryBank::close);
             }
+            String metrics = DatasetCaptions.metricsJson(o.scores());
             if (results != null) {
+                Activity.now("writing the results to " + results);
                 ResultsJson.write(results, o.results());
             }
             if (o.skipped() > 0) {
                 System.err.println("kvcap: " + o.skipped() + " image(s) could not be decoded and were not scored");
             }
-            System.out.println(DatasetCaptions.metricsJson(o.scores()));
+            Activity.now("printing the scores");
+            System.out.println(metrics);
         }
         return 0;
     }

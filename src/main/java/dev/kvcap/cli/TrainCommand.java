@@ -84,7 +84,9 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Precision mixed = Precision.parse(precision);
+        Activity.now("reading the config " + config);
         KvcapConfig cfg = TrainSetup.overrides(ConfigJson.resolve(config), epochs, batch, imageSize, seed);
+        Activity.now("reading the training captions " + (source.captions != null ? source.captions : source.karpathy));
         CaptionSet train;
         CaptionSet val = null;
         if (source.captions != null) {
@@ -102,6 +104,7 @@ final class TrainCommand implements Callable<Integer> {
             train = train.limit(limit);
             val = val == null ? null : val.limit(limit);
         }
+        Activity.now("training into " + out);
         System.err.println("kvcap: config " + cfg.preset() + ": " + ConfigJson.toJson(cfg).replaceAll("\\s+", " "));
         Trainer.Result r =
                 new Trainer(cfg, new Progress(System.err))

@@ -38,17 +38,27 @@ final class Corpus {
     hypWords = new int[n][];
     refWords = new int[n][][];
     for (int img = 0; img < n; img++) {
-      hypWords[img] = words(hypTokens.get(img));
+      hypWords[img] = words(imageIds[img], hypTokens.get(img));
       List<List<String>> refs = refTokens.get(img);
       refWords[img] = new int[refs.size()][];
       for (int r = 0; r < refs.size(); r++) {
-        refWords[img][r] = words(refs.get(r));
+        refWords[img][r] = words(imageIds[img], refs.get(r));
       }
     }
   }
 
   int size() {
     return imageIds.length;
+  }
+
+  /** As below; an unexpected failure names the image and caption. */
+  private int[] words(long imageId, List<String> tokens) {
+    try {
+      return words(tokens);
+    } catch (RuntimeException e) {
+      throw new ScoringException("image " + imageId + ": counting the words of "
+          + ScoringException.quoted(String.join(" ", tokens)) + " failed", e);
+    }
   }
 
   /** Ids of the words Python's {@code " ".join(tokens).split()} yields. */
