@@ -180,6 +180,10 @@ final class PtbLexer {
    * white space, without a closing bracket or trailing punctuation.
    */
   private boolean url(List<String> out) {
+    char first = (char) (s.charAt(i) | 0x20);
+    if (first != 'h' && first != 'm') {
+      return false;
+    }
     int k = i;
     String head = s.substring(i, Math.min(s.length(), i + 8)).toLowerCase(Locale.ROOT);
     if (head.startsWith("http://")) {
