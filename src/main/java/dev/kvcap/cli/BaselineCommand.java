@@ -44,20 +44,27 @@ final class BaselineCommand implements Callable<Integer> {
         if (floor.trainCaptions == null) {
             throw new IllegalArgumentException("baseline needs --train-captions: the training set the neighbours come from");
         }
+        Activity.now("reading the captions " + captions);
         CaptionSet set = CaptionSet.coco(captions, images);
         if (limit != null) {
             set = set.limit(limit);
         }
+        Activity.now("loading the model " + model);
         Captioner captioner = model == null ? null : Captioner.load(model);
         try {
+            Activity.now("finding the nearest training images of " + captions + " in " + floor.trainCaptions);
             Map<Long, String> out = floor.captions(set, captioner);
             if (out.isEmpty()) {
                 throw new IllegalArgumentException("no image of " + captions + " could be read");
             }
+            Activity.now("scoring the floor's captions against " + captions);
+            String metrics = DatasetCaptions.metricsJson(CaptionMetrics.score(DatasetCaptions.references(set), out));
             if (results != null) {
+                Activity.now("writing the results to " + results);
                 ResultsJson.write(results, out);
             }
-            System.out.println(DatasetCaptions.metricsJson(CaptionMetrics.score(DatasetCaptions.references(set), out)));
+            Activity.now("printing the scores");
+            System.out.println(metrics);
         } finally {
             if (captioner != null) {
                 captioner.close();

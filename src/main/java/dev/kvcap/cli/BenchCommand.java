@@ -87,6 +87,7 @@ final class BenchCommand implements Callable<Integer> {
             KvcapConfig cfg = Presets.named(name.trim());
             int batch = cfg.model().imageSize() >= 224 ? 8 : cfg.train().batchSize();
             System.err.println("kvcap bench: " + name + " ...");
+            Activity.now("benchmarking preset " + name.trim());
             Map<String, Object> report = new Bench(cfg, v, w, warmup, r, warmupMillis).run(batch, scratch);
             if (reference.isPresent()) {
                 System.err.println("kvcap bench: " + name + " with PyTorch (" + reference.get().python() + " " + reference.get().script() + ") ...");
@@ -100,8 +101,8 @@ final class BenchCommand implements Callable<Integer> {
             }
             reports.add(report);
         }
+        Activity.now("writing the benchmark report");
         String text = new GsonBuilder().setPrettyPrinting().create().toJson(Map.of("cpu", cpu(), "runs", reports));
-        System.out.println(text);
         boolean compared = reports.stream().anyMatch(m -> m.containsKey("pytorch"));
         if (compared) {
             System.err.print(PytorchReference.summary(reports));
@@ -113,6 +114,7 @@ final class BenchCommand implements Callable<Integer> {
             String md = table(reports) + (compared ? PytorchReference.markdown(reports) : "");
             Files.writeString(markdown, md, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
+        System.out.println(text);
         return 0;
     }
 

@@ -47,10 +47,12 @@ final class CaptionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Activity.now("loading the model " + modelOptions.model);
         try (Captioner captioner = Captioner.load(modelOptions.model, modelOptions.precision(), modelOptions.decoderPrecision())) {
             DecodeConfig decode = modelOptions.decode(captioner.defaults());
             List<byte[]> pixels = new ArrayList<>();
             for (Path f : files) {
+                Activity.now("reading image " + f);
                 pixels.add(captioner.prepare(f)); // a bad image stops here, before any output
             }
             boolean attention = json || heatmaps != null;
@@ -65,8 +67,10 @@ final class CaptionCommand implements Callable<Integer> {
                         bank.filter(b -> !modelOptions.memory.equals("off"))
                                 .map(b -> Banks.retrieval(b, modelOptions))
                                 .orElse(null);
+                Activity.now("captioning " + (files.size() == 1 ? "image " + files.get(0) : files.size() + " images"));
                 out = captioner.caption(pixels, decode, attention, retrieval);
                 if (remember) {
+                    Activity.now("remembering the captions in the memory bank of " + modelOptions.model);
                     List<MemoryWriter.Example> examples = new ArrayList<>();
                     for (int i = 0; i < files.size(); i++) {
                         examples.add(new MemoryWriter.Example(pixels.get(i), out.get(i).words(), "remember:" + Banks.sha1(files.get(i))));
@@ -79,8 +83,10 @@ final class CaptionCommand implements Callable<Integer> {
                 bank.ifPresent(MemoryBank::close);
             }
             JsonArray all = new JsonArray();
+            StringBuilder text = new StringBuilder(); // printed only once everything succeeded
             for (int i = 0; i < files.size(); i++) {
                 Captioner.Caption c = out.get(i);
+                Activity.now("writing the output for image " + files.get(i));
                 if (heatmaps != null) {
                     String stem = files.get(i).getFileName().toString().replaceAll("\\.[^.]*$", "");
                     List<Path> written = Heatmaps.write(files.get(i), c, heatmaps, stem);
@@ -89,10 +95,13 @@ final class CaptionCommand implements Callable<Integer> {
                 if (json) {
                     all.add(toJson(files.get(i), c));
                 } else {
-                    System.out.println(files.get(i) + "\t" + c.text());
+                    text.append(files.get(i)).append('\t').append(c.text()).append(System.lineSeparator());
                 }
             }
-            if (json) {
+            Activity.now("printing the captions");
+            if (!json) {
+                System.out.print(text);
+            } else {
                 System.out.println(new GsonBuilder().disableHtmlEscaping().create().toJson(files.size() == 1 ? all.get(0) : all));
             }
         }

@@ -44,6 +44,7 @@ final class DatasetCaptions {
         boolean tty = System.console() != null;
         for (int i = 0; i < images.size(); i++) {
             CaptionedImage img = images.get(i);
+            Activity.now("reading image " + img.file() + " (image id " + img.imageId() + ")");
             try {
                 pixels.add(captioner.prepare(img.file()));
                 pending.add(img);
@@ -52,6 +53,8 @@ final class DatasetCaptions {
                 System.err.println("kvcap: skipped " + e.getMessage());
             }
             if (pending.size() == batch || (i == images.size() - 1 && !pending.isEmpty())) {
+                Activity.now("captioning images " + pending.get(0).file() + (pending.size() > 1 ? " … " + pending.get(pending.size() - 1).file() : "")
+                        + " (image ids " + pending.get(0).imageId() + (pending.size() > 1 ? "…" + pending.get(pending.size() - 1).imageId() : "") + ")");
                 List<Captioner.Caption> out = captioner.caption(pixels, decode, false, retrieval);
                 for (int j = 0; j < pending.size(); j++) {
                     results.put(pending.get(j).imageId(), out.get(j).text());
@@ -73,6 +76,7 @@ final class DatasetCaptions {
         if (results.isEmpty()) {
             throw new IllegalArgumentException("no image could be captioned (" + skipped + " failed to decode)");
         }
+        Activity.now("scoring the captions of " + results.size() + " images");
         return new Outcome(results, captioned, skipped, CaptionMetrics.score(refs, results));
     }
 

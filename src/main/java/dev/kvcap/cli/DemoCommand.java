@@ -54,6 +54,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException(out + " already holds a demo run; remove it or pass another --out");
         }
         System.err.println("kvcap demo: 1/4 making " + images + " synthetic images in " + data);
+        Activity.now("generating " + images + " synthetic images in " + data);
         SyntheticDataset.generate(data, images, 1, 64);
         CaptionSet train = CaptionSet.coco(data.resolve("annotations/captions_train.json"), data.resolve("images/train"));
         CaptionSet val = CaptionSet.coco(data.resolve("annotations/captions_val.json"), data.resolve("images/val"));
@@ -61,33 +62,40 @@ final class DemoCommand implements Callable<Integer> {
 
         KvcapConfig cfg = TrainSetup.overrides(dev.kvcap.config.ConfigJson.resolve(config), epochs, null, null, null);
         System.err.println("kvcap demo: 2/4 training the '" + cfg.preset() + "' model into " + modelDir);
+        Activity.now("training into " + modelDir);
         new Trainer(cfg, new Progress(System.err)).optPrecision(mixed).run(train, val, modelDir, false);
 
         System.err.println("kvcap demo: 3/4 captioning the held-out test split");
+        Activity.now("loading the model " + modelDir);
+        StringBuilder report = new StringBuilder(); // printed only once everything succeeded
         try (Captioner captioner = Captioner.load(modelDir)) {
             DatasetCaptions.Outcome o = DatasetCaptions.run(captioner, test, captioner.defaults(), 64);
+            Activity.now("writing " + out.resolve("test-results.json"));
             ResultsJson.write(out.resolve("test-results.json"), o.results());
-            System.out.println("Held-out test metrics (" + o.results().size() + " images, unseen combinations):");
-            System.out.println(DatasetCaptions.metricsJson(o.scores()));
-            System.out.println();
+            report.append("Held-out test metrics (" + o.results().size() + " images, unseen combinations):\n");
+            report.append(DatasetCaptions.metricsJson(o.scores())).append("\n");
+            report.append("\n");
             System.err.println("kvcap demo: 4/4 examples and heat-maps");
             Path maps = out.resolve("heatmaps");
             List<CaptionedImage> examples = o.captioned().subList(0, Math.min(5, o.captioned().size()));
             for (CaptionedImage img : examples) {
+                Activity.now("captioning example image " + img.file() + " with heat-maps");
                 Captioner.Caption c =
                         captioner.caption(List.of(captioner.prepare(img.file())), captioner.defaults(), true).get(0);
                 String stem = img.file().getFileName().toString().replaceAll("\\.[^.]*$", "");
                 Heatmaps.write(img.file(), c, maps, stem);
-                System.out.println(img.file().getFileName() + "  kvcap: " + c.text());
+                report.append(img.file().getFileName() + "  kvcap: " + c.text()).append("\n");
                 for (String ref : img.captions()) {
-                    System.out.println("            ref: " + ref);
+                    report.append("            ref: " + ref).append("\n");
                 }
             }
-            System.out.println();
-            System.out.println("Heat-maps (one PNG per word): " + maps.toAbsolutePath());
-            System.out.println("Model: " + modelDir.toAbsolutePath() + " (curves in " + modelDir.resolve("curves.png") + ")");
-            System.out.printf("Demo took %.1f min.%n", (System.nanoTime() - start) / 6e10);
+            report.append("\n");
+            report.append("Heat-maps (one PNG per word): " + maps.toAbsolutePath()).append("\n");
+            report.append("Model: " + modelDir.toAbsolutePath() + " (curves in " + modelDir.resolve("curves.png") + ")").append("\n");
+            report.append(String.format("Demo took %.1f min.%n", (System.nanoTime() - start) / 6e10));
         }
+        Activity.now("printing the report");
+        System.out.print(report);
         return 0;
     }
 }

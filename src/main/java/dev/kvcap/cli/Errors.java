@@ -1,10 +1,105 @@
 package dev.kvcap.cli;
 
-/** Turns any exception into the one line the user sees. */
+import dev.kvcap.bank.BankException;
+import dev.kvcap.data.DataException;
+import dev.kvcap.eval.MetricsInputException;
+import dev.kvcap.eval.ScoringException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import picocli.CommandLine;
+
+/**
+ * Turns any exception into the one line the user sees. Two kinds, told apart by type:
+ *
+ * <ul>
+ *   <li><b>kvcap's own errors</b>: the input or the environment is wrong and the message says
+ *       what to fix. These are {@link DataException} (and {@code ImageDecodeException}), {@link
+ *       MetricsInputException}, {@link BankException}, picocli's {@code ParameterException}, I/O
+ *       errors ({@link IOException}, {@link UncheckedIOException}: they name the file), {@link
+ *       OutOfMemoryError}, and an {@link IllegalArgumentException} thrown by kvcap's own code
+ *       (options and configs are validated with it). Printed as {@code kvcap: <message>}.
+ *   <li><b>Unexpected</b>: everything else (an {@code IndexOutOfBoundsException}, a {@code
+ *       NullPointerException}, an {@code IllegalArgumentException} from a library, a {@link
+ *       ScoringException}...): a bug. Printed as {@code kvcap: <what kvcap was doing>: <short
+ *       cause> (<ExceptionType>); please report}, where what kvcap was doing is the command's last
+ *       {@link Activity} and a {@link ScoringException} adds the image and caption.
+ * </ul>
+ *
+ * New code that rejects a bad input throws one of the first kind with a message for users; any
+ * other exception is reported as a bug.
+ */
 final class Errors {
+
+    /** Longest cause message kept in an unexpected error's line. */
+    private static final int MAX_CAUSE = 160;
 
     private Errors() {}
 
+    /** The one line for {@code e} (without the {@code kvcap: } prefix). */
+    static String line(Throwable e, String activity) {
+        Throwable own = usersError(e);
+        return own != null ? oneLine(own) : unexpected(e, activity);
+    }
+
+    /** Whether {@code e} is one of kvcap's own errors (see the class comment). */
+    static boolean isUsers(Throwable e) {
+        return usersError(e) != null;
+    }
+
+    /** The first of kvcap's own errors in {@code e}'s cause chain, unless a bug wraps it. */
+    private static Throwable usersError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ScoringException) {
+                return null;
+            }
+            if (t instanceof DataException
+                    || t instanceof MetricsInputException
+                    || t instanceof BankException
+                    || t instanceof CommandLine.ParameterException
+                    || t instanceof IOException
+                    || t instanceof UncheckedIOException
+                    || t instanceof OutOfMemoryError
+                    || t instanceof IllegalArgumentException && thrownByKvcap(t)) {
+                return t;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    private static boolean thrownByKvcap(Throwable t) {
+        StackTraceElement[] trace = t.getStackTrace();
+        return trace.length > 0 && trace[0].getClassName().startsWith("dev.kvcap.");
+    }
+
+    /** {@code <activity>: <short cause> (<Type>); please report}. */
+    static String unexpected(Throwable e, String activity) {
+        Throwable where = null;
+        for (Throwable t = e; t != null && where == null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ScoringException) {
+                where = t;
+            }
+        }
+        Throwable root = where != null && where.getCause() != null ? where.getCause() : e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String cause = where != null ? where.getMessage() : root.getMessage();
+        StringBuilder sb = new StringBuilder(activity);
+        sb.append(": ");
+        if (cause == null || cause.isBlank()) {
+            sb.append("internal error");
+        } else {
+            String c = flat(cause);
+            sb.append(c.length() > MAX_CAUSE ? c.substring(0, MAX_CAUSE - 1) + "…" : c);
+        }
+        sb.append(" (").append(root.getClass().getSimpleName()).append("); please report");
+        return flat(sb.toString());
+    }
+
+    /** The message of one of kvcap's own errors, on one line. */
     static String oneLine(Throwable e) {
         Throwable t = e;
         while (t.getMessage() == null && t.getCause() != null) {
@@ -20,6 +115,10 @@ final class Errors {
         } else if (t instanceof OutOfMemoryError) {
             msg = "out of memory (" + msg + "): try a smaller --batch or -Xmx via KVCAP_JAVA_OPTS";
         }
-        return msg.replaceAll("\\s+", " ").trim();
+        return flat(msg);
+    }
+
+    private static String flat(String s) {
+        return s.replaceAll("\\s+", " ").trim();
     }
 }

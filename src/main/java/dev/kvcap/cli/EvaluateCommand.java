@@ -47,10 +47,12 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Activity.now("reading the captions " + captions);
         CaptionSet set = CaptionSet.coco(captions, images);
         if (limit != null) {
             set = set.limit(limit);
         }
+        Activity.now("loading the model " + modelOptions.model);
         try (Captioner captioner = Captioner.load(modelOptions.model, modelOptions.precision(), modelOptions.decoderPrecision())) {
             DecodeConfig decode = modelOptions.decode(captioner.defaults());
             Optional<MemoryBank> bank = Banks.forCaptioning(modelOptions.memory, modelOptions.model, captioner);
@@ -65,26 +67,29 @@ final class EvaluateCommand implements Callable<Integer> {
             } finally {
                 bank.ifPresent(MemoryBank::close);
             }
+            String metrics = DatasetCaptions.metricsJson(o.scores());
+            if (floor.requested()) {
+                Activity.now("computing the nearest-neighbour floor from " + floor.trainCaptions);
+                CaptionSet scored = new CaptionSet(set.name(), o.captioned());
+                Scores nn = CaptionMetrics.score(DatasetCaptions.references(scored), floor.captions(scored, captioner));
+                System.err.printf(
+                        "kvcap: CIDEr-D %.3f, nearest-neighbour floor %.3f (%.2fx)%n",
+                        o.scores().corpus().get("CIDEr"),
+                        nn.corpus().get("CIDEr"),
+                        o.scores().corpus().get("CIDEr") / Math.max(1e-9, nn.corpus().get("CIDEr")));
+                com.google.gson.JsonObject json = DatasetCaptions.metricsObject(o.scores());
+                json.add("baseline", DatasetCaptions.metricsObject(nn));
+                metrics = json.toString();
+            }
             if (results != null) {
+                Activity.now("writing the results to " + results);
                 ResultsJson.write(results, o.results());
             }
             if (o.skipped() > 0) {
                 System.err.println("kvcap: " + o.skipped() + " image(s) could not be decoded and were not scored");
             }
-            if (!floor.requested()) {
-                System.out.println(DatasetCaptions.metricsJson(o.scores()));
-                return 0;
-            }
-            CaptionSet scored = new CaptionSet(set.name(), o.captioned());
-            Scores nn = CaptionMetrics.score(DatasetCaptions.references(scored), floor.captions(scored, captioner));
-            System.err.printf(
-                    "kvcap: CIDEr-D %.3f, nearest-neighbour floor %.3f (%.2fx)%n",
-                    o.scores().corpus().get("CIDEr"),
-                    nn.corpus().get("CIDEr"),
-                    o.scores().corpus().get("CIDEr") / Math.max(1e-9, nn.corpus().get("CIDEr")));
-            com.google.gson.JsonObject json = DatasetCaptions.metricsObject(o.scores());
-            json.add("baseline", DatasetCaptions.metricsObject(nn));
-            System.out.println(json);
+            Activity.now("printing the scores");
+            System.out.println(metrics);
         }
         return 0;
     }

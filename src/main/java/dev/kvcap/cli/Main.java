@@ -36,7 +36,14 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(Main::onError);
         cli.setParameterExceptionHandler(Main::onBadArguments);
-        return cli.execute(args);
+        Activity.clear();
+        try {
+            return cli.execute(args);
+        } catch (Error e) { // picocli hands only Exceptions to onError
+            return report(e, cli.getErr(), args.length > 0 ? args[0] : "");
+        } finally {
+            Activity.clear();
+        }
     }
 
     @Override
@@ -44,10 +51,20 @@ public final class Main implements Runnable {
         spec.commandLine().usage(spec.commandLine().getErr());
     }
 
-    /** One line, no stack trace, non-zero: what failed and what to do about it. */
+    /**
+     * One line, no stack trace (unless {@code KVCAP_DEBUG} is set), exit 1: kvcap's own errors say
+     * what to fix; anything else says what kvcap was doing and asks for a report ({@link Errors}).
+     */
     private static int onError(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
-        PrintWriter err = cli.getErr();
-        err.println("kvcap: " + Errors.oneLine(e));
+        return report(e, cli.getErr(), cli.getCommandSpec().qualifiedName().replaceFirst("^kvcap ?", ""));
+    }
+
+    private static int report(Throwable e, PrintWriter err, String command) {
+        String activity = Activity.current();
+        if (activity == null) {
+            activity = "running 'kvcap " + command + "'";
+        }
+        err.println("kvcap: " + Errors.line(e, activity));
         if (System.getenv("KVCAP_DEBUG") != null) {
             e.printStackTrace(err);
         }

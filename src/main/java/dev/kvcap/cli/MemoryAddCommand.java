@@ -35,7 +35,9 @@ final class MemoryAddCommand implements Callable<Integer> {
         if (words.isEmpty()) {
             throw new IllegalArgumentException("--caption has no words");
         }
+        Activity.now("loading the model " + memory.model);
         try (Captioner captioner = Captioner.load(memory.model)) {
+            Activity.now("adding image " + image + " to the memory bank");
             byte[] pixels = captioner.prepare(image); // a bad image fails before the bank is opened
             try (MemoryBank bank = Banks.openForWrite(memory.model, captioner)) {
                 String source = "teach:" + Banks.sha1(image);

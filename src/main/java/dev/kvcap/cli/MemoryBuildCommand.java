@@ -44,18 +44,21 @@ final class MemoryBuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Activity.now("reading the captions " + captions);
         CaptionSet set = CaptionSet.coco(captions, images).withCaptions();
         if (limit != null) {
             set = set.limit(limit);
         }
         long start = System.nanoTime();
         int skipped = 0;
+        Activity.now("loading the model " + memory.model);
         try (Captioner captioner = Captioner.load(memory.model);
                 MemoryBank bank = Banks.openForWrite(memory.model, captioner)) {
             MemoryWriter writer = new MemoryWriter(captioner);
             List<MemoryWriter.Example> batch = new ArrayList<>();
             int done = 0;
             for (CaptionedImage img : set.images()) {
+                Activity.now("writing the captions of image " + img.file() + " (image id " + img.imageId() + ") into the memory bank");
                 byte[] pixels;
                 try {
                     pixels = captioner.prepare(img.file());
@@ -77,6 +80,7 @@ final class MemoryBuildCommand implements Callable<Integer> {
                     System.err.printf("kvcap: %d/%d images, %d entries%n", done, set.size(), bank.size());
                 }
             }
+            Activity.now("writing the memory bank of " + memory.model);
             bank.add(writer.entries(batch));
             bank.commit();
             // One segment = one HNSW graph per search instead of one per flush: ~4x faster lookups

@@ -27,6 +27,7 @@ final class MemoryClearCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path dir = memory.bankDir();
+        Activity.now("clearing the memory bank " + dir);
         MemoryBank.reset(dir);
         JsonObject o = new JsonObject();
         o.addProperty("bank", dir.toString());

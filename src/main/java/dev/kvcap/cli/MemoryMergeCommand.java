@@ -29,6 +29,7 @@ final class MemoryMergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Activity.now("merging the memory bank of " + memory.model);
         JsonObject o = new JsonObject();
         long start = System.nanoTime();
         Optional<MemoryBank> existing = memory.openExisting();

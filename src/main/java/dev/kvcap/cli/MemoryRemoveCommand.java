@@ -34,6 +34,7 @@ final class MemoryRemoveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Activity.now("removing source " + source + " from the memory bank of " + memory.model);
         JsonObject o = new JsonObject();
         Optional<MemoryBank> existing = memory.openExisting();
         if (existing.isEmpty()) {

@@ -30,6 +30,7 @@ final class MemoryStatsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path dir = memory.bankDir();
+        Activity.now("reading the memory bank " + dir);
         String modelId = memory.modelId();
         JsonObject o = new JsonObject();
         o.addProperty("bank", dir.toString());

@@ -23,6 +23,11 @@ final class Progress implements Consumer<TrainEvent> {
     @Override
     public void accept(TrainEvent event) {
         long now = System.currentTimeMillis();
+        if (event instanceof TrainEvent.Step s) {
+            Activity.now("training (epoch " + s.epoch() + ", batch " + s.batch() + " of " + s.batches() + " done)");
+        } else if (event instanceof TrainEvent.Epoch e) {
+            Activity.now("training (epoch " + e.epoch() + " done)");
+        }
         if (event instanceof TrainEvent.Info info) {
             endLine();
             err.println("kvcap: " + info.message());

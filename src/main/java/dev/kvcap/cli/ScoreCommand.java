@@ -61,7 +61,9 @@ public final class ScoreCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Set<Metric> selected = Metric.parseList(metrics);
+    Activity.now("reading the references " + refs);
     Map<Long, List<String>> references = CocoFiles.readReferences(refs);
+    Activity.now("reading the results " + results);
     Map<Long, String> candidates = CocoFiles.readResults(results);
     int missing = CocoFiles.checkCoverage(references, candidates);
     PrintWriter err = spec.commandLine().getErr();
@@ -70,12 +72,16 @@ public final class ScoreCommand implements Callable<Integer> {
           + " (as in the toolkit)%n", missing, references.size());
       err.flush();
     }
+    Activity.now("scoring " + results + " against " + refs);
     Scores scores = CaptionMetrics.score(references, candidates, selected);
+    String json = GSON.toJson(scores.corpus());
     if (perImage != null) {
+      Activity.now("writing the per-image scores to " + perImage);
       writePerImage(scores, perImage);
     }
+    Activity.now("printing the scores");
     PrintWriter out = spec.commandLine().getOut();
-    out.println(GSON.toJson(scores.corpus()));
+    out.println(json);
     out.flush();
     return 0;
   }

@@ -62,6 +62,7 @@ final class ServeCommand implements Callable<Integer> {
                         .withLimits(queue, (long) maxBodyMb << 20, timeoutMs)
                         .withCors(cors)
                         .validate();
+        Activity.now("loading the model " + modelOptions.model);
         try (Captioner captioner = Captioner.load(modelOptions.model, modelOptions.precision(), modelOptions.decoderPrecision())) {
             CaptionServer server = new CaptionServer(captioner, config, modelOptions.decode(captioner.defaults()));
             // The service keeps the bank open for writing (teach / remember) unless --memory off.
@@ -71,6 +72,7 @@ final class ServeCommand implements Callable<Integer> {
                 server.withMemory(bank, Banks.retrieval(bank, modelOptions));
                 System.err.println("kvcap: memory bank " + Banks.dir(modelOptions.model) + " (" + bank.size() + " entries)");
             }
+            Activity.now("starting the server on " + config.host() + ":" + config.port());
             server.start();
             System.err.println("kvcap: serving " + server.modelId() + " at " + server.url() + " (warming up; GET /readyz)");
             CountDownLatch stopped = new CountDownLatch(1);

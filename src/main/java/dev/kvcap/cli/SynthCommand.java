@@ -34,6 +34,7 @@ final class SynthCommand implements Callable<Integer> {
         if (images < 10) {
             throw new IllegalArgumentException("--images must be at least 10");
         }
+        Activity.now("generating " + images + " synthetic images in " + out);
         SyntheticDataset.Summary s = SyntheticDataset.generate(out, images, seed, size);
         System.out.printf(
                 "wrote %d train, %d val, %d test images (%d captions) to %s%n",

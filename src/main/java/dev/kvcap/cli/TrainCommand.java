@@ -100,6 +100,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Precision mixed = Precision.parse(precision);
+        Activity.now("reading the config " + (config != null ? config : init != null ? init : "small"));
         KvcapConfig base =
                 config != null
                         ? ConfigJson.resolve(config)
@@ -111,6 +112,7 @@ final class TrainCommand implements Callable<Integer> {
             base = base.withScst(base.scst().withBaseline(scstBaseline));
         }
         KvcapConfig cfg = TrainSetup.overrides(base, epochs, batch, imageSize, seed);
+        Activity.now("reading the training captions " + (source.captions != null ? source.captions : source.karpathy));
         CaptionSet train;
         CaptionSet val = null;
         if (source.captions != null) {
@@ -128,6 +130,7 @@ final class TrainCommand implements Callable<Integer> {
             train = train.limit(limit);
             val = val == null ? null : val.limit(limit);
         }
+        Activity.now("training into " + out);
         System.err.println("kvcap: config " + cfg.preset() + ": " + ConfigJson.toJson(cfg).replaceAll("\\s+", " "));
         Trainer.Result r =
                 new Trainer(cfg, new Progress(System.err))

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Scores raw captions exactly as the official MSCOCO caption evaluation toolkit does: PTB
@@ -20,6 +21,9 @@ import java.util.Set;
  * {@link CocoFiles#readReferences} returns, to match the toolkit byte for byte).
  */
 public final class CaptionMetrics {
+
+  /** The toolkit's tokenisation; tests replace it to inject a failure. */
+  static Function<List<String>, List<List<String>>> tokenizer = PtbTokenizer::tokenizeAll;
 
   private CaptionMetrics() {}
 
@@ -35,6 +39,7 @@ public final class CaptionMetrics {
    * @param results one raw candidate caption per image id; every id must be in {@code refs}
    * @param metrics which metrics to compute
    * @throws MetricsInputException if a result has no references or nothing is to be scored
+   * @throws ScoringException if the metrics themselves fail (a bug), naming the image and caption
    */
   public static Scores score(
       Map<Long, List<String>> refs, Map<Long, String> results, Set<Metric> metrics) {
@@ -57,7 +62,11 @@ public final class CaptionMetrics {
       }
     }
     Corpus corpus = tokenize(ids, refs, results);
-    return compute(corpus, metrics);
+    try {
+      return compute(corpus, metrics);
+    } catch (RuntimeException e) {
+      throw new ScoringException("computing " + metrics + " over " + ids.size() + " images", e);
+    }
   }
 
   /** Tokenises the scored images' references and candidates as the toolkit's two PTB runs do. */
@@ -69,8 +78,8 @@ public final class CaptionMetrics {
       refLines.addAll(refs.get(id));
       hypLines.add(results.get(id));
     }
-    List<List<String>> refTok = PtbTokenizer.tokenizeAll(refLines);
-    List<List<String>> hypTok = PtbTokenizer.tokenizeAll(hypLines);
+    List<List<String>> refTok = tokenizeOrLocate(refLines, ids, refs, null);
+    List<List<String>> hypTok = tokenizeOrLocate(hypLines, ids, refs, results);
     long[] imageIds = new long[ids.size()];
     List<List<List<String>>> refsPerImage = new ArrayList<>(ids.size());
     int line = 0;
@@ -81,6 +90,32 @@ public final class CaptionMetrics {
       line += count;
     }
     return new Corpus(imageIds, hypTok, refsPerImage);
+  }
+
+  /**
+   * All {@code lines} tokenised in one pass, as the toolkit does. If the tokeniser fails, the
+   * image and caption it fails on are found by tokenising them one at a time, for the message.
+   *
+   * @param results null when {@code lines} are the references, else the candidates
+   */
+  private static List<List<String>> tokenizeOrLocate(List<String> lines, List<Long> ids,
+      Map<Long, List<String>> refs, Map<Long, String> results) {
+    try {
+      return tokenizer.apply(lines);
+    } catch (RuntimeException e) {
+      for (Long id : ids) {
+        for (String caption : results == null ? refs.get(id) : List.of(results.get(id))) {
+          try {
+            tokenizer.apply(List.of(caption));
+          } catch (RuntimeException alone) {
+            throw new ScoringException("image " + id + ": tokenizer failed on "
+                + ScoringException.quoted(caption), alone);
+          }
+        }
+      }
+      throw new ScoringException("tokenizer failed on the "
+          + (results == null ? "references" : "candidates") + " taken together", e);
+    }
   }
 
   static Scores compute(Corpus corpus, Set<Metric> metrics) {

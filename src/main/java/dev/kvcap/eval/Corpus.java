@@ -38,11 +38,11 @@ final class Corpus {
     hypWords = new int[n][];
     refWords = new int[n][][];
     for (int img = 0; img < n; img++) {
-      hypWords[img] = words(hypTokens.get(img));
+      hypWords[img] = words(imageIds[img], hypTokens.get(img));
       List<List<String>> refs = refTokens.get(img);
       refWords[img] = new int[refs.size()][];
       for (int r = 0; r < refs.size(); r++) {
-        refWords[img][r] = words(refs.get(r));
+        refWords[img][r] = words(imageIds[img], refs.get(r));
       }
     }
   }
@@ -51,18 +51,30 @@ final class Corpus {
     return imageIds.length;
   }
 
+  /** As below; an unexpected failure names the image and caption. */
+  private int[] words(long imageId, List<String> tokens) {
+    try {
+      return words(tokens);
+    } catch (RuntimeException e) {
+      throw new ScoringException("image " + imageId + ": counting the words of "
+          + ScoringException.quoted(String.join(" ", tokens)) + " failed", e);
+    }
+  }
+
   /** Ids of the words Python's {@code " ".join(tokens).split()} yields. */
   private int[] words(List<String> tokens) {
     int[] ids = new int[tokens.size()];
     int n = 0;
     for (String token : tokens) {
-      if (hasSplitSpace(token)) {
-        for (String part : splitPython(token)) {
-          ids = n == ids.length ? Arrays.copyOf(ids, ids.length * 2 + 1) : ids;
-          ids[n++] = id(part);
+      for (String part : hasSplitSpace(token) ? splitPython(token) : List.of(token)) {
+        if (part.isEmpty()) {
+          continue;
         }
-      } else if (!token.isEmpty()) {
-        ids[n++] = id(token);
+        // a fraction ("22\u00A03/4") is two words, so there can be more words than tokens
+        if (n == ids.length) {
+          ids = Arrays.copyOf(ids, ids.length * 2 + 1);
+        }
+        ids[n++] = id(part);
       }
     }
     return n == ids.length ? ids : Arrays.copyOf(ids, n);

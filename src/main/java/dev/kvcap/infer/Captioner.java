@@ -132,11 +132,7 @@ public final class Captioner implements AutoCloseable {
     public List<Caption> caption(
             List<byte[]> pixels, DecodeConfig decode, boolean withAttention, Retrieval retrieval) {
         CaptionSearch search =
-                new CaptionSearch(
-                        saved.model(),
-                        decode,
-                        withAttention)
-                        .withRetrieval(retrieval);
+                new CaptionSearch(saved.model(), decode, withAttention).withRetrieval(retrieval);
         if (retrieval != null && retrieval.read() == Retrieval.Read.SLOTS) {
             if (saved.model().memorySlots() == 0) {
                 throw new IllegalArgumentException(

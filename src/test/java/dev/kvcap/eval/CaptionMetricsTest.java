@@ -26,6 +26,28 @@ class CaptionMetricsTest {
   }
 
   @Test
+  void aTokenizerFailureNamesTheImageAndTheCaptionItFailedOn() {
+    Map<Long, List<String>> refs = refs();
+    refs.put(560371L, List.of("Two cats.", "Street signs from the corner of 8th ave. and 22 3/4 st."));
+    var real = CaptionMetrics.tokenizer;
+    CaptionMetrics.tokenizer = lines -> {
+      if (lines.stream().anyMatch(l -> l.contains("3/4"))) {
+        throw new ArrayIndexOutOfBoundsException("Index 22 out of bounds for length 22");
+      }
+      return real.apply(lines);
+    };
+    try {
+      ScoringException e = assertThrows(ScoringException.class,
+          () -> CaptionMetrics.score(refs, Map.of(1L, "a man", 560371L, "a sign")));
+      assertEquals("image 560371: tokenizer failed on \"…om the corner of 8th ave. and 22 3/4 st.\"",
+          e.getMessage());
+      assertTrue(e.getCause() instanceof ArrayIndexOutOfBoundsException);
+    } finally {
+      CaptionMetrics.tokenizer = real;
+    }
+  }
+
+  @Test
   void anEmptyCaptionScoresZeroOnEveryMetricInsteadOfFailing() {
     Scores s = CaptionMetrics.score(refs(), Map.of(1L, "", 2L, "a dog runs on the grass"));
     Map<String, Double> empty = s.perImage().get(1L);

@@ -59,6 +59,62 @@ class PtbTokenizerTest {
   }
 
   @Test
+  void anAtSignBeforeANonLetterIsATokenInsteadOfALoopThatNeverEnds() {
+    assertEquals("a @ b @@ 5", joined(PtbTokenizer.tokenize("a @ b @@ 5")));
+  }
+
+  @Test
+  void signsStartNumbersButATimeDoesNotTakeAHyphenatedNumber() {
+    assertEquals("x -5 +5 -.5 8:00 -9:00 3-4", joined(PtbTokenizer.tokenize("x -5 +5 -.5 8:00-9:00 3-4")));
+  }
+
+  @Test
+  void currencyIsRewrittenAsPtbDoes() {
+    assertEquals("us$ 5 c$ 10 # 5 $ 10 5 cents $ 5.99",
+        joined(PtbTokenizer.tokenize("US$5 C$10 £5 €10 5¢ $5.99")));
+  }
+
+  @Test
+  void unicodeQuotesDashesAndTheEllipsisAreDroppedLikeTheirAsciiForms() {
+    assertEquals("quoted a b c s do n't",
+        joined(PtbTokenizer.tokenize("“quoted” a — b … c ‘s’ don’t")));
+  }
+
+  @Test
+  void controlCharactersAndEmojiAreDeletedAsCoreNlpDeletesThem() {
+    assertEquals("a b c d", joined(PtbTokenizer.tokenize("a\u0007b c 😀 \u200Bd 👍🏽")));
+  }
+
+  @Test
+  void vulgarFractionsBecomeAsciiFractions() {
+    assertEquals("1/2 cup 3/4", joined(PtbTokenizer.tokenize("½ cup ¾")));
+  }
+
+  @Test
+  void aWordKeepsItsPeriodBeforeACommaAndDottedAbbreviationsEndingInOneLetterKeepTheirs() {
+    assertEquals("a dog. and ph.d. b.sc", joined(PtbTokenizer.tokenize("a dog., and Ph.D. B.Sc.")));
+  }
+
+  @Test
+  void urlsEmailAddressesTagsAndEmoticonsAreOneToken() {
+    assertEquals("see http://x.org/a_b-c.html foo@bar.com <br/> <a\u00A0href=\"x\"> :-rrb- ;d ^_^ user_name",
+        joined(PtbTokenizer.tokenize(
+            "see http://x.org/a_b-c.html. foo@bar.com <br/> <a href=\"x\"> :) ;D ^_^ user_name")));
+  }
+
+  @Test
+  void apostropheWordsFromPtbsListsStayWhole() {
+    assertEquals("ma'am o'er l'eau 'em 'cause 't was", joined(PtbTokenizer.tokenize("ma'am o'er l'eau 'em 'cause 'twas")));
+  }
+
+  @Test
+  void aLineBreakCharacterInsideACaptionIsASpaceNotANewCaption() {
+    List<List<String>> out = PtbTokenizer.tokenizeAll(List.of("a\rb\u2028c", "d"));
+    assertEquals("a b c", joined(out.get(0)));
+    assertEquals("d", joined(out.get(1)));
+  }
+
+  @Test
   void fractionsJoinWithANonBreakingSpace() {
     assertEquals("22\u00A03/4 st.", joined(PtbTokenizer.tokenize("22 3/4 St.")));
   }
