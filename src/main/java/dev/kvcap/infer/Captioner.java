@@ -138,9 +138,6 @@ public final class Captioner implements AutoCloseable {
                 new CaptionSearch(
                         saved.model(),
                         decode,
-                        Vocabulary.PAD_ID,
-                        Vocabulary.START_ID,
-                        Vocabulary.END_ID,
                         withAttention)
                         .withRetrieval(retrieval);
         if (retrieval != null && retrieval.read() == Retrieval.Read.SLOTS) {
