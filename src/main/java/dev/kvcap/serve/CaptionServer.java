@@ -16,7 +16,6 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
-import io.javalin.http.HttpResponseException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -173,19 +172,7 @@ public final class CaptionServer implements AutoCloseable {
         c.routes.get("/healthz", ctx -> json(ctx, 200, status("ok")));
         c.routes.get("/readyz", this::readiness);
         c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-        c.routes.exception(ApiException.class, (e, ctx) -> {
-            if (e.retryAfterSeconds() > 0) {
-                ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
-            }
-            error(ctx, e.status(), e.getMessage());
-        });
-        c.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
-        c.routes.exception(Exception.class, (e, ctx) -> {
-            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-            error(ctx, 500, "internal error");
-        });
-        c.routes.error(404, ctx -> error(ctx, 404, "no such route: " + ctx.method() + " " + ctx.path()));
-        c.routes.error(405, ctx -> error(ctx, 405, "method " + ctx.method() + " not allowed here"));
+        JsonErrors.install(c, metrics);
     }
 
     private static String route(Context ctx) {
@@ -429,13 +416,6 @@ public final class CaptionServer implements AutoCloseable {
         JsonObject o = new JsonObject();
         o.addProperty("status", s);
         return o;
-    }
-
-    private static void error(Context ctx, int status, String message) {
-        JsonObject o = new JsonObject();
-        o.addProperty("error", message == null ? "error" : message.replaceAll("\\s+", " ").trim());
-        o.addProperty("status", status);
-        json(ctx, status, o);
     }
 
     private static void json(Context ctx, int status, JsonElement body) {
