@@ -149,6 +149,36 @@ class CaptionServerTest {
     }
 
     @Test
+    void aDeclaredLengthOverTheLimitIs413AtOnceAndNo100ContinueAsksForTheBody() throws Exception {
+        String head = "POST /v1/captions HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: 1000000000\r\n";
+        RawHttp.Response expecting = RawHttp.exchange(server.port(), head + "Expect: 100-continue\r\n\r\n", 5000);
+        assertEquals(413, expecting.status(), expecting.toString());
+        assertFalse(expecting.sawContinue(), "the body was asked for");
+        assertTrue(expecting.isJson() && expecting.body().contains("limit"), expecting.toString());
+        // without Expect the answer still comes before the body: none is sent here at all
+        RawHttp.Response sending = RawHttp.exchange(server.port(), head + "\r\n", 5000);
+        assertEquals(413, sending.status(), sending.toString());
+        assertEquals("close", sending.header("connection"));
+    }
+
+    @Test
+    void malformedMultipartIs400NamingTheFaultNever500() throws Exception {
+        String part = "--B\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\n\r\n";
+        String[][] cases = {
+            {"multipart/form-data; boundary=XYZ", "garbage, no boundary anywhere", "closing boundary"},
+            {"multipart/form-data", part + "x\r\n--B--\r\n", "no boundary"},
+            {"multipart/form-data; boundary=B", part + "x", "closing boundary"},
+            {"multipart/form-data; boundary=B", "--B\r\n\r\nv\r\n".repeat(5000) + "--B--\r\n", "too many parts"},
+            {"multipart/form-data; boundary=" + "b".repeat(5000), "--" + "b".repeat(5000) + "\r\n\r\nx\r\n", "longer than 70"},
+        };
+        for (String[] c : cases) {
+            String msg = assertError(send(post(url + "v1/captions", c[1].getBytes(), c[0])), 400);
+            assertTrue(msg.startsWith("malformed multipart body") && msg.contains(c[2]), msg);
+        }
+        assertFalse(get(url + "metrics").body().contains("status=\"500\""), "a client's fault counted as the server's");
+    }
+
+    @Test
     void bytesThatAreNoImageAre400WithAOneLineMessage() throws Exception {
         String msg = assertError(send(post(url + "v1/captions", "hello".getBytes(), "image/png")), 400);
         assertTrue(msg.contains("not a recognised image"), msg);
