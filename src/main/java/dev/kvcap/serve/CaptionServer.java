@@ -49,6 +49,8 @@ public final class CaptionServer implements AutoCloseable {
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
     private static final Set<String> ROUTES =
             Set.of("/", "/v1/captions", "/v1/model", "/v1/memory", "/healthz", "/readyz", "/metrics");
+    private static final Set<String> CAPTION_OPTIONS = Set.of("beam", "max_len", "heatmaps", "remember");
+    private static final Set<String> TEACH_OPTIONS = Set.of("caption");
 
     private final Captioner captioner;
     private final ServeConfig config;
@@ -199,8 +201,9 @@ public final class CaptionServer implements AutoCloseable {
             if (!ready) {
                 throw ApiException.overloaded("the model is " + notReadyReason);
             }
-            DecodeConfig decode = decodeOptions(ctx);
-            boolean heatmaps = flag(ctx, "heatmaps");
+            QueryOptions options = QueryOptions.parse(ctx.queryString(), CAPTION_OPTIONS);
+            DecodeConfig decode = decodeOptions(options);
+            boolean heatmaps = options.flag("heatmaps");
             byte[] body = Uploads.read(ctx, config.maxBodyBytes());
             long deadline = start + TimeUnit.MILLISECONDS.toNanos(config.timeoutMs());
             BufferedImage base;
@@ -218,7 +221,7 @@ public final class CaptionServer implements AutoCloseable {
                 decoding.release();
             }
             long decoded = System.nanoTime();
-            boolean remember = flag(ctx, "remember");
+            boolean remember = options.flag("remember");
             if (remember) {
                 memory(); // 404 before any work when the service has no bank
             }
@@ -277,13 +280,13 @@ public final class CaptionServer implements AutoCloseable {
         }
     }
 
-    private DecodeConfig decodeOptions(Context ctx) {
+    private DecodeConfig decodeOptions(QueryOptions options) {
         DecodeConfig d = defaults;
-        Integer beam = intParam(ctx, "beam", config.maxBeam());
+        Integer beam = options.wholeNumber("beam", config.maxBeam());
         if (beam != null) {
             d = d.withBeamSize(beam);
         }
-        Integer maxLen = intParam(ctx, "max_len", config.maxLen());
+        Integer maxLen = options.wholeNumber("max_len", config.maxLen());
         if (maxLen != null) {
             d = d.withMaxLen(maxLen);
         }
@@ -292,33 +295,6 @@ public final class CaptionServer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ApiException(400, e.getMessage());
         }
-    }
-
-    private static Integer intParam(Context ctx, String name, int max) {
-        String v = ctx.queryParam(name);
-        if (v == null || v.isEmpty()) {
-            return null;
-        }
-        try {
-            int n = Integer.parseInt(v.trim());
-            if (n >= 1 && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ApiException(400, name + " must be a whole number from 1 to " + max);
-    }
-
-    private static boolean flag(Context ctx, String name) {
-        String v = ctx.queryParam(name);
-        if (v == null || v.isEmpty() || v.equals("false") || v.equals("0")) {
-            return false;
-        }
-        if (v.equals("true") || v.equals("1")) {
-            return true;
-        }
-        throw new ApiException(400, name + " must be true or false");
     }
 
     private MemoryEndpoints memory() {
@@ -330,6 +306,7 @@ public final class CaptionServer implements AutoCloseable {
 
     private void teach(Context ctx) {
         MemoryEndpoints m = memory();
+        String caption = QueryOptions.parse(ctx.queryString(), TEACH_OPTIONS).single("caption", "a caption of one word or more");
         byte[] body = Uploads.read(ctx, config.maxBodyBytes());
         byte[] pixels;
         try {
@@ -337,7 +314,7 @@ public final class CaptionServer implements AutoCloseable {
         } catch (ImageDecodeException e) {
             throw new ApiException(400, e.getMessage());
         }
-        json(ctx, 200, m.teach(pixels, body, ctx.queryParam("caption")));
+        json(ctx, 200, m.teach(pixels, body, caption));
     }
 
     private void model(Context ctx) {

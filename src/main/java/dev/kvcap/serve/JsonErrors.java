@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +59,23 @@ final class JsonErrors {
         if (ctx.res().isCommitted()) {
             return;
         }
+        if (unreadBody(ctx.req())) {
+            // Jetty will not keep a connection whose request body went unread (a refusal before the
+            // upload was read, a multipart body that did not parse): say so, or a client reusing it
+            // sends its next request into a closed socket
+            ctx.header("Connection", "close");
+        }
         ctx.status(status).contentType("application/json").result(body(status, message));
+    }
+
+    /**
+     * Whether the request has a body not read to its end ({@link Uploads} marks the ones it read).
+     * Asking the input stream instead would make Jetty send {@code 100 Continue} to a client that
+     * is waiting for it, inviting the body this answer refuses.
+     */
+    static boolean unreadBody(HttpServletRequest req) {
+        boolean chunked = "chunked".equalsIgnoreCase(req.getHeader("Transfer-Encoding"));
+        return (req.getContentLengthLong() > 0 || chunked) && req.getAttribute(Uploads.READ_TO_END) == null;
     }
 
     /** The same on the servlet response, where Javalin gives no context. */

@@ -21,6 +21,9 @@ final class Uploads {
 
     static final String FIELD = "image";
 
+    /** Request attribute set once the body has been read to its end. */
+    static final String READ_TO_END = "dev.kvcap.serve.bodyReadToEnd";
+
     /** RFC 2046 §5.1.1: a boundary is 1 to 70 characters. */
     static final int MAX_BOUNDARY = 70;
 
@@ -34,9 +37,13 @@ final class Uploads {
             throw tooLarge(ctx, maxBytes);
         }
         if (ctx.isMultipartFormData()) {
-            return nonEmpty(readAtMost(ctx, part(ctx, maxBytes), maxBytes));
+            InputStream part = part(ctx, maxBytes);
+            ctx.req().setAttribute(READ_TO_END, true); // Jetty parsed it all
+            return nonEmpty(readAtMost(ctx, part, maxBytes));
         }
-        return nonEmpty(readAtMost(ctx, ctx.bodyInputStream(), maxBytes));
+        byte[] body = readAtMost(ctx, ctx.bodyInputStream(), maxBytes);
+        ctx.req().setAttribute(READ_TO_END, true);
+        return nonEmpty(body);
     }
 
     /** The {@code image} part's content; Jetty parses the body. */

@@ -16,6 +16,7 @@ import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
@@ -47,7 +48,17 @@ class CaptionServerTest {
     }
 
     static JsonObject json(HttpResponse<String> r) {
-        return JsonParser.parseString(r.body()).getAsJsonObject();
+        return json(r.body());
+    }
+
+    static JsonObject json(String body) {
+        return JsonParser.parseString(body).getAsJsonObject();
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     /** An error answer: the status, JSON with a one-line message, and no trace of Java. */
@@ -133,6 +144,32 @@ class CaptionServerTest {
             String msg = assertError(send(post(url + "v1/captions?" + q, image(32, 32, "png"), "image/png")), 400);
             assertTrue(msg.contains(q.substring(0, q.indexOf('='))), msg);
         }
+    }
+
+    @Test
+    void emptyRepeatedUndecodableOrUnknownOptionsAre400NotADefault() throws Exception {
+        String[][] cases = {
+            {"beam=", "beam is empty"},
+            {"beam", "beam is empty"},
+            {"heatmaps=", "heatmaps is empty"},
+            {"beam=3&beam=5", "beam is given 2 times"},
+            {"beam=3&beam=3", "beam is given 2 times"},
+            {"beam=%zz", "malformed query string"},
+            {"beam=%ff", "malformed query string"},
+            {"%=1", "malformed query string"},
+            {"beams=3", "unknown query parameter 'beams'"},
+        };
+        byte[] png = image(32, 32, "png");
+        for (String[] c : cases) {
+            byte[] head = ("POST /v1/captions?" + c[0] + " HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\n"
+                    + "Content-Length: " + png.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+            RawHttp.Response r = RawHttp.exchange(server.port(), concat(head, png), 5000);
+            assertEquals(400, r.status(), c[0] + " -> " + r);
+            String msg = json(r.body()).get("error").getAsString();
+            assertTrue(r.isJson() && msg.contains(c[1]), c[0] + " -> " + r);
+            assertEquals("close", r.header("connection"), "the body went unread: " + r);
+        }
+        assertEquals(200, send(post(url + "v1/captions?beam=2&&max_len=3&", image(32, 32, "png"), "image/png")).statusCode());
     }
 
     @Test
