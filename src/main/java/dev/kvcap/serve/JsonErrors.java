@@ -26,11 +26,15 @@ final class JsonErrors {
     /** Longest message sent; Jetty's reasons and ours are far shorter, a client's echo may not be. */
     static final int MAX_MESSAGE = 300;
 
+    /** Request attribute: a handler answered with its own {@link ApiException}. */
+    private static final String OWN_ANSWER = "dev.kvcap.serve.ownAnswer";
+
     private JsonErrors() {}
 
     /** Answers every error of the app that {@code c} configures in the JSON shape. */
     static void install(JavalinConfig c, ServeMetrics metrics) {
         c.routes.exception(ApiException.class, (e, ctx) -> {
+            ctx.attribute(OWN_ANSWER, true);
             if (e.retryAfterSeconds() > 0 && !ctx.res().isCommitted()) {
                 ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
             }
@@ -45,8 +49,17 @@ final class JsonErrors {
             LOG.error("a request failed", e);
             write(res, 500, "internal error");
         });
-        c.routes.error(404, ctx -> write(ctx, 404, "no such route: " + ctx.method() + " " + ctx.path()));
-        c.routes.error(405, ctx -> write(ctx, 405, "method " + ctx.method() + " not allowed here"));
+        // Javalin calls these for every 404/405, also after a handler's own answer: keep that one
+        c.routes.error(404, ctx -> {
+            if (ctx.attribute(OWN_ANSWER) == null) {
+                write(ctx, 404, "no such route: " + ctx.method() + " " + ctx.path());
+            }
+        });
+        c.routes.error(405, ctx -> {
+            if (ctx.attribute(OWN_ANSWER) == null) {
+                write(ctx, 405, "method " + ctx.method() + " not allowed here");
+            }
+        });
         c.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors.Server(metrics)));
         c.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors.Servlet()));
     }

@@ -14,8 +14,8 @@ import java.util.TreeMap;
 
 /**
  * HTTP/1.1 over a plain socket, for requests no HTTP client will send (bad request lines, bad
- * framing, huge headers). Sends the bytes as given, then reads one answer (skipping interim 1xx
- * answers, which it records).
+ * framing, huge headers). Sends the bytes as given and closes its side, then reads one answer
+ * (skipping interim 1xx answers, which it records).
  */
 final class RawHttp {
 
@@ -55,6 +55,7 @@ final class RawHttp {
                 OutputStream out = s.getOutputStream();
                 out.write(request);
                 out.flush();
+                s.shutdownOutput(); // all sent: a server waiting for more bytes sees the end instead
             } catch (IOException e) {
                 // the server answered and closed before taking everything: read what it said
             }
