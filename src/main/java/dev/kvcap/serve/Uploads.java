@@ -48,7 +48,12 @@ final class Uploads {
 
     /** The {@code image} part's content; Jetty parses the body. */
     private static InputStream part(Context ctx, long maxBytes) {
-        String boundary = MultiPart.extractBoundary(ctx.contentType());
+        String boundary;
+        try {
+            boundary = MultiPart.extractBoundary(ctx.contentType());
+        } catch (IllegalArgumentException e) { // an unterminated quote
+            throw new ApiException(400, "malformed multipart body: the Content-Type's parameters do not parse");
+        }
         if (boundary == null || boundary.isEmpty()) {
             throw new ApiException(400, "malformed multipart body: the Content-Type has no boundary parameter");
         }

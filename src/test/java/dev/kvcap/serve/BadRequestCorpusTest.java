@@ -86,6 +86,7 @@ class BadRequestCorpusTest {
                 new Case("multipart: garbage body", post("/v1/captions", "multipart/form-data; boundary=XYZ", bytes("garbage")), 400, "closing boundary"),
                 new Case("multipart: no boundary parameter", post("/v1/captions", "multipart/form-data", bytes(part + "x\r\n--B--\r\n")), 400, "no boundary"),
                 new Case("multipart: empty boundary parameter", post("/v1/captions", "multipart/form-data; boundary=", bytes(part + "x\r\n--B--\r\n")), 400, "no boundary"),
+                new Case("multipart: an unterminated quote in the Content-Type", post("/v1/captions", "multipart/form-data; boundary=\"B", bytes(part + "x\r\n--B--\r\n")), 400, "parameters do not parse"),
                 new Case("multipart: no closing boundary", post("/v1/captions", "multipart/form-data; boundary=B", bytes(part + "x")), 400, "closing boundary"),
                 new Case("multipart: 5,000 parts", post("/v1/captions", "multipart/form-data; boundary=B", bytes("--B\r\n\r\nv\r\n".repeat(5000) + "--B--\r\n")), 400, "too many parts"),
                 new Case("multipart: 5,000-character boundary", post("/v1/captions", "multipart/form-data; boundary=" + bigBoundary, bytes("--" + bigBoundary + "\r\n\r\nx\r\n--" + bigBoundary + "--\r\n")), 400, "longer than 70"),
