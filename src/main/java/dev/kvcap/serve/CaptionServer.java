@@ -204,6 +204,10 @@ public final class CaptionServer implements AutoCloseable {
             QueryOptions options = QueryOptions.parse(ctx.queryString(), CAPTION_OPTIONS);
             DecodeConfig decode = decodeOptions(options);
             boolean heatmaps = options.flag("heatmaps");
+            boolean remember = options.flag("remember");
+            if (remember) {
+                memory(); // 404 before any work when the service has no bank
+            }
             byte[] body = Uploads.read(ctx, config.maxBodyBytes());
             long deadline = start + TimeUnit.MILLISECONDS.toNanos(config.timeoutMs());
             BufferedImage base;
@@ -221,10 +225,6 @@ public final class CaptionServer implements AutoCloseable {
                 decoding.release();
             }
             long decoded = System.nanoTime();
-            boolean remember = options.flag("remember");
-            if (remember) {
-                memory(); // 404 before any work when the service has no bank
-            }
             CaptionBatcher.Result result = await(batcher.submit(pixels, decode, heatmaps), deadline);
             long captioned = System.nanoTime();
             JsonObject out = CaptionJson.of(result.caption(), base, decode, modelId);

@@ -48,6 +48,7 @@ final class JettyErrors {
                 Request request, Response response, int code, String message, Throwable cause, Callback callback)
                 throws IOException {
             int status = status(code, cause);
+            response.setStatus(status);
             log(request, status, cause);
             count(metrics, request, status);
             generateAcceptableResponse(
@@ -75,6 +76,7 @@ final class JettyErrors {
                 Request request, Response response, int code, String message, Throwable cause, Callback callback)
                 throws IOException {
             int status = status(code, cause);
+            response.setStatus(status);
             log(request, status, cause);
             generateAcceptableResponse(
                     request, response, callback, "application/json", List.of(StandardCharsets.UTF_8), status, message, cause);
