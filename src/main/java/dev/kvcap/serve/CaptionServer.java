@@ -16,7 +16,6 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
-import io.javalin.http.HttpResponseException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,6 +49,8 @@ public final class CaptionServer implements AutoCloseable {
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
     private static final Set<String> ROUTES =
             Set.of("/", "/v1/captions", "/v1/model", "/v1/memory", "/healthz", "/readyz", "/metrics");
+    private static final Set<String> CAPTION_OPTIONS = Set.of("beam", "max_len", "heatmaps", "remember");
+    private static final Set<String> TEACH_OPTIONS = Set.of("caption");
 
     private final Captioner captioner;
     private final ServeConfig config;
@@ -173,19 +174,7 @@ public final class CaptionServer implements AutoCloseable {
         c.routes.get("/healthz", ctx -> json(ctx, 200, status("ok")));
         c.routes.get("/readyz", this::readiness);
         c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-        c.routes.exception(ApiException.class, (e, ctx) -> {
-            if (e.retryAfterSeconds() > 0) {
-                ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
-            }
-            error(ctx, e.status(), e.getMessage());
-        });
-        c.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
-        c.routes.exception(Exception.class, (e, ctx) -> {
-            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-            error(ctx, 500, "internal error");
-        });
-        c.routes.error(404, ctx -> error(ctx, 404, "no such route: " + ctx.method() + " " + ctx.path()));
-        c.routes.error(405, ctx -> error(ctx, 405, "method " + ctx.method() + " not allowed here"));
+        JsonErrors.install(c, metrics);
     }
 
     private static String route(Context ctx) {
@@ -212,8 +201,13 @@ public final class CaptionServer implements AutoCloseable {
             if (!ready) {
                 throw ApiException.overloaded("the model is " + notReadyReason);
             }
-            DecodeConfig decode = decodeOptions(ctx);
-            boolean heatmaps = flag(ctx, "heatmaps");
+            QueryOptions options = QueryOptions.parse(ctx.queryString(), CAPTION_OPTIONS);
+            DecodeConfig decode = decodeOptions(options);
+            boolean heatmaps = options.flag("heatmaps");
+            boolean remember = options.flag("remember");
+            if (remember) {
+                memory(); // 404 before any work when the service has no bank
+            }
             byte[] body = Uploads.read(ctx, config.maxBodyBytes());
             long deadline = start + TimeUnit.MILLISECONDS.toNanos(config.timeoutMs());
             BufferedImage base;
@@ -231,10 +225,6 @@ public final class CaptionServer implements AutoCloseable {
                 decoding.release();
             }
             long decoded = System.nanoTime();
-            boolean remember = flag(ctx, "remember");
-            if (remember) {
-                memory(); // 404 before any work when the service has no bank
-            }
             CaptionBatcher.Result result = await(batcher.submit(pixels, decode, heatmaps), deadline);
             long captioned = System.nanoTime();
             JsonObject out = CaptionJson.of(result.caption(), base, decode, modelId);
@@ -290,13 +280,13 @@ public final class CaptionServer implements AutoCloseable {
         }
     }
 
-    private DecodeConfig decodeOptions(Context ctx) {
+    private DecodeConfig decodeOptions(QueryOptions options) {
         DecodeConfig d = defaults;
-        Integer beam = intParam(ctx, "beam", config.maxBeam());
+        Integer beam = options.wholeNumber("beam", config.maxBeam());
         if (beam != null) {
             d = d.withBeamSize(beam);
         }
-        Integer maxLen = intParam(ctx, "max_len", config.maxLen());
+        Integer maxLen = options.wholeNumber("max_len", config.maxLen());
         if (maxLen != null) {
             d = d.withMaxLen(maxLen);
         }
@@ -305,33 +295,6 @@ public final class CaptionServer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ApiException(400, e.getMessage());
         }
-    }
-
-    private static Integer intParam(Context ctx, String name, int max) {
-        String v = ctx.queryParam(name);
-        if (v == null || v.isEmpty()) {
-            return null;
-        }
-        try {
-            int n = Integer.parseInt(v.trim());
-            if (n >= 1 && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ApiException(400, name + " must be a whole number from 1 to " + max);
-    }
-
-    private static boolean flag(Context ctx, String name) {
-        String v = ctx.queryParam(name);
-        if (v == null || v.isEmpty() || v.equals("false") || v.equals("0")) {
-            return false;
-        }
-        if (v.equals("true") || v.equals("1")) {
-            return true;
-        }
-        throw new ApiException(400, name + " must be true or false");
     }
 
     private MemoryEndpoints memory() {
@@ -343,6 +306,7 @@ public final class CaptionServer implements AutoCloseable {
 
     private void teach(Context ctx) {
         MemoryEndpoints m = memory();
+        String caption = QueryOptions.parse(ctx.queryString(), TEACH_OPTIONS).single("caption", "a caption of one word or more");
         byte[] body = Uploads.read(ctx, config.maxBodyBytes());
         byte[] pixels;
         try {
@@ -350,7 +314,7 @@ public final class CaptionServer implements AutoCloseable {
         } catch (ImageDecodeException e) {
             throw new ApiException(400, e.getMessage());
         }
-        json(ctx, 200, m.teach(pixels, body, ctx.queryParam("caption")));
+        json(ctx, 200, m.teach(pixels, body, caption));
     }
 
     private void model(Context ctx) {
@@ -429,13 +393,6 @@ public final class CaptionServer implements AutoCloseable {
         JsonObject o = new JsonObject();
         o.addProperty("status", s);
         return o;
-    }
-
-    private static void error(Context ctx, int status, String message) {
-        JsonObject o = new JsonObject();
-        o.addProperty("error", message == null ? "error" : message.replaceAll("\\s+", " ").trim());
-        o.addProperty("status", status);
-        json(ctx, status, o);
     }
 
     private static void json(Context ctx, int status, JsonElement body) {

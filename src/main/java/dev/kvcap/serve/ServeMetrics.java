@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -23,6 +24,9 @@ import java.util.function.Supplier;
  * </ul>
  */
 final class ServeMetrics {
+
+    /** The methods counted by name. */
+    static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
 
     private final PrometheusMeterRegistry registry =
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -70,10 +74,14 @@ final class ServeMetrics {
                 .increment();
     }
 
+    /**
+     * @param method any request method; those outside {@link #METHODS} count as {@code other}, so
+     *     a client inventing methods cannot grow the registry
+     */
     void request(String method, String route, int status, long nanos) {
         Timer.builder("http.server.requests")
                 .description("HTTP requests by route and status")
-                .tag("method", method)
+                .tag("method", METHODS.contains(method) ? method : "other")
                 .tag("route", route)
                 .tag("status", String.valueOf(status))
                 .publishPercentileHistogram()

@@ -16,6 +16,7 @@ import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
@@ -47,7 +48,17 @@ class CaptionServerTest {
     }
 
     static JsonObject json(HttpResponse<String> r) {
-        return JsonParser.parseString(r.body()).getAsJsonObject();
+        return json(r.body());
+    }
+
+    static JsonObject json(String body) {
+        return JsonParser.parseString(body).getAsJsonObject();
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     /** An error answer: the status, JSON with a one-line message, and no trace of Java. */
@@ -136,6 +147,32 @@ class CaptionServerTest {
     }
 
     @Test
+    void emptyRepeatedUndecodableOrUnknownOptionsAre400NotADefault() throws Exception {
+        String[][] cases = {
+            {"beam=", "beam is empty"},
+            {"beam", "beam is empty"},
+            {"heatmaps=", "heatmaps is empty"},
+            {"beam=3&beam=5", "beam is given 2 times"},
+            {"beam=3&beam=3", "beam is given 2 times"},
+            {"beam=%zz", "malformed query string"},
+            {"beam=%ff", "malformed query string"},
+            {"%=1", "malformed query string"},
+            {"beams=3", "unknown query parameter 'beams'"},
+        };
+        byte[] png = image(32, 32, "png");
+        for (String[] c : cases) {
+            byte[] head = ("POST /v1/captions?" + c[0] + " HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\n"
+                    + "Content-Length: " + png.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+            RawHttp.Response r = RawHttp.exchange(server.port(), concat(head, png), 5000);
+            assertEquals(400, r.status(), c[0] + " -> " + r);
+            String msg = json(r.body()).get("error").getAsString();
+            assertTrue(r.isJson() && msg.contains(c[1]), c[0] + " -> " + r);
+            assertEquals("close", r.header("connection"), "the body went unread: " + r);
+        }
+        assertEquals(200, send(post(url + "v1/captions?beam=2&&max_len=3&", image(32, 32, "png"), "image/png")).statusCode());
+    }
+
+    @Test
     void aBodyOverTheLimitIs413WithOrWithoutContentLength() throws Exception {
         byte[] big = new byte[300 * 1024];
         assertTrue(assertError(send(post(url + "v1/captions", big, "image/png")), 413).contains("limit"));
@@ -146,6 +183,36 @@ class CaptionServerTest {
         assertError(send(chunked), 413);
         Object[] form = ServeFixture.multipart("image", "big.png", big);
         assertError(send(post(url + "v1/captions", (byte[]) form[0], (String) form[1])), 413);
+    }
+
+    @Test
+    void aDeclaredLengthOverTheLimitIs413AtOnceAndNo100ContinueAsksForTheBody() throws Exception {
+        String head = "POST /v1/captions HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: 1000000000\r\n";
+        RawHttp.Response expecting = RawHttp.exchange(server.port(), head + "Expect: 100-continue\r\n\r\n", 5000);
+        assertEquals(413, expecting.status(), expecting.toString());
+        assertFalse(expecting.sawContinue(), "the body was asked for");
+        assertTrue(expecting.isJson() && expecting.body().contains("limit"), expecting.toString());
+        // without Expect the answer still comes before the body: none is sent here at all
+        RawHttp.Response sending = RawHttp.exchange(server.port(), head + "\r\n", 5000);
+        assertEquals(413, sending.status(), sending.toString());
+        assertEquals("close", sending.header("connection"));
+    }
+
+    @Test
+    void malformedMultipartIs400NamingTheFaultNever500() throws Exception {
+        String part = "--B\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\n\r\n";
+        String[][] cases = {
+            {"multipart/form-data; boundary=XYZ", "garbage, no boundary anywhere", "closing boundary"},
+            {"multipart/form-data", part + "x\r\n--B--\r\n", "no boundary"},
+            {"multipart/form-data; boundary=B", part + "x", "closing boundary"},
+            {"multipart/form-data; boundary=B", "--B\r\n\r\nv\r\n".repeat(5000) + "--B--\r\n", "too many parts"},
+            {"multipart/form-data; boundary=" + "b".repeat(5000), "--" + "b".repeat(5000) + "\r\n\r\nx\r\n", "longer than 70"},
+        };
+        for (String[] c : cases) {
+            String msg = assertError(send(post(url + "v1/captions", c[1].getBytes(), c[0])), 400);
+            assertTrue(msg.startsWith("malformed multipart body") && msg.contains(c[2]), msg);
+        }
+        assertFalse(get(url + "metrics").body().contains("status=\"500\""), "a client's fault counted as the server's");
     }
 
     @Test
