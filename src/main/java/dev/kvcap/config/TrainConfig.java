@@ -18,6 +18,8 @@ package dev.kvcap.config;
  * @param captionsPerImage captions each image is trained on per step, drawn without replacement
  *     while they last (the encoder runs once and its output is repeated): more supervision per
  *     image for the same encoder work; 1 = one caption per image per epoch
+ * @param wordLoss weight of the auxiliary word-presence loss that teaches the encoder what the
+ *     captions mention (0 = off); see {@code train.WordPresence}, measured in docs/REAL-DATA.md
  * @param scheduledSampling the largest share of input words replaced by the model's own
  *     prediction, reached linearly over the run (0 = always the reference word); measured in
  *     docs/REAL-DATA.md
@@ -35,6 +37,7 @@ public record TrainConfig(
         long seed,
         float labelSmoothing,
         int captionsPerImage,
+        float wordLoss,
         float scheduledSampling) {
 
     public TrainConfig validate() {
@@ -48,6 +51,7 @@ public record TrainConfig(
         ModelConfig.require(patience >= 0, "train.patience must not be negative");
         ModelConfig.require(
                 labelSmoothing >= 0 && labelSmoothing < 1, "train.labelSmoothing must be in [0, 1)");
+        ModelConfig.require(wordLoss >= 0, "train.wordLoss must not be negative");
         ModelConfig.require(captionsPerImage >= 1, "train.captionsPerImage must be at least 1");
         ModelConfig.require(
                 scheduledSampling >= 0 && scheduledSampling <= 1, "train.scheduledSampling must be in [0, 1]");
@@ -56,16 +60,16 @@ public record TrainConfig(
 
     public TrainConfig withEpochs(int n) {
         return new TrainConfig(n, batchSize, learningRate, warmupSteps, decayEvery, decayFactor, gradClip,
-                weightDecay, patience, seed, labelSmoothing, captionsPerImage, scheduledSampling);
+                weightDecay, patience, seed, labelSmoothing, captionsPerImage, wordLoss, scheduledSampling);
     }
 
     public TrainConfig withBatchSize(int n) {
         return new TrainConfig(epochs, n, learningRate, warmupSteps, decayEvery, decayFactor, gradClip,
-                weightDecay, patience, seed, labelSmoothing, captionsPerImage, scheduledSampling);
+                weightDecay, patience, seed, labelSmoothing, captionsPerImage, wordLoss, scheduledSampling);
     }
 
     public TrainConfig withSeed(long s) {
         return new TrainConfig(epochs, batchSize, learningRate, warmupSteps, decayEvery, decayFactor, gradClip,
-                weightDecay, patience, s, labelSmoothing, captionsPerImage, scheduledSampling);
+                weightDecay, patience, s, labelSmoothing, captionsPerImage, wordLoss, scheduledSampling);
     }
 }

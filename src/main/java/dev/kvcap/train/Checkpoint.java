@@ -47,9 +47,19 @@ public final class Checkpoint {
     }
 
     static void save(Path dir, SavedModel model, AdamW optimizer, State state) throws IOException {
+        save(dir, model, optimizer, null, state);
+    }
+
+    /** As above, with the auxiliary word-presence layer when training has one (for {@code --resume}). */
+    static void save(Path dir, SavedModel model, AdamW optimizer, WordPresence words, State state) throws IOException {
         AtomicDirectory.recover(dir);
         Path staged = AtomicDirectory.staging(dir);
         model.writeInto(staged);
+        if (words != null) {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(staged.resolve(WordPresence.FILE)))) {
+                words.save(out);
+            }
+        }
         if (optimizer != null) {
             try (OutputStream out =
                     new BufferedOutputStream(Files.newOutputStream(staged.resolve(OPTIMIZER)))) {
@@ -62,6 +72,18 @@ public final class Checkpoint {
 
     static State readState(Path dir) throws IOException {
         return GSON.fromJson(Files.readString(dir.resolve(STATE)), State.class);
+    }
+
+    /** Restores the word-presence layer a checkpoint holds; false when it holds none. */
+    static boolean loadWordPresence(Path dir, WordPresence words, ai.djl.ndarray.NDManager manager) throws IOException {
+        Path file = dir.resolve(WordPresence.FILE);
+        if (!Files.exists(file)) {
+            return false;
+        }
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            words.load(manager, in);
+        }
+        return true;
     }
 
     static void loadOptimizer(Path dir, AdamW optimizer) throws IOException {

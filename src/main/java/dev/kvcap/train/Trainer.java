@@ -7,6 +7,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import ai.djl.nn.Parameter;
+import ai.djl.util.PairList;
+import dev.kvcap.model.Ops;
 import dev.kvcap.config.KvcapConfig;
 import dev.kvcap.data.Augmenter;
 import dev.kvcap.data.CaptionSet;
@@ -289,8 +292,22 @@ public final class Trainer {
         Path best = outDir.resolve(Checkpoint.BEST);
         KvmCaptionModel model = saved.model();
         long seed = config.train().seed();
-        AdamW optimizer =
-                new AdamW(model.getParameters(), manager, config.train().weightDecay(), config.train().gradClip());
+        float wordLoss = scst ? 0f : config.train().wordLoss();
+        WordPresence words = null;
+        PairList<String, Parameter> trained = new PairList<>(model.getParameters().keys(), model.getParameters().values());
+        if (wordLoss > 0) {
+            List<int[][]> captions = new ArrayList<>();
+            for (int i = 0; i < trainData.size(); i++) {
+                captions.add(trainData.allCaptions(i));
+            }
+            words = new WordPresence(saved.vocab(), captions, model.config().contextDim(), manager);
+            trained.addAll(words.parameters());
+            if (resume && !Checkpoint.loadWordPresence(last, words, manager)) {
+                throw new IllegalArgumentException(
+                        "--resume: " + last + " was trained without train.wordLoss; resume with the same config");
+            }
+        }
+        AdamW optimizer = new AdamW(trained, manager, config.train().weightDecay(), config.train().gradClip());
         if (resume) {
             Checkpoint.loadOptimizer(last, optimizer);
         }
@@ -324,6 +341,7 @@ public final class Trainer {
             double lossSum = 0;
             double rewardSum = 0;
             double baselineSum = 0;
+            double wordLossSum = 0;
             long epochStart = System.nanoTime();
             long steps = state.steps();
             float feedOwn = scheduledSampling(epoch, epochs);
@@ -340,6 +358,7 @@ public final class Trainer {
                     NDList inputs = images.inputs(step, order, from, to, rng);
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         NDArray l;
+                        NDArray extra = null; // auxiliary losses, reported apart from the captions'
                         if (selfCritical != null) {
                             ImageContext ctx = images.encode(ps, inputs, false); // no dropout: the policy that draws
                             SelfCritical.Drawn drawn = selfCritical.draw(ctx, Arrays.copyOfRange(order, from, to), rng);
@@ -354,13 +373,19 @@ public final class Trainer {
                                             k == 1
                                                     ? trainData.captions(order, from, to, rng)
                                                     : trainData.captions(order, from, to, k, rng));
-                            ImageContext ctx = images.encode(ps, inputs, true).repeat(k);
+                            ImageContext once = images.encode(ps, inputs, true);
+                            ImageContext ctx = once.repeat(k);
                             NDArray in = feedOwn > 0 ? ScheduledSampling.mix(model, ps, ctx, tokens.get(0), feedOwn, rng) : tokens.get(0);
                             NDArray logits = model.logits(ps, ctx, in, true);
                             l = CaptionLoss.of(logits, tokens.get(1), config.train().labelSmoothing());
+                            if (words != null) {
+                                NDArray w = words.loss(ps, once.global(), order, from, to, true);
+                                wordLossSum += w.getFloat();
+                                extra = Ops.scale(w, wordLoss);
+                            }
                         }
-                        gc.backward(l);
                         loss = l.getFloat();
+                        gc.backward(extra == null ? l : l.add(extra));
                     }
                     optimizer.step(lr);
                 }
@@ -383,6 +408,9 @@ public final class Trainer {
             }
             if (feedOwn > 0) {
                 figures.put("scheduled_sampling", (double) feedOwn);
+            }
+            if (words != null) {
+                figures.put("word_loss", wordLossSum / batches);
             }
             figures.put("lr", scst ? config.scst().learningRate() : LearningRate.at(config.train(), steps, epoch));
             figures.put("skipped_steps", optimizer.skipped());
@@ -411,7 +439,7 @@ public final class Trainer {
             if (improved) {
                 Checkpoint.save(best, saved, null, state);
             }
-            Checkpoint.save(last, saved, optimizer, state);
+            Checkpoint.save(last, saved, optimizer, words, state);
             appendMetrics(outDir, figures);
             events.accept(new TrainEvent.Epoch(epoch + 1, figures, improved));
             if (config.train().patience() > 0 && state.stale() >= config.train().patience()) {

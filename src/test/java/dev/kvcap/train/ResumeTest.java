@@ -31,7 +31,7 @@ class ResumeTest {
     private static KvcapConfig config() {
         TrainConfig t = Presets.tiny().train();
         return Presets.tiny()
-                .withTrain(new TrainConfig(3, 16, t.learningRate(), 2, 1, 0.9f, t.gradClip(), 1e-4f, 0, 9L, 0f, 1, 0f));
+                .withTrain(new TrainConfig(3, 16, t.learningRate(), 2, 1, 0.9f, t.gradClip(), 1e-4f, 0, 9L, 0f, 1, 0f, 0f));
     }
 
     /** Thrown from the event stream to simulate a kill in the middle of an epoch. */
@@ -64,6 +64,31 @@ class ResumeTest {
     }
 
     @Test
+    void aRunWithTheWordPresenceLossResumesToTheSameParametersToo() throws Exception {
+        TrainConfig t = config().train();
+        KvcapConfig words = config().withTrain(new TrainConfig(2, 16, t.learningRate(), 2, 1, 0.9f, t.gradClip(), 1e-4f, 0, 9L, 0f, 2, 1f, 0f));
+        Path full = dir.resolve("words-full");
+        new Trainer(words, e -> {}).run(train, val, full, false);
+        assertTrue(Files.exists(full.resolve("last/" + WordPresence.FILE)));
+        assertTrue(!Files.exists(full.resolve("best/" + WordPresence.FILE)), "the model a user captions with has no extra layer");
+        Path cut = dir.resolve("words-cut");
+        assertThrows(
+                Killed.class,
+                () -> new Trainer(words, e -> {
+                            if (e instanceof TrainEvent.Step s && s.epoch() == 2 && s.batch() == 1) {
+                                throw new Killed();
+                            }
+                        }).run(train, val, cut, false));
+        new Trainer(words, e -> {}).run(train, val, cut, true);
+        assertArrayEquals(
+                Files.readAllBytes(full.resolve("last/model.params")),
+                Files.readAllBytes(cut.resolve("last/model.params")));
+        assertArrayEquals(
+                Files.readAllBytes(full.resolve("last/" + WordPresence.FILE)),
+                Files.readAllBytes(cut.resolve("last/" + WordPresence.FILE)));
+    }
+
+    @Test
     void twoUninterruptedSeededRunsAgree() throws Exception {
         new Trainer(config(), e -> {}).run(train, val, dir.resolve("r1"), false);
         new Trainer(config(), e -> {}).run(train, val, dir.resolve("r2"), false);
@@ -75,7 +100,7 @@ class ResumeTest {
     @Test
     void startingOverAnExistingRunWithoutResumeIsRefused() throws Exception {
         Path out = dir.resolve("twice");
-        KvcapConfig one = config().withTrain(new TrainConfig(1, 16, 3e-3f, 0, 1, 1f, 5f, 0f, 0, 1L, 0f, 1, 0f));
+        KvcapConfig one = config().withTrain(new TrainConfig(1, 16, 3e-3f, 0, 1, 1f, 5f, 0f, 0, 1L, 0f, 1, 0f, 0f));
         new Trainer(one, e -> {}).run(train, null, out, false);
         assertThrows(IllegalArgumentException.class, () -> new Trainer(one, e -> {}).run(train, null, out, false));
     }
