@@ -47,7 +47,8 @@ public final class Presets {
                         64, List.of(32, 64, 128), List.of(1, 2, 2), true, List.of(256), 128, 256,
                         128, true, 32, 128, 128, true, 8, 0.3f, 0);
         DataConfig data = new DataConfig(2, 24, 4, 1024);
-        TrainConfig train = new TrainConfig(30, 64, 2e-3f, 100, 5, 0.7f, 2.0f, 1e-4f, 5, 42L, 0f, 1, 0f, 0f);
+        // wordLoss 1 and patience 10: what made real captioned images train instead of collapsing (docs/REAL-DATA.md)
+        TrainConfig train = new TrainConfig(30, 64, 2e-3f, 100, 5, 0.7f, 2.0f, 1e-4f, 10, 42L, 0f, 1, 1.0f, 0f);
         DecodeConfig decode = new DecodeConfig(3, 24, 1, 0.0f, true);
         return new KvcapConfig("small", model, data, train, decode, new ScstConfig(5, ScstConfig.MEAN, 1e-4f, 10));
     }
