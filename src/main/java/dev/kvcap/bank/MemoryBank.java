@@ -359,6 +359,21 @@ public final class MemoryBank implements AutoCloseable {
         }
     }
 
+    /** How many live entries have a source starting with {@code sourcePrefix} (added ones included). */
+    public long countSource(String sourcePrefix) {
+        if (sourcePrefix == null || sourcePrefix.isEmpty()) {
+            throw new IllegalArgumentException("source prefix must not be empty (size() counts everything)");
+        }
+        IndexSearcher s = acquire();
+        try {
+            return s.count(new PrefixQuery(new Term(Schema.SOURCE, sourcePrefix)));
+        } catch (IOException e) {
+            throw failed("read", e);
+        } finally {
+            release(s);
+        }
+    }
+
     /** Deletes the entries whose source starts with {@code sourcePrefix}; returns how many. */
     public long removeSource(String sourcePrefix) {
         if (sourcePrefix == null || sourcePrefix.isEmpty()) {

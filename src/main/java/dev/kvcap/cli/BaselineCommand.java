@@ -50,7 +50,7 @@ final class BaselineCommand implements Callable<Integer> {
             set = set.limit(limit);
         }
         Activity.now("loading the model " + model);
-        Captioner captioner = model == null ? null : Captioner.load(model);
+        Captioner captioner = model == null ? null : Models.load(model);
         try {
             Activity.now("finding the nearest training images of " + captions + " in " + floor.trainCaptions);
             Map<Long, String> out = floor.captions(set, captioner);

@@ -3,22 +3,26 @@ package dev.kvcap.cli;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import dev.kvcap.config.DecodeConfig;
 import dev.kvcap.bank.MemoryBank;
+import dev.kvcap.config.DecodeConfig;
+import dev.kvcap.data.DataException;
 import dev.kvcap.infer.CaptionJson;
 import dev.kvcap.infer.Captioner;
-import dev.kvcap.infer.MemoryWriter;
 import dev.kvcap.infer.Retrieval;
 import dev.kvcap.infer.Heatmaps;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(
         name = "caption",
@@ -36,24 +40,53 @@ final class CaptionCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON: tokens, log-probabilities, alternatives and per-word attention.")
     boolean json;
 
-    @Option(names = "--heatmaps", paramLabel = "DIR", description = "Write per-word attention heat-maps (PNG) here.")
+    @Spec CommandSpec spec;
+
     Path heatmaps;
+
+    @Option(names = "--heatmaps", paramLabel = "DIR", description = "Write per-word attention heat-maps (PNG) here (created if missing).")
+    void setHeatmaps(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--heatmaps " + dir + " is a file, not a directory; name a directory (it is created if missing)");
+        }
+        heatmaps = dir;
+    }
 
     @Option(names = "--remember", description = "Write the generated captions' (state, word) pairs into the model's memory bank.")
     boolean remember;
 
-    @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Image files (JPEG or PNG).")
+    @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Image files (JPEG or PNG). Unreadable ones are reported and skipped; the others are captioned, and the exit status is then 1.")
     List<Path> files;
 
     @Override
     public Integer call() throws Exception {
         Activity.now("loading the model " + modelOptions.model);
-        try (Captioner captioner = Captioner.load(modelOptions.model, modelOptions.precision(), modelOptions.decoderPrecision())) {
+        try (Captioner captioner = Models.load(modelOptions.model, modelOptions.precision(), modelOptions.decoderPrecision())) {
             DecodeConfig decode = modelOptions.decode(captioner.defaults());
+            // Like training's skip-and-count: a bad image is reported and skipped, the others are
+            // captioned, and the exit status says that something was skipped.
+            List<Path> readable = new ArrayList<>();
             List<byte[]> pixels = new ArrayList<>();
-            for (Path f : files) {
+            String[] unreadable = new String[files.size()];
+            int skipped = 0;
+            for (int i = 0; i < files.size(); i++) {
+                Path f = files.get(i);
                 Activity.now("reading image " + f);
-                pixels.add(captioner.prepare(f)); // a bad image stops here, before any output
+                try {
+                    pixels.add(captioner.prepare(f));
+                    readable.add(f);
+                } catch (DataException e) {
+                    if (files.size() == 1) {
+                        throw e;
+                    }
+                    unreadable[i] = Errors.oneLine(e);
+                    skipped++;
+                    System.err.println("kvcap: skipped " + unreadable[i]);
+                }
+            }
+            if (readable.isEmpty()) {
+                throw new DataException("none of the " + files.size() + " images could be read (each is listed above); nothing was captioned");
             }
             boolean attention = json || heatmaps != null;
             List<Captioner.Caption> out;
@@ -67,25 +100,27 @@ final class CaptionCommand implements Callable<Integer> {
                         bank.filter(b -> !modelOptions.memory.equals("off"))
                                 .map(b -> Banks.retrieval(b, modelOptions))
                                 .orElse(null);
-                Activity.now("captioning " + (files.size() == 1 ? "image " + files.get(0) : files.size() + " images"));
+                Activity.now("captioning " + (readable.size() == 1 ? "image " + readable.get(0) : readable.size() + " images"));
                 out = captioner.caption(pixels, decode, attention, retrieval);
                 if (remember) {
                     Activity.now("remembering the captions in the memory bank of " + modelOptions.model);
-                    List<MemoryWriter.Example> examples = new ArrayList<>();
-                    for (int i = 0; i < files.size(); i++) {
-                        examples.add(new MemoryWriter.Example(pixels.get(i), out.get(i).words(), "remember:" + Banks.sha1(files.get(i))));
-                    }
-                    bank.get().add(new MemoryWriter(captioner).entries(examples));
-                    bank.get().commit();
-                    System.err.println("kvcap: remembered " + files.size() + " caption(s); the bank holds " + bank.get().size() + " entries");
+                    Banks.Added added = Banks.remember(bank.get(), captioner, readable, pixels, out);
+                    System.err.println("kvcap: " + added.describe("remembered", "caption"));
                 }
             } finally {
                 bank.ifPresent(MemoryBank::close);
             }
             JsonArray all = new JsonArray();
             StringBuilder text = new StringBuilder(); // printed only once everything succeeded
-            for (int i = 0; i < files.size(); i++) {
-                Captioner.Caption c = out.get(i);
+            for (int i = 0, r = 0; i < files.size(); i++) {
+                if (unreadable[i] != null) {
+                    JsonObject error = new JsonObject();
+                    error.addProperty("image", files.get(i).toString());
+                    error.addProperty("error", unreadable[i]);
+                    all.add(error);
+                    continue;
+                }
+                Captioner.Caption c = out.get(r++);
                 Activity.now("writing the output for image " + files.get(i));
                 if (heatmaps != null) {
                     String stem = files.get(i).getFileName().toString().replaceAll("\\.[^.]*$", "");
@@ -103,6 +138,12 @@ final class CaptionCommand implements Callable<Integer> {
                 System.out.print(text);
             } else {
                 System.out.println(new GsonBuilder().disableHtmlEscaping().create().toJson(files.size() == 1 ? all.get(0) : all));
+            }
+            System.out.flush();
+            if (skipped > 0) {
+                System.err.println("kvcap: captioned " + readable.size() + " of " + files.size() + " images; "
+                        + skipped + " could not be read (listed above)");
+                return 1;
             }
         }
         return 0;

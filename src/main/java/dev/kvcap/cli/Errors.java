@@ -6,6 +6,10 @@ import dev.kvcap.eval.MetricsInputException;
 import dev.kvcap.eval.ScoringException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /**
@@ -119,6 +123,38 @@ final class Errors {
     }
 
     private static String flat(String s) {
-        return s.replaceAll("\\s+", " ").trim();
+        return shortJsonPaths(s.replaceAll("\\s+", " ").trim());
+    }
+
+    /** A JSON path of more segments than this is shortened in messages. */
+    private static final int MAX_PATH_SEGMENTS = 6;
+
+    private static final Pattern JSON_PATH = Pattern.compile("\\$(?:\\[\\d+\\]|\\.[A-Za-z_][\\w-]*)+");
+
+    private static final Pattern SEGMENT = Pattern.compile("\\[\\d+\\]|\\.[A-Za-z_][\\w-]*");
+
+    /**
+     * Gson's parse errors end with the JSON path where they stopped; for deeply nested input that is
+     * hundreds of segments ({@code $[0][0][0]…}, 255 of them at Gson's nesting limit). Such a path
+     * keeps its first three segments and its last, with the depth: {@code $[0][0][0]…[0] (255 deep)}.
+     */
+    static String shortJsonPaths(String s) {
+        Matcher m = JSON_PATH.matcher(s);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            List<String> segments = new ArrayList<>();
+            Matcher seg = SEGMENT.matcher(m.group());
+            while (seg.find()) {
+                segments.add(seg.group());
+            }
+            String path = m.group();
+            if (segments.size() > MAX_PATH_SEGMENTS) {
+                path = "$" + String.join("", segments.subList(0, 3)) + "…" + segments.get(segments.size() - 1)
+                        + " (" + segments.size() + " deep)";
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(path));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 }

@@ -53,7 +53,7 @@ final class EvaluateCommand implements Callable<Integer> {
             set = set.limit(limit);
         }
         Activity.now("loading the model " + modelOptions.model);
-        try (Captioner captioner = Captioner.load(modelOptions.model, modelOptions.precision(), modelOptions.decoderPrecision())) {
+        try (Captioner captioner = Models.load(modelOptions.model, modelOptions.precision(), modelOptions.decoderPrecision())) {
             DecodeConfig decode = modelOptions.decode(captioner.defaults());
             Optional<MemoryBank> bank = Banks.forCaptioning(modelOptions.memory, modelOptions.model, captioner);
             DatasetCaptions.Outcome o;

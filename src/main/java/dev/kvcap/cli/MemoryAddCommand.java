@@ -1,9 +1,9 @@
 package dev.kvcap.cli;
 
+import com.google.gson.JsonObject;
 import dev.kvcap.bank.MemoryBank;
 import dev.kvcap.data.CaptionTokenizer;
 import dev.kvcap.infer.Captioner;
-import dev.kvcap.infer.MemoryWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "add",
         mixinStandardHelpOptions = true,
-        description = "Teach the memory bank a caption for an image (source 'teach:<sha1 of the image>').")
+        description = "Teach the memory bank a caption for an image (source 'teach:<sha1 of the image>:<hash of the caption>'); the same caption for the same image is stored once.")
 final class MemoryAddCommand implements Callable<Integer> {
 
     @Mixin EngineOptions engine;
@@ -33,17 +33,27 @@ final class MemoryAddCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<String> words = CaptionTokenizer.tokenize(caption);
         if (words.isEmpty()) {
-            throw new IllegalArgumentException("--caption has no words");
+            throw new IllegalArgumentException("--caption has no words; give the caption to remember, e.g. --caption \"a red circle\"");
         }
         Activity.now("loading the model " + memory.model);
-        try (Captioner captioner = Captioner.load(memory.model)) {
+        try (Captioner captioner = Models.load(memory.model)) {
             Activity.now("adding image " + image + " to the memory bank");
             byte[] pixels = captioner.prepare(image); // a bad image fails before the bank is opened
             try (MemoryBank bank = Banks.openForWrite(memory.model, captioner)) {
-                String source = "teach:" + Banks.sha1(image);
-                bank.add(new MemoryWriter(captioner).entries(List.of(new MemoryWriter.Example(pixels, words, source))));
-                bank.commit();
-                System.out.println("{\"added\": " + (words.size() + 1) + ", \"entries\": " + bank.size() + ", \"source\": \"" + source + "\"}");
+                Banks.Added added = Banks.add(bank, captioner, "teach", List.of(image), List.of(pixels), List.of(words));
+                if (added.duplicates() > 0) {
+                    System.err.println("kvcap: the bank already holds this caption for this image; nothing added");
+                } else if (added.cut() > 0) {
+                    System.err.println("kvcap: the caption has " + words.size() + " words; only its first " + added.maxWords()
+                            + " were remembered (the model's longest caption, data.maxCaptionLen)");
+                }
+                JsonObject answer = new JsonObject();
+                answer.addProperty("added", added.added());
+                answer.addProperty("entries", added.bankSize());
+                answer.addProperty("source", added.sources().get(0));
+                answer.addProperty("words", Math.min(words.size(), added.maxWords()));
+                answer.addProperty("duplicate", added.duplicates() > 0);
+                System.out.println(answer);
             }
         }
         return 0;

@@ -52,7 +52,7 @@ final class MemoryBuildCommand implements Callable<Integer> {
         long start = System.nanoTime();
         int skipped = 0;
         Activity.now("loading the model " + memory.model);
-        try (Captioner captioner = Captioner.load(memory.model);
+        try (Captioner captioner = Models.load(memory.model);
                 MemoryBank bank = Banks.openForWrite(memory.model, captioner)) {
             MemoryWriter writer = new MemoryWriter(captioner);
             List<MemoryWriter.Example> batch = new ArrayList<>();

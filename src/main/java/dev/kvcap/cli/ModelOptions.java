@@ -1,12 +1,15 @@
 package dev.kvcap.cli;
 
 import dev.kvcap.config.DecodeConfig;
+import dev.kvcap.infer.BankRetrieval;
 import dev.kvcap.infer.Retrieval;
 import dev.kvcap.model.DecoderPrecision;
 import dev.kvcap.model.Precision;
 import java.nio.file.Path;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Options of every command that captions with a trained model: which model, and how to decode. */
 final class ModelOptions {
@@ -30,25 +33,63 @@ final class ModelOptions {
     @Option(names = "--min-len", paramLabel = "N", description = "No <end> before N words (default: the model's).")
     Integer minLen;
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    /** Most neighbours {@code --memory-k} accepts (decoding consults 16 HNSW candidates per search). */
+    static final int MAX_MEMORY_K = 1000;
+
+    String memory = "auto";
+
+    int memoryK = BankRetrieval.DEFAULT_K;
+
+    float memoryWeight = BankRetrieval.DEFAULT_WEIGHT;
+
+    float memoryConfident = 0.9f;
+
     @Option(
             names = "--memory",
             paramLabel = "auto|on|off",
             defaultValue = "auto",
             description = "Read the model's memory bank while decoding: auto (when it has one), on, off; default ${DEFAULT-VALUE}.")
-    String memory;
+    void setMemory(String mode) {
+        if (!mode.equals("auto") && !mode.equals("on") && !mode.equals("off")) {
+            throw bad("--memory must be auto, on or off, got '" + mode + "'");
+        }
+        memory = mode;
+    }
 
-    @Option(names = "--memory-k", paramLabel = "K", defaultValue = "8", description = "Bank neighbours per step; default ${DEFAULT-VALUE}.")
-    int memoryK;
+    @Option(names = "--memory-k", paramLabel = "K", defaultValue = "8", description = "Bank neighbours per step, 1 to 1000; default ${DEFAULT-VALUE}.")
+    void setMemoryK(int k) {
+        if (k < 1 || k > MAX_MEMORY_K) {
+            throw bad("--memory-k must be between 1 and " + MAX_MEMORY_K + " (neighbours per step), got " + k);
+        }
+        memoryK = k;
+    }
 
-    @Option(names = "--memory-weight", paramLabel = "W", defaultValue = "0.3", description = "Weight of the bank's word distribution (kNN-LM λ); default ${DEFAULT-VALUE}.")
-    float memoryWeight;
+    @Option(names = "--memory-weight", paramLabel = "W", defaultValue = "0.3", description = "Weight of the bank's word distribution (kNN-LM λ), 0 to 1; default ${DEFAULT-VALUE}.")
+    void setMemoryWeight(float w) {
+        if (!(w >= 0 && w <= 1)) { // NaN fails both
+            throw bad("--memory-weight must be between 0 and 1 (the bank's share of each word's probability), got " + w);
+        }
+        memoryWeight = w;
+    }
 
     @Option(
             names = "--memory-confident",
             paramLabel = "P",
             defaultValue = "0.9",
-            description = "Skip the bank where the model's top word has at least this probability (1 = always look up); default ${DEFAULT-VALUE}.")
-    float memoryConfident;
+            description = "Skip the bank where the model's top word has at least this probability, above 0 and at most 1 (1 = always look up); default ${DEFAULT-VALUE}.")
+    void setMemoryConfident(float p) {
+        if (!(p > 0 && p <= 1)) {
+            throw bad("--memory-confident must be above 0 and at most 1 (a probability; 1 = always look up), got " + p);
+        }
+        memoryConfident = p;
+    }
+
+    private CommandLine.ParameterException bad(String message) {
+        return new CommandLine.ParameterException(command.commandLine(), message);
+    }
 
     @Option(
             names = "--memory-read",

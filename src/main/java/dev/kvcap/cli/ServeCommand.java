@@ -63,7 +63,7 @@ final class ServeCommand implements Callable<Integer> {
                         .withCors(cors)
                         .validate();
         Activity.now("loading the model " + modelOptions.model);
-        try (Captioner captioner = Captioner.load(modelOptions.model, modelOptions.precision(), modelOptions.decoderPrecision())) {
+        try (Captioner captioner = Models.load(modelOptions.model, modelOptions.precision(), modelOptions.decoderPrecision())) {
             CaptionServer server = new CaptionServer(captioner, config, modelOptions.decode(captioner.defaults()));
             // The service keeps the bank open for writing (teach / remember) unless --memory off.
             MemoryBank bank =

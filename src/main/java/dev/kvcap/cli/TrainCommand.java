@@ -5,6 +5,7 @@ import dev.kvcap.config.KvcapConfig;
 import dev.kvcap.data.CaptionSet;
 import dev.kvcap.model.Precision;
 import dev.kvcap.model.SavedModel;
+import dev.kvcap.train.InputChecks;
 import dev.kvcap.train.Trainer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -130,6 +131,9 @@ final class TrainCommand implements Callable<Integer> {
             train = train.limit(limit);
             val = val == null ? null : val.limit(limit);
         }
+        // Before any image is decoded: an unusable set must not cost an epoch (or the decoding).
+        InputChecks.requireCaptioned(train, "training", source.captions != null ? "--captions" : "--karpathy and --split");
+        InputChecks.requireCaptioned(val, "validation", valCaptions != null ? "--val-captions" : "the Karpathy file's 'val' split");
         Activity.now("training into " + out);
         System.err.println("kvcap: config " + cfg.preset() + ": " + ConfigJson.toJson(cfg).replaceAll("\\s+", " "));
         Trainer.Result r =

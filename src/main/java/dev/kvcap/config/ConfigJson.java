@@ -102,7 +102,8 @@ public final class ConfigJson {
             }
             return e.getAsJsonObject();
         } catch (JsonParseException e) {
-            throw new IllegalArgumentException("malformed JSON: " + oneLine(e.getMessage()));
+            Throwable cause = e.getCause() != null ? e.getCause() : e; // Gson's message without the exception's name
+            throw new IllegalArgumentException("malformed JSON (" + oneLine(cause.getMessage()) + ")");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.kvcap.data;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.kvcap.eval.CocoFields;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Reads and writes MSCOCO captions files: {@code {"images":[{"id","file_name","width","height"}],
@@ -17,8 +19,10 @@ import java.util.Map;
  *
  * <p>Images without any annotation are kept, with no captions: evaluation needs their ids, and
  * training skips them ({@link CaptionSet#withCaptions()}). An annotation whose {@code image_id}
- * names no image is an error, as are duplicate image ids and missing fields. Every error is a
- * {@link DataException} with a one-line message naming the file.
+ * names no image is an error, as are duplicate image ids and missing fields. Ids, captions and file
+ * names follow the rule every kvcap reader of COCO files applies ({@link CocoFields}: an id is an
+ * integer JSON number, a caption a JSON string). Every error is a {@link DataException} with a
+ * one-line message naming the file.
  */
 public final class CocoCaptions {
 
@@ -39,8 +43,8 @@ public final class CocoCaptions {
         for (int i = 0; i < images.size(); i++) {
             String where = "images[" + i + "]";
             JsonObject image = JsonFiles.object(images.get(i), annotationJson, where);
-            long id = JsonFiles.number(image, "id", annotationJson, where);
-            String fileName = JsonFiles.string(image, "file_name", annotationJson, where);
+            long id = CocoFields.imageId(image.get("id"), where + ".id", error(annotationJson));
+            String fileName = CocoFields.fileName(image.get("file_name"), where + ".file_name", error(annotationJson));
             if (files.put(id, imageDir.resolve(fileName)) != null) {
                 throw new DataException(
                         annotationJson
@@ -55,8 +59,8 @@ public final class CocoCaptions {
         for (int i = 0; i < annotations.size(); i++) {
             String where = "annotations[" + i + "]";
             JsonObject ann = JsonFiles.object(annotations.get(i), annotationJson, where);
-            long imageId = JsonFiles.number(ann, "image_id", annotationJson, where);
-            String caption = JsonFiles.string(ann, "caption", annotationJson, where);
+            long imageId = CocoFields.imageId(ann.get("image_id"), where + ".image_id", error(annotationJson));
+            String caption = CocoFields.caption(ann.get("caption"), where + ".caption", error(annotationJson));
             List<String> list = captions.get(imageId);
             if (list == null) {
                 throw new DataException(
@@ -75,6 +79,11 @@ public final class CocoCaptions {
             out.add(new CaptionedImage(e.getKey(), e.getValue(), captions.get(e.getKey())));
         }
         return out;
+    }
+
+    /** A {@link DataException} naming {@code file}, for {@link CocoFields}' checks. */
+    static Function<String, DataException> error(Path file) {
+        return message -> new DataException(file + ": " + message);
     }
 
     /**

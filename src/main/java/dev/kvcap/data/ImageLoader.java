@@ -86,7 +86,7 @@ public final class ImageLoader {
      */
     public static BufferedImage readRgb(Path file, long maxPixels) {
         if (!Files.isRegularFile(file)) {
-            throw new ImageDecodeException(file, "file not found");
+            throw new ImageDecodeException(file, notAFile(file));
         }
         try {
             if (Files.size(file) == 0) {
@@ -96,6 +96,23 @@ public final class ImageLoader {
             throw new ImageDecodeException(file, "cannot read (" + e.getMessage() + ")", e);
         }
         return decodeAny(file, () -> ImageIO.createImageInputStream(file.toFile()), maxPixels);
+    }
+
+    /**
+     * Why {@code file}, which is not a regular file, cannot be read as an image. A FIFO or device is
+     * never opened: reading one could block forever.
+     */
+    private static String notAFile(Path file) {
+        if (Files.isDirectory(file)) {
+            return "is a directory, not an image file; name the image files themselves";
+        }
+        if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.exists(file)) {
+            return "is a broken symbolic link; check where it points";
+        }
+        if (Files.exists(file)) {
+            return "is not a regular file (a pipe, device or socket); give a JPEG or PNG file";
+        }
+        return "file not found; check the path";
     }
 
     /** Where the encoded bytes come from: a file, or memory. Opened once per reader tried. */

@@ -1,13 +1,14 @@
 package dev.kvcap.data;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.kvcap.eval.CocoFields;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Reads Karpathy split files ({@code dataset_coco.json}, {@code dataset_flickr8k.json}, {@code
@@ -23,6 +24,8 @@ import java.util.TreeSet;
  *   <li>The image id is {@code cocoid} if present (so results match MSCOCO ids), else {@code
  *       imgid}, else the image's index in the file.
  *   <li>A caption is the sentence's {@code raw} text, or its {@code tokens} joined by spaces.
+ *   <li>Ids, captions and file names follow the rule of every kvcap reader of COCO files ({@link
+ *       CocoFields}): an id is an integer JSON number, a caption a JSON string.
  * </ul>
  */
 public final class KarpathySplits {
@@ -35,6 +38,7 @@ public final class KarpathySplits {
         JsonArray images = JsonFiles.array(root, "images", datasetJson, "top level");
         List<CaptionedImage> out = new ArrayList<>();
         TreeSet<String> seenSplits = new TreeSet<>();
+        Function<String, DataException> error = CocoCaptions.error(datasetJson);
         for (int i = 0; i < images.size(); i++) {
             String where = "images[" + i + "]";
             JsonObject image = JsonFiles.object(images.get(i), datasetJson, where);
@@ -43,19 +47,18 @@ public final class KarpathySplits {
             if (!wanted(split, imageSplit)) {
                 continue;
             }
-            String filename = JsonFiles.string(image, "filename", datasetJson, where);
+            String filename = CocoFields.fileName(image.get("filename"), where + ".filename", error);
             Path file =
                     JsonFiles.has(image, "filepath")
                             ? imageRoot
-                                    .resolve(
-                                            JsonFiles.string(image, "filepath", datasetJson, where))
+                                    .resolve(CocoFields.fileName(image.get("filepath"), where + ".filepath", error))
                                     .resolve(filename)
                             : imageRoot.resolve(filename);
             long id;
             if (JsonFiles.has(image, "cocoid")) {
-                id = JsonFiles.number(image, "cocoid", datasetJson, where);
+                id = CocoFields.imageId(image.get("cocoid"), where + ".cocoid", error);
             } else if (JsonFiles.has(image, "imgid")) {
-                id = JsonFiles.number(image, "imgid", datasetJson, where);
+                id = CocoFields.imageId(image.get("imgid"), where + ".imgid", error);
             } else {
                 id = i;
             }
@@ -87,11 +90,12 @@ public final class KarpathySplits {
             String w = where + ".sentences[" + j + "]";
             JsonObject s = JsonFiles.object(sentences.get(j), file, w);
             if (JsonFiles.has(s, "raw")) {
-                out.add(JsonFiles.string(s, "raw", file, w));
+                out.add(CocoFields.caption(s.get("raw"), w + ".raw", CocoCaptions.error(file)));
             } else if (JsonFiles.has(s, "tokens") && s.get("tokens").isJsonArray()) {
                 List<String> tokens = new ArrayList<>();
-                for (JsonElement t : s.getAsJsonArray("tokens")) {
-                    tokens.add(t.getAsString());
+                JsonArray words = s.getAsJsonArray("tokens");
+                for (int k = 0; k < words.size(); k++) {
+                    tokens.add(CocoFields.caption(words.get(k), w + ".tokens[" + k + "]", CocoCaptions.error(file)));
                 }
                 out.add(String.join(" ", tokens));
             } else {

@@ -1,7 +1,9 @@
 package dev.kvcap.data;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -233,8 +235,20 @@ public final class Vocabulary {
         List<String> words = new ArrayList<>();
         long[] counts = new long[w.size()];
         for (int i = 0; i < w.size(); i++) {
-            words.add(w.get(i).getAsString());
-            counts[i] = c.get(i).getAsLong();
+            JsonElement word = w.get(i);
+            if (!(word instanceof JsonPrimitive p && p.isString()) || word.getAsString().isEmpty()) {
+                throw new DataException(
+                        source + ": words[" + i + "] is " + (word.isJsonNull() ? "null" : word.toString())
+                                + ", not a word; the vocabulary is damaged");
+            }
+            words.add(word.getAsString());
+            JsonElement count = c.get(i);
+            if (!(count instanceof JsonPrimitive n && n.isNumber()) || count.getAsDouble() < 0
+                    || count.getAsDouble() != Math.rint(count.getAsDouble())) {
+                throw new DataException(
+                        source + ": counts[" + i + "] is " + count + ", not a count (a whole number ≥ 0); the vocabulary is damaged");
+            }
+            counts[i] = count.getAsLong();
         }
         if (!words.subList(0, SPECIALS).equals(List.of(PAD, START, END, UNK))) {
             throw new DataException(
@@ -244,7 +258,11 @@ public final class Vocabulary {
                 JsonFiles.has(o, "minCount")
                         ? (int) JsonFiles.number(o, "minCount", source, "vocabulary")
                         : 1;
-        return new Vocabulary(words, counts, minCount);
+        try {
+            return new Vocabulary(words, counts, minCount);
+        } catch (DataException e) {
+            throw new DataException(source + ": " + e.getMessage() + "; the vocabulary is damaged", e);
+        }
     }
 
     /**

@@ -5,7 +5,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import com.google.gson.JsonPrimitive;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +19,8 @@ import java.util.Set;
 
 /**
  * Reads COCO caption files: references ({@code {"images": [...], "annotations": [{"image_id",
- * "caption"}]}}) and results ({@code [{"image_id", "caption"}]}). Every problem is a {@link
+ * "caption"}]}}) and results ({@code [{"image_id", "caption"}]}), their fields by the rule every
+ * kvcap reader of COCO files applies ({@link CocoFields}). Every problem is a {@link
  * MetricsInputException} with a one-line message naming the file.
  */
 public final class CocoFiles {
@@ -122,7 +122,8 @@ public final class CocoFiles {
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       return JsonParser.parseReader(reader);
     } catch (JsonParseException e) {
-      throw new MetricsInputException(file + ": malformed JSON: " + oneLine(e.getMessage()));
+      Throwable cause = e.getCause() != null ? e.getCause() : e; // Gson's message without the exception's name
+      throw new MetricsInputException(file + ": malformed JSON (" + oneLine(cause.getMessage()) + ")");
     } catch (IOException e) {
       throw new MetricsInputException(file + ": cannot read: " + oneLine(e.toString()));
     }
@@ -143,22 +144,11 @@ public final class CocoFiles {
   }
 
   private static long id(JsonElement e, Path file, String where) {
-    if (e == null || !e.isJsonPrimitive() || !((JsonPrimitive) e).isNumber()) {
-      throw new MetricsInputException(file + ": " + where + " is missing or not a number");
-    }
-    double value = e.getAsDouble();
-    long id = e.getAsLong();
-    if (value != id) {
-      throw new MetricsInputException(file + ": " + where + " is not an integer: " + e);
-    }
-    return id;
+    return CocoFields.imageId(e, where, m -> new MetricsInputException(file + ": " + m));
   }
 
   private static String caption(JsonElement e, Path file, String where) {
-    if (e == null || !e.isJsonPrimitive() || !((JsonPrimitive) e).isString()) {
-      throw new MetricsInputException(file + ": " + where + " is missing or not a string");
-    }
-    return e.getAsString();
+    return CocoFields.caption(e, where, m -> new MetricsInputException(file + ": " + m));
   }
 
   private static String oneLine(String message) {

@@ -77,6 +77,11 @@ public final class KvmCaptionModel extends AbstractBlock {
         return encoder;
     }
 
+    /** The [V, E] word table; its rows are the vocabulary the weights were trained with. */
+    public WordEmbedding wordEmbedding() {
+        return embedding;
+    }
+
     /** Allocates every parameter (random initialisation from the engine's seeded generator). */
     public void initialize(NDManager manager) {
         int s = config.imageSize();

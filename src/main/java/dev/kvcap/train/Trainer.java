@@ -222,6 +222,7 @@ public final class Trainer {
             if (trainData.size() == 0) {
                 throw new IllegalArgumentException("no usable training images (all failed to decode or have no captions)");
             }
+            InputChecks.requireUsableValidation(val, valData == null ? 0 : valData.size());
 
             List<AutoCloseable> caches = new ArrayList<>();
             try {

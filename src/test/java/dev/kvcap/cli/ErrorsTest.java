@@ -23,6 +23,16 @@ class ErrorsTest {
     }
 
     @Test
+    void aDeepJsonPathIsShortenedToItsEndsAndDepth() {
+        String deep = "a.json: malformed JSON (Nesting limit 255 reached at line 1 column 257 path $" + "[0]".repeat(255) + ")";
+        assertEquals("a.json: malformed JSON (Nesting limit 255 reached at line 1 column 257 path $[0][0][0]…[0] (255 deep))",
+                Errors.line(new DataException(deep), ACTIVITY));
+        String shallow = "a.json: malformed JSON (End of input at line 1 column 13 path $.images[2].id)";
+        assertEquals(shallow, Errors.line(new DataException(shallow), ACTIVITY), "a short path is kept as it is");
+        assertEquals("x path $.a.b.c…[4] (8 deep)", Errors.shortJsonPaths("x path $.a.b.c.d.e[2][3][4]"));
+    }
+
+    @Test
     void anOwnErrorWrappedInAnotherExceptionStillPrintsItsMessage() {
         assertEquals("a.png: not an image",
                 Errors.line(new IllegalStateException(new DataException("a.png: not an image")), ACTIVITY));
