@@ -144,17 +144,7 @@ public final class Trainer {
             SavedModel saved;
             Checkpoint.State state;
             if (resume) {
-                saved = SavedModel.load(last, manager);
-                // Loaded arrays come without gradients; training needs them back.
-                saved.model().getParameters().forEach(p -> {
-                    if (p.getValue().requiresGradient()) {
-                        p.getValue().getArray().setRequiresGradient(true);
-                    }
-                });
-                if (!saved.config().model().equals(config.model())) {
-                    throw new IllegalArgumentException(
-                            "--resume: the model config differs from the one in " + last + "; resume with the same --config");
-                }
+                saved = loadForTraining(last, manager, "--resume", "resume with the same --config");
                 state = Checkpoint.readState(last);
                 if (!phase.equals(state.phaseOrDefault())) {
                     throw new IllegalArgumentException(
@@ -163,16 +153,8 @@ public final class Trainer {
                 }
                 events.accept(new TrainEvent.Info("resuming at epoch " + (state.nextEpoch() + 1)));
             } else if (init != null) {
-                saved = SavedModel.load(init, manager);
-                saved.model().getParameters().forEach(p -> {
-                    if (p.getValue().requiresGradient()) {
-                        p.getValue().getArray().setRequiresGradient(true);
-                    }
-                });
-                if (!saved.config().model().equals(config.model())) {
-                    throw new IllegalArgumentException(
-                            "--init: the model config differs from the one in " + init + "; leave out --config and --image-size (the model's own config is used)");
-                }
+                saved = loadForTraining(init, manager, "--init",
+                        "leave out --config and --image-size (the model's own config is used)");
                 events.accept(new TrainEvent.Info("starting from the weights in " + init));
                 state = new Checkpoint.State(0, 0, -1, -1, 0, phase);
             } else {
@@ -258,6 +240,24 @@ public final class Trainer {
                 }
             }
         }
+    }
+
+    /**
+     * A saved model to train further: its parameters need gradients again (loaded arrays come
+     * without), and its network must be the one this run's config describes.
+     */
+    private SavedModel loadForTraining(Path dir, NDManager manager, String option, String advice) {
+        SavedModel saved = SavedModel.load(dir, manager);
+        saved.model().getParameters().forEach(p -> {
+            if (p.getValue().requiresGradient()) {
+                p.getValue().getArray().setRequiresGradient(true);
+            }
+        });
+        if (!saved.config().model().equals(config.model())) {
+            throw new IllegalArgumentException(
+                    option + ": the model config differs from the one in " + dir + "; " + advice);
+        }
+        return saved;
     }
 
     /** What this run is, as checkpoints record it: a resumed run must be the same. */

@@ -133,20 +133,7 @@ final class BadInputs {
 
     /** A red circle on blue, {@code size}², as PNG or JPEG bytes. */
     static byte[] image(int size, String format) {
-        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setColor(Color.BLUE);
-        g.fillRect(0, 0, size, size);
-        g.setColor(Color.RED);
-        g.fillOval(size / 4, size / 4, size / 2, size / 2);
-        g.dispose();
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(img, format, out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return dev.kvcap.data.TestImages.circle(size, size, format);
     }
 
     static Path write(Path file, byte[] bytes) throws IOException {

@@ -19,19 +19,8 @@ class MainTest {
 
     /** Runs kvcap as {@code bin/kvcap} does, returning exit status, stderr and stdout. */
     private static String[] run(String... args) {
-        PrintStream oldErr = System.err;
-        PrintStream oldOut = System.out;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.run(args); // the real handlers: one-line errors, exit 1 or 2
-            return new String[] {String.valueOf(code), err.toString(StandardCharsets.UTF_8), out.toString(StandardCharsets.UTF_8)};
-        } finally {
-            System.setErr(oldErr);
-            System.setOut(oldOut);
-        }
+        CliRun r = CliRun.of(args); // the real handlers: one-line errors, exit 1 or 2
+        return new String[] {String.valueOf(r.code()), r.err(), r.out()};
     }
 
     private static void assertOneLineError(String[] r) {

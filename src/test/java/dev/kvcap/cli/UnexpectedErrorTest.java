@@ -42,19 +42,8 @@ class UnexpectedErrorTest {
     }
 
     private static Run run(String... args) {
-        PrintStream oldErr = System.err;
-        PrintStream oldOut = System.out;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.run(args);
-            return new Run(code, err.toString(StandardCharsets.UTF_8), out.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(oldErr);
-            System.setOut(oldOut);
-        }
+        CliRun r = CliRun.of(args);
+        return new Run(r.code(), r.err(), r.out());
     }
 
     /** Injects {@link #BUG} at the step starting with {@code step} and checks the one line. */

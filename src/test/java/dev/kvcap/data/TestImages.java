@@ -34,6 +34,24 @@ public final class TestImages {
         return img;
     }
 
+    /** A red circle on blue, {@code w}×{@code h}, encoded as {@code format} (png, jpg). */
+    public static byte[] circle(int w, int h, String format) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(Color.BLUE);
+        g.fillRect(0, 0, w, h);
+        g.setColor(Color.RED);
+        g.fillOval(w / 4, h / 4, w / 2, h / 2);
+        g.dispose();
+        try {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            ImageIO.write(img, format, out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static Path write(BufferedImage img, String format, Path file) {
         try {
             if (!ImageIO.write(img, format, file.toFile())) {

@@ -47,20 +47,7 @@ final class ServeFixture {
 
     /** A red circle on blue, {@code w}×{@code h}, encoded as {@code format}. */
     static byte[] image(int w, int h, String format) {
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setColor(Color.BLUE);
-        g.fillRect(0, 0, w, h);
-        g.setColor(Color.RED);
-        g.fillOval(w / 4, h / 4, w / 2, h / 2);
-        g.dispose();
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(img, format, out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return dev.kvcap.data.TestImages.circle(w, h, format);
     }
 
     /** A valid 1×1 PNG whose header claims {@code w}×{@code h}: a decompression bomb's header. */
