@@ -9,7 +9,8 @@ package dev.kvcap.bank;
  * @param phrase optional phrase the pair stands for (null when none)
  * @param source who wrote it, for inspection and {@link MemoryBank#removeSource}: {@code
  *     "train:12345"}, {@code "remember:<sha1 of image bytes>[:<caption hash>]"}, {@code
- *     "teach:<sha1>[:<caption hash>]"} (the CLI adds the caption's hash; see {@code cli/Banks})
+ *     "teach:<sha1>[:<caption hash>]"} (the caption's hash since each caption is stored once per image;
+ *     see {@code infer.MemoryWriter#store})
  * @param context the two words read before the state, as {@link #context(int, int)}, or {@link
  *     #NO_CONTEXT}; decoding only counts entries whose context equals its own (docs/MEMORY-BANK.md)
  */

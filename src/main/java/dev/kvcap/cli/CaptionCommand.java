@@ -8,6 +8,7 @@ import dev.kvcap.config.DecodeConfig;
 import dev.kvcap.data.DataException;
 import dev.kvcap.infer.CaptionJson;
 import dev.kvcap.infer.Captioner;
+import dev.kvcap.infer.MemoryWriter;
 import dev.kvcap.infer.Retrieval;
 import dev.kvcap.infer.Heatmaps;
 import java.nio.file.Files;
@@ -104,7 +105,7 @@ final class CaptionCommand implements Callable<Integer> {
                 out = captioner.caption(pixels, decode, attention, retrieval);
                 if (remember) {
                     Activity.now("remembering the captions in the memory bank of " + modelOptions.model);
-                    Banks.Added added = Banks.remember(bank.get(), captioner, readable, pixels, out);
+                    MemoryWriter.Stored added = Banks.remember(bank.get(), captioner, readable, pixels, out);
                     System.err.println("kvcap: " + added.describe("remembered", "caption"));
                 }
             } finally {

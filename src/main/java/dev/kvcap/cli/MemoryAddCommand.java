@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import dev.kvcap.bank.MemoryBank;
 import dev.kvcap.data.CaptionTokenizer;
 import dev.kvcap.infer.Captioner;
+import dev.kvcap.infer.MemoryWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -40,7 +41,7 @@ final class MemoryAddCommand implements Callable<Integer> {
             Activity.now("adding image " + image + " to the memory bank");
             byte[] pixels = captioner.prepare(image); // a bad image fails before the bank is opened
             try (MemoryBank bank = Banks.openForWrite(memory.model, captioner)) {
-                Banks.Added added = Banks.add(bank, captioner, "teach", List.of(image), List.of(pixels), List.of(words));
+                MemoryWriter.Stored added = Banks.add(bank, captioner, "teach", List.of(image), List.of(pixels), List.of(words));
                 if (added.duplicates() > 0) {
                     System.err.println("kvcap: the bank already holds this caption for this image; nothing added");
                 } else if (added.cut() > 0) {

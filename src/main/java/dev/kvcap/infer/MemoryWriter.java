@@ -8,16 +8,24 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import dev.kvcap.bank.Entry;
+import dev.kvcap.bank.MemoryBank;
 import dev.kvcap.data.ImageLoader;
 import dev.kvcap.data.Vocabulary;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Turns (image, caption) pairs into memory-bank entries: for each word of the caption, the key is
  * the decoder state h2 that predicts it (teacher-forced on the caption itself) and the value is
  * the word, remembered with the two words read before that state (its context; {@code <pad>
- * <start>} before the first word). Used by {@code memory build}, {@code memory add} and {@code caption --remember}.
+ * <start>} before the first word). Used by {@code memory build}, {@code memory add}, {@code caption
+ * --remember} and the service's teach and remember requests, which all store through {@link #store}.
  */
 public final class MemoryWriter {
 
@@ -29,6 +37,86 @@ public final class MemoryWriter {
 
     /** One pair to remember: resized image bytes, the caption's tokens, where it came from. */
     public record Example(byte[] pixels, List<String> words, String source) {}
+
+    /** An image to teach a caption for: its bytes as given (its identity), decoded pixels, the caption's tokens. */
+    public record Lesson(byte[] imageBytes, byte[] pixels, List<String> words) {}
+
+    /**
+     * What {@link #store} did.
+     *
+     * @param given lessons offered
+     * @param duplicates lessons skipped because the bank already held that caption for that image
+     * @param cut lessons stored with their caption cut to {@code maxWords}
+     * @param maxWords the model's longest caption ({@code data.maxCaptionLen})
+     * @param added entries stored: one per kept word, plus one for {@code <end>}
+     * @param bankSize entries in the bank afterwards
+     * @param sources each lesson's source, in order
+     */
+    public record Stored(int given, int duplicates, int cut, int maxWords, long added, long bankSize, List<String> sources) {
+
+        /** One line, e.g. {@code remembered 2 captions (26 entries); the bank holds 40 entries}. */
+        public String describe(String verb, String noun) {
+            int kept = given - duplicates;
+            StringBuilder sb = new StringBuilder(verb).append(' ')
+                    .append(kept).append(' ').append(noun).append(kept == 1 ? "" : "s")
+                    .append(" (").append(added).append(added == 1 ? " entry)" : " entries)");
+            if (duplicates > 0) {
+                sb.append("; ").append(duplicates).append(duplicates == 1 ? " was" : " were")
+                        .append(" already in the bank for the same image and not stored again");
+            }
+            if (cut > 0) {
+                sb.append("; ").append(cut).append(cut == 1 ? " was" : " were").append(" cut to the model's ")
+                        .append(maxWords).append(" words (data.maxCaptionLen)");
+            }
+            return sb.append("; the bank holds ").append(bankSize).append(" entries").toString();
+        }
+    }
+
+    /**
+     * Adds lessons to {@code bank} and commits: the one rule of every path that teaches the bank
+     * (CLI and service). Each is stored under the source {@code <kind>:<sha1 of the image
+     * bytes>:<sha1 of the caption's words, 12 hex>}, so {@code memory remove --source
+     * <kind>:<sha1>} removes every caption of an image, and a caption the bank already holds for
+     * the same image is skipped, not stored twice. A caption longer than the model's {@code
+     * data.maxCaptionLen} is cut to it (as {@link #entries} encodes it); the count is of the
+     * entries really stored. Callers that may run concurrently must serialise calls on one bank.
+     */
+    public Stored store(MemoryBank bank, String kind, List<Lesson> lessons) {
+        int maxWords = captioner.model().config().data().maxCaptionLen();
+        List<Example> examples = new ArrayList<>();
+        List<String> sources = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        int duplicates = 0;
+        int cut = 0;
+        for (Lesson lesson : lessons) {
+            List<String> words = lesson.words();
+            List<String> kept = words.size() > maxWords ? words.subList(0, maxWords) : words;
+            String source = kind + ":" + sha1(lesson.imageBytes()) + ":"
+                    + sha1(String.join(" ", kept).getBytes(StandardCharsets.UTF_8)).substring(0, 12);
+            sources.add(source);
+            if (!seen.add(source) || bank.countSource(source) > 0) {
+                duplicates++;
+                continue;
+            }
+            cut += kept.size() < words.size() ? 1 : 0;
+            examples.add(new Example(lesson.pixels(), kept, source));
+        }
+        List<Entry> entries = entries(examples);
+        if (!entries.isEmpty()) {
+            bank.add(entries);
+            bank.commit();
+        }
+        return new Stored(lessons.size(), duplicates, cut, maxWords, entries.size(), bank.size(), sources);
+    }
+
+    /** Hex SHA-1 of some bytes: an image's identity in entry sources. */
+    public static String sha1(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     /** The entries of a batch of examples (any batch size; one forward pass). */
     public List<Entry> entries(List<Example> examples) {

@@ -231,7 +231,7 @@ public final class CaptionServer implements AutoCloseable {
             if (remember) {
                 out.addProperty(
                         "remembered",
-                        memory.remember(pixels, result.caption().words(), "remember:" + MemoryEndpoints.sha1(body)));
+                        memory.remember("remember", body, pixels, result.caption().words()).added());
             }
             long done = System.nanoTime();
             JsonObject timing = new JsonObject();

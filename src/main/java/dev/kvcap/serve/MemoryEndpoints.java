@@ -6,9 +6,6 @@ import dev.kvcap.bank.MemoryBank;
 import dev.kvcap.data.CaptionTokenizer;
 import dev.kvcap.infer.Captioner;
 import dev.kvcap.infer.MemoryWriter;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -30,12 +27,13 @@ final class MemoryEndpoints {
         return bank;
     }
 
-    /** Stores the (state, word) pairs of {@code words} for the image; returns the entries added. */
-    synchronized int remember(byte[] pixels, List<String> words, String source) {
-        var entries = writer.entries(List.of(new MemoryWriter.Example(pixels, words, source)));
-        bank.add(entries);
-        bank.commit();
-        return entries.size();
+    /**
+     * Teaches the bank a caption for an uploaded image, once ({@link MemoryWriter#store}: source
+     * {@code <kind>:<sha1 of the upload>:<caption hash>}; the same caption for the same image again
+     * adds nothing). Serialised: requests teach one at a time.
+     */
+    synchronized MemoryWriter.Stored remember(String kind, byte[] body, byte[] pixels, List<String> words) {
+        return writer.store(bank, kind, List.of(new MemoryWriter.Lesson(body, pixels, words)));
     }
 
     /** {@code POST /v1/memory?caption=…}: the teach request's answer. */
@@ -43,12 +41,14 @@ final class MemoryEndpoints {
         if (caption == null || CaptionTokenizer.tokenize(caption).isEmpty()) {
             throw new ApiException(400, "query parameter 'caption' with at least one word is required");
         }
-        String source = "teach:" + sha1(body);
-        int added = remember(pixels, CaptionTokenizer.tokenize(caption), source);
+        List<String> words = CaptionTokenizer.tokenize(caption);
+        MemoryWriter.Stored stored = remember("teach", body, pixels, words);
         JsonObject o = new JsonObject();
-        o.addProperty("added", added);
-        o.addProperty("entries", bank.size());
-        o.addProperty("source", source);
+        o.addProperty("added", stored.added());
+        o.addProperty("entries", stored.bankSize());
+        o.addProperty("source", stored.sources().get(0));
+        o.addProperty("words", Math.min(words.size(), stored.maxWords()));
+        o.addProperty("duplicate", stored.duplicates() > 0);
         return o;
     }
 
@@ -60,13 +60,5 @@ final class MemoryEndpoints {
         o.addProperty("words", s.words());
         o.addProperty("bytes_on_disk", s.bytesOnDisk());
         return o;
-    }
-
-    static String sha1(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -51,6 +51,20 @@ class MemoryEndpointsTest {
             assertEquals(200, stats.statusCode());
             assertEquals(4 + remembered, json(stats).get("entries").getAsInt());
 
+            HttpResponse<String> again = send(post(url + "v1/memory?caption=a%20red%20circle", image(64, 64, "png"), "image/png"));
+            assertEquals(200, again.statusCode(), again.body());
+            assertEquals(0, json(again).get("added").getAsInt(), "the same caption for the same image is stored once");
+            assertTrue(json(again).get("duplicate").getAsBoolean());
+            assertEquals(json(taught).get("source"), json(again).get("source"));
+            HttpResponse<String> rememberedAgain = send(post(url + "v1/captions?remember=true", image(64, 64, "png"), "image/png"));
+            assertEquals(json(captioned).get("caption"), json(rememberedAgain).get("caption"), "the same image, the same caption");
+            assertEquals(0, json(rememberedAgain).get("remembered").getAsInt(), "the same generated caption is stored once");
+            assertEquals(4 + remembered, json(get(url + "v1/memory")).get("entries").getAsInt());
+            HttpResponse<String> other = send(post(url + "v1/memory?caption=a%20blue%20circle", image(64, 64, "png"), "image/png"));
+            assertEquals(4, json(other).get("added").getAsInt(), "another caption for the same image is new");
+            assertTrue(json(other).get("source").getAsString().startsWith(json(taught).get("source").getAsString().substring(0, 46)),
+                    "teach:<sha1 of the image> is shared by an image's captions");
+
             HttpResponse<String> noCaption = send(post(url + "v1/memory", image(64, 64, "png"), "image/png"));
             assertEquals(400, noCaption.statusCode());
             HttpResponse<String> notImage = send(post(url + "v1/memory?caption=a", "text".getBytes(), "image/png"));
