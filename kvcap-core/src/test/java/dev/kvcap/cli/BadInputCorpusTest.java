@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.kvcap.RepoRoot;
 import dev.kvcap.config.Presets;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -402,7 +403,7 @@ class BadInputCorpusTest {
 
     @Test
     void theReadmeStatesTheCorpusSize() throws Exception {
-        String readme = Files.readString(Path.of("README.md")).replaceAll("\\s+", " ");
+        String readme = Files.readString(RepoRoot.resolve("README.md")).replaceAll("\\s+", " ");
         Matcher m = Pattern.compile("`BadInputCorpusTest` runs ([\\d,]+) bad inputs").matcher(readme);
         assertTrue(m.find(), "README's Reliability section names BadInputCorpusTest's size");
         assertEquals(CASES.size(), Integer.parseInt(m.group(1).replace(",", "")), "README's count of the CLI corpus");

@@ -22,7 +22,7 @@ class ImageLimitsDocumentedTest {
 
     @Test
     void theReadmeGivesEachPathsLimitAsTheCodeHasIt() throws Exception {
-        String readme = Files.readString(Path.of("README.md")).replaceAll("\\s+", " ");
+        String readme = Files.readString(RepoRoot.resolve("README.md")).replaceAll("\\s+", " ");
         assertTrue(readme.contains("by the commands (`train`, `caption`, `evaluate`, `baseline`, `memory`) over **"
                 + ImageLoader.DEFAULT_MAX_PIXELS / 1_000_000 + " megapixels**"), "the commands' limit");
         assertTrue(readme.contains("uploads to `serve` over **" + ServeConfig.DEFAULT_MAX_PIXELS / 1_000_000 + " megapixels**"),

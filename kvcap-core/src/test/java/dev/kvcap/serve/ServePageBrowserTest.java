@@ -28,7 +28,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The page in headless Chromium: pick an image, read the caption and the other beams, hover a
  * word and see its heat-map. Skipped where Debian's {@code chromium} and {@code chromium-driver}
  * are not installed ({@code .ci/run} installs them). Leaves a screenshot in {@code
- * target/serve-page.png}; {@code -Dkvcap.page.model=DIR -Dkvcap.page.image=FILE} use a trained
+ * kvcap-core/target/serve-page.png}; {@code -Dkvcap.page.model=DIR -Dkvcap.page.image=FILE} use a trained
  * model and a real image for it (how {@code docs/serve-page.png} was made).
  */
 class ServePageBrowserTest {

@@ -107,7 +107,7 @@ public final class PytorchReference {
             homes.add(Path.of(home));
         }
         try {
-            // target/kvcap.jar or target/classes: the repository is two levels up.
+            // kvcap-core/target/kvcap.jar or kvcap-core/target/classes: the repository is three levels up.
             Path code = Path.of(PytorchReference.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             for (Path p = code.getParent(); p != null && homes.size() < 5; p = p.getParent()) {
                 homes.add(p);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kvcap.RepoRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,6 +110,6 @@ class PytorchReferenceTest {
 
     @Test
     void theRepositoryShipsTheScript() {
-        assertTrue(Files.isRegularFile(Path.of(PytorchReference.SCRIPT)));
+        assertTrue(Files.isRegularFile(RepoRoot.resolve(PytorchReference.SCRIPT)));
     }
 }

@@ -40,7 +40,7 @@ class PackageDependenciesTest {
 
     @Test
     void packagesOnlyDependDownTheLayering() throws IOException {
-        Path root = Path.of("src/main/java/dev/kvcap");
+        Path root = RepoRoot.resolve("kvcap-core/src/main/java/dev/kvcap");
         List<String> violations = new ArrayList<>();
         try (Stream<Path> files = Files.walk(root)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
@@ -62,7 +62,7 @@ class PackageDependenciesTest {
     @Test
     void evalDataAndBankHaveNoDjlImports() throws IOException {
         for (String pkg : List.of("eval", "data", "bank")) {
-            try (Stream<Path> files = Files.walk(Path.of("src/main/java/dev/kvcap", pkg))) {
+            try (Stream<Path> files = Files.walk(RepoRoot.resolve("kvcap-core/src/main/java/dev/kvcap").resolve(pkg))) {
                 for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
                     assertTrue(!Files.readString(f).contains("import ai.djl"), f + " imports DJL");
                 }
