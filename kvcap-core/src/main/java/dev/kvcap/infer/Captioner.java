@@ -73,12 +73,19 @@ public final class Captioner implements AutoCloseable {
      * step's weights in {@code decoder} (docs/BENCHMARKS.md, lever 12).
      */
     public static Captioner load(Path modelDir, Precision precision, DecoderPrecision decoder) {
+        // Grad mode is per thread and on in any thread but the engine's first (a Spark task's, a
+        // server's worker): loading there set the fixed attention weights in place on a leaf that
+        // requires grad, which PyTorch refuses.
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
         NDManager manager = NDManager.newBaseManager();
         try {
             return new Captioner(manager, SavedModel.load(modelDir, manager), precision, decoder);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
+        } finally {
+            JniUtils.setGradMode(grad);
         }
     }
 

@@ -68,4 +68,33 @@ class CaptionerTest {
             assertNotEquals(exact.logProb(), approx.logProb(), "the int8 decoder did run");
         }
     }
+
+    @Test
+    void aModelLoadsAndCaptionsOnAFreshThreadWhereGradModeIsOn() throws Exception {
+        Vocabulary vocab = Vocabulary.build(List.of(List.of("a", "red", "circle")), 1);
+        try (NDManager m = NDManager.newBaseManager()) {
+            KvmCaptionModel model = new KvmCaptionModel(Presets.tiny().model(), vocab.size());
+            model.initialize(m);
+            new SavedModel(Presets.tiny(), vocab, model).writeInto(dir.resolve("model"));
+        }
+        BufferedImage img = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<String> caption = new java.util.concurrent.atomic.AtomicReference<>();
+        // a Spark task's thread: a new thread, where PyTorch's grad mode starts on
+        Thread worker = new Thread(() -> {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+            try (Captioner c = Captioner.load(dir.resolve("model"))) {
+                assertEquals(true, ai.djl.pytorch.jni.JniUtils.isGradMode(), "loading gives the thread's grad mode back");
+                caption.set(c.caption(List.of(c.prepare(img)), c.defaults(), false).get(0).text());
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        worker.start();
+        worker.join();
+        if (failure.get() != null) {
+            throw new AssertionError("loading on a fresh thread failed", failure.get());
+        }
+        assertEquals(true, caption.get() != null);
+    }
 }
