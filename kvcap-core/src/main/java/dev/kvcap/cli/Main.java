@@ -33,7 +33,16 @@ public final class Main implements Runnable {
 
     /** Runs kvcap with {@code args} and returns the exit status (no System.exit: tests call this). */
     public static int run(String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        return run(new Main(), args);
+    }
+
+    /**
+     * Runs {@code command} (a picocli {@code @Command} object, e.g. one from another kvcap module
+     * such as {@code spark-caption}) with {@code args} under kvcap's rules for errors and exit
+     * statuses: one line on stderr, 2 for bad options, 1 otherwise.
+     */
+    public static int run(Object command, String... args) {
+        CommandLine cli = new CommandLine(command);
         cli.setExecutionExceptionHandler(Main::onError);
         cli.setParameterExceptionHandler(Main::onBadArguments);
         Activity.clear();
