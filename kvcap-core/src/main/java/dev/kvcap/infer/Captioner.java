@@ -76,9 +76,9 @@ public final class Captioner implements AutoCloseable {
         // Grad mode is per thread and on in any thread but the engine's first (a Spark task's, a
         // server's worker): loading there set the fixed attention weights in place on a leaf that
         // requires grad, which PyTorch refuses.
+        NDManager manager = NDManager.newBaseManager(); // loads the engine, before any JniUtils call
         boolean grad = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
-        NDManager manager = NDManager.newBaseManager();
         try {
             return new Captioner(manager, SavedModel.load(modelDir, manager), precision, decoder);
         } catch (RuntimeException e) {
