@@ -26,14 +26,19 @@ class CaptionerTest {
 
     @TempDir Path dir;
 
-    @Test
-    void preparingADecodedImageGivesTheSameBytesAsPreparingItsFile() throws Exception {
-        Vocabulary vocab = Vocabulary.build(List.of(List.of("a", "red", "circle")), 1);
+    /** A tiny model with random weights over {@code vocab}, saved in {@code dir/model}. */
+    private void saveTinyModel(Vocabulary vocab) throws java.io.IOException {
         try (NDManager m = NDManager.newBaseManager()) {
             KvmCaptionModel model = new KvmCaptionModel(Presets.tiny().model(), vocab.size());
             model.initialize(m);
             new SavedModel(Presets.tiny(), vocab, model).writeInto(dir.resolve("model"));
         }
+    }
+
+    @Test
+    void preparingADecodedImageGivesTheSameBytesAsPreparingItsFile() throws Exception {
+        Vocabulary vocab = Vocabulary.build(List.of(List.of("a", "red", "circle")), 1);
+        saveTinyModel(vocab);
         BufferedImage img = new BufferedImage(90, 50, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setColor(Color.RED);
@@ -50,11 +55,7 @@ class CaptionerTest {
     void anInt8DecoderSaysSoAndScoresItsCaptionAsFloat32WouldWithinQuantizationError() throws Exception {
         Vocabulary vocab = Vocabulary.build(List.of(List.of("a", "red", "circle", "on", "blue")), 1);
         Engine.getInstance().setRandomSeed(3);
-        try (NDManager m = NDManager.newBaseManager()) {
-            KvmCaptionModel model = new KvmCaptionModel(Presets.tiny().model(), vocab.size());
-            model.initialize(m);
-            new SavedModel(Presets.tiny(), vocab, model).writeInto(dir.resolve("model"));
-        }
+        saveTinyModel(vocab);
         BufferedImage img = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
         DecodeConfig greedy = new DecodeConfig(1, 4, 4, 0f, false);
         try (Captioner fp32 = Captioner.load(dir.resolve("model"));
@@ -72,11 +73,7 @@ class CaptionerTest {
     @Test
     void aModelLoadsAndCaptionsOnAFreshThreadWhereGradModeIsOn() throws Exception {
         Vocabulary vocab = Vocabulary.build(List.of(List.of("a", "red", "circle")), 1);
-        try (NDManager m = NDManager.newBaseManager()) {
-            KvmCaptionModel model = new KvmCaptionModel(Presets.tiny().model(), vocab.size());
-            model.initialize(m);
-            new SavedModel(Presets.tiny(), vocab, model).writeInto(dir.resolve("model"));
-        }
+        saveTinyModel(vocab);
         BufferedImage img = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
         java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.atomic.AtomicReference<String> caption = new java.util.concurrent.atomic.AtomicReference<>();

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -29,7 +28,7 @@ class CaptionTransformerTest {
     static Path model;
     static Path images;
     /** Per file name: what the core Captioner (as {@code kvcap caption} runs it) says. */
-    static Map<String, Captioner.Caption> expected = new HashMap<>();
+    static Map<String, Captioner.Caption> expected;
 
     static SparkSession spark;
 
@@ -38,17 +37,7 @@ class CaptionTransformerTest {
         spark = LocalSpark.session();
         model = LocalSpark.tinyModel(dir);
         images = dir.resolve("images");
-        List<Path> files = LocalSpark.images(images, 6);
-        try (Captioner c = Captioner.load(model)) {
-            List<byte[]> pixels = new ArrayList<>();
-            for (Path f : files) {
-                pixels.add(c.prepare(f));
-            }
-            List<Captioner.Caption> out = c.caption(pixels, c.defaults(), false);
-            for (int i = 0; i < files.size(); i++) {
-                expected.put(files.get(i).getFileName().toString(), out.get(i));
-            }
-        }
+        expected = LocalSpark.captionsByName(model, LocalSpark.images(images, 6));
     }
 
     private static String fileName(String path) {

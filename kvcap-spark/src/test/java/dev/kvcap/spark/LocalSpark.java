@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.kvcap.config.Presets;
 import dev.kvcap.data.Vocabulary;
+import dev.kvcap.infer.Captioner;
 import dev.kvcap.model.KvmCaptionModel;
 import dev.kvcap.model.SavedModel;
 import java.awt.Color;
@@ -13,7 +14,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.apache.spark.sql.SparkSession;
 
@@ -74,5 +77,21 @@ final class LocalSpark {
             files.add(f);
         }
         return files;
+    }
+
+    /** What the core Captioner says of {@code files} (one batch, as {@code kvcap caption} runs it), by file name. */
+    static Map<String, Captioner.Caption> captionsByName(Path model, List<Path> files) {
+        try (Captioner c = Captioner.load(model)) {
+            List<byte[]> pixels = new ArrayList<>();
+            for (Path f : files) {
+                pixels.add(c.prepare(f));
+            }
+            List<Captioner.Caption> out = c.caption(pixels, c.defaults(), false);
+            Map<String, Captioner.Caption> byName = new HashMap<>();
+            for (int i = 0; i < files.size(); i++) {
+                byName.put(files.get(i).getFileName().toString(), out.get(i));
+            }
+            return byName;
+        }
     }
 }

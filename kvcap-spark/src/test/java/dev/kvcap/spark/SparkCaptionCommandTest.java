@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kvcap.cli.Main;
-import dev.kvcap.infer.Captioner;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.kvcap.cli.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -40,35 +36,12 @@ class SparkCaptionCommandTest {
         List<Path> files = LocalSpark.images(images.resolve("nested"), 5);
         Files.write(images.resolve("broken.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 1, 2, 3});
         Files.writeString(images.resolve("notes.txt"), "not an image, and not named like one");
-        try (Captioner c = Captioner.load(model)) {
-            List<byte[]> pixels = new ArrayList<>();
-            for (Path f : files) {
-                pixels.add(c.prepare(f));
-            }
-            List<Captioner.Caption> out = c.caption(pixels, c.defaults(), false);
-            expected = new java.util.HashMap<>();
-            for (int i = 0; i < files.size(); i++) {
-                expected.put(files.get(i).getFileName().toString(), out.get(i).text());
-            }
-        }
+        expected = new HashMap<>();
+        LocalSpark.captionsByName(model, files).forEach((name, caption) -> expected.put(name, caption.text()));
     }
 
-    record Run(int status, String out, String err) {}
-
-    static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            int status = Main.run(new SparkCaptionCommand(), args);
-            return new Run(status, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    static CliRun run(String... args) {
+        return CliRun.ofCommand(new SparkCaptionCommand(), args);
     }
 
     private static Map<String, Row> byFileName(Path parquet, String column) {
@@ -80,9 +53,9 @@ class SparkCaptionCommandTest {
     @Test
     void captionsAFolderIntoParquetWithAProgressLinePerStage() throws Exception {
         Path out = dir.resolve("folder.parquet");
-        Run r = run("--model", model.toString(), "--input", images.toString(), "--output", out.toString(),
+        CliRun r = run("--model", model.toString(), "--input", images.toString(), "--output", out.toString(),
                 "--master", "local[2]", "--batch", "2", "--tokens");
-        assertEquals(0, r.status(), r.err());
+        assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("\"images\":6,\"captioned\":5,\"errors\":1"), r.out());
         assertTrue(r.err().lines().anyMatch(l -> l.matches("kvcap spark-caption: stage \\d+ \\(.*\\): done, \\d+ tasks? in [\\d.]+ s")), r.err());
         assertTrue(r.err().contains("captioned 5 of 6 images into " + out), r.err());
@@ -114,9 +87,9 @@ class SparkCaptionCommandTest {
         csv.append(id).append(',').append(images.resolve("gone.png")).append('\n');
         Files.writeString(list, csv);
         Path out = dir.resolve("list-out.parquet");
-        Run r = run("--model", model.toString(), "--input", list.toString(), "--path-column", "file",
+        CliRun r = run("--model", model.toString(), "--input", list.toString(), "--path-column", "file",
                 "--output", out.toString(), "--partitions", "3");
-        assertEquals(0, r.status(), r.err());
+        assertEquals(0, r.code(), r.err());
         Map<String, Row> rows = byFileName(out, "file");
         assertEquals(expected.size() + 1, rows.size());
         expected.forEach((name, caption) -> assertEquals(caption, rows.get(name).getString(rows.get(name).fieldIndex("caption")), name));
@@ -128,19 +101,19 @@ class SparkCaptionCommandTest {
     @Test
     void anExistingOutputOrAMissingInputIsRefusedInOneLine() throws Exception {
         Path taken = Files.createDirectories(dir.resolve("taken"));
-        Run exists = run("--model", model.toString(), "--input", images.toString(), "--output", taken.toString());
-        assertEquals(1, exists.status());
+        CliRun exists = run("--model", model.toString(), "--input", images.toString(), "--output", taken.toString());
+        assertEquals(1, exists.code());
         assertEquals("kvcap: output " + taken + " already exists; remove it or name another", exists.err().strip());
 
-        Run missing = run("--model", model.toString(), "--input", dir.resolve("nowhere").toString(), "--output", dir.resolve("x").toString());
-        assertEquals(1, missing.status());
+        CliRun missing = run("--model", model.toString(), "--input", dir.resolve("nowhere").toString(), "--output", dir.resolve("x").toString());
+        assertEquals(1, missing.code());
         assertEquals(1, missing.err().strip().lines().count(), missing.err());
         assertTrue(missing.err().startsWith("kvcap: cannot read " + dir.resolve("nowhere")), missing.err());
         assertFalse(missing.err().contains("please report"), missing.err());
 
         Path list = Files.writeString(dir.resolve("files.csv"), "file\n" + images.resolve("broken.jpg") + "\n");
-        Run noColumn = run("--model", model.toString(), "--input", list.toString(), "--output", dir.resolve("y").toString());
-        assertEquals(1, noColumn.status());
+        CliRun noColumn = run("--model", model.toString(), "--input", list.toString(), "--output", dir.resolve("y").toString());
+        assertEquals(1, noColumn.code());
         List<String> lines = noColumn.err().strip().lines().toList();
         assertEquals("kvcap: " + list + " has no column 'path' (columns: file); name the paths' column with --path-column",
                 lines.get(lines.size() - 1), "after the progress of reading the list's header");
@@ -148,13 +121,13 @@ class SparkCaptionCommandTest {
 
     @Test
     void aBadModelOrOptionExitsBeforeSparkRuns() {
-        Run badBatch = run("--model", model.toString(), "--input", images.toString(), "--output", dir.resolve("z").toString(), "--batch", "0");
-        assertEquals(2, badBatch.status());
+        CliRun badBatch = run("--model", model.toString(), "--input", images.toString(), "--output", dir.resolve("z").toString(), "--batch", "0");
+        assertEquals(2, badBatch.code());
         assertEquals("kvcap: --batch must be at least 1, not 0 (see 'kvcap spark-caption --help')", badBatch.err().strip());
 
-        Run noModel = run("--model", dir.resolve("no-model").toString(), "--input", images.toString(),
+        CliRun noModel = run("--model", dir.resolve("no-model").toString(), "--input", images.toString(),
                 "--output", dir.resolve("z").toString(), "--master", "local[1]");
-        assertEquals(1, noModel.status());
+        assertEquals(1, noModel.code());
         assertTrue(noModel.err().startsWith("kvcap: model " + dir.resolve("no-model") + " not found"), noModel.err());
         assertFalse(Files.exists(dir.resolve("z")));
     }
