@@ -73,7 +73,7 @@ public final class SparkCaptionCommand implements Callable<Integer> {
     boolean tokens;
 
     @Option(names = "--partitions", paramLabel = "N",
-            description = "Repartition the images into N partitions (default: a list's rows into 4 per core of the cluster; a folder's as Spark splits it).")
+            description = "Repartition the images into N partitions before captioning (default: a list's rows into 4 per core of the cluster; a folder as Spark splits it, 32 small files a partition).")
     Integer partitions;
 
     @Option(names = "--threads", paramLabel = "N",
@@ -108,6 +108,7 @@ public final class SparkCaptionCommand implements Callable<Integer> {
         StageProgress progress = new StageProgress(System.err, PREFIX);
         spark.sparkContext().addSparkListener(progress);
         try {
+            spark.sparkContext().setCallSite("listing " + input);
             Dataset<Row> images = read(spark);
             Dataset<Row> captions = new CaptionTransformer()
                     .setModel(model)
@@ -119,7 +120,9 @@ public final class SparkCaptionCommand implements Callable<Integer> {
             if (!isList()) {
                 captions = captions.drop("content", "modificationTime", "length");
             }
+            spark.sparkContext().setCallSite("captioning " + input + " into Parquet");
             write(spark, captions);
+            spark.sparkContext().setCallSite("counting the captions written");
             Row counts = spark.read().parquet(output)
                     .agg(functions.count(functions.lit(1)), functions.count(functions.col(CaptionTransformer.ERROR)))
                     .first();
@@ -166,10 +169,11 @@ public final class SparkCaptionCommand implements Callable<Integer> {
     private Dataset<Row> read(SparkSession spark) {
         try {
             if (!isList()) {
-                return spark.read().format("binaryFile")
+                Dataset<Row> files = spark.read().format("binaryFile")
                         .option("recursiveFileLookup", "true")
                         .option("pathGlobFilter", "*.{jpg,jpeg,png,gif,bmp,JPG,JPEG,PNG,GIF,BMP}")
                         .load(input);
+                return partitions == null ? files : files.repartition(partitions);
             }
             Dataset<Row> list = input.toLowerCase(Locale.ROOT).replaceAll("/+$", "").endsWith(".csv")
                     ? spark.read().option("header", "true").csv(input)
@@ -190,7 +194,6 @@ public final class SparkCaptionCommand implements Callable<Integer> {
 
     /** Writes Parquet beside the output and renames it into place, so no half-written output is left. */
     private void write(SparkSession spark, Dataset<Row> captions) {
-        Dataset<Row> out = partitions != null && !isList() ? captions.repartition(partitions) : captions;
         Path target = new Path(output);
         try {
             FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -200,7 +203,7 @@ public final class SparkCaptionCommand implements Callable<Integer> {
             Path temp = new Path(target.getParent() == null ? new Path(".") : target.getParent(),
                     "." + target.getName() + ".tmp-" + UUID.randomUUID());
             try {
-                out.write().parquet(temp.toString());
+                captions.write().parquet(temp.toString());
                 if (!fs.rename(temp, target)) {
                     throw new DataException("could not move the finished output into " + output + " (did it appear meanwhile?)");
                 }

@@ -54,10 +54,11 @@ class SparkCaptionCommandTest {
     void captionsAFolderIntoParquetWithAProgressLinePerStage() throws Exception {
         Path out = dir.resolve("folder.parquet");
         CliRun r = run("--model", model.toString(), "--input", images.toString(), "--output", out.toString(),
-                "--master", "local[2]", "--batch", "2", "--tokens");
+                "--master", "local[2]", "--batch", "2", "--tokens", "--partitions", "3");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("\"images\":6,\"captioned\":5,\"errors\":1"), r.out());
-        assertTrue(r.err().lines().anyMatch(l -> l.matches("kvcap spark-caption: stage \\d+ \\(.*\\): done, \\d+ tasks? in [\\d.]+ s")), r.err());
+        assertTrue(r.err().lines().anyMatch(l -> l.matches("kvcap spark-caption: stage \\d+ \\(captioning .* into Parquet\\): done, 3 tasks in [\\d.]+ s")),
+                "a line per stage, and the images captioned in the 3 partitions asked for (Spark would split 6 files in 2): " + r.err());
         assertTrue(r.err().contains("captioned 5 of 6 images into " + out), r.err());
         Map<String, Row> rows = byFileName(out, "path");
         assertEquals(6, rows.size(), "notes.txt is not taken for an image");
