@@ -1,5 +1,7 @@
 package dev.kvcap.spark;
 
+import dev.kvcap.bank.MemoryBank;
+import dev.kvcap.bank.ModelFingerprint;
 import dev.kvcap.cli.Main;
 import dev.kvcap.data.DataException;
 import java.io.IOException;
@@ -99,6 +101,7 @@ public final class SparkCaptionCommand implements Callable<Integer> {
             // Local mode: this JVM is the executor, so a bad model is refused before Spark starts.
             ExecutorCaptioners.get(model);
         }
+        noteAnUnreadBank();
         long start = System.nanoTime();
         SparkSession spark = SparkSession.builder()
                 .appName("kvcap spark-caption")
@@ -142,6 +145,20 @@ public final class SparkCaptionCommand implements Callable<Integer> {
             if (created) {
                 spark.stop();
             }
+        }
+    }
+
+    /** Spark does not read a model's memory bank (yet): say so where {@code caption} would read it. */
+    private void noteAnUnreadBank() {
+        java.nio.file.Path dir = java.nio.file.Path.of(model);
+        try {
+            if (java.nio.file.Files.isDirectory(dir)
+                    && MemoryBank.identity(MemoryBank.dirOf(ModelFingerprint.weightsDir(dir))).isPresent()) {
+                System.err.println(PREFIX + "note: " + model + " has a memory bank, which Spark does not read;"
+                        + " the captions are the model's own, as 'kvcap caption --memory off' gives them");
+            }
+        } catch (RuntimeException e) {
+            // not a model directory here (a cluster's name for a shipped archive): nothing to say
         }
     }
 

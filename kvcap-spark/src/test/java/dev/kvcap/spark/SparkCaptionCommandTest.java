@@ -132,4 +132,24 @@ class SparkCaptionCommandTest {
         assertTrue(noModel.err().startsWith("kvcap: model " + dir.resolve("no-model") + " not found"), noModel.err());
         assertFalse(Files.exists(dir.resolve("z")));
     }
+
+    @Test
+    void aModelsMemoryBankIsNotedAsUnreadAndTheCaptionsAreTheModelsOwn() throws Exception {
+        Path withBank = Files.createDirectories(dir.resolve("banked"));
+        try (Stream<Path> files = Files.list(model)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, withBank.resolve(f.getFileName()));
+            }
+        }
+        Path image = images.resolve("nested").resolve("img0.png");
+        assertEquals(0, CliRun.of("caption", "--model", withBank.toString(), "--remember", "--memory", "off", image.toString()).code());
+        Path out = dir.resolve("banked.parquet");
+        CliRun r = run("--model", withBank.toString(), "--input", images.resolve("nested").toString(), "--output", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("note: " + withBank + " has a memory bank, which Spark does not read"), r.err());
+        Map<String, Row> rows = byFileName(out, "path");
+        expected.forEach((name, caption) -> assertEquals(caption, rows.get(name).getString(rows.get(name).fieldIndex("caption")), name));
+        CliRun plain = run("--model", model.toString(), "--input", images.resolve("nested").toString(), "--output", dir.resolve("plain.parquet").toString());
+        assertFalse(plain.err().contains("memory bank"), "no note for a model without a bank: " + plain.err());
+    }
 }
