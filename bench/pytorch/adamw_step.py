@@ -16,7 +16,7 @@ A non-finite global norm ||g|| changes nothing but the gradients, which are zero
 the global norm (before clipping) is returned.
 
 Usage (needs torch; Debian's python3-torch works):
-    /usr/bin/python3 bench/pytorch/adamw_step.py src/main/resources/dev/kvcap/train
+    /usr/bin/python3 bench/pytorch/adamw_step.py kvcap-core/src/main/resources/dev/kvcap/train
 """
 import math
 import os

@@ -18,7 +18,7 @@ DJL 0.36 cannot make quantized tensors; kvcap holds the packed weights as opaque
 (dev.kvcap.model.Int8Linears). Measured effect and caption agreement: docs/BENCHMARKS.md, lever 12.
 
 Usage (needs torch; Debian's python3-torch works):
-    /usr/bin/python3 bench/pytorch/int8_linear.py src/main/resources/dev/kvcap/model
+    /usr/bin/python3 bench/pytorch/int8_linear.py kvcap-core/src/main/resources/dev/kvcap/model
 """
 import os
 import sys

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch reference implementation of kvcap's KVM captioner, for `kvcap bench --pytorch`.
 
-The same model as kvcap's Java/DJL code (src/main/java/dev/kvcap/model), layer for layer:
+The same model as kvcap's Java/DJL code (kvcap-core/src/main/java/dev/kvcap/model), layer for layer:
 
   ImageEncoder     VGG stages of 3x3 conv (+ optional batch norm) + ReLU, 2x2 max pool; the last
                    grid gives the regions [B, L, C]; flatten + FC(+ReLU) layers give global [B, Dg]
@@ -79,7 +79,7 @@ STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
 
 
 # ---------------------------------------------------------------------------------------------
-# Presets: copies of src/main/java/dev/kvcap/config/Presets.java (model part) plus the training
+# Presets: copies of kvcap-core/src/main/java/dev/kvcap/config/Presets.java (model part) plus the training
 # batch the bench uses (images >= 224: 8, otherwise the preset's batch size).
 # ---------------------------------------------------------------------------------------------
 

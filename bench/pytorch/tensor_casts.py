@@ -9,7 +9,7 @@ change a tensor's memory format, so kvcap runs these scripted modules on its ten
                     kvcap --precision bf16.
 
 Usage (needs torch; Debian's python3-torch works):
-    /usr/bin/python3 bench/pytorch/tensor_casts.py src/main/resources/dev/kvcap/model
+    /usr/bin/python3 bench/pytorch/tensor_casts.py kvcap-core/src/main/resources/dev/kvcap/model
 """
 import os
 import sys

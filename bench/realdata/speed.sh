@@ -8,7 +8,7 @@ W=${1:?usage: speed.sh WORKDIR TRAINED_MODEL [REAL_SET]}
 INIT=$(cd "${2:?usage: speed.sh WORKDIR TRAINED_MODEL [REAL_SET]}" && pwd)
 REAL=$(cd "${3:-/tmp/real}" && pwd)
 mkdir -p "$W" && cd "$W"
-K="java -Dai.djl.offline=true -Xmx8g -cp $HERE/target/kvcap.jar:$HERE/target/lib/* dev.kvcap.cli.Main"
+K="java -Dai.djl.offline=true -Xmx8g -cp $HERE/kvcap-core/target/kvcap.jar:$HERE/kvcap-core/target/lib/* dev.kvcap.cli.Main"
 T="--captions $REAL/annotations/captions_train.json --images $REAL/images/train --limit 2048
    --val-captions $REAL/annotations/captions_val.json --val-images $REAL/images/val --epochs 2"
 run() { name=$1; shift; echo "$name"; /usr/bin/time -v $K train $T --out "$name" "$@" > "$name.log" 2>&1; }

@@ -1,0 +1,230 @@
+package dev.kvcap.infer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
+import dev.kvcap.config.DecodeConfig;
+import dev.kvcap.data.ImageLoader;
+import dev.kvcap.data.Vocabulary;
+import dev.kvcap.model.DecoderPrecision;
+import dev.kvcap.model.Int8Linears;
+import dev.kvcap.model.Precision;
+import dev.kvcap.model.SavedModel;
+import dev.kvcap.model.TensorCasts;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Image in, caption out: the facade over a loaded model used by {@code caption}, {@code evaluate}
+ * and {@code serve}. Thread-safe for concurrent {@link #caption} calls (each call owns its arrays;
+ * parameters are frozen).
+ */
+public final class Captioner implements AutoCloseable {
+
+    private final NDManager manager;
+    private final SavedModel saved;
+    private final Precision precision;
+    private final TensorCasts casts;
+    private final Int8Linears int8; // null: the decoder runs in float32
+
+    private Captioner(
+            NDManager manager, SavedModel saved, Precision precision, DecoderPrecision decoderPrecision) {
+        this.manager = manager;
+        this.saved = saved;
+        saved.model().getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(false));
+        this.precision = precision;
+        // fp32: channels-last convolutions, the same values in another summation order (17 % faster
+        // for vgg16's encoder); bf16: docs/BF16.md
+        this.casts = precision == Precision.BF16 ? TensorCasts.bf16() : TensorCasts.channelsLast();
+        Int8Linears linears = null;
+        try {
+            saved.model().encodeWith(casts);
+            if (decoderPrecision == DecoderPrecision.INT8) {
+                linears = Int8Linears.load();
+                saved.model().decodeWith(linears);
+            }
+        } catch (RuntimeException e) {
+            casts.close();
+            if (linears != null) {
+                linears.close();
+            }
+            throw e;
+        }
+        this.int8 = linears;
+    }
+
+    /** Loads a model directory (or its {@code best/}) in fp32; one-line errors on a bad directory. */
+    public static Captioner load(Path modelDir) {
+        return load(modelDir, Precision.FP32);
+    }
+
+    /** Loads a model directory with the encoder in {@code precision} (docs/BF16.md). */
+    public static Captioner load(Path modelDir, Precision precision) {
+        return load(modelDir, precision, DecoderPrecision.FP32);
+    }
+
+    /**
+     * Loads a model directory with the encoder in {@code precision} (docs/BF16.md) and the decoding
+     * step's weights in {@code decoder} (docs/BENCHMARKS.md, lever 12).
+     */
+    public static Captioner load(Path modelDir, Precision precision, DecoderPrecision decoder) {
+        // Grad mode is per thread and on in any thread but the engine's first (a Spark task's, a
+        // server's worker): loading there set the fixed attention weights in place on a leaf that
+        // requires grad, which PyTorch refuses.
+        NDManager manager = NDManager.newBaseManager(); // loads the engine, before any JniUtils call
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            return new Captioner(manager, SavedModel.load(modelDir, manager), precision, decoder);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        } finally {
+            JniUtils.setGradMode(grad);
+        }
+    }
+
+    /** The encoder's number format. */
+    public Precision precision() {
+        return precision;
+    }
+
+    /** The number format of the decoding step's weights. */
+    public DecoderPrecision decoderPrecision() {
+        return int8 == null ? DecoderPrecision.FP32 : DecoderPrecision.INT8;
+    }
+
+    /** The manager that owns the model's parameters (callers make sub-managers of it). */
+    NDManager manager() {
+        return manager;
+    }
+
+    public SavedModel model() {
+        return saved;
+    }
+
+    public Vocabulary vocab() {
+        return saved.vocab();
+    }
+
+    /** The model's own decoding settings (from its config). */
+    public DecodeConfig defaults() {
+        return saved.config().decode();
+    }
+
+    /** Resized CHW bytes of one image file, ready for {@link #caption}; throws on a bad image. */
+    public byte[] prepare(Path file) {
+        return ImageLoader.resizeToBytes(ImageLoader.readRgb(file), saved.config().model().imageSize());
+    }
+
+    /**
+     * Captions prepared images in one batch.
+     *
+     * @param pixels per image, CHW bytes from {@link #prepare}
+     * @param withAttention record each word's heat-map
+     */
+    public List<Caption> caption(List<byte[]> pixels, DecodeConfig decode, boolean withAttention) {
+        return caption(pixels, decode, withAttention, null);
+    }
+
+    /**
+     * Captions prepared images in one batch, interpolating each step with {@code retrieval} (the
+     * memory bank) when it is not null.
+     */
+    public List<Caption> caption(
+            List<byte[]> pixels, DecodeConfig decode, boolean withAttention, Retrieval retrieval) {
+        CaptionSearch search =
+                new CaptionSearch(saved.model(), decode, withAttention).withRetrieval(retrieval);
+        if (retrieval != null && retrieval.read() == Retrieval.Read.SLOTS) {
+            if (saved.model().memorySlots() == 0) {
+                throw new IllegalArgumentException(
+                        "this model has no key-value memory to read the bank through; use the default interpolation");
+            }
+            search.withSlotWords(saved.vocab().frequentContentWords(saved.model().memorySlots()));
+        }
+        try (NDManager call = manager.newSubManager()) {
+            NDArray images = images(call, pixels);
+            List<Caption> out = new ArrayList<>();
+            for (List<Hypothesis> hyps : search.search(images)) {
+                out.add(new Caption(hyps, saved.vocab(), saved.config().model().mapSize()));
+            }
+            return out;
+        }
+    }
+
+    /**
+     * The encoder's global vectors of prepared images, one row per image: the features the
+     * nearest-neighbour baseline compares ({@code kvcap baseline --features encoder}).
+     */
+    public float[][] globalFeatures(List<byte[]> pixels) {
+        JniUtils.setGradMode(false);
+        try (NDManager call = manager.newSubManager()) {
+            NDArray images = images(call, pixels);
+            ParameterStore ps = new ParameterStore(call, false);
+            float[] flat = saved.model().encode(ps, images, false).global().toFloatArray(); // [B, D]
+            int d = flat.length / pixels.size();
+            float[][] out = new float[pixels.size()][];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = Arrays.copyOfRange(flat, i * d, (i + 1) * d);
+            }
+            return out;
+        }
+    }
+
+    /** Prepared images as one normalised batch [B, 3, S, S] owned by {@code call}. */
+    private NDArray images(NDManager call, List<byte[]> pixels) {
+        int s = saved.config().model().imageSize();
+        int pix = 3 * s * s;
+        float[] data = new float[pixels.size() * pix];
+        for (int i = 0; i < pixels.size(); i++) {
+            System.arraycopy(ImageLoader.normalize(pixels.get(i)), 0, data, i * pix, pix);
+        }
+        return call.create(data, new Shape(pixels.size(), 3, s, s));
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+        casts.close();
+        if (int8 != null) {
+            int8.close();
+        }
+    }
+
+    /** Resized CHW bytes of a decoded image (e.g. an upload), ready for {@link #caption}. */
+    public byte[] prepare(BufferedImage image) {
+        return ImageLoader.resizeToBytes(image, saved.config().model().imageSize());
+    }
+
+    /**
+     * One image's result.
+     *
+     * @param hypotheses best first
+     * @param mapSize side of each attention heat-map
+     */
+    public record Caption(List<Hypothesis> hypotheses, Vocabulary vocab, int mapSize) {
+
+        public Hypothesis best() {
+            return hypotheses.get(0);
+        }
+
+        /** The best caption's words. */
+        public List<String> words() {
+            return words(best());
+        }
+
+        public List<String> words(Hypothesis h) {
+            return vocab.decode(h.wordIds().stream().mapToInt(Integer::intValue).toArray());
+        }
+
+        /** The best caption as text. */
+        public String text() {
+            return String.join(" ", words());
+        }
+    }
+}
