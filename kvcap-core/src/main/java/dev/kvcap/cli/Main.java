@@ -10,6 +10,11 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Key-Value Memory image captioning on the JVM.",
+        footer = {
+            "",
+            "Also, from bin/kvcap with the kvcap-spark module built: spark-caption (caption a folder or a "
+                    + "list of images into Parquet on Apache Spark; bin/kvcap spark-caption --help)."
+        },
         subcommands = {
             DemoCommand.class,
             SynthCommand.class,
