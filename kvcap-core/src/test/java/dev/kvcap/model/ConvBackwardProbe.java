@@ -11,9 +11,9 @@ import java.util.Arrays;
 /**
  * Checks libtorch's convolution backward pass on this CPU for one shape: the same gradients, finite,
  * call after call (a {@code main}, not a test). With {@code product} it runs {@link
- * StrideTwoDeconv#phaseProduct} instead, which training uses. Usage, after {@code ./mvnw -q
- * test-compile} and {@code ./mvnw -q dependency:build-classpath -Dmdep.outputFile=cp.txt}:
- * {@code java -cp target/classes:target/test-classes:$(cat cp.txt) dev.kvcap.model.ConvBackwardProbe
+ * StrideTwoDeconv#phaseProduct} instead, which training uses. Usage, in {@code kvcap-core/} after
+ * {@code ./mvnw -q package -DskipTests} at the root: {@code java -Dai.djl.offline=true -cp
+ * "target/classes:target/test-classes:target/lib/*" dev.kvcap.model.ConvBackwardProbe
  * BATCH IN OUT SIDE CALLS [conv|product]}; the attention maps' second deconvolution in {@code small}
  * is {@code 24 8 4 16 40}. On an AMD EPYC (AVX-512) the convolution gave non-finite gradients in 29
  * of 40 calls there, the product in none (docs/REAL-DATA.md).
