@@ -41,9 +41,7 @@ final class BaselineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (floor.trainCaptions == null) {
-            throw new IllegalArgumentException("baseline needs --train-captions: the training set the neighbours come from");
-        }
+        floor.validate(model != null);
         Activity.now("reading the captions " + captions);
         CaptionSet set = CaptionSet.coco(captions, images);
         if (limit != null) {

@@ -43,8 +43,11 @@ final class BaselineOptions {
         return trainCaptions != null;
     }
 
-    /** Checks the options; {@code captioner} is the model for encoder features (may be null). */
-    void validate(Captioner captioner) {
+    /**
+     * Checks the options before any work; {@code withModel}: a model is given, whose encoder
+     * {@code --features encoder} measures with.
+     */
+    void validate(boolean withModel) {
         if (trainCaptions == null) {
             throw new IllegalArgumentException("the nearest-neighbour floor needs --train-captions (and --train-images)");
         }
@@ -57,7 +60,7 @@ final class BaselineOptions {
         if (!features.equals("pixel") && !features.equals("encoder")) {
             throw new IllegalArgumentException("--features must be pixel or encoder, got '" + features + "'");
         }
-        if (features.equals("encoder") && captioner == null) {
+        if (features.equals("encoder") && !withModel) {
             throw new IllegalArgumentException("--features encoder needs --model (the trained encoder to measure with)");
         }
     }
@@ -92,7 +95,7 @@ final class BaselineOptions {
      * @param captioner the model whose encoder measures distances, for {@code --features encoder}
      */
     Map<Long, String> captions(CaptionSet test, Captioner captioner) {
-        validate(captioner);
+        validate(captioner != null);
         long start = System.nanoTime();
         CaptionSet train = CaptionSet.coco(trainCaptions, trainImages()).withCaptions();
         List<CaptionedImage> kept = new ArrayList<>();

@@ -47,6 +47,9 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (floor.requested()) {
+            floor.validate(true); // before the model captions every image, not after
+        }
         Activity.now("reading the captions " + captions);
         CaptionSet set = CaptionSet.coco(captions, images);
         if (limit != null) {

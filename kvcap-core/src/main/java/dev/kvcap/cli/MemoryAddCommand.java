@@ -1,6 +1,5 @@
 package dev.kvcap.cli;
 
-import com.google.gson.JsonObject;
 import dev.kvcap.bank.MemoryBank;
 import dev.kvcap.data.CaptionTokenizer;
 import dev.kvcap.infer.Captioner;
@@ -48,13 +47,7 @@ final class MemoryAddCommand implements Callable<Integer> {
                     System.err.println("kvcap: the caption has " + words.size() + " words; only its first " + added.maxWords()
                             + " were remembered (the model's longest caption, data.maxCaptionLen)");
                 }
-                JsonObject answer = new JsonObject();
-                answer.addProperty("added", added.added());
-                answer.addProperty("entries", added.bankSize());
-                answer.addProperty("source", added.sources().get(0));
-                answer.addProperty("words", Math.min(words.size(), added.maxWords()));
-                answer.addProperty("duplicate", added.duplicates() > 0);
-                System.out.println(answer);
+                System.out.println(added.answer(words.size()));
             }
         }
         return 0;

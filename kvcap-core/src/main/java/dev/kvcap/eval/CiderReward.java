@@ -1,5 +1,7 @@
 package dev.kvcap.eval;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -40,11 +42,6 @@ public final class CiderReward {
     refLen = Math.log(corpus.length);
   }
 
-  /** Number of documents the frequencies come from. */
-  public int documents() {
-    return corpus.length;
-  }
-
   /** CIDEr-D of {@code candidate} against the references of document {@code doc}. */
   public double score(int doc, int[] candidate) {
     return CiderD.score(index.count(candidate), corpus[doc], this::logDf, refLen);
@@ -57,6 +54,33 @@ public final class CiderReward {
       r[i] = index.count(refs.get(i));
     }
     return CiderD.score(index.count(candidate), r, this::logDf, refLen);
+  }
+
+  /**
+   * The consensus of the references of documents {@code docs}: the position, in their order (each
+   * document's references in turn), of the reference with the highest CIDEr-D against all the
+   * others; the first on ties. Uses the counts made once at construction.
+   */
+  public int consensus(int[] docs) {
+    List<NgramCounts> all = new ArrayList<>();
+    for (int d : docs) {
+      all.addAll(Arrays.asList(corpus[d]));
+    }
+    if (all.size() == 1) {
+      return 0;
+    }
+    int best = 0;
+    double bestScore = Double.NEGATIVE_INFINITY;
+    for (int c = 0; c < all.size(); c++) {
+      List<NgramCounts> others = new ArrayList<>(all);
+      others.remove(c);
+      double s = CiderD.score(all.get(c), others.toArray(new NgramCounts[0]), this::logDf, refLen);
+      if (s > bestScore) {
+        bestScore = s;
+        best = c;
+      }
+    }
+    return best;
   }
 
   private double logDf(int k, int id) {

@@ -76,6 +76,7 @@ public final class CaptionSampler {
                 state = next;
                 int vocab = logProbs.length / rows;
                 float[] row = new float[vocab];
+                double[] weights = new double[vocab];
                 for (int r = 0; r < rows; r++) {
                     if (done[r]) {
                         prev[r] = Vocabulary.PAD_ID;
@@ -83,7 +84,7 @@ public final class CaptionSampler {
                     }
                     System.arraycopy(logProbs, r * vocab, row, 0, vocab);
                     rules.apply(row, words.get(r));
-                    int w = draw(row, rng);
+                    int w = draw(row, weights, rng);
                     if (w == Vocabulary.END_ID) {
                         done[r] = true;
                         alive--;
@@ -102,15 +103,19 @@ public final class CaptionSampler {
         return out;
     }
 
-    /** A word drawn from log-probabilities (masked entries are −∞ and never drawn). */
-    static int draw(float[] logProbs, Random rng) {
+    /**
+     * A word drawn from log-probabilities (masked entries are −∞ and never drawn); {@code weights}
+     * is scratch space of the same length for the unnormalised probabilities.
+     */
+    static int draw(float[] logProbs, double[] weights, Random rng) {
         double max = Double.NEGATIVE_INFINITY;
         for (float v : logProbs) {
             max = Math.max(max, v);
         }
         double total = 0;
-        for (float v : logProbs) {
-            total += Math.exp(v - max);
+        for (int w = 0; w < logProbs.length; w++) {
+            weights[w] = Math.exp(logProbs[w] - max);
+            total += weights[w];
         }
         double u = rng.nextDouble() * total;
         int last = -1;
@@ -119,7 +124,7 @@ public final class CaptionSampler {
                 continue;
             }
             last = w;
-            u -= Math.exp(logProbs[w] - max);
+            u -= weights[w];
             if (u < 0) {
                 return w;
             }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
+import com.google.gson.JsonObject;
 import dev.kvcap.bank.Entry;
 import dev.kvcap.bank.MemoryBank;
 import dev.kvcap.data.ImageLoader;
@@ -44,7 +45,6 @@ public final class MemoryWriter {
     /**
      * What {@link #store} did.
      *
-     * @param given lessons offered
      * @param duplicates lessons skipped because the bank already held that caption for that image
      * @param cut lessons stored with their caption cut to {@code maxWords}
      * @param maxWords the model's longest caption ({@code data.maxCaptionLen})
@@ -52,11 +52,26 @@ public final class MemoryWriter {
      * @param bankSize entries in the bank afterwards
      * @param sources each lesson's source, in order
      */
-    public record Stored(int given, int duplicates, int cut, int maxWords, long added, long bankSize, List<String> sources) {
+    public record Stored(int duplicates, int cut, int maxWords, long added, long bankSize, List<String> sources) {
+
+        /**
+         * The answer of {@code memory add} and {@code POST /v1/memory} for one caption of {@code
+         * words} words: entries added, the bank's size, the source, the words kept, and whether it
+         * was a duplicate.
+         */
+        public JsonObject answer(int words) {
+            JsonObject o = new JsonObject();
+            o.addProperty("added", added);
+            o.addProperty("entries", bankSize);
+            o.addProperty("source", sources.get(0));
+            o.addProperty("words", Math.min(words, maxWords));
+            o.addProperty("duplicate", duplicates > 0);
+            return o;
+        }
 
         /** One line, e.g. {@code remembered 2 captions (26 entries); the bank holds 40 entries}. */
         public String describe(String verb, String noun) {
-            int kept = given - duplicates;
+            int kept = sources.size() - duplicates;
             StringBuilder sb = new StringBuilder(verb).append(' ')
                     .append(kept).append(' ').append(noun).append(kept == 1 ? "" : "s")
                     .append(" (").append(added).append(added == 1 ? " entry)" : " entries)");
@@ -106,11 +121,11 @@ public final class MemoryWriter {
             bank.add(entries);
             bank.commit();
         }
-        return new Stored(lessons.size(), duplicates, cut, maxWords, entries.size(), bank.size(), sources);
+        return new Stored(duplicates, cut, maxWords, entries.size(), bank.size(), sources);
     }
 
     /** Hex SHA-1 of some bytes: an image's identity in entry sources. */
-    public static String sha1(byte[] bytes) {
+    private static String sha1(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(bytes));
         } catch (NoSuchAlgorithmException e) {

@@ -25,7 +25,6 @@ public final class NearestNeighbourCaptions {
 
     private final float[][] features; // [N][D]
     private final List<List<String>> captions; // per training image, raw
-    private final List<List<int[]>> ids; // per training image, its captions as word ids
     private final CiderReward cider;
 
     /**
@@ -41,23 +40,17 @@ public final class NearestNeighbourCaptions {
         this.features = features.toArray(new float[0][]);
         this.captions = List.copyOf(captions);
         Map<String, Integer> words = new HashMap<>();
-        List<List<int[]>> encoded = new ArrayList<>();
-        List<int[][]> refs = new ArrayList<>();
+        List<int[][]> refs = new ArrayList<>(); // per training image, its captions as word ids
         for (List<String> image : captions) {
             if (image.isEmpty()) {
                 throw new IllegalArgumentException("every training image needs at least one caption");
             }
-            List<int[]> mine = new ArrayList<>();
-            for (String c : image) {
-                mine.add(
-                        CaptionTokenizer.tokenize(c).stream()
-                                .mapToInt(w -> words.computeIfAbsent(w, k -> words.size()))
-                                .toArray());
-            }
-            encoded.add(mine);
-            refs.add(mine.toArray(new int[0][]));
+            refs.add(image.stream()
+                    .map(c -> CaptionTokenizer.tokenize(c).stream()
+                            .mapToInt(w -> words.computeIfAbsent(w, k -> words.size()))
+                            .toArray())
+                    .toArray(int[][]::new));
         }
-        this.ids = encoded;
         this.cider = new CiderReward(refs, Math.max(1, words.size()));
     }
 
@@ -106,26 +99,10 @@ public final class NearestNeighbourCaptions {
     /** Of the neighbours' captions, the one with the highest CIDEr-D against all the others. */
     String consensus(int[] near) {
         List<String> raw = new ArrayList<>();
-        List<int[]> candidates = new ArrayList<>();
         for (int i : near) {
             raw.addAll(captions.get(i));
-            candidates.addAll(ids.get(i));
         }
-        if (candidates.size() == 1) {
-            return raw.get(0);
-        }
-        int best = 0;
-        double bestScore = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c < candidates.size(); c++) {
-            List<int[]> others = new ArrayList<>(candidates);
-            others.remove(c);
-            double s = cider.score(candidates.get(c), others);
-            if (s > bestScore) {
-                bestScore = s;
-                best = c;
-            }
-        }
-        return raw.get(best);
+        return raw.get(cider.consensus(near));
     }
 
     private static double squaredDistance(float[] a, float[] b) {

@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -307,6 +308,7 @@ public final class CaptionServer implements AutoCloseable {
     private void teach(Context ctx) {
         MemoryEndpoints m = memory();
         String caption = QueryOptions.parse(ctx.queryString(), TEACH_OPTIONS).single("caption", "a caption of one word or more");
+        List<String> words = MemoryEndpoints.words(caption); // refused before the upload is read
         byte[] body = Uploads.read(ctx, config.maxBodyBytes());
         byte[] pixels;
         try {
@@ -314,7 +316,7 @@ public final class CaptionServer implements AutoCloseable {
         } catch (ImageDecodeException e) {
             throw new ApiException(400, e.getMessage());
         }
-        json(ctx, 200, m.teach(pixels, body, caption));
+        json(ctx, 200, m.teach(pixels, body, words));
     }
 
     private void model(Context ctx) {

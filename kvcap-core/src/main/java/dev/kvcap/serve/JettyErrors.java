@@ -47,10 +47,7 @@ final class JettyErrors {
         protected void generateResponse(
                 Request request, Response response, int code, String message, Throwable cause, Callback callback)
                 throws IOException {
-            int status = status(code, cause);
-            response.setStatus(status);
-            log(request, status, cause);
-            count(metrics, request, status);
+            int status = answer(request, response, code, cause, metrics);
             generateAcceptableResponse(
                     request, response, callback, "application/json", List.of(StandardCharsets.UTF_8), status, message, cause);
         }
@@ -75,9 +72,7 @@ final class JettyErrors {
         protected void generateResponse(
                 Request request, Response response, int code, String message, Throwable cause, Callback callback)
                 throws IOException {
-            int status = status(code, cause);
-            response.setStatus(status);
-            log(request, status, cause);
+            int status = answer(request, response, code, cause, null); // Javalin's request log counted it
             generateAcceptableResponse(
                     request, response, callback, "application/json", List.of(StandardCharsets.UTF_8), status, message, cause);
         }
@@ -112,6 +107,18 @@ final class JettyErrors {
             m = message;
         }
         return new String(JsonErrors.body(code, m), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * What both handlers do before writing the JSON: sets the response's status ({@link #status}),
+     * logs it, and counts it in {@code metrics} when given. Returns the status.
+     */
+    private static int answer(Request request, Response response, int code, Throwable cause, ServeMetrics metrics) {
+        int status = status(code, cause);
+        response.setStatus(status);
+        log(request, status, cause);
+        count(metrics, request, status);
+        return status;
     }
 
     private static void log(Request request, int status, Throwable cause) {

@@ -36,20 +36,18 @@ final class MemoryEndpoints {
         return writer.store(bank, kind, List.of(new MemoryWriter.Lesson(body, pixels, words)));
     }
 
-    /** {@code POST /v1/memory?caption=…}: the teach request's answer. */
-    JsonObject teach(byte[] pixels, byte[] body, String caption) {
-        if (caption == null || CaptionTokenizer.tokenize(caption).isEmpty()) {
+    /** A teach request's caption as words: 400 unless it has at least one. */
+    static List<String> words(String caption) {
+        List<String> words = caption == null ? List.of() : CaptionTokenizer.tokenize(caption);
+        if (words.isEmpty()) {
             throw new ApiException(400, "query parameter 'caption' with at least one word is required");
         }
-        List<String> words = CaptionTokenizer.tokenize(caption);
-        MemoryWriter.Stored stored = remember("teach", body, pixels, words);
-        JsonObject o = new JsonObject();
-        o.addProperty("added", stored.added());
-        o.addProperty("entries", stored.bankSize());
-        o.addProperty("source", stored.sources().get(0));
-        o.addProperty("words", Math.min(words.size(), stored.maxWords()));
-        o.addProperty("duplicate", stored.duplicates() > 0);
-        return o;
+        return words;
+    }
+
+    /** {@code POST /v1/memory?caption=…}: the teach request's answer. */
+    JsonObject teach(byte[] pixels, byte[] body, List<String> words) {
+        return remember("teach", body, pixels, words).answer(words.size());
     }
 
     JsonObject stats() {

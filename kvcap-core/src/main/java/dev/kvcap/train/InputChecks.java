@@ -1,7 +1,6 @@
 package dev.kvcap.train;
 
 import dev.kvcap.data.CaptionSet;
-import dev.kvcap.data.CaptionedImage;
 
 /**
  * Checks of a run's data made before its first epoch, so that unusable input fails at once rather
@@ -35,7 +34,7 @@ public final class InputChecks {
             return;
         }
         requireCaptioned(val, "validation", "--val-captions");
-        long captioned = val.images().stream().filter(CaptionedImage::hasCaptions).count();
+        int captioned = val.withCaptions().size();
         throw new IllegalArgumentException(
                 "the validation set (" + val.name() + ") has no usable images: none of its " + captioned
                         + " captioned images could be decoded (or their captions are empty); check --val-images"

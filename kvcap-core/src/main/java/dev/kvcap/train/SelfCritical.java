@@ -2,7 +2,6 @@ package dev.kvcap.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
@@ -170,10 +169,8 @@ final class SelfCritical {
         NDList tokens = TrainingBatches.tokens(ctx.global().getManager(), encoded); // [B·k, T] twice
         NDArray targets = tokens.get(1);
         NDArray logits = model.logits(ps, ctx.repeat(samples), tokens.get(0), false); // [B·k, T, V]
-        NDArray logProbs = logits.logSoftmax(-1).gather(targets.expandDims(-1), -1).squeeze(-1); // [B·k, T]
-        NDArray mask = targets.neq(0).toType(DataType.FLOAT32, false); // [B·k, T]
         NDArray adv =
                 ctx.global().getManager().create(drawn.advantages(), new Shape(drawn.advantages().length, 1)); // [B·k, 1]
-        return logProbs.mul(mask).mul(adv).sum().neg().div(mask.sum());
+        return CaptionLoss.weighted(logits, targets, adv);
     }
 }

@@ -121,7 +121,6 @@ public final class Trainer {
 
     public Result run(CaptionSet train, CaptionSet val, Path outDir, boolean resume) throws IOException {
         Path last = outDir.resolve(Checkpoint.LAST);
-        Path best = outDir.resolve(Checkpoint.BEST);
         dev.kvcap.model.AtomicDirectory.recover(last);
         if (!resume && Files.exists(last)) {
             throw new IllegalArgumentException(
@@ -206,18 +205,13 @@ public final class Trainer {
             }
             InputChecks.requireUsableValidation(val, valData == null ? 0 : valData.size());
 
-            List<AutoCloseable> caches = new ArrayList<>();
-            try {
+            // try-with-resources skips null resources: the caches exist only with a frozen encoder
+            try (FeatureCache t = freezeEncoder ? features(model, trainData, outDir, "train", manager) : null;
+                    FeatureCache v = freezeEncoder && valData != null ? features(model, valData, outDir, "val", manager) : null) {
                 ImageSource trainImages;
                 ImageSource valImages;
                 if (freezeEncoder) {
-                    FeatureCache t = features(model, trainData, outDir, "train", manager);
-                    caches.add(t);
                     trainImages = ImageSource.cached(model, t);
-                    FeatureCache v = valData == null ? null : features(model, valData, outDir, "val", manager);
-                    if (v != null) {
-                        caches.add(v);
-                    }
                     valImages = v == null ? null : ImageSource.cached(model, v);
                 } else {
                     Augmenter augment =
@@ -230,14 +224,6 @@ public final class Trainer {
                 Validation validation =
                         valData == null ? null : new Validation(saved, valData, valImages, config.decode());
                 return loop(saved, trainData, trainImages, validation, manager, outDir, resume, state, cache);
-            } finally {
-                for (AutoCloseable c : caches) {
-                    try {
-                        c.close();
-                    } catch (Exception e) {
-                        // read-only files: nothing is lost
-                    }
-                }
             }
         }
     }
@@ -258,6 +244,11 @@ public final class Trainer {
                     option + ": the model config differs from the one in " + dir + "; " + advice);
         }
         return saved;
+    }
+
+    /** The step's learning rate: the self-critical phase's constant one, or the cross-entropy schedule. */
+    private float learningRate(long steps, int epoch) {
+        return scst ? config.scst().learningRate() : LearningRate.at(config.train(), steps, epoch);
     }
 
     /** What this run is, as checkpoints record it: a resumed run must be the same. */
@@ -349,7 +340,7 @@ public final class Trainer {
             for (int bi = 0; bi < batches; bi++) {
                 int from = bi * batchSize;
                 int to = Math.min(order.length, from + batchSize);
-                float lr = scst ? config.scst().learningRate() : LearningRate.at(config.train(), steps, epoch);
+                float lr = learningRate(steps, epoch);
                 float loss;
                 // The scope closes what the step derives from the parameters (which would
                 // otherwise live in the model's manager until the run ends).
@@ -413,7 +404,7 @@ public final class Trainer {
             if (words != null) {
                 figures.put("word_loss", wordLossSum / batches);
             }
-            figures.put("lr", scst ? config.scst().learningRate() : LearningRate.at(config.train(), steps, epoch));
+            figures.put("lr", learningRate(steps, epoch));
             figures.put("skipped_steps", optimizer.skipped());
             figures.put("images_per_s", trainData.size() / ((System.nanoTime() - epochStart) / 1e9));
             double score;

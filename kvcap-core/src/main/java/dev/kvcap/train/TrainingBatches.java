@@ -72,16 +72,6 @@ final class TrainingBatches {
     }
 
     /**
-     * Builds the tensors of images {@code idx[from..to)}: images, inputs, targets; with {@code rng}
-     * null the first caption and no augmentation (validation).
-     */
-    NDList batch(NDManager manager, int[] idx, int from, int to, Random rng, Augmenter augment) {
-        NDList out = new NDList(images(manager, idx, from, to, rng, augment));
-        out.addAll(tokens(manager, captions(idx, from, to, rng)));
-        return out;
-    }
-
-    /**
      * Normalised images {@code idx[from..to)} [B, 3, S, S]; augmented with {@code rng} unless it is
      * null.
      */

@@ -17,7 +17,9 @@ import dev.kvcap.model.Ops;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * An auxiliary training loss that teaches the encoder what is in the image: from the image vector
@@ -38,7 +40,8 @@ final class WordPresence {
     static final String FILE = "word-presence.params";
 
     private final Linear head;
-    private final float[][] targets; // per training image, its content words' shares [V]
+    private final int vocabSize; // V
+    private final int[][] contentWords; // per training image, the distinct content words of its captions
 
     /**
      * @param captions per training image its encoded captions ({@code <start>} … {@code <end>})
@@ -48,26 +51,22 @@ final class WordPresence {
         head = Linear.builder().setUnits(vocab.size()).build();
         head.setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
         head.initialize(manager, DataType.FLOAT32, new Shape(1, inputDim));
-        targets = new float[captions.size()][];
-        boolean[] content = new boolean[vocab.size()];
+        vocabSize = vocab.size();
+        boolean[] content = new boolean[vocabSize];
         for (int id = Vocabulary.SPECIALS; id < content.length; id++) {
             content[id] = !StopWords.contains(vocab.word(id));
         }
-        for (int i = 0; i < targets.length; i++) {
-            float[] row = new float[vocab.size()];
-            int n = 0;
+        contentWords = new int[captions.size()][];
+        for (int i = 0; i < contentWords.length; i++) {
+            Set<Integer> words = new LinkedHashSet<>();
             for (int[] cap : captions.get(i)) {
                 for (int w : cap) {
-                    if (content[w] && row[w] == 0) {
-                        row[w] = 1;
-                        n++;
+                    if (content[w]) {
+                        words.add(w);
                     }
                 }
             }
-            for (int w = 0; w < row.length && n > 0; w++) {
-                row[w] /= n;
-            }
-            targets[i] = row;
+            contentWords[i] = words.stream().mapToInt(Integer::intValue).toArray();
         }
     }
 
@@ -75,14 +74,18 @@ final class WordPresence {
      * The loss of images {@code idx[from..to)} from their image vectors.
      *
      * @param global [B, D]
-     * @return −Σ_w y_w log softmax(W g)_w, averaged over the images (a scalar)
+     * @return −Σ_w y_w log softmax(W g)_w, averaged over the images (a scalar); y_w is 1/n for each
+     *     of the image's n content words, 0 elsewhere
      */
     NDArray loss(ParameterStore ps, NDArray global, int[] idx, int from, int to, boolean training) {
         int b = to - from;
-        int v = targets[0].length;
+        int v = vocabSize;
         float[] y = new float[b * v];
         for (int i = 0; i < b; i++) {
-            System.arraycopy(targets[idx[from + i]], 0, y, i * v, v);
+            int[] words = contentWords[idx[from + i]];
+            for (int w : words) {
+                y[i * v + w] = 1f / words.length;
+            }
         }
         NDArray logProbs = head.forward(ps, new NDList(global), training).head().logSoftmax(-1); // [B, V]
         NDArray shares = global.getManager().create(y, new Shape(b, v));
