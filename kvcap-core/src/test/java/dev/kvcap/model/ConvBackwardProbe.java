@@ -15,8 +15,8 @@ import java.util.Arrays;
  * {@code ./mvnw -q package -DskipTests} at the root: {@code java -Dai.djl.offline=true -cp
  * "target/classes:target/test-classes:target/lib/*" dev.kvcap.model.ConvBackwardProbe
  * BATCH IN OUT SIDE CALLS [conv|product]}; the attention maps' second deconvolution in {@code small}
- * is {@code 24 8 4 16 40}. On an AMD EPYC (AVX-512) the convolution gave non-finite gradients in 29
- * of 40 calls there, the product in none (docs/REAL-DATA.md).
+ * is {@code 24 8 4 16 40}. On an AMD EPYC (AVX-512) the convolution gave non-finite gradients in 13
+ * to 22 of 40 calls there, the product in none (docs/REAL-DATA.md).
  */
 public class ConvBackwardProbe {
 
