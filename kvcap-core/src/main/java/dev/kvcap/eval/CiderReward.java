@@ -12,7 +12,8 @@ import java.util.List;
  *
  * <p>Captions are word ids in any id space the caller chooses (the model's vocabulary, say); the
  * toolkit's tokenisation is the caller's business. N-grams the corpus never saw count as document
- * frequency 0, as in the toolkit. Not thread-safe: scoring interns new n-grams.
+ * frequency 0, as in the toolkit. Scoring leaves the n-gram index as construction made it, so a
+ * long run of sampled candidates does not grow it.
  */
 public final class CiderReward {
 
@@ -44,16 +45,7 @@ public final class CiderReward {
 
   /** CIDEr-D of {@code candidate} against the references of document {@code doc}. */
   public double score(int doc, int[] candidate) {
-    return CiderD.score(index.count(candidate), corpus[doc], this::logDf, refLen);
-  }
-
-  /** CIDEr-D of {@code candidate} against {@code refs} (at least one), with the corpus' frequencies. */
-  public double score(int[] candidate, List<int[]> refs) {
-    NgramCounts[] r = new NgramCounts[refs.size()];
-    for (int i = 0; i < r.length; i++) {
-      r[i] = index.count(refs.get(i));
-    }
-    return CiderD.score(index.count(candidate), r, this::logDf, refLen);
+    return CiderD.score(index.countWithoutInterning(candidate), corpus[doc], this::logDf, refLen);
   }
 
   /**

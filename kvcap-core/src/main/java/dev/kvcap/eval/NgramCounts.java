@@ -44,6 +44,22 @@ final class NgramCounts {
     }
 
     NgramCounts count(int[] words) {
+      return count(words, true);
+    }
+
+    /**
+     * The counts of {@code words} without adding their new n-grams to the index: those get ids
+     * from {@link #size} up, meaningful within this call only (they match nothing interned). For
+     * scoring a stream of candidates, e.g. sampled captions, against fixed references, where
+     * interning would grow the index without bound.
+     */
+    NgramCounts countWithoutInterning(int[] words) {
+      return count(words, false);
+    }
+
+    private NgramCounts count(int[] words, boolean intern) {
+      @SuppressWarnings("unchecked")
+      HashMap<Long, Integer>[] local = intern ? null : new HashMap[MAX_N];
       int[][] ids = new int[MAX_N][];
       int[][] counts = new int[MAX_N][];
       int[] previous = words;
@@ -54,12 +70,16 @@ final class NgramCounts {
           System.arraycopy(words, 0, grams, 0, len);
         } else {
           HashMap<Long, Integer> map = maps[k];
+          final int kk = k;
           for (int i = 0; i < len; i++) {
             long key = ((long) previous[i] << 32) | (words[i + k] & 0xffffffffL);
             Integer id = map.get(key);
-            if (id == null) {
+            if (id == null && intern) {
               id = sizes[k]++;
               map.put(key, id);
+            } else if (id == null) {
+              HashMap<Long, Integer> mine = local[k] == null ? (local[k] = new HashMap<>()) : local[k];
+              id = mine.computeIfAbsent(key, x -> sizes[kk] + mine.size());
             }
             grams[i] = id;
           }

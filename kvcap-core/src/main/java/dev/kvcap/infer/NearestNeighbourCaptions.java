@@ -90,7 +90,7 @@ public final class NearestNeighbourCaptions {
         int[][] neighbours = new int[queries.size()][];
         IntStream.range(0, queries.size()).parallel().forEach(q -> neighbours[q] = nearest(queries.get(q), k));
         List<String> out = new ArrayList<>(queries.size());
-        for (int[] near : neighbours) { // CiderReward is not thread-safe: consensus runs serially
+        for (int[] near : neighbours) {
             out.add(consensus(near));
         }
         return out;
