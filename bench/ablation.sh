@@ -1,48 +1,92 @@
 #!/usr/bin/env bash
-# Ablation of the KVM components on the synthetic set: trains the 'small' preset with the
-# key-value memory and the deconvolution maps switched on/off (same data, seed and epochs) and
-# evaluates each on the held-out test split (unseen combinations), beam 3.
-# Usage: bench/ablation.sh [WORKDIR] [EPOCHS] [VARIANTS]   (default /tmp/kvcap-ablation 8 "full nomem nomaps plain")
+# Ablation of the KVM components, several seeds each, mean ± spread (docs/MEMORY-RETRIEVAL.md).
+# Trains every variant of the 'small' preset on the same data and evaluates each on the test split
+# (beam 3): CIDEr-D, BLEU-4 and distinct captions, then prints one table of mean ± sample standard
+# deviation over the seeds, with the min-max range.
+#
+# Variants:  off   no key-value memory
+#            slots today's learned-slot memory (controller LSTM, K = 32 slots keyed by frequent words)
+#            ret   retrieval memory: 24 cells per image from the captions of its 8 nearest training
+#                  images (thumbnails), copy gate on
+#            nomaps / plain: 'slots' / 'off' without the deconvolution maps
+#
+# Usage: bench/ablation.sh [WORKDIR] [EPOCHS] [VARIANTS] [SEEDS] [DATA] [ENCODER]
+#   DATA     a directory with annotations/captions_{train,val,test}.json and images/{train,val,test};
+#            default (or -): a synthetic set of 3000 images made in WORKDIR/data
+#   ENCODER  a trained kvcap model directory: every run starts from its encoder, frozen
+#            (--encoder-weights ENCODER --freeze-encoder), so the runs differ in the decoder only
+#            and train in minutes; default: each run trains its own encoder from scratch
+# e.g. bench/ablation.sh /tmp/abl-syn 8 "off slots ret" "1 2 3" - /tmp/kvcap-demo/model
+#      bench/ablation.sh /tmp/abl-real 12 "off slots ret" "1 2 3" /tmp/real /tmp/real-xe/best
 set -euo pipefail
 home="$(cd "$(dirname "$0")/.." && pwd)"
 kvcap="$home/bin/kvcap"
 work="${1:-/tmp/kvcap-ablation}"
 epochs="${2:-8}"
-variants="${3:-full nomem nomaps plain}"
+variants="${3:-off slots ret}"
+seeds="${4:-1 2 3}"
+data="${5:--}"
+[ "$data" = "-" ] && data="$work/data" && synthetic=1
+encoder="${6:-}"
 mkdir -p "$work"
-data="$work/data"
-[ -f "$data/annotations/captions_test.json" ] || "$kvcap" synth --out "$data" --images 3000 --seed 1 >&2
-for v in $variants; do
-  case "$v" in
-    full)   mem=true;  maps=true ;;
-    nomem)  mem=false; maps=true ;;
-    nomaps) mem=true;  maps=false ;;
-    plain)  mem=false; maps=false ;;
-    *) echo "unknown variant $v" >&2; exit 2 ;;
-  esac
-  cfg="$work/$v.json"
-  echo "{\"preset\":\"small\",\"model\":{\"useMemory\":$mem,\"useDeconvMaps\":$maps}}" > "$cfg"
-  if [ ! -f "$work/$v/best/kvcap.json" ]; then
-    start=$(date +%s)
-    "$kvcap" train --captions "$data/annotations/captions_train.json" --images "$data/images/train" \
-      --val-captions "$data/annotations/captions_val.json" --val-images "$data/images/val" \
-      --out "$work/$v" --config "$cfg" --epochs "$epochs" 2> "$work/$v.train.log"
-    echo "$(( $(date +%s) - start ))" > "$work/$v.seconds"
-  fi
-  "$kvcap" evaluate --model "$work/$v" --captions "$data/annotations/captions_test.json" \
-    --images "$data/images/test" --beam 3 2> /dev/null > "$work/$v.metrics.json"
+if [ ! -f "$data/annotations/captions_test.json" ]; then
+  [ -z "${synthetic:-}" ] && { echo "ablation: $data has no annotations/captions_test.json" >&2; exit 2; }
+  "$kvcap" synth --out "$data" --images 3000 --seed 1 >&2
+fi
+frozen=()
+[ -n "$encoder" ] && frozen=(--encoder-weights "$encoder" --freeze-encoder)
+for seed in $seeds; do
+  for v in $variants; do
+    case "$v" in
+      off)    model='"useMemory":false' ;;
+      slots)  model='"useMemory":true,"memoryCells":0' ;;
+      ret)    model='"useMemory":true,"memoryCells":24,"memoryNeighbours":8' ;;
+      nomaps) model='"useMemory":true,"memoryCells":0,"useDeconvMaps":false' ;;
+      plain)  model='"useMemory":false,"useDeconvMaps":false' ;;
+      *) echo "ablation: unknown variant $v" >&2; exit 2 ;;
+    esac
+    run="$work/$v-s$seed"
+    cfg="$work/$v-s$seed.json"
+    echo "{\"preset\":\"small\",\"model\":{$model},\"train\":{\"seed\":$seed}}" > "$cfg"
+    if [ ! -f "$run/best/kvcap.json" ] || [ ! -f "$run.seconds" ]; then
+      rm -rf "$run"
+      start=$(date +%s)
+      echo "ablation: training $v seed $seed" >&2
+      "$kvcap" train --captions "$data/annotations/captions_train.json" --images "$data/images/train" \
+        --val-captions "$data/annotations/captions_val.json" --val-images "$data/images/val" \
+        --out "$run" --config "$cfg" --epochs "$epochs" "${frozen[@]}" 2> "$run.train.log"
+      echo "$(( $(date +%s) - start ))" > "$run.seconds"
+    fi
+    if [ ! -f "$run.metrics.json" ]; then
+      "$kvcap" evaluate --model "$run" --captions "$data/annotations/captions_test.json" \
+        --images "$data/images/test" --beam 3 --results "$run.results.json" 2> /dev/null > "$run.metrics.json"
+    fi
+  done
 done
-python3 - "$work" $variants <<'PY'
-import json, sys
-work, variants = sys.argv[1], sys.argv[2:]
-print("| variant | memory | deconv maps | Bleu_4 | METEOR | ROUGE_L | CIDEr | train s |")
-print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-flags = {"full": ("on", "on"), "nomem": ("off", "on"), "nomaps": ("on", "off"), "plain": ("off", "off")}
+python3 - "$work" "$variants" "$seeds" <<'PY'
+import json, statistics, sys
+work, variants, seeds = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
+def cell(xs, fmt):
+    if len(xs) == 1:
+        return fmt.format(xs[0])
+    return (fmt + " ± " + fmt + " (" + fmt + "–" + fmt + ")").format(
+        statistics.mean(xs), statistics.stdev(xs), min(xs), max(xs))
+print(f"| variant | seeds | CIDEr-D | BLEU-4 | distinct captions | train s |")
+print("| --- | --- | --- | --- | --- | --- |")
 for v in variants:
-    m = json.load(open(f"{work}/{v}.metrics.json"))
-    try:
-        secs = open(f"{work}/{v}.seconds").read().strip()
-    except OSError:
-        secs = "?"
-    print(f"| {v} | {flags[v][0]} | {flags[v][1]} | {m['Bleu_4']:.3f} | {m['METEOR']:.3f} | {m['ROUGE_L']:.3f} | {m['CIDEr']:.3f} | {secs} |")
+    cider, bleu, distinct, secs = [], [], [], []
+    for s in seeds:
+        run = f"{work}/{v}-s{s}"
+        try:
+            m = json.load(open(run + ".metrics.json"))
+            res = json.load(open(run + ".results.json"))
+        except (OSError, ValueError):
+            continue
+        cider.append(m["CIDEr"]); bleu.append(m["Bleu_4"])
+        caps = [r["caption"] for r in res]
+        distinct.append(len(set(caps)) / len(caps))
+        secs.append(float(open(run + ".seconds").read()))
+    if cider:
+        print(f"| {v} | {len(cider)} | {cell(cider, '{:.3f}')} | {cell(bleu, '{:.3f}')} | "
+              f"{cell([100 * d for d in distinct], '{:.0f}')} % | {statistics.mean(secs):.0f} |")
 PY

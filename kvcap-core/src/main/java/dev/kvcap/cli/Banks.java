@@ -3,6 +3,7 @@ package dev.kvcap.cli;
 import dev.kvcap.bank.BankInfo;
 import dev.kvcap.bank.BankOptions;
 import dev.kvcap.bank.MemoryBank;
+import dev.kvcap.data.CellIndex;
 import dev.kvcap.bank.ModelFingerprint;
 import dev.kvcap.infer.BankRetrieval;
 import dev.kvcap.infer.Captioner;
@@ -28,8 +29,13 @@ final class Banks {
         return MemoryBank.dirOf(ModelFingerprint.weightsDir(model));
     }
 
+    /**
+     * The bank's identity: the weights' fingerprint, and the key width: the decoder's state, or
+     * for a retrieval memory a taught image's thumbnail ({@link CellIndex#WIDTH}).
+     */
     static BankInfo info(Path model, Captioner captioner) {
-        return new BankInfo(ModelFingerprint.of(model), captioner.model().config().model().hiddenDim());
+        int dim = captioner.model().model().readsCells() ? CellIndex.WIDTH : captioner.model().config().model().hiddenDim();
+        return new BankInfo(ModelFingerprint.of(model), dim);
     }
 
     /**

@@ -85,7 +85,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "Use only the first N training (and validation) images: a smoke run.")
     Integer limit;
 
-    @Option(names = "--encoder-weights", paramLabel = "FILE", description = "Initialise the encoder from a .npz or .safetensors file of named tensors (see docs/ENCODER-WEIGHTS.md).")
+    @Option(names = "--encoder-weights", paramLabel = "FILE|MODEL_DIR", description = "Initialise the encoder from a .npz or .safetensors file of named tensors, or from a trained kvcap model directory (see docs/ENCODER-WEIGHTS.md).")
     Path encoderWeights;
 
     @Option(

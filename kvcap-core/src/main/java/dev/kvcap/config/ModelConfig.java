@@ -33,6 +33,12 @@ import java.util.List;
  *     this width before LSTM-1 and the memory controller read it at every step: the same model
  *     with the global block of their input matrices constrained to this rank, and far fewer
  *     weights read per word when the global vector is wide (VGG-16: 4,096 → 512). 0 = off
+ * @param memoryCells 0: the memory has {@code memorySlots} learned slots (keys initialised from
+ *     frequent key words). Positive: a retrieval memory of this many cells per image, filled from
+ *     the captions of its nearest images ({@link dev.kvcap.data.CellIndex}): key = a key word's
+ *     embedding, value = its meaning and share; the decoder can also copy a cell's word
+ *     (docs/MEMORY-RETRIEVAL.md)
+ * @param memoryNeighbours how many nearest images fill a retrieval memory's cells
  */
 public record ModelConfig(
         int imageSize,
@@ -50,7 +56,9 @@ public record ModelConfig(
         boolean useDeconvMaps,
         int deconvChannels,
         float dropout,
-        int globalProj) {
+        int globalProj,
+        int memoryCells,
+        int memoryNeighbours) {
 
     public ModelConfig {
         encoderWidths = List.copyOf(encoderWidths);
@@ -62,7 +70,20 @@ public record ModelConfig(
         return new ModelConfig(
                 size, encoderWidths, convsPerStage, batchNorm, fcDims, embedDim, hiddenDim, attnDim,
                 useMemory, memorySlots, memoryValueDim, memoryControllerDim, useDeconvMaps,
-                deconvChannels, dropout, globalProj);
+                deconvChannels, dropout, globalProj, memoryCells, memoryNeighbours);
+    }
+
+    /** The same model with the memory's cells retrieved ({@code cells} > 0, from that many neighbours) or learned (0). */
+    public ModelConfig withMemoryCells(int cells, int neighbours) {
+        return new ModelConfig(
+                imageSize, encoderWidths, convsPerStage, batchNorm, fcDims, embedDim, hiddenDim, attnDim,
+                useMemory, memorySlots, memoryValueDim, memoryControllerDim, useDeconvMaps,
+                deconvChannels, dropout, globalProj, cells, neighbours);
+    }
+
+    /** Whether the memory's cells come from the captions of each image's nearest neighbours (design (a)). */
+    public boolean retrievalMemory() {
+        return useMemory && memoryCells > 0;
     }
 
     /** Number of encoder stages (each halves the resolution). */
@@ -114,6 +135,8 @@ public record ModelConfig(
         require(!useMemory || memorySlots > 0, "model.memorySlots must be positive");
         require(dropout >= 0 && dropout < 1, "model.dropout must be in [0, 1)");
         require(globalProj >= 0, "model.globalProj must not be negative");
+        require(memoryCells >= 0, "model.memoryCells must not be negative");
+        require(memoryCells == 0 || memoryNeighbours > 0, "model.memoryNeighbours must be positive when model.memoryCells is");
         return this;
     }
 

@@ -33,6 +33,11 @@ public final class BankRetrieval implements Retrieval {
     private float confidentAbove = 1f;
     private Read read = Read.INTERPOLATE;
 
+    /** The bank it reads. */
+    public MemoryBank bank() {
+        return bank;
+    }
+
     /** Reads the neighbours through the memory's slots instead of interpolating (experimental). */
     public BankRetrieval reading(Read how) {
         this.read = Objects.requireNonNull(how);

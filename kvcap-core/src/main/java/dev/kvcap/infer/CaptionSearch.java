@@ -77,10 +77,21 @@ public final class CaptionSearch {
      * @return per image, up to k hypotheses, best first
      */
     public List<List<Hypothesis>> search(NDArray images) {
+        return search(images, null);
+    }
+
+    /**
+     * Captions a batch whose model reads retrieved cells ({@link KvmCaptionModel#readsCells}).
+     *
+     * @param images normalised images [B, 3, S, S]
+     * @param cells the images' cells: key word ids [B, K] and shares [B, K]; null for a model without
+     * @return per image, up to k hypotheses, best first
+     */
+    public List<List<Hypothesis>> search(NDArray images, NDList cells) {
         JniUtils.setGradMode(false); // grad mode is per thread; worker threads start with it on
         try (NDScope outer = new NDScope()) {
             outer.suppressNotUsedWarning();
-            return search(model.encode(new ParameterStore(images.getManager(), false), images, false));
+            return search(model.encode(new ParameterStore(images.getManager(), false), images, cells, false));
         }
     }
 

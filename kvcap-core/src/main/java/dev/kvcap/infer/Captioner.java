@@ -2,6 +2,12 @@ package dev.kvcap.infer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.kvcap.config.ModelConfig;
+import dev.kvcap.bank.Hit;
+import dev.kvcap.bank.MemoryBank;
+import dev.kvcap.data.CellIndex;
+import dev.kvcap.model.MemoryCells;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
@@ -17,7 +23,13 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Image in, caption out: the facade over a loaded model used by {@code caption}, {@code evaluate}
@@ -138,6 +150,15 @@ public final class Captioner implements AutoCloseable {
      */
     public List<Caption> caption(
             List<byte[]> pixels, DecodeConfig decode, boolean withAttention, Retrieval retrieval) {
+        MemoryBank taught = null;
+        if (saved.model().readsCells() && retrieval != null) {
+            // a retrieval memory reads the bank's taught images in its cells, not word by word
+            if (!(retrieval instanceof BankRetrieval bank)) {
+                throw new IllegalArgumentException("a retrieval memory reads only the memory bank");
+            }
+            taught = bank.bank();
+            retrieval = null;
+        }
         CaptionSearch search =
                 new CaptionSearch(saved.model(), decode, withAttention).withRetrieval(retrieval);
         if (retrieval != null && retrieval.read() == Retrieval.Read.SLOTS) {
@@ -150,7 +171,7 @@ public final class Captioner implements AutoCloseable {
         try (NDManager call = manager.newSubManager()) {
             NDArray images = images(call, pixels);
             List<Caption> out = new ArrayList<>();
-            for (List<Hypothesis> hyps : search.search(images)) {
+            for (List<Hypothesis> hyps : search.search(images, cells(call, pixels, taught))) {
                 out.add(new Caption(hyps, saved.vocab(), saved.config().model().mapSize()));
             }
             return out;
@@ -174,6 +195,63 @@ public final class Captioner implements AutoCloseable {
             }
             return out;
         }
+    }
+
+    /**
+     * The retrieval memory's cells of prepared images: the nearest of the model's {@link
+     * CellIndex} (its training images) and of the images {@code taught} (the memory bank, or
+     * null) vote; key word ids [B, K] and shares [B, K]; null for a model without a retrieval
+     * memory.
+     */
+    NDList cells(NDManager call, List<byte[]> pixels, MemoryBank taught) {
+        if (!saved.model().readsCells()) {
+            return null;
+        }
+        ModelConfig c = saved.config().model();
+        List<CellIndex.Cells> found = new ArrayList<>();
+        for (byte[] p : pixels) {
+            byte[] thumb = CellIndex.thumbnail(p, c.imageSize());
+            List<CellIndex.Neighbour> extra = taught == null ? List.of() : taughtNear(taught, thumb, c.memoryNeighbours());
+            found.add(saved.cells().cells(thumb, extra, c.memoryNeighbours(), c.memoryCells()));
+        }
+        return MemoryCells.inputs(call, found, c.memoryCells());
+    }
+
+    /**
+     * The image part of an entry's source: {@code teach:<sha1>} of {@code teach:<sha1>:<caption
+     * hash>} (the same for {@code remember:}); a source without a caption part ({@code
+     * train:<image id>} of {@code memory build}) is the image itself.
+     */
+    static String imageOf(String source) {
+        int first = source.indexOf(':');
+        int last = source.lastIndexOf(':');
+        return first >= 0 && last > first ? source.substring(0, last) : source;
+    }
+
+    /**
+     * The bank's taught images nearest to a thumbnail, each with the key words of its captions:
+     * entries are one key word each, keyed by their image's thumbnail; an image's captions are
+     * grouped by {@link #imageOf} their source.
+     */
+    private static List<CellIndex.Neighbour> taughtNear(MemoryBank bank, byte[] thumb, int n) {
+        Map<String, Map<String, Set<Integer>>> images = new LinkedHashMap<>(); // image → caption → words
+        Map<String, Float> similarity = new HashMap<>();
+        for (Hit h : bank.search(CellIndex.unitVector(thumb), n * 16)) {
+            String image = imageOf(h.source());
+            images.computeIfAbsent(image, x -> new LinkedHashMap<>()).computeIfAbsent(h.source(), x -> new TreeSet<>()).add(h.word());
+            similarity.merge(image, 1 - h.distance() / 2, Math::max); // unit keys: d² = 2 − 2·cos
+        }
+        List<CellIndex.Neighbour> out = new ArrayList<>();
+        for (Map.Entry<String, Map<String, Set<Integer>>> image : images.entrySet()) {
+            Map<Integer, Integer> named = new TreeMap<>();
+            image.getValue().values().forEach(words -> words.forEach(w -> named.merge(w, 1, Integer::sum)));
+            out.add(new CellIndex.Neighbour(
+                    similarity.get(image.getKey()),
+                    named.keySet().stream().mapToInt(Integer::intValue).toArray(),
+                    named.values().stream().mapToInt(Integer::intValue).toArray(),
+                    image.getValue().size()));
+        }
+        return out;
     }
 
     /** Prepared images as one normalised batch [B, 3, S, S] owned by {@code call}. */

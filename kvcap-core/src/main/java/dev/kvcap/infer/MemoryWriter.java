@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import com.google.gson.JsonObject;
 import dev.kvcap.bank.Entry;
 import dev.kvcap.bank.MemoryBank;
+import dev.kvcap.data.CellIndex;
 import dev.kvcap.data.ImageLoader;
 import dev.kvcap.data.Vocabulary;
 import java.nio.charset.StandardCharsets;
@@ -138,6 +139,9 @@ public final class MemoryWriter {
         if (examples.isEmpty()) {
             return List.of();
         }
+        if (captioner.model().model().readsCells()) {
+            return cellEntries(examples);
+        }
         Vocabulary vocab = captioner.vocab();
         int s = captioner.model().config().model().imageSize();
         int pix = 3 * s * s;
@@ -178,6 +182,24 @@ public final class MemoryWriter {
                     out.add(new Entry(key, ids[t + 1], null, examples.get(i).source(), context));
                     read.add(ids[t + 1]);
                 }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A retrieval memory's entries: per example, one entry for each key word of its caption, keyed
+     * by the image's thumbnail ({@link CellIndex#unitVector}). Captioning finds the taught images
+     * nearest to each image and reads their words in its memory's cells, as it reads the training
+     * images' ({@link Captioner}).
+     */
+    private List<Entry> cellEntries(List<Example> examples) {
+        int s = captioner.model().config().model().imageSize();
+        List<Entry> out = new ArrayList<>();
+        for (Example e : examples) {
+            float[] key = CellIndex.unitVector(CellIndex.thumbnail(e.pixels(), s));
+            for (int word : CellIndex.keyWords(captioner.vocab(), List.of(e.words())).get(0)) {
+                out.add(new Entry(key, word, e.source()));
             }
         }
         return out;

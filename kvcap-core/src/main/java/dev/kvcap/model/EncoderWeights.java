@@ -27,7 +27,7 @@ import java.util.TreeSet;
  * {@code conv1_1}, {@code features.2} → {@code conv1_2}, {@code features.5} → {@code conv2_1}, …,
  * {@code classifier.0} → {@code fc1}, {@code classifier.3} → {@code fc2}. Every tensor in the file
  * must match an encoder parameter by name and shape; encoder parameters the file lacks keep their
- * initial values.
+ * initial values. A kvcap model directory in place of the file gives its encoder, whole.
  */
 public final class EncoderWeights {
 
@@ -52,6 +52,9 @@ public final class EncoderWeights {
      * @throws IllegalArgumentException with a one-line reason on an unknown name or a wrong shape
      */
     public static int load(ImageEncoder encoder, Path file, NDManager manager) {
+        if (Files.isDirectory(file)) {
+            return copyFrom(encoder, file, manager);
+        }
         Map<String, Parameter> params = byName(encoder);
         NDList tensors;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
@@ -82,6 +85,34 @@ public final class EncoderWeights {
             return named.size();
         } finally {
             tensors.close();
+        }
+    }
+
+    /**
+     * Copies the encoder of a trained kvcap model directory (the same encoder shape): how decoder
+     * variants are compared on one frozen encoder ({@code --encoder-weights MODEL_DIR
+     * --freeze-encoder}).
+     */
+    private static int copyFrom(ImageEncoder encoder, Path modelDir, NDManager manager) {
+        try (NDManager scratch = manager.newSubManager()) {
+            SavedModel other = SavedModel.load(modelDir, scratch);
+            Map<String, Parameter> from = byName(other.model().encoder());
+            Map<String, Parameter> to = byName(encoder);
+            if (!from.keySet().equals(to.keySet())) {
+                throw new IllegalArgumentException(
+                        modelDir + ": its encoder has other layers than this config's (" + from.keySet().size() + " tensors, need "
+                                + to.keySet().size() + "); give a model with the same encoder");
+            }
+            for (Map.Entry<String, Parameter> e : to.entrySet()) {
+                NDArray source = from.get(e.getKey()).getArray();
+                if (!source.getShape().equals(e.getValue().getArray().getShape())) {
+                    throw new IllegalArgumentException(
+                            modelDir + ": encoder tensor '" + e.getKey() + "' has shape " + source.getShape()
+                                    + ", this config needs " + e.getValue().getArray().getShape());
+                }
+                Ops.assign(e.getValue().getArray(), source);
+            }
+            return to.size();
         }
     }
 }

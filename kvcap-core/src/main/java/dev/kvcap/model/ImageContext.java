@@ -12,8 +12,10 @@ import ai.djl.ndarray.NDList;
  *     projection [B, P] when {@code model.globalProj} is set
  * @param mapKernels the attention maps' deconvolution kernels as every step uses them ({@link
  *     AttentionMaps#kernels}; the same for every image), or null when the maps are off
+ * @param cells the retrieval memory's cells of each image, or null when the model has none
  */
-public record ImageContext(NDArray regions, NDArray regionProj, NDArray global, NDList mapKernels) {
+public record ImageContext(
+        NDArray regions, NDArray regionProj, NDArray global, NDList mapKernels, MemoryCells cells) {
 
     /** Each image repeated {@code n} times in place (image i becomes rows i·n … i·n+n−1). */
     public ImageContext repeat(int n) {
@@ -21,7 +23,11 @@ public record ImageContext(NDArray regions, NDArray regionProj, NDArray global, 
             return this;
         }
         return new ImageContext(
-                regions.repeat(0, n), regionProj.repeat(0, n), global.repeat(0, n), mapKernels);
+                regions.repeat(0, n),
+                regionProj.repeat(0, n),
+                global.repeat(0, n),
+                mapKernels,
+                cells == null ? null : cells.repeat(n));
     }
 
     public long batchSize() {

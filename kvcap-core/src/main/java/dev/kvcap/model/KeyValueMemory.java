@@ -22,6 +22,12 @@ import ai.djl.util.PairList;
  * softmax(K q / √E) and the read r = wᵀ V. Then it writes: erase e = σ(W_e h), add a = tanh(W_a h),
  * V ← V ⊙ (1 − w eᵀ) + w aᵀ. The values therefore carry the history of the caption being written.
  *
+ * <p>A <b>retrieval memory</b> ({@code model.memoryCells} > 0; docs/MEMORY-RETRIEVAL.md) has no
+ * learned slots: its K cells are given per image ({@link MemoryCells}), keys the embeddings of the
+ * key words of the image's nearest neighbours' captions, initial values v = tanh(W_v [key; share])
+ * (the word's meaning and how many neighbours name it), and the read scores gain s·share (s
+ * learned) and the empty cells' mask. The controller, the read and the write are the same.
+ *
  * <p>Legend: B batch, K slots, E key (= embedding) width, Dv value width, Hm controller width, Dg
  * global image width.
  */
@@ -30,11 +36,14 @@ public final class KeyValueMemory extends AbstractBlock {
     private static final byte VERSION = 1;
 
     private final int slots;
+    private final boolean retrieval;
     private final int keyDim;
     private final int valueDim;
     private final int controllerDim;
-    private final Parameter keys;
-    private final Parameter initialValues;
+    private final Parameter keys; // learned slots only
+    private final Parameter initialValues; // learned slots only
+    private final Linear cellValue; // retrieval only: [key; share] → value
+    private final Parameter shareWeight; // retrieval only: s
     private final LSTM controller;
     private final Linear query;
     private final Linear erase;
@@ -44,13 +53,33 @@ public final class KeyValueMemory extends AbstractBlock {
     private final StepLinear eraseMap;
     private final StepLinear addMap;
 
-    public KeyValueMemory(int slots, int keyDim, int valueDim, int controllerDim) {
+    /**
+     * @param slots learned slots K, or, with {@code retrieval}, the cells given per image
+     * @param retrieval whether the cells come from outside ({@link MemoryCells}) instead of learned slots
+     */
+    public KeyValueMemory(int slots, boolean retrieval, int keyDim, int valueDim, int controllerDim) {
         super(VERSION);
         this.slots = slots;
+        this.retrieval = retrieval;
         this.keyDim = keyDim;
         this.valueDim = valueDim;
         this.controllerDim = controllerDim;
-        keys =
+        if (retrieval) {
+            keys = null;
+            initialValues = null;
+            cellValue = addChildBlock("cell_value", Linear.builder().setUnits(valueDim).build());
+            shareWeight =
+                    addParameter(
+                            Parameter.builder()
+                                    .setName("share_weight")
+                                    .setType(Parameter.Type.OTHER)
+                                    .optShape(new Shape(1))
+                                    .optInitializer(new ai.djl.training.initializer.ConstantInitializer(2f))
+                                    .build());
+        } else {
+            cellValue = null;
+            shareWeight = null;
+            keys =
                 addParameter(
                         Parameter.builder()
                                 .setName("keys")
@@ -66,6 +95,7 @@ public final class KeyValueMemory extends AbstractBlock {
                                 .optShape(new Shape(slots, valueDim))
                                 .optInitializer(new NormalInitializer(0.1f))
                                 .build());
+        }
         controller =
                 addChildBlock(
                         "controller",
@@ -92,7 +122,10 @@ public final class KeyValueMemory extends AbstractBlock {
         addMap.quantize(linears);
     }
 
-    /** The keys parameter [K, E]; the model copies word embeddings into it at creation. */
+    /**
+     * The keys parameter [K, E]; the model copies word embeddings into it at creation. Null for a
+     * retrieval memory (its keys come with each image).
+     */
     public Parameter keys() {
         return keys;
     }
@@ -101,10 +134,28 @@ public final class KeyValueMemory extends AbstractBlock {
         return slots;
     }
 
-    /** Fresh per-caption state: the learned initial values for every caption, zero controller. */
-    public MemoryState initialState(ParameterStore ps, NDManager manager, long batch, boolean training) {
-        NDArray v0 = ps.getValue(initialValues, manager.getDevice(), training);
-        NDArray values = v0.expandDims(0).broadcast(new Shape(batch, slots, valueDim)); // [B, K, Dv]
+    /** Whether the cells come with each image ({@link MemoryCells}) rather than being learned slots. */
+    public boolean retrieval() {
+        return retrieval;
+    }
+
+    /**
+     * Fresh per-caption state, zero controller: the learned initial values for every caption, or a
+     * retrieval memory's values made from {@code cells}.
+     */
+    public MemoryState initialState(
+            ParameterStore ps, NDManager manager, long batch, MemoryCells cells, boolean training) {
+        NDArray values;
+        if (retrieval) {
+            if (cells == null) {
+                throw new IllegalStateException("a retrieval memory needs each image's cells (MemoryCells); none were given");
+            }
+            NDArray in = cells.keys().concat(cells.shares().expandDims(2), 2); // [B, K, E + 1]
+            values = cellValue.forward(ps, new NDList(in), training).head().tanh(); // [B, K, Dv]
+        } else {
+            NDArray v0 = ps.getValue(initialValues, manager.getDevice(), training);
+            values = v0.expandDims(0).broadcast(new Shape(batch, slots, valueDim)); // [B, K, Dv]
+        }
         NDArray zeros = manager.zeros(new Shape(batch, controllerDim)); // [B, Hm]
         return new MemoryState(values, zeros, zeros);
     }
@@ -121,6 +172,7 @@ public final class KeyValueMemory extends AbstractBlock {
      *
      * @param word embedding of the previous word [B, E]
      * @param global global image vector [B, Dg]
+     * @param cells a retrieval memory's cells (null for learned slots)
      * @return the read [B, Dv], the read weights [B, K] and the next state
      */
     public Read step(
@@ -129,13 +181,21 @@ public final class KeyValueMemory extends AbstractBlock {
             NDArray global,
             MemoryState state,
             NDArray readShare,
+            MemoryCells cells,
             boolean training) {
         NDArray x = word.concat(global, 1); // [B, E + Dg]
         NDList out = controllerCell.step(ps, x, state.h(), state.c(), training);
         NDArray h = out.get(0); // [B, Hm]
         NDArray q = queryMap.apply(ps, h, training); // [B, E]
-        NDArray k = ps.getValue(keys, word.getDevice(), training); // [K, E]
-        NDArray scores = Ops.scale(q.matMul(k.transpose()), (float) (1 / Math.sqrt(keyDim))); // [B, K]
+        NDArray scores;
+        if (retrieval) {
+            NDArray match = q.expandDims(1).batchMatMul(cells.keys().transpose(0, 2, 1)).squeeze(1); // [B, K]
+            NDArray s = ps.getValue(shareWeight, word.getDevice(), training); // [1]
+            scores = Ops.scale(match, (float) (1 / Math.sqrt(keyDim))).add(cells.shares().mul(s)).add(cells.mask());
+        } else {
+            NDArray k = ps.getValue(keys, word.getDevice(), training); // [K, E]
+            scores = Ops.scale(q.matMul(k.transpose()), (float) (1 / Math.sqrt(keyDim))); // [B, K]
+        }
         NDArray weights = scores.softmax(-1); // [B, K]
         NDArray w = weights.expandDims(2); // [B, K, 1]
         NDArray readWeights =
@@ -165,6 +225,9 @@ public final class KeyValueMemory extends AbstractBlock {
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         long b = inputShapes[0].get(0);
+        if (cellValue != null) {
+            cellValue.initialize(manager, dataType, new Shape(b, slots, keyDim + 1));
+        }
         controller.initialize(
                 manager, dataType, new Shape(b, 1, inputShapes[0].get(1) + inputShapes[1].get(1)));
         Shape hidden = new Shape(b, controllerDim);

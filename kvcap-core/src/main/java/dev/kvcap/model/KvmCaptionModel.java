@@ -38,6 +38,7 @@ public final class KvmCaptionModel extends AbstractBlock {
     private final KeyValueMemory memory;
     private final CaptionDecoder decoder;
     private final Linear globalProj;
+    private final Linear copyGate; // retrieval memory only: how much the step copies a cell's word
     private TensorCasts casts; // null: the encoder runs as trained (float32, NCHW)
     private TensorCasts trainingCasts; // null: training runs in float32
 
@@ -52,7 +53,8 @@ public final class KvmCaptionModel extends AbstractBlock {
                         ? addChildBlock(
                                 "memory",
                                 new KeyValueMemory(
-                                        config.memorySlots(),
+                                        config.retrievalMemory() ? config.memoryCells() : config.memorySlots(),
+                                        config.retrievalMemory(),
                                         config.embedDim(),
                                         config.memoryValueDim(),
                                         config.memoryControllerDim()))
@@ -61,6 +63,10 @@ public final class KvmCaptionModel extends AbstractBlock {
         globalProj =
                 config.globalProj() > 0
                         ? addChildBlock("global_proj", Linear.builder().setUnits(config.globalProj()).build())
+                        : null;
+        copyGate =
+                config.retrievalMemory()
+                        ? addChildBlock("copy_gate", Linear.builder().setUnits(1).build())
                         : null;
         setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
     }
@@ -96,7 +102,7 @@ public final class KvmCaptionModel extends AbstractBlock {
      * key words). Slots beyond the list keep their random keys.
      */
     public void initMemoryKeys(int[] wordIds) {
-        if (memory == null || wordIds.length == 0) {
+        if (memory == null || memory.retrieval() || wordIds.length == 0) {
             return;
         }
         NDArray table = embedding.weight().getArray();
@@ -154,8 +160,21 @@ public final class KvmCaptionModel extends AbstractBlock {
 
     /** Encodes images [B, 3, S, S] once for decoding: {@link #features}, then {@link #context}. */
     public ImageContext encode(ParameterStore ps, NDArray images, boolean training) {
+        return encode(ps, images, null, training);
+    }
+
+    /**
+     * {@link #encode} with a retrieval memory's cells: key word ids [B, K] (int64) and their shares
+     * [B, K] ({@link dev.kvcap.data.CellIndex}); null for a model without one.
+     */
+    public ImageContext encode(ParameterStore ps, NDArray images, NDList cells, boolean training) {
         NDList f = features(ps, images, training);
-        return context(ps, f.get(0), f.get(1), training);
+        return context(ps, f.get(0), f.get(1), cells, training);
+    }
+
+    /** Whether decoding needs each image's retrieved cells ({@code model.memoryCells} > 0). */
+    public boolean readsCells() {
+        return copyGate != null;
     }
 
     /**
@@ -188,6 +207,24 @@ public final class KvmCaptionModel extends AbstractBlock {
      * @param global [B, Dg]
      */
     public ImageContext context(ParameterStore ps, NDArray regions, NDArray global, boolean training) {
+        return context(ps, regions, global, null, training);
+    }
+
+    /**
+     * {@link #context} with a retrieval memory's cells: key word ids [B, K] (int64) and shares [B,
+     * K]; required when the model {@link #readsCells}, ignored otherwise.
+     */
+    public ImageContext context(
+            ParameterStore ps, NDArray regions, NDArray global, NDList cells, boolean training) {
+        MemoryCells memoryCells = null;
+        if (readsCells()) {
+            if (cells == null) {
+                throw new IllegalArgumentException(
+                        "this model's memory reads each image's retrieved cells, and none were given");
+            }
+            NDArray keys = embedding.forward(ps, new NDList(cells.get(0)), training).head(); // [B, K, E]
+            memoryCells = MemoryCells.of(cells.get(0), cells.get(1), keys, vocabSize);
+        }
         if (globalProj != null) {
             global = globalProj.forward(ps, new NDList(global), training).head(); // [B, P], once
         }
@@ -195,7 +232,8 @@ public final class KvmCaptionModel extends AbstractBlock {
                 regions,
                 decoder.projectRegions(ps, regions, training),
                 global,
-                decoder.mapKernels(ps, global.getDevice(), training));
+                decoder.mapKernels(ps, global.getDevice(), training),
+                memoryCells);
     }
 
     /** The state before the first word. */
@@ -203,7 +241,7 @@ public final class KvmCaptionModel extends AbstractBlock {
         NDManager manager = ctx.global().getManager();
         long b = ctx.batchSize();
         KeyValueMemory.MemoryState mem =
-                memory == null ? null : memory.initialState(ps, manager, b, training);
+                memory == null ? null : memory.initialState(ps, manager, b, ctx.cells(), training);
         return new DecodeState(decoder.initialState(manager, b), mem);
     }
 
@@ -233,13 +271,37 @@ public final class KvmCaptionModel extends AbstractBlock {
         NDArray emb = embedding.forward(ps, new NDList(words), training).head(); // [B, E]
         Advanced a = advance(ps, ctx, emb, state, memoryReadShare, training);
         CaptionDecoder.Step s = a.step();
-        NDArray logits = decoder.wordLogits(ps, s.output(), training); // [B, V]
+        NDArray logits = copied(ps, decoder.wordLogits(ps, s.output(), training), s.output(), a, ctx, training); // [B, V]
         return new StepOutput(logits, s.alpha(), s.pixels(), a.memoryWeights(), a.state());
     }
 
-    /** Memory slots (0 when the model has no memory). */
+    /** Learned memory slots (0 when the model has no memory, or a retrieval memory). */
     public int memorySlots() {
-        return memory == null ? 0 : memory.slots();
+        return memory == null || memory.retrieval() ? 0 : memory.slots();
+    }
+
+    /**
+     * A retrieval memory's copy: the word logits plus g · Σ_k w_k onehot(word_k), g = softplus(W_g
+     * h2) ≥ 0 the step's copy gate and w the memory's read weights, so reading a cell raises its
+     * word; unchanged without one.
+     *
+     * @param logits [B, V] or [B, T, V]
+     * @param output the decoder's outputs h2 [B, H] or [B, T, H]
+     * @param weights the memory's read weights [B, K] or [B, T, K]
+     */
+    private NDArray copied(ParameterStore ps, NDArray logits, NDArray output, NDArray weights, ImageContext ctx, boolean training) {
+        if (copyGate == null) {
+            return logits;
+        }
+        NDArray gate = ai.djl.nn.Activation.softPlus(copyGate.forward(ps, new NDList(output), training).head()); // [B, (T,) 1]
+        boolean steps = weights.getShape().dimension() == 3;
+        NDArray w = steps ? weights : weights.expandDims(1); // [B, T, K]
+        NDArray copy = w.batchMatMul(ctx.cells().copy()); // [B, T, V]
+        return logits.add(steps ? copy.mul(gate) : copy.squeeze(1).mul(gate));
+    }
+
+    private NDArray copied(ParameterStore ps, NDArray logits, NDArray output, Advanced a, ImageContext ctx, boolean training) {
+        return copyGate == null ? logits : copied(ps, logits, output, a.memoryWeights(), ctx, training);
     }
 
     /** One word with its embedding [B, E] given, up to the decoder's output (no word logits yet). */
@@ -255,7 +317,7 @@ public final class KvmCaptionModel extends AbstractBlock {
         KeyValueMemory.MemoryState mem = null;
         if (memory != null) {
             KeyValueMemory.Read r =
-                    memory.step(ps, emb, ctx.global(), state.memory(), memoryReadShare, training);
+                    memory.step(ps, emb, ctx.global(), state.memory(), memoryReadShare, ctx.cells(), training);
             read = r.read();
             memWeights = r.weights();
             mem = r.next();
@@ -307,9 +369,13 @@ public final class KvmCaptionModel extends AbstractBlock {
         long steps = tokens.getShape().get(1);
         List<NDArray> outputs = new ArrayList<>();
         List<NDArray> h2 = new ArrayList<>();
+        List<NDArray> reads = new ArrayList<>();
         for (long t = 0; t < steps; t++) {
             Advanced a = advance(ps, ctx, emb.get(":, " + t), state, null, training);
             outputs.add(a.step().output()); // [B, H]
+            if (copyGate != null) {
+                reads.add(a.memoryWeights()); // [B, K]
+            }
             if (states) {
                 h2.add(a.state().lstm().get(2)); // [B, H]
             }
@@ -318,7 +384,11 @@ public final class KvmCaptionModel extends AbstractBlock {
         // The output layer once for all steps: one [B·T, H] × [H, V] product (and one for each
         // gradient) instead of T small ones.
         NDArray stacked = NDArrays.stack(new NDList(outputs), 1); // [B, T, H]
-        NDList result = new NDList(decoder.wordLogits(ps, stacked, training)); // [B, T, V]
+        NDArray logits = decoder.wordLogits(ps, stacked, training); // [B, T, V]
+        if (copyGate != null) {
+            logits = copied(ps, logits, stacked, NDArrays.stack(new NDList(reads), 1), ctx, training);
+        }
+        NDList result = new NDList(logits);
         if (states) {
             result.add(NDArrays.stack(new NDList(h2), 1)); // [B, T, H]
         }
@@ -339,6 +409,9 @@ public final class KvmCaptionModel extends AbstractBlock {
         Shape word = new Shape(b, config.embedDim());
         if (globalProj != null) {
             globalProj.initialize(manager, dataType, enc[1]);
+        }
+        if (copyGate != null) {
+            copyGate.initialize(manager, dataType, new Shape(b, config.hiddenDim()));
         }
         Shape context = new Shape(b, config.contextDim());
         if (memory != null) {

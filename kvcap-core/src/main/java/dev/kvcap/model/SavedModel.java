@@ -7,6 +7,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.kvcap.config.ConfigJson;
 import dev.kvcap.config.KvcapConfig;
+import dev.kvcap.data.CellIndex;
 import dev.kvcap.data.DataException;
 import dev.kvcap.data.Vocabulary;
 import java.io.IOException;
@@ -18,10 +19,24 @@ import java.util.Optional;
 
 /**
  * A self-contained model directory: {@code kvcap.json} (format marker), {@code config.json},
- * {@code vocab.json} and {@code model.params}. Loading rebuilds the network from the config, so
- * nothing else is needed to caption with it.
+ * {@code vocab.json} and {@code model.params}, and for a retrieval memory ({@code
+ * model.memoryCells} > 0) {@code cells.bin}, the captioned images its cells come from ({@link
+ * CellIndex}). Loading rebuilds the network from the config, so nothing else is needed to caption
+ * with it.
+ *
+ * @param cells the retrieval memory's index; null for a model without one
  */
-public record SavedModel(KvcapConfig config, Vocabulary vocab, KvmCaptionModel model) {
+public record SavedModel(KvcapConfig config, Vocabulary vocab, KvmCaptionModel model, CellIndex cells) {
+
+    /** A model without a retrieval memory's index. */
+    public SavedModel(KvcapConfig config, Vocabulary vocab, KvmCaptionModel model) {
+        this(config, vocab, model, null);
+    }
+
+    /** This model with {@code index} as its retrieval memory's index. */
+    public SavedModel withCells(CellIndex index) {
+        return new SavedModel(config, vocab, model, index);
+    }
 
     /** Directory format written by this kvcap; others are refused with a clear message. */
     public static final int FORMAT = 1;
@@ -40,6 +55,9 @@ public record SavedModel(KvcapConfig config, Vocabulary vocab, KvmCaptionModel m
         Files.writeString(dir.resolve(CONFIG), ConfigJson.toJson(config) + "\n", StandardCharsets.UTF_8);
         Files.writeString(dir.resolve(VOCAB), vocab.toJson(), StandardCharsets.UTF_8);
         ParamsFile.Sum sum = ParamsFile.write(model, dir.resolve(PARAMS));
+        if (cells != null) {
+            cells.write(dir.resolve(CellIndex.FILE));
+        }
         JsonObject marker = new JsonObject();
         marker.addProperty("format", FORMAT);
         marker.addProperty("modelVersion", KvmCaptionModel.VERSION);
@@ -128,7 +146,16 @@ public record SavedModel(KvcapConfig config, Vocabulary vocab, KvmCaptionModel m
                         dir.resolve(MARKER) + " records vocabSize " + marker.get("vocabSize") + " but vocab.json and "
                                 + PARAMS + " have " + vocab.size() + " words; put back the kvcap.json saved with the model");
             }
-            return new SavedModel(config, vocab, model);
+            CellIndex cells = null;
+            if (config.model().retrievalMemory()) {
+                Path file = dir.resolve(CellIndex.FILE);
+                if (!Files.isRegularFile(file)) {
+                    throw new IllegalArgumentException(
+                            dir + " has no " + CellIndex.FILE + " (the captioned images its memory reads): copy the whole model directory, or retrain");
+                }
+                cells = CellIndex.read(file, vocab.size());
+            }
+            return new SavedModel(config, vocab, model, cells);
         } catch (IOException | UncheckedIOException e) {
             Throwable io = e instanceof UncheckedIOException u ? u.getCause() : e;
             String why = io.getMessage() == null ? io.getClass().getSimpleName() : oneLine(io.getMessage());

@@ -13,6 +13,7 @@ import dev.kvcap.model.Ops;
 import dev.kvcap.config.KvcapConfig;
 import dev.kvcap.data.Augmenter;
 import dev.kvcap.data.CaptionSet;
+import dev.kvcap.data.CellIndex;
 import dev.kvcap.data.CaptionTokenizer;
 import dev.kvcap.data.CaptionedImage;
 import dev.kvcap.data.ImageCache;
@@ -205,27 +206,59 @@ public final class Trainer {
             }
             InputChecks.requireUsableValidation(val, valData == null ? 0 : valData.size());
 
+            CellTable trainCells = null;
+            CellTable valCells = null;
+            if (config.model().retrievalMemory()) {
+                CellIndex index = cellIndex(trainData, vocab);
+                saved = saved.withCells(index);
+                int n = config.model().memoryNeighbours();
+                int k = config.model().memoryCells();
+                trainCells = new CellTable(index.ownCells(n, k), k);
+                if (valData != null) {
+                    valCells = new CellTable(index.cells(thumbnails(valData), n, k), k);
+                }
+                events.accept(new TrainEvent.Info(String.format(
+                        "retrieval memory: %d captioned images indexed; %.1f of %d cells filled per training image (from %d neighbours)",
+                        index.size(), trainCells.meanFilled(), k, n)));
+            }
+
             // try-with-resources skips null resources: the caches exist only with a frozen encoder
             try (FeatureCache t = freezeEncoder ? features(model, trainData, outDir, "train", manager) : null;
                     FeatureCache v = freezeEncoder && valData != null ? features(model, valData, outDir, "val", manager) : null) {
                 ImageSource trainImages;
                 ImageSource valImages;
                 if (freezeEncoder) {
-                    trainImages = ImageSource.cached(model, t);
-                    valImages = v == null ? null : ImageSource.cached(model, v);
+                    trainImages = ImageSource.cached(model, t, trainCells);
+                    valImages = v == null ? null : ImageSource.cached(model, v, valCells);
                 } else {
                     Augmenter augment =
                             config.data().augmentShift() == 0
                                     ? Augmenter.none()
                                     : new Augmenter(config.data().augmentShift(), 0.0, false);
-                    trainImages = ImageSource.live(model, trainData, augment, layout);
-                    valImages = valData == null ? null : ImageSource.live(model, valData, null, null);
+                    trainImages = ImageSource.live(model, trainData, augment, layout, trainCells);
+                    valImages = valData == null ? null : ImageSource.live(model, valData, null, null, valCells);
                 }
                 Validation validation =
                         valData == null ? null : new Validation(saved, valData, valImages, config.decode());
                 return loop(saved, trainData, trainImages, validation, manager, outDir, resume, state, cache);
             }
         }
+    }
+
+    /** The retrieval memory's index of the training images: thumbnails and their captions' key words. */
+    private static CellIndex cellIndex(TrainingBatches data, Vocabulary vocab) {
+        CellIndex index = new CellIndex();
+        List<byte[]> thumbs = thumbnails(data);
+        for (int i = 0; i < data.size(); i++) {
+            List<List<String>> tokens = data.images().get(i).captions().stream().map(CaptionTokenizer::tokenize).toList();
+            index.add(thumbs.get(i), CellIndex.keyWords(vocab, tokens),
+                    tokens.stream().mapToLong(CellIndex::captionKey).toArray());
+        }
+        return index;
+    }
+
+    private static List<byte[]> thumbnails(TrainingBatches data) {
+        return IntStream.range(0, data.size()).parallel().mapToObj(i -> CellIndex.thumbnail(data.pixels(i), data.imageSize())).toList();
     }
 
     /**

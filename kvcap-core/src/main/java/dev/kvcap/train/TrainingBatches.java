@@ -92,6 +92,16 @@ final class TrainingBatches {
         return manager.create(data, new Shape(b, 3, imageSize, imageSize));
     }
 
+    /** Resized CHW bytes of image {@code i}, as {@link #images} reads them. */
+    byte[] pixels(int i) {
+        CaptionedImage image = images.get(i);
+        return pixels.get(image, imageSize).orElseThrow(() -> new DataException(image.file() + ": no longer decodes"));
+    }
+
+    int imageSize() {
+        return imageSize;
+    }
+
     /** One encoded caption per image {@code idx[from..to)}: drawn with {@code rng}, or the first. */
     List<int[]> captions(int[] idx, int from, int to, Random rng) {
         List<int[]> chosen = new ArrayList<>(to - from);

@@ -1,5 +1,10 @@
 package dev.kvcap.infer;
 
+import dev.kvcap.data.CellIndex;
+import dev.kvcap.config.KvcapConfig;
+import dev.kvcap.bank.MemoryBank;
+import dev.kvcap.bank.BankInfo;
+import ai.djl.ndarray.NDList;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -33,6 +38,57 @@ class CaptionerTest {
             model.initialize(m);
             new SavedModel(Presets.tiny(), vocab, model).writeInto(dir.resolve("model"));
         }
+    }
+
+    @Test
+    void aRetrievalMemoryReadsWhatTheBankWasTaughtInItsCells() throws Exception {
+        Vocabulary vocab = Vocabulary.build(List.of(List.of("a", "red", "circle"), List.of("a", "blue", "square"), List.of("zebra")), 1);
+        KvcapConfig config = Presets.tiny().withModel(Presets.tiny().model().withMemoryCells(4, 1));
+        CellIndex training = new CellIndex();
+        BufferedImage dark = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
+        BufferedImage taught = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = taught.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, 16, 16);
+        g.dispose();
+        try (NDManager m = NDManager.newBaseManager()) {
+            KvmCaptionModel model = new KvmCaptionModel(config.model(), vocab.size());
+            model.initialize(m);
+            training.add(new byte[CellIndex.WIDTH], List.of(new int[] {vocab.id("blue"), vocab.id("square")}), new long[] {1L});
+            new SavedModel(config, vocab, model, training).writeInto(dir.resolve("model"));
+        }
+        try (Captioner c = Captioner.load(dir.resolve("model"));
+                NDManager call = NDManager.newBaseManager();
+                MemoryBank bank = MemoryBank.open(dir.resolve("bank"), new BankInfo("test", CellIndex.WIDTH))) {
+            byte[] query = c.prepare(taught);
+            assertEquals(List.of((long) vocab.id("blue"), (long) vocab.id("square")),
+                    cellWords(c.cells(call, List.of(query), bank)), "an empty bank: the training image's words");
+            new MemoryWriter(c).store(bank, "teach", List.of(new MemoryWriter.Lesson(new byte[] {1}, query, List.of("a", "red", "zebra"))));
+            assertEquals(2, bank.size(), "one entry per key word");
+            assertEquals(List.of((long) vocab.id("red"), (long) vocab.id("zebra")),
+                    cellWords(c.cells(call, List.of(query), bank)), "the taught image is nearer, and it alone votes");
+            assertEquals(List.of((long) vocab.id("blue"), (long) vocab.id("square")),
+                    cellWords(c.cells(call, List.of(c.prepare(dark)), null)), "memory off: the training images only");
+        }
+    }
+
+    @Test
+    void aBankEntrysImageIsItsSourceWithoutTheCaptionPart() {
+        assertEquals("teach:ab12", Captioner.imageOf("teach:ab12:cd34"));
+        assertEquals("remember:ab12", Captioner.imageOf("remember:ab12:cd34"));
+        assertEquals("train:17", Captioner.imageOf("train:17"));
+        assertEquals("x", Captioner.imageOf("x"));
+    }
+
+    /** The filled cells' word ids of the first image. */
+    private static List<Long> cellWords(NDList cells) {
+        long[] words = cells.get(0).toLongArray();
+        float[] shares = cells.get(1).toFloatArray();
+        List<Long> out = new java.util.ArrayList<>();
+        for (int i = 0; i < shares.length && shares[i] > 0; i++) {
+            out.add(words[i]);
+        }
+        return out;
     }
 
     @Test

@@ -25,7 +25,8 @@ public class EncoderProbe {
         if (a[0].endsWith("conv")) {
             c = new ModelConfig(c.imageSize(), c.encoderWidths(), c.convsPerStage(), c.batchNorm(), List.of(16),
                     c.embedDim(), c.hiddenDim(), c.attnDim(), c.useMemory(), c.memorySlots(), c.memoryValueDim(),
-                    c.memoryControllerDim(), c.useDeconvMaps(), c.deconvChannels(), c.dropout(), c.globalProj());
+                    c.memoryControllerDim(), c.useDeconvMaps(), c.deconvChannels(), c.dropout(), c.globalProj(),
+                    c.memoryCells(), c.memoryNeighbours());
         }
         int runs = Integer.parseInt(a[1]);
         String[] names = {"fp32 NCHW", "fp32 channels-last", "bf16 channels-last"};

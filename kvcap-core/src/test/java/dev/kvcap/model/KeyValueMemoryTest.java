@@ -19,14 +19,14 @@ class KeyValueMemoryTest {
 
         static Fixture of(NDManager m, int batch, int slots, int seed) {
             Engine.getInstance().setRandomSeed(seed);
-            KeyValueMemory memory = new KeyValueMemory(slots, 6, 5, 7);
+            KeyValueMemory memory = new KeyValueMemory(slots, false, 6, 5, 7);
             memory.initialize(m, DataType.FLOAT32, new Shape(batch, 6), new Shape(batch, 3));
             return new Fixture(
                     memory, new ParameterStore(m, false), m.randomNormal(new Shape(batch, 6)), m.randomNormal(new Shape(batch, 3)));
         }
 
         KeyValueMemory.Read step(KeyValueMemory.MemoryState state, NDArray share) {
-            return memory.step(ps, word, global, state, share, false);
+            return memory.step(ps, word, global, state, share, null, false);
         }
     }
 
@@ -35,7 +35,7 @@ class KeyValueMemoryTest {
         try (NDManager m = NDManager.newBaseManager()) {
             Fixture f = Fixture.of(m, 2, 4, 5);
             // step once so the values differ per row, then compare reads from that state
-            KeyValueMemory.MemoryState state = f.step(f.memory().initialState(f.ps(), m, 2, false), null).next();
+            KeyValueMemory.MemoryState state = f.step(f.memory().initialState(f.ps(), m, 2, null, false), null).next();
 
             KeyValueMemory.Read plain = f.step(state, null);
             NDArray share = m.create(new float[] {0, 0, 0, 0, /* row 1: all of it on slot 2 */ 0, 0, 1, 0}, new Shape(2, 4));
@@ -55,7 +55,7 @@ class KeyValueMemoryTest {
     void halfTheReadOnASlotMixesTheModelsReadWithThatSlotsValue() {
         try (NDManager m = NDManager.newBaseManager()) {
             Fixture f = Fixture.of(m, 1, 3, 6);
-            KeyValueMemory.MemoryState state = f.memory().initialState(f.ps(), m, 1, false);
+            KeyValueMemory.MemoryState state = f.memory().initialState(f.ps(), m, 1, null, false);
             float[] plain = f.step(state, null).read().toFloatArray();
             float[] half = f.step(state, m.create(new float[] {0.5f, 0, 0}, new Shape(1, 3))).read().toFloatArray();
             float[] slot0 = state.values().get("0, 0, :").toFloatArray();

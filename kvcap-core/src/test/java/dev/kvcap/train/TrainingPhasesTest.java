@@ -63,8 +63,8 @@ class TrainingPhasesTest {
                 int[] idx = {3, 0, 7};
                 NDList tokens = TrainingBatches.tokens(m, data.captions(idx, 0, 3, null));
                 ParameterStore ps = new ParameterStore(m, false);
-                ImageSource live = ImageSource.live(saved.model(), data, null, null);
-                ImageSource cached = ImageSource.cached(saved.model(), cache);
+                ImageSource live = ImageSource.live(saved.model(), data, null, null, null);
+                ImageSource cached = ImageSource.cached(saved.model(), cache, null);
                 NDArray a = saved.model().logits(ps, live.encode(ps, live.inputs(m, idx, 0, 3, null), false), tokens.get(0), false);
                 NDArray b = saved.model().logits(ps, cached.encode(ps, cached.inputs(m, idx, 0, 3, null), false), tokens.get(0), false);
                 assertArrayEquals(a.toFloatArray(), b.toFloatArray(), 1e-5f);
@@ -87,6 +87,29 @@ class TrainingPhasesTest {
             assertEquals(values(before, "encoder"), values(after, "encoder"));
             assertTrue(!values(before, "decoder").equals(values(after, "decoder")), "the decoder trained");
         }
+    }
+
+    @Test
+    void aRetrievalMemoryTrainsOnAnotherModelsFrozenEncoderSavesItsCellIndexAndGoesOnWithSelfCriticalTraining() throws Exception {
+        KvcapConfig retrieval = Presets.tiny().withModel(Presets.tiny().model().withMemoryCells(6, 3));
+        List<String> info = new ArrayList<>();
+        Path out = dir.resolve("retrieval");
+        new Trainer(retrieval, e -> {
+                    if (e instanceof TrainEvent.Info i) {
+                        info.add(i.message());
+                    }
+                })
+                .optEncoderWeights(trained).optFreezeEncoder(true).run(train, val, out, false);
+        assertTrue(info.stream().anyMatch(m -> m.startsWith("retrieval memory: " + train.images().size() + " captioned images indexed")), info.toString());
+        try (NDManager m = NDManager.newBaseManager()) {
+            SavedModel before = SavedModel.load(trained, m);
+            SavedModel after = SavedModel.load(out, m);
+            assertEquals(values(before, "encoder"), values(after, "encoder"), "the encoder is the other model's, frozen");
+            assertEquals(train.images().size(), after.cells().size());
+        }
+        Path scst = dir.resolve("retrieval-scst");
+        new Trainer(retrieval, e -> {}).optInit(out).optScst(true).optFreezeEncoder(true).run(train, val, scst, false);
+        assertTrue(Files.exists(scst.resolve("best/" + dev.kvcap.data.CellIndex.FILE)));
     }
 
     private static List<List<Float>> values(SavedModel saved, String block) {

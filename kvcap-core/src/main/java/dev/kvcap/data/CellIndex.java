@@ -1,0 +1,366 @@
+package dev.kvcap.data;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+/**
+ * Where the retrieval memory's cells come from (SPEC §2.2, docs/MEMORY-RETRIEVAL.md): captioned
+ * images kept as small thumbnails with the key words of their captions. For a query image, its
+ * {@code n} nearest images by thumbnail (cosine similarity) vote for their key words; the {@code
+ * k} words with most votes become the memory's cells: each a key word and its share of the
+ * neighbours' captions (how many of them name it, over all).
+ *
+ * <p>The same index serves training and captioning, so a model reads the same kind of cells in
+ * both: while training, an image's own entry and every image that shares one of its captions (the
+ * same item drawn another way) are left out, since test images are new items; {@code kvcap memory
+ * add} appends entries, which captions then read through the same cells. Search is exact (every
+ * entry is compared), parallel over queries.
+ *
+ * <p>Legend: N entries, D = 3·{@value #SIDE}² thumbnail width.
+ */
+public final class CellIndex {
+
+    /** Thumbnail side: images are box-averaged to SIDE×SIDE RGB before comparison. */
+    public static final int SIDE = 16;
+
+    /** File name of the index inside a model directory. */
+    public static final String FILE = "cells.bin";
+
+    /** Width of a thumbnail and of the memory bank's keys for a retrieval memory. */
+    public static final int WIDTH = 3 * SIDE * SIDE;
+
+    private static final int MAGIC = 0x4b434931; // "KCI1"
+    private static final int D = WIDTH;
+
+    private final List<byte[]> thumbnails = new ArrayList<>(); // [N][D] raw
+    private final List<float[]> unit = new ArrayList<>(); // [N][D] centred, unit length
+    private final List<int[]> words = new ArrayList<>(); // per entry: distinct key word ids
+    private final List<int[]> counts = new ArrayList<>(); // per entry: captions naming each word
+    private final List<Integer> captionCounts = new ArrayList<>(); // per entry: its captions
+    private final List<long[]> captionKeys = new ArrayList<>(); // per entry: hashes of its captions
+
+    /** The cells of one image: key word ids and their shares, strongest first (k of each, padded with 0). */
+    public record Cells(int[] words, float[] shares) {}
+
+    /**
+     * A captioned image found elsewhere (the memory bank's taught images), to vote beside the
+     * index's own: its cosine similarity to the query, and its captions' key words with how many
+     * of its captions name each.
+     */
+    public record Neighbour(float similarity, int[] words, int[] counts, int captions) {}
+
+    public int size() {
+        return thumbnails.size();
+    }
+
+    /** SIDE×SIDE RGB thumbnail (CHW bytes) of an image given as CHW bytes at {@code size}². */
+    public static byte[] thumbnail(byte[] chw, int size) {
+        if (chw.length != 3 * size * size) {
+            throw new IllegalArgumentException("expected " + 3 * size * size + " CHW bytes, got " + chw.length);
+        }
+        int[] sum = new int[D];
+        int[] n = new int[D];
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < size; y++) {
+                int ty = y * SIDE / size;
+                for (int x = 0; x < size; x++) {
+                    int cell = c * SIDE * SIDE + ty * SIDE + x * SIDE / size;
+                    sum[cell] += chw[c * size * size + y * size + x] & 0xff;
+                    n[cell]++;
+                }
+            }
+        }
+        byte[] out = new byte[D];
+        for (int i = 0; i < D; i++) {
+            out[i] = (byte) (n[i] == 0 ? 0 : Math.round((float) sum[i] / n[i]));
+        }
+        return out;
+    }
+
+    /**
+     * The key words of tokenized captions as vocabulary ids: in the vocabulary, not a special
+     * token, not a stop word.
+     */
+    public static List<int[]> keyWords(Vocabulary vocab, List<List<String>> captions) {
+        List<int[]> out = new ArrayList<>();
+        for (List<String> caption : captions) {
+            out.add(caption.stream()
+                    .filter(w -> !StopWords.contains(w) && vocab.contains(w))
+                    .mapToInt(vocab::id)
+                    .filter(id -> id >= Vocabulary.SPECIALS)
+                    .distinct()
+                    .toArray());
+        }
+        return out;
+    }
+
+    /** A caption's identity for "the same item": a 64-bit hash of its tokens. */
+    public static long captionKey(List<String> tokens) {
+        long h = 0xcbf29ce484222325L; // FNV-1a
+        for (String w : tokens) {
+            for (int i = 0; i < w.length(); i++) {
+                h = (h ^ w.charAt(i)) * 0x100000001b3L;
+            }
+            h = (h ^ ' ') * 0x100000001b3L;
+        }
+        return h;
+    }
+
+    /**
+     * Adds one captioned image.
+     *
+     * @param thumbnail from {@link #thumbnail}
+     * @param captionWords per caption, its key word ids ({@link #keyWords})
+     * @param keys per caption, {@link #captionKey}
+     */
+    public synchronized void add(byte[] thumbnail, List<int[]> captionWords, long[] keys) {
+        if (thumbnail.length != D) {
+            throw new IllegalArgumentException("a thumbnail has " + D + " bytes, got " + thumbnail.length);
+        }
+        Map<Integer, Integer> named = new LinkedHashMap<>();
+        for (int[] caption : captionWords) {
+            for (int w : caption) {
+                named.merge(w, 1, Integer::sum);
+            }
+        }
+        thumbnails.add(thumbnail.clone());
+        unit.add(unitVector(thumbnail));
+        words.add(named.keySet().stream().mapToInt(Integer::intValue).toArray());
+        counts.add(named.values().stream().mapToInt(Integer::intValue).toArray());
+        captionCounts.add(Math.max(1, captionWords.size()));
+        captionKeys.add(keys.clone());
+    }
+
+    /**
+     * The cells of a query image.
+     *
+     * @param thumbnail the query's {@link #thumbnail}
+     * @param exclude the entry to leave out with every entry sharing a caption with it (a training
+     *     image's own), or −1
+     * @param neighbours how many nearest entries vote
+     * @param k cells to return
+     */
+    public Cells cells(byte[] thumbnail, int exclude, int neighbours, int k) {
+        return cells(unitVector(thumbnail), exclude, neighbours, k, List.of());
+    }
+
+    /**
+     * The cells of a query image with {@code extra} candidates (the memory bank's) voting beside
+     * the index's entries: the {@code neighbours} most similar of both vote.
+     */
+    public Cells cells(byte[] thumbnail, List<Neighbour> extra, int neighbours, int k) {
+        return cells(unitVector(thumbnail), -1, neighbours, k, extra);
+    }
+
+    /** {@link #cells} of every entry with itself excluded: what training reads, in entry order. */
+    public List<Cells> ownCells(int neighbours, int k) {
+        return IntStream.range(0, size()).parallel().mapToObj(i -> cells(unit.get(i), i, neighbours, k, List.of())).toList();
+    }
+
+    /** {@link #cells} of many queries (none excluded), in parallel. */
+    public List<Cells> cells(List<byte[]> thumbnails, int neighbours, int k) {
+        return IntStream.range(0, thumbnails.size())
+                .parallel()
+                .mapToObj(i -> cells(thumbnails.get(i), -1, neighbours, k))
+                .toList();
+    }
+
+    private Cells cells(float[] query, int exclude, int neighbours, int k, List<Neighbour> extra) {
+        Set<Long> same = new HashSet<>();
+        if (exclude >= 0) {
+            for (long key : captionKeys.get(exclude)) {
+                same.add(key);
+            }
+        }
+        int n = Math.min(neighbours, size());
+        int[] best = new int[n];
+        float[] sim = new float[n];
+        int filled = 0;
+        for (int i = 0; i < size(); i++) {
+            if (i == exclude || sharesCaption(i, same)) {
+                continue;
+            }
+            float s = dot(query, unit.get(i));
+            if (filled == n && s <= sim[n - 1]) {
+                continue;
+            }
+            int at = filled < n ? filled++ : n - 1;
+            while (at > 0 && sim[at - 1] < s) { // earlier entries first on ties: deterministic
+                sim[at] = sim[at - 1];
+                best[at] = best[at - 1];
+                at--;
+            }
+            sim[at] = s;
+            best[at] = i;
+        }
+        List<Neighbour> voters = new ArrayList<>();
+        for (int j = 0; j < filled; j++) {
+            voters.add(new Neighbour(sim[j], words.get(best[j]), counts.get(best[j]), captionCounts.get(best[j])));
+        }
+        if (!extra.isEmpty()) {
+            voters.addAll(extra);
+            voters.sort((a, b) -> Float.compare(b.similarity(), a.similarity())); // stable: index first on ties
+            voters = voters.subList(0, Math.min(neighbours, voters.size()));
+        }
+        Map<Integer, Float> votes = new LinkedHashMap<>();
+        for (Neighbour v : voters) {
+            for (int i = 0; i < v.words().length; i++) {
+                votes.merge(v.words()[i], (float) v.counts()[i] / Math.max(1, v.captions()) / voters.size(), Float::sum);
+            }
+        }
+        List<Map.Entry<Integer, Float>> ranked = new ArrayList<>(votes.entrySet());
+        ranked.sort((a, b) -> a.getValue().equals(b.getValue())
+                ? Integer.compare(a.getKey(), b.getKey())
+                : Float.compare(b.getValue(), a.getValue()));
+        int[] ids = new int[k];
+        float[] shares = new float[k];
+        for (int i = 0; i < Math.min(k, ranked.size()); i++) {
+            ids[i] = ranked.get(i).getKey();
+            shares[i] = ranked.get(i).getValue();
+        }
+        return new Cells(ids, shares);
+    }
+
+    private boolean sharesCaption(int entry, Set<Long> keys) {
+        if (keys.isEmpty()) {
+            return false;
+        }
+        for (long key : captionKeys.get(entry)) {
+            if (keys.contains(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static float dot(float[] a, float[] b) {
+        float s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    /**
+     * The thumbnail centred on its mean and scaled to unit length (a flat image stays zero): what
+     * is compared, and the memory bank's key for a taught image. For two such keys, squared
+     * distance d² = 2 − 2·cos.
+     */
+    public static float[] unitVector(byte[] thumbnail) {
+        float[] v = new float[D];
+        double mean = 0;
+        for (byte b : thumbnail) {
+            mean += b & 0xff;
+        }
+        mean /= D;
+        double norm = 0;
+        for (int i = 0; i < D; i++) {
+            v[i] = (float) ((thumbnail[i] & 0xff) - mean);
+            norm += v[i] * v[i];
+        }
+        if (norm > 0) {
+            float inv = (float) (1 / Math.sqrt(norm));
+            for (int i = 0; i < D; i++) {
+                v[i] *= inv;
+            }
+        }
+        return v;
+    }
+
+    /** Writes the index to {@code file} atomically. */
+    public synchronized void write(Path file) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(MAGIC);
+            out.writeInt(SIDE);
+            out.writeInt(size());
+            for (int e = 0; e < size(); e++) {
+                out.write(thumbnails.get(e));
+                out.writeInt(captionCounts.get(e));
+                out.writeInt(words.get(e).length);
+                for (int i = 0; i < words.get(e).length; i++) {
+                    out.writeInt(words.get(e)[i]);
+                    out.writeInt(counts.get(e)[i]);
+                }
+                out.writeInt(captionKeys.get(e).length);
+                for (long key : captionKeys.get(e)) {
+                    out.writeLong(key);
+                }
+            }
+        }
+        AtomicFiles.write(file, bytes.toByteArray());
+    }
+
+    /**
+     * Reads an index written by {@link #write}.
+     *
+     * @param vocabSize word ids must be below it
+     * @throws IllegalArgumentException with a one-line reason when the file is not such an index
+     */
+    public static CellIndex read(Path file, int vocabSize) {
+        CellIndex index = new CellIndex();
+        try (InputStream raw = Files.newInputStream(file);
+                DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw))) {
+            if (in.readInt() != MAGIC || in.readInt() != SIDE) {
+                throw new IllegalArgumentException(file + " is not a kvcap cell index; copy the whole model directory, or retrain");
+            }
+            int n = in.readInt();
+            for (int e = 0; e < n; e++) {
+                byte[] thumb = new byte[D];
+                in.readFully(thumb);
+                int captions = in.readInt();
+                int m = in.readInt();
+                int[] w = new int[m];
+                int[] c = new int[m];
+                for (int i = 0; i < m; i++) {
+                    w[i] = in.readInt();
+                    c[i] = in.readInt();
+                    if (w[i] < Vocabulary.SPECIALS || w[i] >= vocabSize || c[i] < 1) {
+                        throw new IllegalArgumentException(file + ": entry " + e + " names word id " + w[i]
+                                + ", outside the model's vocabulary of " + vocabSize + "; it belongs to another model");
+                    }
+                }
+                long[] keys = new long[in.readInt()];
+                for (int i = 0; i < keys.length; i++) {
+                    keys[i] = in.readLong();
+                }
+                index.thumbnails.add(thumb);
+                index.unit.add(unitVector(thumb));
+                index.words.add(w);
+                index.counts.add(c);
+                index.captionCounts.add(Math.max(1, captions));
+                index.captionKeys.add(keys);
+            }
+            if (in.read() != -1) {
+                throw new IllegalArgumentException(file + " has bytes after its last entry: it is damaged; copy the whole model directory again");
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the cell index " + file + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + " (truncated or damaged?)");
+        }
+        return index;
+    }
+
+    @Override
+    public String toString() {
+        return "CellIndex[" + size() + " entries]";
+    }
+
+    /** For tests: the key words of entry {@code e}, in first-named order. */
+    int[] entryWords(int e) {
+        return Arrays.copyOf(words.get(e), words.get(e).length);
+    }
+}

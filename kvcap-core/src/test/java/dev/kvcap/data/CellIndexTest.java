@@ -1,0 +1,126 @@
+package dev.kvcap.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CellIndexTest {
+
+    private static final Vocabulary VOCAB =
+            Vocabulary.build(List.of(
+                    List.of("a", "red", "circle"), List.of("a", "blue", "square"),
+                    List.of("a", "green", "triangle"), List.of("the", "red", "square")), 1);
+
+    /** A flat-colour image with one bright quadrant: which quadrant is the thumbnail's pattern. */
+    private static byte[] image(int quadrant, int size, int shade) {
+        byte[] chw = new byte[3 * size * size];
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < size; y++) {
+                for (int x = 0; x < size; x++) {
+                    int q = (y < size / 2 ? 0 : 2) + (x < size / 2 ? 0 : 1);
+                    chw[c * size * size + y * size + x] = (byte) (q == quadrant ? 200 + shade : 20);
+                }
+            }
+        }
+        return chw;
+    }
+
+    private static void add(CellIndex index, byte[] chw, String... captions) {
+        List<List<String>> tokens = java.util.Arrays.stream(captions).map(CaptionTokenizer::tokenize).toList();
+        index.add(CellIndex.thumbnail(chw, 32), CellIndex.keyWords(VOCAB, tokens),
+                tokens.stream().mapToLong(CellIndex::captionKey).toArray());
+    }
+
+    private static String words(CellIndex.Cells cells) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < cells.words().length && cells.shares()[i] > 0; i++) {
+            s.append(i == 0 ? "" : " ").append(VOCAB.word(cells.words()[i]));
+        }
+        return s.toString();
+    }
+
+    private static Set<String> wordSet(CellIndex.Cells cells) {
+        return Set.of(words(cells).split(" "));
+    }
+
+    @Test
+    void aThumbnailIsTheBoxAverageOfTheImage() {
+        byte[] chw = new byte[3 * 32 * 32];
+        chw[0] = (byte) 160; // one pixel of the first 2x2 box of the red channel
+        byte[] t = CellIndex.thumbnail(chw, 32);
+        assertEquals(3 * CellIndex.SIDE * CellIndex.SIDE, t.length);
+        assertEquals(40, t[0] & 0xff);
+        assertEquals(0, t[1]);
+    }
+
+    @Test
+    void keyWordsLeaveOutStopWordsAndUnknownWords() {
+        int[] ids = CellIndex.keyWords(VOCAB, List.of(List.of("a", "red", "circle", "zebra", "red"))).get(0);
+        assertArrayEquals(new int[] {VOCAB.id("red"), VOCAB.id("circle")}, ids);
+    }
+
+    @Test
+    void theNearestImagesVoteForTheirCaptionsKeyWordsByShare() {
+        CellIndex index = new CellIndex();
+        add(index, image(0, 32, 0), "a red circle", "the red square");
+        add(index, image(0, 32, 10), "a red circle");
+        add(index, image(3, 32, 0), "a green triangle");
+        CellIndex.Cells cells = index.cells(CellIndex.thumbnail(image(0, 32, 5), 32), -1, 2, 4);
+        // red: (2/2 + 1/1) / 2 voters = 1; circle: (1/2 + 1/1) / 2 = 0.75; square: (1/2) / 2 = 0.25
+        assertEquals("red circle square", words(cells));
+        assertEquals(1f, cells.shares()[0], 1e-6f);
+        assertEquals(0.75f, cells.shares()[1], 1e-6f);
+        assertEquals(0.25f, cells.shares()[2], 1e-6f);
+        assertEquals(0, cells.words()[3], "unfilled cells are padding");
+        assertEquals(0f, cells.shares()[3]);
+    }
+
+    @Test
+    void trainingLeavesOutTheImageItselfAndEveryImageSharingOneOfItsCaptions() {
+        CellIndex index = new CellIndex();
+        add(index, image(0, 32, 0), "a red circle");
+        add(index, image(0, 32, 1), "a red circle"); // the same item, drawn again
+        add(index, image(1, 32, 0), "a blue square");
+        List<CellIndex.Cells> own = index.ownCells(1, 3);
+        assertEquals(Set.of("blue", "square"), wordSet(own.get(0)));
+        assertEquals(Set.of("blue", "square"), wordSet(own.get(1)));
+        assertEquals(Set.of("red", "circle"), wordSet(own.get(2)));
+    }
+
+    @Test
+    void taughtNeighboursVoteBesideTheIndexWhenTheyAreNearer() {
+        CellIndex index = new CellIndex();
+        add(index, image(1, 32, 0), "a blue square");
+        byte[] query = CellIndex.thumbnail(image(0, 32, 0), 32);
+        CellIndex.Neighbour taught = new CellIndex.Neighbour(1f, new int[] {VOCAB.id("triangle")}, new int[] {1}, 1);
+        assertEquals("triangle", words(index.cells(query, List.of(taught), 1, 2)));
+        CellIndex.Neighbour far = new CellIndex.Neighbour(-1f, new int[] {VOCAB.id("triangle")}, new int[] {1}, 1);
+        assertEquals(Set.of("blue", "square"), wordSet(index.cells(query, List.of(far), 1, 2)));
+    }
+
+    @Test
+    void anIndexReadsBackAsWrittenAndRefusesAnotherModelsWords(@TempDir Path dir) throws Exception {
+        CellIndex index = new CellIndex();
+        add(index, image(0, 32, 0), "a red circle", "the red square");
+        add(index, image(3, 32, 0), "a green triangle");
+        Path file = dir.resolve(CellIndex.FILE);
+        index.write(file);
+        CellIndex back = CellIndex.read(file, VOCAB.size());
+        assertEquals(2, back.size());
+        byte[] q = CellIndex.thumbnail(image(3, 32, 3), 32);
+        assertEquals(words(index.cells(q, -1, 2, 4)), words(back.cells(q, -1, 2, 4)));
+        IllegalArgumentException small = assertThrows(IllegalArgumentException.class, () -> CellIndex.read(file, 5));
+        assertTrue(small.getMessage().contains("another model"), small.getMessage());
+        Files.write(file, new byte[] {1, 2, 3});
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> CellIndex.read(file, VOCAB.size()));
+        assertTrue(bad.getMessage().contains(file.toString()), bad.getMessage());
+    }
+}

@@ -1,0 +1,157 @@
+package dev.kvcap.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.kvcap.config.KvcapConfig;
+import dev.kvcap.config.ModelConfig;
+import dev.kvcap.config.Presets;
+import dev.kvcap.data.CellIndex;
+import dev.kvcap.data.Vocabulary;
+import dev.kvcap.train.CaptionLoss;
+import dev.kvcap.train.ModelStats;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The retrieval memory (model.memoryCells > 0): cells given per image, read by the controller, copied by the gate. */
+class RetrievalMemoryTest {
+
+    private static final int V = 30;
+    private static final int K = 6;
+    private static final ModelConfig RETRIEVAL = Presets.tiny().model().withMemoryCells(K, 3);
+
+    /** Cells [B, K]: word ids and shares, the last two cells of every image empty. */
+    private static NDList cells(NDManager m, int b) {
+        NDArray words = m.randomInteger(Vocabulary.SPECIALS, V, new Shape(b, K), DataType.INT64);
+        float[] shares = new float[b * K];
+        for (int i = 0; i < b; i++) {
+            for (int k = 0; k < K - 2; k++) {
+                shares[i * K + k] = 1f / (k + 1);
+            }
+        }
+        return new NDList(words.mul(m.create(shares, new Shape(b, K)).gt(0).toType(DataType.INT64, false)),
+                m.create(shares, new Shape(b, K)));
+    }
+
+    @Test
+    void theFirstLossIsLnVAndTheTeacherForcedPassEqualsDecodingWordByWord() {
+        Engine.getInstance().setRandomSeed(11);
+        try (NDManager m = NDManager.newBaseManager()) {
+            KvmCaptionModel model = new KvmCaptionModel(RETRIEVAL, V);
+            model.initialize(m);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray tokens = m.randomInteger(1, V, new Shape(4, 6), DataType.INT64);
+            ImageContext ctx = model.encode(ps, m.randomNormal(new Shape(4, 3, 32, 32)), cells(m, 4), false);
+            NDArray forced = model.logits(ps, ctx, tokens, false);
+            assertEquals(Math.log(V), CaptionLoss.of(forced, tokens).getFloat(), 0.3);
+            DecodeState state = model.start(ps, ctx, false);
+            for (int t = 0; t < 6; t++) {
+                KvmCaptionModel.StepOutput out = model.step(ps, ctx, tokens.get(":, " + t), state, false);
+                assertArrayEquals(forced.get(":, " + t).toFloatArray(), out.logits().toFloatArray(), 1e-5f, "step " + t);
+                state = out.state();
+            }
+        }
+    }
+
+    @Test
+    void itsParametersReplaceTheLearnedSlotsWithTheCellValueMapTheShareWeightAndTheCopyGate() {
+        ModelConfig c = RETRIEVAL;
+        try (NDManager m = NDManager.newBaseManager()) {
+            KvmCaptionModel slots = new KvmCaptionModel(Presets.tiny().model(), V);
+            slots.initialize(m);
+            KvmCaptionModel retrieval = new KvmCaptionModel(c, V);
+            retrieval.initialize(m);
+            long learned = (long) c.memorySlots() * (c.embedDim() + c.memoryValueDim());
+            long added = (long) (c.embedDim() + 1) * c.memoryValueDim() + c.memoryValueDim() + 1 + c.hiddenDim() + 1;
+            assertEquals(ModelStats.parameterCount(slots) - learned + added, ModelStats.parameterCount(retrieval));
+            assertEquals(0, retrieval.memorySlots(), "no learned slots to read the bank through");
+        }
+    }
+
+    @Test
+    void theCopyGateRaisesTheWordOfTheCellItReadsByTheGate() {
+        Engine.getInstance().setRandomSeed(12);
+        try (NDManager m = NDManager.newBaseManager()) {
+            KvmCaptionModel model = new KvmCaptionModel(RETRIEVAL, V);
+            model.initialize(m);
+            ParameterStore ps = new ParameterStore(m, false);
+            long[] words = new long[K];
+            words[0] = 7; // one filled cell: every read weight falls on it
+            float[] shares = new float[K];
+            shares[0] = 1f;
+            NDList one = new NDList(m.create(words, new Shape(1, K)), m.create(shares, new Shape(1, K)));
+            NDArray image = m.randomNormal(new Shape(1, 3, 32, 32));
+            NDArray start = m.create(new long[] {Vocabulary.START_ID});
+            float[][] logits = new float[2][];
+            float[] bias = {-40f, 10f}; // gate softplus(bias): ~0, then ~10
+            for (int run = 0; run < 2; run++) {
+                param(model, "copy_gate_weight").muli(0);
+                Ops.assign(param(model, "copy_gate_bias"), new float[] {bias[run]});
+                ImageContext ctx = model.encode(ps, image, one, false);
+                logits[run] = model.step(ps, ctx, start, model.start(ps, ctx, false), false).logits().toFloatArray();
+            }
+            double gate = Math.log1p(Math.exp(10));
+            for (int w = 0; w < V; w++) {
+                assertEquals(w == 7 ? gate : 0, logits[1][w] - logits[0][w], 1e-3, "word " + w);
+            }
+        }
+    }
+
+    /** A parameter by the end of its name (DJL prefixes each child's position). */
+    private static NDArray param(KvmCaptionModel model, String suffix) {
+        return model.getParameters().stream()
+                .filter(p -> p.getKey().endsWith(suffix))
+                .findFirst()
+                .orElseThrow()
+                .getValue()
+                .getArray();
+    }
+
+    @Test
+    void saveThenLoadGivesIdenticalOutputsAndTheCellIndexComesAlong(@TempDir Path dir) throws Exception {
+        Engine.getInstance().setRandomSeed(13);
+        Vocabulary vocab = Vocabulary.build(List.of(List.of("a", "red", "circle"), List.of("a", "blue", "square")), 1);
+        KvcapConfig config = Presets.tiny().withModel(RETRIEVAL);
+        CellIndex index = new CellIndex();
+        index.add(new byte[CellIndex.WIDTH], List.of(new int[] {vocab.id("red"), vocab.id("circle")}), new long[] {1L});
+        try (NDManager m = NDManager.newBaseManager()) {
+            KvmCaptionModel model = new KvmCaptionModel(RETRIEVAL, vocab.size());
+            model.initialize(m);
+            new SavedModel(config, vocab, model, index).writeInto(dir);
+            SavedModel loaded = SavedModel.load(dir, m);
+            assertEquals(1, loaded.cells().size());
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray images = m.randomNormal(new Shape(2, 3, 32, 32));
+            NDArray tokens = m.create(new long[] {1, 4, 5, 6, 1, 6, 5, 4}, new Shape(2, 4));
+            long[] w = new long[2 * K];
+            w[0] = vocab.id("red");
+            w[K] = vocab.id("square");
+            float[] s = new float[2 * K];
+            s[0] = 1f;
+            s[K] = 0.5f;
+            NDList c = new NDList(m.create(w, new Shape(2, K)), m.create(s, new Shape(2, K)));
+            float[] before = model.logits(ps, model.encode(ps, images, c, false), tokens, false).toFloatArray();
+            float[] after = loaded.model().logits(ps, loaded.model().encode(ps, images, c, false), tokens, false).toFloatArray();
+            assertArrayEquals(before, after, 0f);
+
+            IllegalArgumentException none =
+                    assertThrows(IllegalArgumentException.class, () -> loaded.model().encode(ps, images, false));
+            assertTrue(none.getMessage().contains("retrieved cells"), none.getMessage());
+            Files.delete(dir.resolve(CellIndex.FILE));
+            IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> SavedModel.load(dir, m));
+            assertTrue(missing.getMessage().contains(CellIndex.FILE), missing.getMessage());
+        }
+    }
+}
