@@ -9,6 +9,9 @@
 #            ret   retrieval memory: 24 cells per image from the captions of its 8 nearest training
 #                  images (thumbnails), copy gate on
 #            nomaps / plain: 'slots' / 'off' without the deconvolution maps
+#            slots+bank / ret+bank: the trained 'slots' / 'ret' run (listed before it), with a memory
+#                  bank of same-domain captions the model was not trained on: `kvcap memory build`
+#                  from the validation split, read while captioning (--memory on)
 #
 # Usage: bench/ablation.sh [WORKDIR] [EPOCHS] [VARIANTS] [SEEDS] [DATA] [ENCODER]
 #   DATA     a directory with annotations/captions_{train,val,test}.json and images/{train,val,test};
@@ -37,6 +40,20 @@ frozen=()
 [ -n "$encoder" ] && frozen=(--encoder-weights "$encoder" --freeze-encoder)
 for seed in $seeds; do
   for v in $variants; do
+    run="$work/$v-s$seed"
+    if [[ "$v" == *+bank ]]; then
+      trained="$work/${v%+bank}-s$seed"
+      if [ ! -f "$run.metrics.json" ]; then
+        rm -rf "$run"; mkdir -p "$run"; cp -r "$trained/best/." "$run/"
+        start=$(date +%s)
+        "$kvcap" memory build --model "$run" --captions "$data/annotations/captions_val.json" \
+          --images "$data/images/val" > /dev/null 2> "$run.build.log"
+        echo "$(( $(date +%s) - start ))" > "$run.seconds"
+        "$kvcap" evaluate --model "$run" --memory on --captions "$data/annotations/captions_test.json" \
+          --images "$data/images/test" --beam 3 --results "$run.results.json" 2> /dev/null > "$run.metrics.json"
+      fi
+      continue
+    fi
     case "$v" in
       off)    model='"useMemory":false' ;;
       slots)  model='"useMemory":true,"memoryCells":0' ;;
@@ -45,7 +62,6 @@ for seed in $seeds; do
       plain)  model='"useMemory":false,"useDeconvMaps":false' ;;
       *) echo "ablation: unknown variant $v" >&2; exit 2 ;;
     esac
-    run="$work/$v-s$seed"
     cfg="$work/$v-s$seed.json"
     echo "{\"preset\":\"small\",\"model\":{$model},\"train\":{\"seed\":$seed}}" > "$cfg"
     if [ ! -f "$run/best/kvcap.json" ] || [ ! -f "$run.seconds" ]; then
@@ -71,7 +87,7 @@ def cell(xs, fmt):
         return fmt.format(xs[0])
     return (fmt + " ± " + fmt + " (" + fmt + "–" + fmt + ")").format(
         statistics.mean(xs), statistics.stdev(xs), min(xs), max(xs))
-print(f"| variant | seeds | CIDEr-D | BLEU-4 | distinct captions | train s |")
+print(f"| variant | seeds | CIDEr-D | BLEU-4 | distinct captions | train s (bank: build s) |")
 print("| --- | --- | --- | --- | --- | --- |")
 for v in variants:
     cider, bleu, distinct, secs = [], [], [], []

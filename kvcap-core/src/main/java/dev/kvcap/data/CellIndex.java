@@ -45,8 +45,7 @@ public final class CellIndex {
     private static final int MAGIC = 0x4b434931; // "KCI1"
     private static final int D = WIDTH;
 
-    private final List<byte[]> thumbnails = new ArrayList<>(); // [N][D] raw
-    private final List<float[]> unit = new ArrayList<>(); // [N][D] centred, unit length
+    private final List<Thumb> thumbs = new ArrayList<>(); // [N]: bytes, sum and centred norm, for cosines
     private final List<int[]> words = new ArrayList<>(); // per entry: distinct key word ids
     private final List<int[]> counts = new ArrayList<>(); // per entry: captions naming each word
     private final List<Integer> captionCounts = new ArrayList<>(); // per entry: its captions
@@ -63,7 +62,7 @@ public final class CellIndex {
     public record Neighbour(float similarity, int[] words, int[] counts, int captions) {}
 
     public int size() {
-        return thumbnails.size();
+        return thumbs.size();
     }
 
     /** SIDE×SIDE RGB thumbnail (CHW bytes) of an image given as CHW bytes at {@code size}². */
@@ -136,8 +135,7 @@ public final class CellIndex {
                 named.merge(w, 1, Integer::sum);
             }
         }
-        thumbnails.add(thumbnail.clone());
-        unit.add(unitVector(thumbnail));
+        thumbs.add(Thumb.of(thumbnail.clone()));
         words.add(named.keySet().stream().mapToInt(Integer::intValue).toArray());
         counts.add(named.values().stream().mapToInt(Integer::intValue).toArray());
         captionCounts.add(Math.max(1, captionWords.size()));
@@ -154,7 +152,7 @@ public final class CellIndex {
      * @param k cells to return
      */
     public Cells cells(byte[] thumbnail, int exclude, int neighbours, int k) {
-        return cells(unitVector(thumbnail), exclude, neighbours, k, List.of());
+        return cells(Thumb.of(thumbnail), exclude, neighbours, k, List.of());
     }
 
     /**
@@ -162,12 +160,12 @@ public final class CellIndex {
      * the index's entries: the {@code neighbours} most similar of both vote.
      */
     public Cells cells(byte[] thumbnail, List<Neighbour> extra, int neighbours, int k) {
-        return cells(unitVector(thumbnail), -1, neighbours, k, extra);
+        return cells(Thumb.of(thumbnail), -1, neighbours, k, extra);
     }
 
     /** {@link #cells} of every entry with itself excluded: what training reads, in entry order. */
     public List<Cells> ownCells(int neighbours, int k) {
-        return IntStream.range(0, size()).parallel().mapToObj(i -> cells(unit.get(i), i, neighbours, k, List.of())).toList();
+        return IntStream.range(0, size()).parallel().mapToObj(i -> cells(thumbs.get(i), i, neighbours, k, List.of())).toList();
     }
 
     /** {@link #cells} of many queries (none excluded), in parallel. */
@@ -178,7 +176,7 @@ public final class CellIndex {
                 .toList();
     }
 
-    private Cells cells(float[] query, int exclude, int neighbours, int k, List<Neighbour> extra) {
+    private Cells cells(Thumb query, int exclude, int neighbours, int k, List<Neighbour> extra) {
         Set<Long> same = new HashSet<>();
         if (exclude >= 0) {
             for (long key : captionKeys.get(exclude)) {
@@ -193,7 +191,7 @@ public final class CellIndex {
             if (i == exclude || sharesCaption(i, same)) {
                 continue;
             }
-            float s = dot(query, unit.get(i));
+            float s = query.cosine(thumbs.get(i));
             if (filled == n && s <= sim[n - 1]) {
                 continue;
             }
@@ -208,9 +206,24 @@ public final class CellIndex {
         }
         List<Neighbour> voters = new ArrayList<>();
         for (int j = 0; j < filled; j++) {
-            voters.add(new Neighbour(sim[j], words.get(best[j]), counts.get(best[j]), captionCounts.get(best[j])));
+            voters.add(entry(best[j], sim[j]));
         }
+        return vote(voters, extra, neighbours, k);
+    }
+
+    /** Entry {@code e} as a voter with similarity {@code similarity} to the query. */
+    public Neighbour entry(int e, float similarity) {
+        return new Neighbour(similarity, words.get(e), counts.get(e), captionCounts.get(e));
+    }
+
+    /**
+     * The cells the nearest entries vote for: {@code voters} (most similar first) and {@code
+     * extra} together, the {@code neighbours} most similar of them; what {@link #cells} does after
+     * its search, for a caller that searched itself ({@link #unitRows}).
+     */
+    public static Cells vote(List<Neighbour> voters, List<Neighbour> extra, int neighbours, int k) {
         if (!extra.isEmpty()) {
+            voters = new ArrayList<>(voters);
             voters.addAll(extra);
             voters.sort((a, b) -> Float.compare(b.similarity(), a.similarity())); // stable: index first on ties
             voters = voters.subList(0, Math.min(neighbours, voters.size()));
@@ -234,6 +247,18 @@ public final class CellIndex {
         return new Cells(ids, shares);
     }
 
+    /**
+     * Every entry's thumbnail centred and scaled to unit length ({@link #unitVector}), row after
+     * row [N·D]: with a query's unit vector, one matrix product gives its cosine to every entry.
+     */
+    public float[] unitRows() {
+        float[] out = new float[size() * D];
+        for (int e = 0; e < size(); e++) {
+            System.arraycopy(unitVector(thumbs.get(e).bytes()), 0, out, e * D, D);
+        }
+        return out;
+    }
+
     private boolean sharesCaption(int entry, Set<Long> keys) {
         if (keys.isEmpty()) {
             return false;
@@ -246,12 +271,57 @@ public final class CellIndex {
         return false;
     }
 
-    private static float dot(float[] a, float[] b) {
-        float s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
+    /**
+     * A thumbnail as the search compares it: cos(a, b) of the centred thumbnails is (Σ a·b −
+     * ΣaΣb/D) / (‖a − ā‖‖b − b̄‖), so the raw bytes, their sum and the centred norm are enough.
+     * The byte products sum exactly in integers, and a quarter of the bytes of float vectors are
+     * read per entry: the search reads every entry, so that is its cost.
+     */
+    private record Thumb(byte[] bytes, long sum, double norm) {
+
+        static Thumb of(byte[] t) {
+            long sum = 0;
+            long squares = 0;
+            for (byte b : t) {
+                int v = b & 0xff;
+                sum += v;
+                squares += v * v;
+            }
+            return new Thumb(t, sum, Math.sqrt(Math.max(0, squares - (double) sum * sum / D)));
         }
-        return s;
+
+        /** Cosine similarity of the centred thumbnails (0 when either is flat). */
+        float cosine(Thumb o) {
+            if (norm == 0 || o.norm == 0) {
+                return 0f;
+            }
+            return (float) ((dot(bytes, o.bytes) - (double) sum * o.sum / D) / (norm * o.norm));
+        }
+    }
+
+    /** The search's similarity of two thumbnails ({@link Thumb#cosine}). */
+    static float cosine(byte[] a, byte[] b) {
+        return Thumb.of(a).cosine(Thumb.of(b));
+    }
+
+    /** Σ a·b of unsigned bytes, with eight running sums the CPU overlaps (exact: at most 255²·D). */
+    static long dot(byte[] a, byte[] b) {
+        int s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        int i = 0;
+        for (; i + 8 <= a.length; i += 8) {
+            s0 += (a[i] & 0xff) * (b[i] & 0xff);
+            s1 += (a[i + 1] & 0xff) * (b[i + 1] & 0xff);
+            s2 += (a[i + 2] & 0xff) * (b[i + 2] & 0xff);
+            s3 += (a[i + 3] & 0xff) * (b[i + 3] & 0xff);
+            s4 += (a[i + 4] & 0xff) * (b[i + 4] & 0xff);
+            s5 += (a[i + 5] & 0xff) * (b[i + 5] & 0xff);
+            s6 += (a[i + 6] & 0xff) * (b[i + 6] & 0xff);
+            s7 += (a[i + 7] & 0xff) * (b[i + 7] & 0xff);
+        }
+        for (; i < a.length; i++) {
+            s0 += (a[i] & 0xff) * (b[i] & 0xff);
+        }
+        return (long) s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7;
     }
 
     /**
@@ -288,7 +358,7 @@ public final class CellIndex {
             out.writeInt(SIDE);
             out.writeInt(size());
             for (int e = 0; e < size(); e++) {
-                out.write(thumbnails.get(e));
+                out.write(thumbs.get(e).bytes());
                 out.writeInt(captionCounts.get(e));
                 out.writeInt(words.get(e).length);
                 for (int i = 0; i < words.get(e).length; i++) {
@@ -337,8 +407,7 @@ public final class CellIndex {
                 for (int i = 0; i < keys.length; i++) {
                     keys[i] = in.readLong();
                 }
-                index.thumbnails.add(thumb);
-                index.unit.add(unitVector(thumb));
+                index.thumbs.add(Thumb.of(thumb));
                 index.words.add(w);
                 index.counts.add(c);
                 index.captionCounts.add(Math.max(1, captions));

@@ -39,6 +39,7 @@ import java.util.TreeSet;
 public final class Captioner implements AutoCloseable {
 
     private final NDManager manager;
+    private NDArray cellRows; // the retrieval memory's index as one matrix, made on first use
     private final SavedModel saved;
     private final Precision precision;
     private final TensorCasts casts;
@@ -208,13 +209,37 @@ public final class Captioner implements AutoCloseable {
             return null;
         }
         ModelConfig c = saved.config().model();
+        int n = Math.min(c.memoryNeighbours(), saved.cells().size());
+        float[] queries = new float[pixels.size() * CellIndex.WIDTH];
+        List<byte[]> thumbs = new ArrayList<>();
+        for (int i = 0; i < pixels.size(); i++) {
+            thumbs.add(CellIndex.thumbnail(pixels.get(i), c.imageSize()));
+            System.arraycopy(CellIndex.unitVector(thumbs.get(i)), 0, queries, i * CellIndex.WIDTH, CellIndex.WIDTH);
+        }
+        // the cosine to every training image in one product [B, D] x [D, N], then the n nearest
+        NDArray q = call.create(queries, new Shape(pixels.size(), CellIndex.WIDTH));
+        NDList top = q.matMul(cellRows()).topK(n, 1, true, true);
+        float[] sims = top.get(0).toFloatArray(); // [B, n]
+        long[] nearest = top.get(1).toLongArray(); // [B, n]
         List<CellIndex.Cells> found = new ArrayList<>();
-        for (byte[] p : pixels) {
-            byte[] thumb = CellIndex.thumbnail(p, c.imageSize());
-            List<CellIndex.Neighbour> extra = taught == null ? List.of() : taughtNear(taught, thumb, c.memoryNeighbours());
-            found.add(saved.cells().cells(thumb, extra, c.memoryNeighbours(), c.memoryCells()));
+        for (int i = 0; i < pixels.size(); i++) {
+            List<CellIndex.Neighbour> voters = new ArrayList<>();
+            for (int j = 0; j < n; j++) {
+                voters.add(saved.cells().entry((int) nearest[i * n + j], sims[i * n + j]));
+            }
+            List<CellIndex.Neighbour> extra = taught == null ? List.of() : taughtNear(taught, thumbs.get(i), c.memoryNeighbours());
+            found.add(CellIndex.vote(voters, extra, c.memoryNeighbours(), c.memoryCells()));
         }
         return MemoryCells.inputs(call, found, c.memoryCells());
+    }
+
+    /** The cell index's unit thumbnails, transposed [D, N], made once (in the model's manager). */
+    private synchronized NDArray cellRows() {
+        if (cellRows == null) {
+            int size = saved.cells().size();
+            cellRows = manager.create(saved.cells().unitRows(), new Shape(size, CellIndex.WIDTH)).transpose();
+        }
+        return cellRows;
     }
 
     /**

@@ -134,6 +134,18 @@ public final class KeyValueMemory extends AbstractBlock {
         return slots;
     }
 
+    /**
+     * A batch's cells as every step reads them ({@link MemoryCells}; once per batch of images).
+     *
+     * @param words key word ids [B, K] (int64)
+     * @param shares [B, K]
+     * @param keys the words' embeddings [B, K, E]
+     */
+    MemoryCells cells(ParameterStore ps, NDArray words, NDArray shares, NDArray keys, int vocabSize, boolean training) {
+        NDArray s = ps.getValue(shareWeight, keys.getDevice(), training); // [1]
+        return MemoryCells.of(words, shares, keys, s, vocabSize);
+    }
+
     /** Whether the cells come with each image ({@link MemoryCells}) rather than being learned slots. */
     public boolean retrieval() {
         return retrieval;
@@ -148,7 +160,8 @@ public final class KeyValueMemory extends AbstractBlock {
         NDArray values;
         if (retrieval) {
             if (cells == null) {
-                throw new IllegalStateException("a retrieval memory needs each image's cells (MemoryCells); none were given");
+                throw new IllegalArgumentException(
+                        "this model's memory reads each image's retrieved cells, and none were given");
             }
             NDArray in = cells.keys().concat(cells.shares().expandDims(2), 2); // [B, K, E + 1]
             values = cellValue.forward(ps, new NDList(in), training).head().tanh(); // [B, K, Dv]
@@ -189,9 +202,7 @@ public final class KeyValueMemory extends AbstractBlock {
         NDArray q = queryMap.apply(ps, h, training); // [B, E]
         NDArray scores;
         if (retrieval) {
-            NDArray match = q.expandDims(1).batchMatMul(cells.keys().transpose(0, 2, 1)).squeeze(1); // [B, K]
-            NDArray s = ps.getValue(shareWeight, word.getDevice(), training); // [1]
-            scores = Ops.scale(match, (float) (1 / Math.sqrt(keyDim))).add(cells.shares().mul(s)).add(cells.mask());
+            scores = q.expandDims(1).batchMatMul(cells.readKeys()).squeeze(1).add(cells.readBias()); // [B, K]
         } else {
             NDArray k = ps.getValue(keys, word.getDevice(), training); // [K, E]
             scores = Ops.scale(q.matMul(k.transpose()), (float) (1 / Math.sqrt(keyDim))); // [B, K]

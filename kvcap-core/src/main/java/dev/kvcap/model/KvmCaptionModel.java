@@ -212,18 +212,15 @@ public final class KvmCaptionModel extends AbstractBlock {
 
     /**
      * {@link #context} with a retrieval memory's cells: key word ids [B, K] (int64) and shares [B,
-     * K]; required when the model {@link #readsCells}, ignored otherwise.
+     * K]; ignored unless the model {@link #readsCells}, and then needed to decode ({@link #start}
+     * refuses a context without them; its global vector alone is fine).
      */
     public ImageContext context(
             ParameterStore ps, NDArray regions, NDArray global, NDList cells, boolean training) {
         MemoryCells memoryCells = null;
-        if (readsCells()) {
-            if (cells == null) {
-                throw new IllegalArgumentException(
-                        "this model's memory reads each image's retrieved cells, and none were given");
-            }
+        if (readsCells() && cells != null) {
             NDArray keys = embedding.forward(ps, new NDList(cells.get(0)), training).head(); // [B, K, E]
-            memoryCells = MemoryCells.of(cells.get(0), cells.get(1), keys, vocabSize);
+            memoryCells = memory.cells(ps, cells.get(0), cells.get(1), keys, vocabSize, training);
         }
         if (globalProj != null) {
             global = globalProj.forward(ps, new NDList(global), training).head(); // [B, P], once
@@ -271,7 +268,10 @@ public final class KvmCaptionModel extends AbstractBlock {
         NDArray emb = embedding.forward(ps, new NDList(words), training).head(); // [B, E]
         Advanced a = advance(ps, ctx, emb, state, memoryReadShare, training);
         CaptionDecoder.Step s = a.step();
-        NDArray logits = copied(ps, decoder.wordLogits(ps, s.output(), training), s.output(), a, ctx, training); // [B, V]
+        NDArray logits = decoder.wordLogits(ps, s.output(), training); // [B, V]
+        if (copyGate != null) {
+            logits = copied(ps, logits, s.output(), a.memoryWeights(), ctx, training);
+        }
         return new StepOutput(logits, s.alpha(), s.pixels(), a.memoryWeights(), a.state());
     }
 
@@ -283,26 +283,21 @@ public final class KvmCaptionModel extends AbstractBlock {
     /**
      * A retrieval memory's copy: the word logits plus g · Σ_k w_k onehot(word_k), g = softplus(W_g
      * h2) ≥ 0 the step's copy gate and w the memory's read weights, so reading a cell raises its
-     * word; unchanged without one.
+     * word.
      *
      * @param logits [B, V] or [B, T, V]
      * @param output the decoder's outputs h2 [B, H] or [B, T, H]
      * @param weights the memory's read weights [B, K] or [B, T, K]
      */
     private NDArray copied(ParameterStore ps, NDArray logits, NDArray output, NDArray weights, ImageContext ctx, boolean training) {
-        if (copyGate == null) {
-            return logits;
-        }
         NDArray gate = ai.djl.nn.Activation.softPlus(copyGate.forward(ps, new NDList(output), training).head()); // [B, (T,) 1]
-        boolean steps = weights.getShape().dimension() == 3;
-        NDArray w = steps ? weights : weights.expandDims(1); // [B, T, K]
-        NDArray copy = w.batchMatMul(ctx.cells().copy()); // [B, T, V]
-        return logits.add(steps ? copy.mul(gate) : copy.squeeze(1).mul(gate));
+        NDArray w = weights.mul(gate); // [B, (T,) K]
+        if (weights.getShape().dimension() == 3) {
+            return logits.add(w.batchMatMul(ctx.cells().copy())); // [B, T, V]
+        }
+        return logits.add(w.expandDims(1).batchMatMul(ctx.cells().copy()).squeeze(1)); // [B, V]
     }
 
-    private NDArray copied(ParameterStore ps, NDArray logits, NDArray output, Advanced a, ImageContext ctx, boolean training) {
-        return copyGate == null ? logits : copied(ps, logits, output, a.memoryWeights(), ctx, training);
-    }
 
     /** One word with its embedding [B, E] given, up to the decoder's output (no word logits yet). */
     private Advanced advance(

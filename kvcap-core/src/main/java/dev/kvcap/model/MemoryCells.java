@@ -17,22 +17,26 @@ import java.util.List;
  *
  * @param keys the key words' embeddings [B, K, E]
  * @param shares how many of the neighbours' captions name each word, as a share [B, K] (0: an empty cell)
- * @param mask 0 for a filled cell, −10⁴ for an empty one [B, K]: added to the read's scores
+ * @param readKeys the keys as every read step multiplies them, keysᵀ/√E [B, E, K]
+ * @param readBias what every read step adds to the scores: s·share, and −10⁴ for an empty cell [B, K]
  * @param copy the cells' words as one-hot rows [B, K, V] (zero rows for empty cells): the read
  *     weights times these are the copy distribution
  */
-public record MemoryCells(NDArray keys, NDArray shares, NDArray mask, NDArray copy) {
+public record MemoryCells(NDArray keys, NDArray shares, NDArray readKeys, NDArray readBias, NDArray copy) {
 
     /**
      * @param words key word ids [B, K] (int64)
      * @param shares [B, K]
      * @param keys their embeddings [B, K, E]
+     * @param shareWeight s [1]
      */
-    static MemoryCells of(NDArray words, NDArray shares, NDArray keys, int vocabSize) {
+    static MemoryCells of(NDArray words, NDArray shares, NDArray keys, NDArray shareWeight, int vocabSize) {
         NDArray filled = shares.gt(0).toType(DataType.FLOAT32, false); // [B, K]
-        NDArray mask = filled.sub(1).mul(1e4f); // [B, K]
+        NDArray mask = filled.sub(1).mul(1e4f); // [B, K]; no gradient flows through it
+        NDArray readKeys = Ops.scale(keys.transpose(0, 2, 1), (float) (1 / Math.sqrt(keys.getShape().get(2)))); // [B, E, K]
+        NDArray readBias = shares.mul(shareWeight).add(mask); // [B, K]
         NDArray copy = words.oneHot(vocabSize).toType(DataType.FLOAT32, false).mul(filled.expandDims(2)); // [B, K, V]
-        return new MemoryCells(keys, shares, mask, copy);
+        return new MemoryCells(keys, shares, readKeys, readBias, copy);
     }
 
     /**
@@ -55,6 +59,7 @@ public record MemoryCells(NDArray keys, NDArray shares, NDArray mask, NDArray co
 
     /** Each image's cells repeated {@code n} times in place, as {@link ImageContext#repeat}. */
     MemoryCells repeat(int n) {
-        return new MemoryCells(keys.repeat(0, n), shares.repeat(0, n), mask.repeat(0, n), copy.repeat(0, n));
+        return new MemoryCells(
+                keys.repeat(0, n), shares.repeat(0, n), readKeys.repeat(0, n), readBias.repeat(0, n), copy.repeat(0, n));
     }
 }

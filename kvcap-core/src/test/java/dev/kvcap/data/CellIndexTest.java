@@ -62,6 +62,26 @@ class CellIndexTest {
     }
 
     @Test
+    void theSearchesCosineIsTheDotProductOfTheBanksUnitKeys() {
+        java.util.Random rng = new java.util.Random(3);
+        for (int trial = 0; trial < 20; trial++) {
+            byte[] a = new byte[CellIndex.WIDTH];
+            byte[] b = new byte[CellIndex.WIDTH];
+            rng.nextBytes(a);
+            rng.nextBytes(b);
+            float[] ua = CellIndex.unitVector(a);
+            float[] ub = CellIndex.unitVector(b);
+            double dot = 0;
+            for (int i = 0; i < ua.length; i++) {
+                dot += ua[i] * ub[i];
+            }
+            assertEquals(dot, CellIndex.cosine(a, b), 1e-5);
+        }
+        assertEquals(1f, CellIndex.cosine(CellIndex.thumbnail(image(1, 32, 0), 32), CellIndex.thumbnail(image(1, 32, 0), 32)), 1e-6f);
+        assertEquals(0f, CellIndex.cosine(new byte[CellIndex.WIDTH], CellIndex.thumbnail(image(1, 32, 0), 32)), "a flat image is like nothing");
+    }
+
+    @Test
     void keyWordsLeaveOutStopWordsAndUnknownWords() {
         int[] ids = CellIndex.keyWords(VOCAB, List.of(List.of("a", "red", "circle", "zebra", "red"))).get(0);
         assertArrayEquals(new int[] {VOCAB.id("red"), VOCAB.id("circle")}, ids);

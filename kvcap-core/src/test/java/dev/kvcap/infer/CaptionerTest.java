@@ -73,6 +73,42 @@ class CaptionerTest {
     }
 
     @Test
+    void captioningFindsTheCellsTheIndexesOwnSearchFinds() throws Exception {
+        Vocabulary vocab = Vocabulary.build(List.of(List.of("red", "blue", "green", "circle", "square", "star", "big")), 1);
+        KvcapConfig config = Presets.tiny().withModel(Presets.tiny().model().withMemoryCells(5, 3));
+        java.util.Random rng = new java.util.Random(5);
+        CellIndex index = new CellIndex();
+        for (int e = 0; e < 40; e++) {
+            byte[] thumb = new byte[CellIndex.WIDTH];
+            rng.nextBytes(thumb);
+            index.add(thumb, List.of(new int[] {4 + rng.nextInt(7), 4 + rng.nextInt(7)}, new int[] {4 + rng.nextInt(7)}), new long[] {e, -e});
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            KvmCaptionModel model = new KvmCaptionModel(config.model(), vocab.size());
+            model.initialize(m);
+            new SavedModel(config, vocab, model, index).writeInto(dir.resolve("model"));
+        }
+        try (Captioner c = Captioner.load(dir.resolve("model")); NDManager call = NDManager.newBaseManager()) {
+            List<byte[]> pixels = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                byte[] p = new byte[3 * 32 * 32];
+                rng.nextBytes(p);
+                pixels.add(p);
+            }
+            NDList found = c.cells(call, pixels, null);
+            long[] words = found.get(0).toLongArray();
+            float[] shares = found.get(1).toFloatArray();
+            for (int i = 0; i < pixels.size(); i++) {
+                CellIndex.Cells exact = c.model().cells().cells(CellIndex.thumbnail(pixels.get(i), 32), -1, 3, 5);
+                for (int j = 0; j < 5; j++) {
+                    assertEquals(exact.words()[j], words[i * 5 + j], "image " + i + " cell " + j);
+                    assertEquals(exact.shares()[j], shares[i * 5 + j], 1e-6f, "image " + i + " cell " + j);
+                }
+            }
+        }
+    }
+
+    @Test
     void aBankEntrysImageIsItsSourceWithoutTheCaptionPart() {
         assertEquals("teach:ab12", Captioner.imageOf("teach:ab12:cd34"));
         assertEquals("remember:ab12", Captioner.imageOf("remember:ab12:cd34"));

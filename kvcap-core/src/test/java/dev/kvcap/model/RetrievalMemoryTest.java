@@ -147,7 +147,7 @@ class RetrievalMemoryTest {
             assertArrayEquals(before, after, 0f);
 
             IllegalArgumentException none =
-                    assertThrows(IllegalArgumentException.class, () -> loaded.model().encode(ps, images, false));
+                    assertThrows(IllegalArgumentException.class, () -> loaded.model().start(ps, loaded.model().encode(ps, images, false), false));
             assertTrue(none.getMessage().contains("retrieved cells"), none.getMessage());
             Files.delete(dir.resolve(CellIndex.FILE));
             IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> SavedModel.load(dir, m));

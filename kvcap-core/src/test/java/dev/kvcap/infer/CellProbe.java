@@ -1,0 +1,41 @@
+package dev.kvcap.infer;
+
+import ai.djl.ndarray.NDManager;
+import dev.kvcap.config.DecodeConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Where a retrieval memory's caption time goes: finding the cells alone vs the whole caption, one
+ * image at a time. Usage: CellProbe MODEL_DIR IMAGE_DIR N [WORDS: every caption forced to this length, beam 3]
+ */
+public final class CellProbe {
+    public static void main(String[] a) throws Exception {
+        int n = Integer.parseInt(a[2]);
+        List<Path> files;
+        try (Stream<Path> s = Files.list(Path.of(a[1]))) {
+            files = s.sorted().limit(n).toList();
+        }
+        try (Captioner c = Captioner.load(Path.of(a[0])); NDManager m = NDManager.newBaseManager()) {
+            List<byte[]> pixels = files.stream().map(c::prepare).toList();
+            int w = a.length > 3 ? Integer.parseInt(a[3]) : 0;
+            DecodeConfig d = w > 0 ? new DecodeConfig(3, w, w, 0f, false) : c.defaults();
+            for (int round = 0; round < 6; round++) {
+                long t0 = System.nanoTime();
+                for (byte[] p : pixels) {
+                    try (NDManager call = m.newSubManager()) {
+                        c.cells(call, List.of(p), null);
+                    }
+                }
+                long t1 = System.nanoTime();
+                for (byte[] p : pixels) {
+                    c.caption(List.of(p), d, false);
+                }
+                long t2 = System.nanoTime();
+                System.out.printf("round %d: cells %.2f ms/image, caption %.2f ms/image%n", round, (t1 - t0) / 1e6 / n, (t2 - t1) / 1e6 / n);
+            }
+        }
+    }
+}
