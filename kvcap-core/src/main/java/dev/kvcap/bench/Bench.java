@@ -10,13 +10,16 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.kvcap.config.DecodeConfig;
 import dev.kvcap.config.KvcapConfig;
+import dev.kvcap.data.CellIndex;
 import dev.kvcap.data.ImageLoader;
 import dev.kvcap.data.Vocabulary;
 import dev.kvcap.infer.CaptionSearch;
+import dev.kvcap.infer.CellSearch;
 import dev.kvcap.model.DecodeState;
 import dev.kvcap.model.ImageContext;
 import dev.kvcap.model.Int8Linears;
 import dev.kvcap.model.KvmCaptionModel;
+import dev.kvcap.model.MemoryCells;
 import dev.kvcap.model.SavedModel;
 import dev.kvcap.model.TensorCasts;
 import dev.kvcap.train.AdamW;
@@ -55,6 +58,15 @@ public final class Bench {
 
     /** Least warm-up time of each latency and step figure. */
     public static final long DEFAULT_WARMUP_MILLIS = 3000;
+
+    /**
+     * Captioned images in a retrieval memory's index (the real development set's training split
+     * has 5,227): finding an image's cells compares it with every one.
+     */
+    static final int CELL_ENTRIES = 5000;
+
+    private CellIndex cellIndex; // a retrieval memory's index (random thumbnails and words), or null
+    private CellSearch cellSearch;
 
     /** Batch sizes of the batch-captioning throughput figures. */
     static final int[] BATCHES = {8, 32};
@@ -96,6 +108,11 @@ public final class Bench {
         try (NDManager m = NDManager.newBaseManager()) {
             KvmCaptionModel model = new KvmCaptionModel(config.model(), vocab);
             model.initialize(m);
+            if (model.readsCells()) {
+                cellIndex = randomCells(vocab);
+                cellSearch = new CellSearch(cellIndex, config.model(), m);
+                out.put("cell_index_entries", CELL_ENTRIES);
+            }
             decoderStep(model, m, out, "");
             coldStart(model, scratch, jpeg, out); // saves the parameters as initialised (NCHW)
             model.getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(false));
@@ -152,8 +169,9 @@ public final class Bench {
         Timing total =
                 Timing.of("caption", warmup, warmupMillis, runs, () -> {
                     try (NDManager call = m.newSubManager()) {
-                        float[] px = prepared(jpeg, s);
-                        search.search(call.create(px, new Shape(1, 3, s, s)));
+                        byte[] bytes = ImageLoader.resizeToBytes(ImageLoader.readRgb(jpeg), s);
+                        NDArray x = call.create(ImageLoader.normalize(bytes), new Shape(1, 3, s, s));
+                        search.search(x, cells(call, List.of(bytes)));
                     }
                 });
         out.put("latency_ms_median" + suffix, total.median());
@@ -177,11 +195,12 @@ public final class Bench {
             Timing t = Timing.of("batch" + b, 1, Math.max(2, runs / 3), () -> {
                 try (NDManager call = m.newSubManager()) {
                     float[] data = new float[b * pix];
+                    List<byte[]> images = new ArrayList<>();
                     for (int i = 0; i < b; i++) {
-                        float[] px = prepared(jpeg, s);
-                        System.arraycopy(px, 0, data, i * pix, pix);
+                        images.add(ImageLoader.resizeToBytes(ImageLoader.readRgb(jpeg), s));
+                        System.arraycopy(ImageLoader.normalize(images.get(i)), 0, data, i * pix, pix);
                     }
-                    search.search(call.create(data, new Shape(b, 3, s, s)));
+                    search.search(call.create(data, new Shape(b, 3, s, s)), cells(call, images));
                 }
             });
             out.put("batch" + b + "_images_per_s" + suffix, b * 1000.0 / t.median());
@@ -200,7 +219,7 @@ public final class Bench {
         for (int i = Vocabulary.SPECIALS; i < vocab; i++) {
             captions.add(List.of("w" + i));
         }
-        new SavedModel(config, Vocabulary.build(captions, 1), model).writeInto(dir);
+        new SavedModel(config, Vocabulary.build(captions, 1), model, cellIndex).writeInto(dir);
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
@@ -233,7 +252,8 @@ public final class Bench {
         ParameterStore ps = new ParameterStore(m, false);
         for (int rows : new int[] {1, 3}) {
             try (NDManager call = m.newSubManager()) {
-                ImageContext ctx = model.encode(ps, call.randomNormal(new Shape(1, 3, s, s)), false).repeat(rows);
+                NDList cells = cells(call, List.of(new byte[3 * s * s]));
+                ImageContext ctx = model.encode(ps, call.randomNormal(new Shape(1, 3, s, s)), cells, false).repeat(rows);
                 DecodeState[] state = {model.start(ps, ctx, false)};
                 NDArray prev = call.create(new long[rows]).add(Vocabulary.START_ID);
                 Timing t = Timing.of("step" + rows, warmup * 5, warmupMillis, runs * 5, () -> {
@@ -269,7 +289,8 @@ public final class Bench {
                 }
                 NDArray tokens = step.create(tok, new Shape(batch, words + 1));
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray logits = model.forward(ps, new NDList(images, tokens.get(":, :-1")), true).head();
+                    NDList cells = model.readsCells() ? randomCellInputs(step, batch, rng) : null;
+                    NDArray logits = model.logits(ps, model.encode(ps, images, cells, true), tokens.get(":, :-1"), true);
                     gc.backward(CaptionLoss.of(logits, tokens.get(":, 1:")));
                 }
                 opt.step(1e-4f);
@@ -278,6 +299,40 @@ public final class Bench {
         out.put("train_batch", batch);
         out.put("train_step_ms_median" + suffix, t.median());
         out.put("train_images_per_s" + suffix, batch * 1000.0 / t.median());
+    }
+
+    /** The retrieval memory's cells of prepared images (CHW bytes), or null for a model without one. */
+    private NDList cells(NDManager call, List<byte[]> images) {
+        return cellSearch == null ? null : cellSearch.cells(call, images, null);
+    }
+
+    /** {@value #CELL_ENTRIES} random thumbnails, each with the key words of two random captions. */
+    private static CellIndex randomCells(int vocab) {
+        Random r = new Random(3);
+        CellIndex index = new CellIndex();
+        for (int e = 0; e < CELL_ENTRIES; e++) {
+            byte[] thumb = new byte[CellIndex.WIDTH];
+            r.nextBytes(thumb);
+            List<int[]> captions = new ArrayList<>();
+            for (int c = 0; c < 2; c++) {
+                captions.add(r.ints(4, Vocabulary.SPECIALS, vocab).distinct().toArray());
+            }
+            index.add(thumb, captions, new long[] {r.nextLong(), r.nextLong()});
+        }
+        return index;
+    }
+
+    /** Cells for a training batch as the trainer feeds them: random words, every cell filled. */
+    private NDList randomCellInputs(NDManager step, int batch, Random rng) {
+        int k = config.model().memoryCells();
+        List<CellIndex.Cells> cells = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+            int[] words = rng.ints(k, Vocabulary.SPECIALS, vocab).toArray();
+            float[] shares = new float[k];
+            java.util.Arrays.fill(shares, 0.5f);
+            cells.add(new CellIndex.Cells(words, shares));
+        }
+        return MemoryCells.inputs(step, cells, k);
     }
 
     /** A photo-sized test picture with gradients and shapes, so JPEG decoding does real work. */

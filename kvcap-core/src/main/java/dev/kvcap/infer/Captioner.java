@@ -1,16 +1,12 @@
 package dev.kvcap.infer;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import dev.kvcap.config.ModelConfig;
-import dev.kvcap.bank.Hit;
-import dev.kvcap.bank.MemoryBank;
-import dev.kvcap.data.CellIndex;
-import dev.kvcap.model.MemoryCells;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
+import dev.kvcap.bank.MemoryBank;
 import dev.kvcap.config.DecodeConfig;
 import dev.kvcap.data.ImageLoader;
 import dev.kvcap.data.Vocabulary;
@@ -23,13 +19,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Image in, caption out: the facade over a loaded model used by {@code caption}, {@code evaluate}
@@ -39,7 +29,7 @@ import java.util.TreeSet;
 public final class Captioner implements AutoCloseable {
 
     private final NDManager manager;
-    private NDArray cellRows; // the retrieval memory's index as one matrix, made on first use
+    private CellSearch cellSearch; // the retrieval memory's search, made on first use
     private final SavedModel saved;
     private final Precision precision;
     private final TensorCasts casts;
@@ -199,84 +189,18 @@ public final class Captioner implements AutoCloseable {
     }
 
     /**
-     * The retrieval memory's cells of prepared images: the nearest of the model's {@link
-     * CellIndex} (its training images) and of the images {@code taught} (the memory bank, or
-     * null) vote; key word ids [B, K] and shares [B, K]; null for a model without a retrieval
-     * memory.
+     * The retrieval memory's cells of prepared images ({@link CellSearch}), with the images
+     * {@code taught} (the memory bank, or null); null for a model without a retrieval memory.
      */
     NDList cells(NDManager call, List<byte[]> pixels, MemoryBank taught) {
-        if (!saved.model().readsCells()) {
-            return null;
-        }
-        ModelConfig c = saved.config().model();
-        int n = Math.min(c.memoryNeighbours(), saved.cells().size());
-        float[] queries = new float[pixels.size() * CellIndex.WIDTH];
-        List<byte[]> thumbs = new ArrayList<>();
-        for (int i = 0; i < pixels.size(); i++) {
-            thumbs.add(CellIndex.thumbnail(pixels.get(i), c.imageSize()));
-            System.arraycopy(CellIndex.unitVector(thumbs.get(i)), 0, queries, i * CellIndex.WIDTH, CellIndex.WIDTH);
-        }
-        // the cosine to every training image in one product [B, D] x [D, N], then the n nearest
-        NDArray q = call.create(queries, new Shape(pixels.size(), CellIndex.WIDTH));
-        NDList top = q.matMul(cellRows()).topK(n, 1, true, true);
-        float[] sims = top.get(0).toFloatArray(); // [B, n]
-        long[] nearest = top.get(1).toLongArray(); // [B, n]
-        List<CellIndex.Cells> found = new ArrayList<>();
-        for (int i = 0; i < pixels.size(); i++) {
-            List<CellIndex.Neighbour> voters = new ArrayList<>();
-            for (int j = 0; j < n; j++) {
-                voters.add(saved.cells().entry((int) nearest[i * n + j], sims[i * n + j]));
-            }
-            List<CellIndex.Neighbour> extra = taught == null ? List.of() : taughtNear(taught, thumbs.get(i), c.memoryNeighbours());
-            found.add(CellIndex.vote(voters, extra, c.memoryNeighbours(), c.memoryCells()));
-        }
-        return MemoryCells.inputs(call, found, c.memoryCells());
+        return saved.model().readsCells() ? cellSearch().cells(call, pixels, taught) : null;
     }
 
-    /** The cell index's unit thumbnails, transposed [D, N], made once (in the model's manager). */
-    private synchronized NDArray cellRows() {
-        if (cellRows == null) {
-            int size = saved.cells().size();
-            cellRows = manager.create(saved.cells().unitRows(), new Shape(size, CellIndex.WIDTH)).transpose();
+    private synchronized CellSearch cellSearch() {
+        if (cellSearch == null) {
+            cellSearch = new CellSearch(saved.cells(), saved.config().model(), manager);
         }
-        return cellRows;
-    }
-
-    /**
-     * The image part of an entry's source: {@code teach:<sha1>} of {@code teach:<sha1>:<caption
-     * hash>} (the same for {@code remember:}); a source without a caption part ({@code
-     * train:<image id>} of {@code memory build}) is the image itself.
-     */
-    static String imageOf(String source) {
-        int first = source.indexOf(':');
-        int last = source.lastIndexOf(':');
-        return first >= 0 && last > first ? source.substring(0, last) : source;
-    }
-
-    /**
-     * The bank's taught images nearest to a thumbnail, each with the key words of its captions:
-     * entries are one key word each, keyed by their image's thumbnail; an image's captions are
-     * grouped by {@link #imageOf} their source.
-     */
-    private static List<CellIndex.Neighbour> taughtNear(MemoryBank bank, byte[] thumb, int n) {
-        Map<String, Map<String, Set<Integer>>> images = new LinkedHashMap<>(); // image → caption → words
-        Map<String, Float> similarity = new HashMap<>();
-        for (Hit h : bank.search(CellIndex.unitVector(thumb), n * 16)) {
-            String image = imageOf(h.source());
-            images.computeIfAbsent(image, x -> new LinkedHashMap<>()).computeIfAbsent(h.source(), x -> new TreeSet<>()).add(h.word());
-            similarity.merge(image, 1 - h.distance() / 2, Math::max); // unit keys: d² = 2 − 2·cos
-        }
-        List<CellIndex.Neighbour> out = new ArrayList<>();
-        for (Map.Entry<String, Map<String, Set<Integer>>> image : images.entrySet()) {
-            Map<Integer, Integer> named = new TreeMap<>();
-            image.getValue().values().forEach(words -> words.forEach(w -> named.merge(w, 1, Integer::sum)));
-            out.add(new CellIndex.Neighbour(
-                    similarity.get(image.getKey()),
-                    named.keySet().stream().mapToInt(Integer::intValue).toArray(),
-                    named.values().stream().mapToInt(Integer::intValue).toArray(),
-                    image.getValue().size()));
-        }
-        return out;
+        return cellSearch;
     }
 
     /** Prepared images as one normalised batch [B, 3, S, S] owned by {@code call}. */

@@ -110,10 +110,10 @@ class CaptionerTest {
 
     @Test
     void aBankEntrysImageIsItsSourceWithoutTheCaptionPart() {
-        assertEquals("teach:ab12", Captioner.imageOf("teach:ab12:cd34"));
-        assertEquals("remember:ab12", Captioner.imageOf("remember:ab12:cd34"));
-        assertEquals("train:17", Captioner.imageOf("train:17"));
-        assertEquals("x", Captioner.imageOf("x"));
+        assertEquals("teach:ab12", CellSearch.imageOf("teach:ab12:cd34"));
+        assertEquals("remember:ab12", CellSearch.imageOf("remember:ab12:cd34"));
+        assertEquals("train:17", CellSearch.imageOf("train:17"));
+        assertEquals("x", CellSearch.imageOf("x"));
     }
 
     /** The filled cells' word ids of the first image. */
