@@ -35,6 +35,20 @@ public final class ConfigJson {
     }
 
     /**
+     * Parses the config saved with a model ({@code config.json}). Like {@link #fromJson}, with one
+     * difference: a model saved before {@code model.memoryCells} existed was trained with the
+     * learned-slot memory, whatever its preset now defaults to, so a missing {@code memoryCells}
+     * reads as 0 there.
+     */
+    public static KvcapConfig savedFromJson(String json) {
+        JsonObject saved = parseObject(json, "config");
+        if (saved.has("model") && saved.get("model").isJsonObject() && !saved.getAsJsonObject("model").has("memoryCells")) {
+            saved.getAsJsonObject("model").addProperty("memoryCells", 0);
+        }
+        return fromJson(saved.toString());
+    }
+
+    /**
      * Resolves a {@code --config} argument: a preset name or a path to a JSON overrides file.
      *
      * @throws IllegalArgumentException with a one-line reason when neither works

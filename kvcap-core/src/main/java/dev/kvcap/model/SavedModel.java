@@ -170,7 +170,7 @@ public record SavedModel(KvcapConfig config, Vocabulary vocab, KvmCaptionModel m
             throw new IllegalArgumentException(file + " is missing; copy the whole model directory, or retrain");
         }
         try {
-            return ConfigJson.fromJson(Files.readString(file));
+            return ConfigJson.savedFromJson(Files.readString(file));
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
         } catch (IllegalArgumentException | JsonParseException | IllegalStateException e) {

@@ -181,7 +181,7 @@ class KvmCaptionModelTest {
         try (NDManager m = NDManager.newBaseManager();
                 TensorCasts cl = TensorCasts.channelsLast();
                 TensorCasts bf16 = TensorCasts.bf16()) {
-            KvmCaptionModel model = new KvmCaptionModel(Presets.small().model(), V);
+            KvmCaptionModel model = new KvmCaptionModel(Presets.small().model().withMemoryCells(0, 8), V);
             model.initialize(m);
             model.getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(false));
             ParameterStore ps = new ParameterStore(m, false);
@@ -210,7 +210,7 @@ class KvmCaptionModelTest {
     void anInt8DecoderGivesNearlyTheSameLogitsAndCannotTrain() {
         Engine.getInstance().setRandomSeed(4);
         try (NDManager m = NDManager.newBaseManager(); Int8Linears int8 = Int8Linears.load()) {
-            KvmCaptionModel model = new KvmCaptionModel(Presets.small().model(), V);
+            KvmCaptionModel model = new KvmCaptionModel(Presets.small().model().withMemoryCells(0, 8), V);
             model.initialize(m);
             model.getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(false));
             ParameterStore ps = new ParameterStore(m, false);

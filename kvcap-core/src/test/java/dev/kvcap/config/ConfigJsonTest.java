@@ -1,0 +1,39 @@
+package dev.kvcap.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.junit.jupiter.api.Test;
+
+class ConfigJsonTest {
+
+    @Test
+    void overridesTakeThePresetsValuesForWhatTheyLeaveOut() {
+        KvcapConfig c = ConfigJson.fromJson("{\"preset\":\"small\",\"train\":{\"epochs\":3}}");
+        assertEquals(3, c.train().epochs());
+        assertEquals(Presets.small().model(), c.model());
+        assertTrue(c.model().retrievalMemory(), "small reads retrieved cells");
+    }
+
+    @Test
+    void aConfigSavedBeforeRetrievalCellsExistedKeepsTheLearnedSlotsItWasTrainedWith() {
+        JsonObject old = JsonParser.parseString(ConfigJson.toJson(Presets.small())).getAsJsonObject();
+        old.getAsJsonObject("model").remove("memoryCells");
+        old.getAsJsonObject("model").remove("memoryNeighbours");
+        KvcapConfig saved = ConfigJson.savedFromJson(old.toString());
+        assertEquals(0, saved.model().memoryCells());
+        assertEquals(Presets.small().model().memorySlots(), saved.model().memorySlots());
+        KvcapConfig roundTrip = ConfigJson.savedFromJson(ConfigJson.toJson(Presets.small()));
+        assertEquals(Presets.small(), roundTrip, "a config saved now reads back as it is");
+    }
+
+    @Test
+    void anUnknownKeyIsAnError() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigJson.fromJson("{\"preset\":\"small\",\"model\":{\"memoryCell\":4}}"));
+        assertTrue(e.getMessage().contains("memoryCell"), e.getMessage());
+    }
+}
