@@ -110,7 +110,7 @@ public final class Bench {
             model.initialize(m);
             if (model.readsCells()) {
                 cellIndex = randomCells(vocab);
-                cellSearch = new CellSearch(cellIndex, config.model(), m);
+                cellSearch = new CellSearch(cellIndex, config.model(), null, m);
                 out.put("cell_index_entries", CELL_ENTRIES);
             }
             decoderStep(model, m, out, "");

@@ -198,7 +198,7 @@ public final class Captioner implements AutoCloseable {
 
     private synchronized CellSearch cellSearch() {
         if (cellSearch == null) {
-            cellSearch = new CellSearch(saved.cells(), saved.config().model(), manager);
+            cellSearch = new CellSearch(saved.cells(), saved.config().model(), saved.vocab(), manager);
         }
         return cellSearch;
     }

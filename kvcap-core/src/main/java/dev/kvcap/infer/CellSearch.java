@@ -8,6 +8,7 @@ import dev.kvcap.bank.Hit;
 import dev.kvcap.bank.MemoryBank;
 import dev.kvcap.config.ModelConfig;
 import dev.kvcap.data.CellIndex;
+import dev.kvcap.data.Vocabulary;
 import dev.kvcap.model.MemoryCells;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,14 +30,25 @@ import java.util.TreeSet;
  */
 public final class CellSearch {
 
+    /**
+     * Bank entries searched per neighbour wanted: an entry is one taught caption, and an image may
+     * have been taught several.
+     */
+    static final int SEARCHED_PER_NEIGHBOUR = 2;
+
     private final CellIndex index;
     private final ModelConfig config;
+    private final Vocabulary vocab;
     private final NDArray rows; // [D, N]
 
-    /** @param manager owns the index's matrix (N·D floats) for the search's lifetime */
-    public CellSearch(CellIndex index, ModelConfig config, NDManager manager) {
+    /**
+     * @param vocab the model's words (the bank's entries name theirs)
+     * @param manager owns the index's matrix (N·D floats) for the search's lifetime
+     */
+    public CellSearch(CellIndex index, ModelConfig config, Vocabulary vocab, NDManager manager) {
         this.index = index;
         this.config = config;
+        this.vocab = vocab;
         this.rows = manager.create(index.unitRows(), new Shape(index.size(), CellIndex.WIDTH)).transpose();
     }
 
@@ -86,12 +98,21 @@ public final class CellSearch {
      * entries are one key word each, keyed by their image's thumbnail; an image's captions are
      * grouped by {@link #imageOf} their source.
      */
-    private static List<CellIndex.Neighbour> taughtNear(MemoryBank bank, byte[] thumb, int n) {
+    private List<CellIndex.Neighbour> taughtNear(MemoryBank bank, byte[] thumb, int n) {
         Map<String, Map<String, Set<Integer>>> images = new LinkedHashMap<>(); // image → caption → words
         Map<String, Float> similarity = new HashMap<>();
-        for (Hit h : bank.search(CellIndex.unitVector(thumb), n * 16)) {
+        for (Hit h : bank.search(CellIndex.unitVector(thumb), n * SEARCHED_PER_NEIGHBOUR)) {
             String image = imageOf(h.source());
-            images.computeIfAbsent(image, x -> new LinkedHashMap<>()).computeIfAbsent(h.source(), x -> new TreeSet<>()).add(h.word());
+            Set<Integer> words = images.computeIfAbsent(image, x -> new LinkedHashMap<>()).computeIfAbsent(h.source(), x -> new TreeSet<>());
+            if (h.phrase() == null) {
+                words.add(h.word());
+            } else {
+                for (String w : h.phrase().split(" ")) {
+                    if (vocab.contains(w)) {
+                        words.add(vocab.id(w));
+                    }
+                }
+            }
             similarity.merge(image, 1 - h.distance() / 2, Math::max); // unit keys: d² = 2 − 2·cos
         }
         List<CellIndex.Neighbour> out = new ArrayList<>();

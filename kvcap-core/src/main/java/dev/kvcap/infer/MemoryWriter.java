@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -188,18 +189,21 @@ public final class MemoryWriter {
     }
 
     /**
-     * A retrieval memory's entries: per example, one entry for each key word of its caption, keyed
-     * by the image's thumbnail ({@link CellIndex#unitVector}). Captioning finds the taught images
-     * nearest to each image and reads their words in its memory's cells, as it reads the training
-     * images' ({@link Captioner}).
+     * A retrieval memory's entries: one per example, keyed by the image's thumbnail ({@link
+     * CellIndex#unitVector}), its caption's key words as the phrase (the first one as the word); a
+     * caption without key words teaches nothing. Captioning finds the taught images nearest to each
+     * image and reads their words in its memory's cells, as it reads the training images' ({@link
+     * CellSearch}).
      */
     private List<Entry> cellEntries(List<Example> examples) {
         int s = captioner.model().config().model().imageSize();
         List<Entry> out = new ArrayList<>();
         for (Example e : examples) {
-            float[] key = CellIndex.unitVector(CellIndex.thumbnail(e.pixels(), s));
-            for (int word : CellIndex.keyWords(captioner.vocab(), List.of(e.words())).get(0)) {
-                out.add(new Entry(key, word, e.source()));
+            int[] words = CellIndex.keyWords(captioner.vocab(), List.of(e.words())).get(0);
+            if (words.length > 0) {
+                float[] key = CellIndex.unitVector(CellIndex.thumbnail(e.pixels(), s));
+                String phrase = String.join(" ", Arrays.stream(words).mapToObj(captioner.vocab()::word).toList());
+                out.add(new Entry(key, words[0], phrase, e.source()));
             }
         }
         return out;

@@ -9,7 +9,8 @@ import java.util.stream.Stream;
 
 /**
  * Where a retrieval memory's caption time goes: finding the cells alone vs the whole caption, one
- * image at a time. Usage: CellProbe MODEL_DIR IMAGE_DIR N [WORDS: every caption forced to this length, beam 3]
+ * image at a time. Usage: CellProbe MODEL_DIR IMAGE_DIR N [WORDS: every caption forced to this
+ * length, beam 3, 0 = the model's own] [bank: with the model's memory bank]
  */
 public final class CellProbe {
     public static void main(String[] a) throws Exception {
@@ -18,7 +19,14 @@ public final class CellProbe {
         try (Stream<Path> s = Files.list(Path.of(a[1]))) {
             files = s.sorted().limit(n).toList();
         }
-        try (Captioner c = Captioner.load(Path.of(a[0])); NDManager m = NDManager.newBaseManager()) {
+        boolean withBank = a.length > 4 && a[4].equals("bank");
+        try (Captioner c = Captioner.load(Path.of(a[0]));
+                NDManager m = NDManager.newBaseManager();
+                dev.kvcap.bank.MemoryBank bank = withBank
+                        ? dev.kvcap.bank.MemoryBank.openReadOnly(dev.kvcap.bank.MemoryBank.dirOf(dev.kvcap.bank.ModelFingerprint.weightsDir(Path.of(a[0]))),
+                                new dev.kvcap.bank.BankInfo(dev.kvcap.bank.ModelFingerprint.of(Path.of(a[0])), dev.kvcap.data.CellIndex.WIDTH),
+                                dev.kvcap.bank.BankOptions.DEFAULT.withSearchCandidates(16))
+                        : null) {
             List<byte[]> pixels = files.stream().map(c::prepare).toList();
             int w = a.length > 3 ? Integer.parseInt(a[3]) : 0;
             DecodeConfig d = w > 0 ? new DecodeConfig(3, w, w, 0f, false) : c.defaults();
@@ -26,7 +34,7 @@ public final class CellProbe {
                 long t0 = System.nanoTime();
                 for (byte[] p : pixels) {
                     try (NDManager call = m.newSubManager()) {
-                        c.cells(call, List.of(p), null);
+                        c.cells(call, List.of(p), bank);
                     }
                 }
                 long t1 = System.nanoTime();
