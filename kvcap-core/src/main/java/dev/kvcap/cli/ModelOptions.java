@@ -59,7 +59,7 @@ final class ModelOptions {
         memory = mode;
     }
 
-    @Option(names = "--memory-k", paramLabel = "K", defaultValue = "8", description = "Bank neighbours per step, 1 to 1000; default ${DEFAULT-VALUE}.")
+    @Option(names = "--memory-k", paramLabel = "K", defaultValue = "8", description = "Bank neighbours per step, 1 to 1000 (learned-slot models; a retrieval memory reads the bank in its cells); default ${DEFAULT-VALUE}.")
     void setMemoryK(int k) {
         if (k < 1 || k > MAX_MEMORY_K) {
             throw bad("--memory-k must be between 1 and " + MAX_MEMORY_K + " (neighbours per step), got " + k);
@@ -96,7 +96,7 @@ final class ModelOptions {
             paramLabel = "interpolate|slots",
             defaultValue = "interpolate",
             converter = ReadConverter.class,
-            description = "How decoding uses the bank: interpolate its word distribution with the model's (kNN-LM), or slots: give it that share of the key-value memory's read, on the remembered words' slots (experimental: docs/MEMORY-BANK.md); default ${DEFAULT-VALUE}.")
+            description = "How a learned-slot model's decoding uses the bank (a retrieval memory reads it in its cells): interpolate its word distribution with the model's (kNN-LM), or slots: give it that share of the key-value memory's read, on the remembered words' slots (experimental: docs/MEMORY-BANK.md); default ${DEFAULT-VALUE}.")
     Retrieval.Read memoryRead;
 
     /** {@code --memory-read}'s words, checked when the command line is parsed. */

@@ -147,6 +147,10 @@ public final class Captioner implements AutoCloseable {
             if (!(retrieval instanceof BankRetrieval bank)) {
                 throw new IllegalArgumentException("a retrieval memory reads only the memory bank");
             }
+            if (retrieval.read() == Retrieval.Read.SLOTS) {
+                throw new IllegalArgumentException(
+                        "--memory-read slots reads the bank through learned memory slots, and this model's memory has retrieved cells instead (the bank is read in them): leave out --memory-read");
+            }
             taught = bank.bank();
             retrieval = null;
         }

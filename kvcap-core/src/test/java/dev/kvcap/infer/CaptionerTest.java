@@ -7,6 +7,8 @@ import dev.kvcap.bank.BankInfo;
 import ai.djl.ndarray.NDList;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import ai.djl.engine.Engine;
@@ -69,6 +71,11 @@ class CaptionerTest {
                     cellWords(c.cells(call, List.of(query), bank)), "the taught image is nearer, and it alone votes");
             assertEquals(List.of((long) vocab.id("blue"), (long) vocab.id("square")),
                     cellWords(c.cells(call, List.of(c.prepare(dark)), null)), "memory off: the training images only");
+            DecodeConfig greedy = new DecodeConfig(1, 3, 1, 0f, false);
+            assertEquals(1, c.caption(List.of(query), greedy, false, new BankRetrieval(bank, 8, 0.3f)).size(), "captions with the bank on");
+            IllegalArgumentException slots = assertThrows(IllegalArgumentException.class,
+                    () -> c.caption(List.of(query), greedy, false, new BankRetrieval(bank, 8, 0.3f).reading(Retrieval.Read.SLOTS)));
+            assertTrue(slots.getMessage().contains("--memory-read"), slots.getMessage());
         }
     }
 
