@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,24 +44,31 @@ public final class CellIndex {
     private static final int MAGIC = 0x4b434931; // "KCI1"
     private static final int D = WIDTH;
 
-    private final List<Thumb> thumbs = new ArrayList<>(); // [N]: bytes, sum and centred norm, for cosines
-    private final List<int[]> words = new ArrayList<>(); // per entry: distinct key word ids
-    private final List<int[]> counts = new ArrayList<>(); // per entry: captions naming each word
-    private final List<Integer> captionCounts = new ArrayList<>(); // per entry: its captions
-    private final List<long[]> captionKeys = new ArrayList<>(); // per entry: hashes of its captions
+    private final List<Item> items = new ArrayList<>(); // [N]
+
+    /**
+     * One captioned image.
+     *
+     * @param thumb its thumbnail, as the search compares it
+     * @param words its captions' distinct key word ids
+     * @param counts per word, how many of its captions name it
+     * @param captions how many captions it has (at least 1)
+     * @param captionKeys {@link #captionKey} of each caption
+     */
+    private record Item(Thumb thumb, int[] words, int[] counts, int captions, long[] captionKeys) {}
 
     /** The cells of one image: key word ids and their shares, strongest first (k of each, padded with 0). */
     public record Cells(int[] words, float[] shares) {}
 
     /**
-     * A captioned image found elsewhere (the memory bank's taught images), to vote beside the
-     * index's own: its cosine similarity to the query, and its captions' key words with how many
-     * of its captions name each.
+     * A captioned image as a voter for a query's cells: an entry of the index ({@link #entry}) or
+     * an image the memory bank was taught; its cosine similarity to the query, and its captions'
+     * key words with how many of its captions name each.
      */
     public record Neighbour(float similarity, int[] words, int[] counts, int captions) {}
 
     public int size() {
-        return thumbs.size();
+        return items.size();
     }
 
     /** SIDE×SIDE RGB thumbnail (CHW bytes) of an image given as CHW bytes at {@code size}². */
@@ -89,17 +95,14 @@ public final class CellIndex {
         return out;
     }
 
-    /**
-     * The key words of tokenized captions as vocabulary ids: in the vocabulary, not a special
-     * token, not a stop word.
-     */
+    /** The key words of tokenized captions as vocabulary ids ({@link Vocabulary#isContentWord}), each once. */
     public static List<int[]> keyWords(Vocabulary vocab, List<List<String>> captions) {
         List<int[]> out = new ArrayList<>();
         for (List<String> caption : captions) {
             out.add(caption.stream()
-                    .filter(w -> !StopWords.contains(w) && vocab.contains(w))
+                    .filter(vocab::contains)
                     .mapToInt(vocab::id)
-                    .filter(id -> id >= Vocabulary.SPECIALS)
+                    .filter(vocab::isContentWord)
                     .distinct()
                     .toArray());
         }
@@ -135,11 +138,12 @@ public final class CellIndex {
                 named.merge(w, 1, Integer::sum);
             }
         }
-        thumbs.add(Thumb.of(thumbnail.clone()));
-        words.add(named.keySet().stream().mapToInt(Integer::intValue).toArray());
-        counts.add(named.values().stream().mapToInt(Integer::intValue).toArray());
-        captionCounts.add(Math.max(1, captionWords.size()));
-        captionKeys.add(keys.clone());
+        items.add(new Item(
+                Thumb.of(thumbnail.clone()),
+                named.keySet().stream().mapToInt(Integer::intValue).toArray(),
+                named.values().stream().mapToInt(Integer::intValue).toArray(),
+                Math.max(1, captionWords.size()),
+                keys.clone()));
     }
 
     /**
@@ -152,20 +156,12 @@ public final class CellIndex {
      * @param k cells to return
      */
     public Cells cells(byte[] thumbnail, int exclude, int neighbours, int k) {
-        return cells(Thumb.of(thumbnail), exclude, neighbours, k, List.of());
-    }
-
-    /**
-     * The cells of a query image with {@code extra} candidates (the memory bank's) voting beside
-     * the index's entries: the {@code neighbours} most similar of both vote.
-     */
-    public Cells cells(byte[] thumbnail, List<Neighbour> extra, int neighbours, int k) {
-        return cells(Thumb.of(thumbnail), -1, neighbours, k, extra);
+        return cells(Thumb.of(thumbnail), exclude, neighbours, k);
     }
 
     /** {@link #cells} of every entry with itself excluded: what training reads, in entry order. */
     public List<Cells> ownCells(int neighbours, int k) {
-        return IntStream.range(0, size()).parallel().mapToObj(i -> cells(thumbs.get(i), i, neighbours, k, List.of())).toList();
+        return IntStream.range(0, size()).parallel().mapToObj(i -> cells(items.get(i).thumb(), i, neighbours, k)).toList();
     }
 
     /** {@link #cells} of many queries (none excluded), in parallel. */
@@ -176,10 +172,10 @@ public final class CellIndex {
                 .toList();
     }
 
-    private Cells cells(Thumb query, int exclude, int neighbours, int k, List<Neighbour> extra) {
+    private Cells cells(Thumb query, int exclude, int neighbours, int k) {
         Set<Long> same = new HashSet<>();
         if (exclude >= 0) {
-            for (long key : captionKeys.get(exclude)) {
+            for (long key : items.get(exclude).captionKeys()) {
                 same.add(key);
             }
         }
@@ -191,7 +187,7 @@ public final class CellIndex {
             if (i == exclude || sharesCaption(i, same)) {
                 continue;
             }
-            float s = query.cosine(thumbs.get(i));
+            float s = query.cosine(items.get(i).thumb());
             if (filled == n && s <= sim[n - 1]) {
                 continue;
             }
@@ -208,12 +204,13 @@ public final class CellIndex {
         for (int j = 0; j < filled; j++) {
             voters.add(entry(best[j], sim[j]));
         }
-        return vote(voters, extra, neighbours, k);
+        return vote(voters, List.of(), neighbours, k);
     }
 
     /** Entry {@code e} as a voter with similarity {@code similarity} to the query. */
     public Neighbour entry(int e, float similarity) {
-        return new Neighbour(similarity, words.get(e), counts.get(e), captionCounts.get(e));
+        Item item = items.get(e);
+        return new Neighbour(similarity, item.words(), item.counts(), item.captions());
     }
 
     /**
@@ -254,7 +251,7 @@ public final class CellIndex {
     public float[] unitRows() {
         float[] out = new float[size() * D];
         for (int e = 0; e < size(); e++) {
-            System.arraycopy(unitVector(thumbs.get(e).bytes()), 0, out, e * D, D);
+            System.arraycopy(unitVector(items.get(e).thumb().bytes()), 0, out, e * D, D);
         }
         return out;
     }
@@ -263,7 +260,7 @@ public final class CellIndex {
         if (keys.isEmpty()) {
             return false;
         }
-        for (long key : captionKeys.get(entry)) {
+        for (long key : items.get(entry).captionKeys()) {
             if (keys.contains(key)) {
                 return true;
             }
@@ -357,16 +354,16 @@ public final class CellIndex {
             out.writeInt(MAGIC);
             out.writeInt(SIDE);
             out.writeInt(size());
-            for (int e = 0; e < size(); e++) {
-                out.write(thumbs.get(e).bytes());
-                out.writeInt(captionCounts.get(e));
-                out.writeInt(words.get(e).length);
-                for (int i = 0; i < words.get(e).length; i++) {
-                    out.writeInt(words.get(e)[i]);
-                    out.writeInt(counts.get(e)[i]);
+            for (Item item : items) {
+                out.write(item.thumb().bytes());
+                out.writeInt(item.captions());
+                out.writeInt(item.words().length);
+                for (int i = 0; i < item.words().length; i++) {
+                    out.writeInt(item.words()[i]);
+                    out.writeInt(item.counts()[i]);
                 }
-                out.writeInt(captionKeys.get(e).length);
-                for (long key : captionKeys.get(e)) {
+                out.writeInt(item.captionKeys().length);
+                for (long key : item.captionKeys()) {
                     out.writeLong(key);
                 }
             }
@@ -407,11 +404,7 @@ public final class CellIndex {
                 for (int i = 0; i < keys.length; i++) {
                     keys[i] = in.readLong();
                 }
-                index.thumbs.add(Thumb.of(thumb));
-                index.words.add(w);
-                index.counts.add(c);
-                index.captionCounts.add(Math.max(1, captions));
-                index.captionKeys.add(keys);
+                index.items.add(new Item(Thumb.of(thumb), w, c, Math.max(1, captions), keys));
             }
             if (in.read() != -1) {
                 throw new IllegalArgumentException(file + " has bytes after its last entry: it is damaged; copy the whole model directory again");
@@ -426,10 +419,5 @@ public final class CellIndex {
     @Override
     public String toString() {
         return "CellIndex[" + size() + " entries]";
-    }
-
-    /** For tests: the key words of entry {@code e}, in first-named order. */
-    int[] entryWords(int e) {
-        return Arrays.copyOf(words.get(e), words.get(e).length);
     }
 }

@@ -176,14 +176,23 @@ public final class Vocabulary {
     }
 
     /**
-     * Ids of the {@code n} most frequent words that are neither special tokens nor {@link
-     * StopWords}, most frequent first (fewer if the vocabulary has fewer). They initialise the
-     * memory keys: the paper says keys "correspond to key words" of the captions.
+     * Whether word {@code id} is a content (key) word: a word of the vocabulary that is neither a
+     * special token nor one of the {@link StopWords}. The memory's keys, the word-presence targets
+     * and the retrieval memory's cells are all content words.
+     */
+    public boolean isContentWord(int id) {
+        return id >= SPECIALS && id < words.size() && !StopWords.contains(words.get(id));
+    }
+
+    /**
+     * Ids of the {@code n} most frequent {@link #isContentWord content words}, most frequent first
+     * (fewer if the vocabulary has fewer). They initialise the memory keys: the paper says keys
+     * "correspond to key words" of the captions.
      */
     public List<Integer> frequentContentWords(int n) {
         List<Integer> out = new ArrayList<>();
         for (int id = SPECIALS; id < words.size() && out.size() < n; id++) {
-            if (!StopWords.contains(words.get(id))) {
+            if (isContentWord(id)) {
                 out.add(id);
             }
         }

@@ -42,7 +42,8 @@ public final class CellSearch {
     private final NDArray rows; // [D, N]
 
     /**
-     * @param vocab the model's words (the bank's entries name theirs)
+     * @param vocab the model's words (the bank's entries name theirs); unused, and may be null, when
+     *     no bank is ever read
      * @param manager owns the index's matrix (N·D floats) for the search's lifetime
      */
     public CellSearch(CellIndex index, ModelConfig config, Vocabulary vocab, NDManager manager) {
@@ -60,10 +61,10 @@ public final class CellSearch {
     public NDList cells(NDManager call, List<byte[]> pixels, MemoryBank taught) {
         int n = Math.min(config.memoryNeighbours(), index.size());
         float[] queries = new float[pixels.size() * CellIndex.WIDTH];
-        List<byte[]> thumbs = new ArrayList<>();
+        List<float[]> units = new ArrayList<>();
         for (int i = 0; i < pixels.size(); i++) {
-            thumbs.add(CellIndex.thumbnail(pixels.get(i), config.imageSize()));
-            System.arraycopy(CellIndex.unitVector(thumbs.get(i)), 0, queries, i * CellIndex.WIDTH, CellIndex.WIDTH);
+            units.add(CellIndex.unitVector(CellIndex.thumbnail(pixels.get(i), config.imageSize())));
+            System.arraycopy(units.get(i), 0, queries, i * CellIndex.WIDTH, CellIndex.WIDTH);
         }
         // the cosine to every training image in one product [B, D] x [D, N], then the n nearest
         NDArray q = call.create(queries, new Shape(pixels.size(), CellIndex.WIDTH));
@@ -76,7 +77,7 @@ public final class CellSearch {
             for (int j = 0; j < n; j++) {
                 voters.add(index.entry((int) nearest[i * n + j], sims[i * n + j]));
             }
-            List<CellIndex.Neighbour> extra = taught == null ? List.of() : taughtNear(taught, thumbs.get(i), config.memoryNeighbours());
+            List<CellIndex.Neighbour> extra = taught == null ? List.of() : taughtNear(taught, units.get(i), config.memoryNeighbours());
             found.add(CellIndex.vote(voters, extra, config.memoryNeighbours(), config.memoryCells()));
         }
         return MemoryCells.inputs(call, found, config.memoryCells());
@@ -94,23 +95,22 @@ public final class CellSearch {
     }
 
     /**
-     * The bank's taught images nearest to a thumbnail, each with the key words of its captions:
-     * entries are one key word each, keyed by their image's thumbnail; an image's captions are
-     * grouped by {@link #imageOf} their source.
+     * The bank's taught images nearest to a query, each with the key words of its captions: an
+     * entry is one taught caption, keyed by its image's unit thumbnail, its key words the phrase
+     * (the first key word is the entry's word); an image's captions are grouped by {@link
+     * #imageOf} their source.
+     *
+     * @param unit the query's unit thumbnail ({@link CellIndex#unitVector})
      */
-    private List<CellIndex.Neighbour> taughtNear(MemoryBank bank, byte[] thumb, int n) {
+    private List<CellIndex.Neighbour> taughtNear(MemoryBank bank, float[] unit, int n) {
         Map<String, Map<String, Set<Integer>>> images = new LinkedHashMap<>(); // image → caption → words
         Map<String, Float> similarity = new HashMap<>();
-        for (Hit h : bank.search(CellIndex.unitVector(thumb), n * SEARCHED_PER_NEIGHBOUR)) {
+        for (Hit h : bank.search(unit, n * SEARCHED_PER_NEIGHBOUR)) {
             String image = imageOf(h.source());
             Set<Integer> words = images.computeIfAbsent(image, x -> new LinkedHashMap<>()).computeIfAbsent(h.source(), x -> new TreeSet<>());
-            if (h.phrase() == null) {
-                words.add(h.word());
-            } else {
-                for (String w : h.phrase().split(" ")) {
-                    if (vocab.contains(w)) {
-                        words.add(vocab.id(w));
-                    }
+            for (String w : (h.phrase() == null ? vocab.word(h.word()) : h.phrase()).split(" ")) {
+                if (vocab.contains(w)) {
+                    words.add(vocab.id(w));
                 }
             }
             similarity.merge(image, 1 - h.distance() / 2, Math::max); // unit keys: d² = 2 − 2·cos

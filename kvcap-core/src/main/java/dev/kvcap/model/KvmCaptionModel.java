@@ -298,7 +298,6 @@ public final class KvmCaptionModel extends AbstractBlock {
         return logits.add(w.expandDims(1).batchMatMul(ctx.cells().copy()).squeeze(1)); // [B, V]
     }
 
-
     /** One word with its embedding [B, E] given, up to the decoder's output (no word logits yet). */
     private Advanced advance(
             ParameterStore ps,

@@ -80,10 +80,7 @@ final class TrainingBatches {
         int pix = 3 * imageSize * imageSize;
         float[] data = new float[b * pix];
         for (int i = 0; i < b; i++) {
-            CaptionedImage image = images.get(idx[from + i]);
-            byte[] px =
-                    pixels.get(image, imageSize)
-                            .orElseThrow(() -> new DataException(image.file() + ": no longer decodes"));
+            byte[] px = pixels(idx[from + i]);
             if (rng != null) {
                 px = augment.apply(px, imageSize, rng);
             }

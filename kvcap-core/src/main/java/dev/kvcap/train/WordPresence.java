@@ -11,7 +11,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
-import dev.kvcap.data.StopWords;
 import dev.kvcap.data.Vocabulary;
 import dev.kvcap.model.Ops;
 import java.io.IOException;
@@ -52,16 +51,12 @@ final class WordPresence {
         head.setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
         head.initialize(manager, DataType.FLOAT32, new Shape(1, inputDim));
         vocabSize = vocab.size();
-        boolean[] content = new boolean[vocabSize];
-        for (int id = Vocabulary.SPECIALS; id < content.length; id++) {
-            content[id] = !StopWords.contains(vocab.word(id));
-        }
         contentWords = new int[captions.size()][];
         for (int i = 0; i < contentWords.length; i++) {
             Set<Integer> words = new LinkedHashSet<>();
             for (int[] cap : captions.get(i)) {
                 for (int w : cap) {
-                    if (content[w]) {
+                    if (vocab.isContentWord(w)) {
                         words.add(w);
                     }
                 }

@@ -120,10 +120,11 @@ class CellIndexTest {
         CellIndex index = new CellIndex();
         add(index, image(1, 32, 0), "a blue square");
         byte[] query = CellIndex.thumbnail(image(0, 32, 0), 32);
+        List<CellIndex.Neighbour> own = List.of(index.entry(0, CellIndex.cosine(query, CellIndex.thumbnail(image(1, 32, 0), 32))));
         CellIndex.Neighbour taught = new CellIndex.Neighbour(1f, new int[] {VOCAB.id("triangle")}, new int[] {1}, 1);
-        assertEquals("triangle", words(index.cells(query, List.of(taught), 1, 2)));
+        assertEquals("triangle", words(CellIndex.vote(own, List.of(taught), 1, 2)));
         CellIndex.Neighbour far = new CellIndex.Neighbour(-1f, new int[] {VOCAB.id("triangle")}, new int[] {1}, 1);
-        assertEquals(Set.of("blue", "square"), wordSet(index.cells(query, List.of(far), 1, 2)));
+        assertEquals(Set.of("blue", "square"), wordSet(CellIndex.vote(own, List.of(far), 1, 2)));
     }
 
     @Test
