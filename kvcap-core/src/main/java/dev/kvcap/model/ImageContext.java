@@ -13,9 +13,11 @@ import ai.djl.ndarray.NDList;
  * @param mapKernels the attention maps' deconvolution kernels as every step uses them ({@link
  *     AttentionMaps#kernels}; the same for every image), or null when the maps are off
  * @param cells the retrieval memory's cells of each image, or null when the model has none
+ * @param memoryGates the memory controller's gates from the image vector [B, 4Hm] ({@link
+ *     KeyValueMemory#imageGates}), or null (no memory, or int8 weights)
  */
 public record ImageContext(
-        NDArray regions, NDArray regionProj, NDArray global, NDList mapKernels, MemoryCells cells) {
+        NDArray regions, NDArray regionProj, NDArray global, NDList mapKernels, MemoryCells cells, NDArray memoryGates) {
 
     /** Each image repeated {@code n} times in place (image i becomes rows i·n … i·n+n−1). */
     public ImageContext repeat(int n) {
@@ -27,7 +29,8 @@ public record ImageContext(
                 regionProj.repeat(0, n),
                 global.repeat(0, n),
                 mapKernels,
-                cells == null ? null : cells.repeat(n));
+                cells == null ? null : cells.repeat(n),
+                memoryGates == null ? null : memoryGates.repeat(0, n));
     }
 
     public long batchSize() {

@@ -142,8 +142,23 @@ public final class KeyValueMemory extends AbstractBlock {
      * @param keys the words' embeddings [B, K, E]
      */
     MemoryCells cells(ParameterStore ps, NDArray words, NDArray shares, NDArray keys, int vocabSize, boolean training) {
-        NDArray s = ps.getValue(shareWeight, keys.getDevice(), training); // [1]
-        return MemoryCells.of(words, shares, keys, s, vocabSize);
+        ai.djl.Device device = keys.getDevice();
+        NDArray s = ps.getValue(shareWeight, device, training); // [1]
+        NDArray qw = ps.getValue(query.getParameters().get("weight"), device, training); // [E, Hm]
+        NDArray qb = ps.getValue(query.getParameters().get("bias"), device, training); // [E]
+        return MemoryCells.of(words, shares, keys, s, qw, qb, vocabSize);
+    }
+
+    /**
+     * The controller's gates from the image vector, once per image ({@link LstmCell#fixedGates}):
+     * its input is [word; global], and only the word changes from step to step. Null when the
+     * controller's weights are int8.
+     *
+     * @param global [B, Dg]
+     * @return [B, 4Hm], or null
+     */
+    NDArray imageGates(ParameterStore ps, NDArray global, boolean training) {
+        return controllerCell.fixedGates(ps, global, keyDim, training);
     }
 
     /** Whether the cells come with each image ({@link MemoryCells}) rather than being learned slots. */
@@ -185,6 +200,8 @@ public final class KeyValueMemory extends AbstractBlock {
      *
      * @param word embedding of the previous word [B, E]
      * @param global global image vector [B, Dg]
+     * @param imageGates the controller's gates from {@code global} ({@link #imageGates}), or null
+     *     to compute them in the step
      * @param cells a retrieval memory's cells (null for learned slots)
      * @return the read [B, Dv], the read weights [B, K] and the next state
      */
@@ -192,18 +209,21 @@ public final class KeyValueMemory extends AbstractBlock {
             ParameterStore ps,
             NDArray word,
             NDArray global,
+            NDArray imageGates,
             MemoryState state,
             NDArray readShare,
             MemoryCells cells,
             boolean training) {
-        NDArray x = word.concat(global, 1); // [B, E + Dg]
-        NDList out = controllerCell.step(ps, x, state.h(), state.c(), training);
+        NDList out =
+                imageGates == null
+                        ? controllerCell.step(ps, word.concat(global, 1), state.h(), state.c(), training)
+                        : controllerCell.step(ps, word, imageGates, state.h(), state.c(), training);
         NDArray h = out.get(0); // [B, Hm]
-        NDArray q = queryMap.apply(ps, h, training); // [B, E]
         NDArray scores;
-        if (retrieval) {
-            scores = q.expandDims(1).batchMatMul(cells.readKeys()).squeeze(1).add(cells.readBias()); // [B, K]
+        if (retrieval) { // the query map is folded into the cells' read keys (MemoryCells)
+            scores = h.expandDims(1).batchMatMul(cells.readKeys()).squeeze(1).add(cells.readBias()); // [B, K]
         } else {
+            NDArray q = queryMap.apply(ps, h, training); // [B, E]
             NDArray k = ps.getValue(keys, word.getDevice(), training); // [K, E]
             scores = Ops.scale(q.matMul(k.transpose()), (float) (1 / Math.sqrt(keyDim))); // [B, K]
         }

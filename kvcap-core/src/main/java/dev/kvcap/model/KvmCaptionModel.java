@@ -39,6 +39,7 @@ public final class KvmCaptionModel extends AbstractBlock {
     private final CaptionDecoder decoder;
     private final Linear globalProj;
     private final Linear copyGate; // retrieval memory only: how much the step copies a cell's word
+    private final StepLinear copyGateMap; // the same, as the step runs it
     private TensorCasts casts; // null: the encoder runs as trained (float32, NCHW)
     private TensorCasts trainingCasts; // null: training runs in float32
 
@@ -68,6 +69,7 @@ public final class KvmCaptionModel extends AbstractBlock {
                 config.retrievalMemory()
                         ? addChildBlock("copy_gate", Linear.builder().setUnits(1).build())
                         : null;
+        copyGateMap = copyGate == null ? null : StepLinear.of(copyGate);
         setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
     }
 
@@ -230,7 +232,8 @@ public final class KvmCaptionModel extends AbstractBlock {
                 decoder.projectRegions(ps, regions, training),
                 global,
                 decoder.mapKernels(ps, global.getDevice(), training),
-                memoryCells);
+                memoryCells,
+                memory == null ? null : memory.imageGates(ps, global, training));
     }
 
     /** The state before the first word. */
@@ -290,12 +293,15 @@ public final class KvmCaptionModel extends AbstractBlock {
      * @param weights the memory's read weights [B, K] or [B, T, K]
      */
     private NDArray copied(ParameterStore ps, NDArray logits, NDArray output, NDArray weights, ImageContext ctx, boolean training) {
-        NDArray gate = ai.djl.nn.Activation.softPlus(copyGate.forward(ps, new NDList(output), training).head()); // [B, (T,) 1]
+        NDArray gate = ai.djl.nn.Activation.softPlus(copyGateMap.apply(ps, output, training)); // [B, (T,) 1]
         NDArray w = weights.mul(gate); // [B, (T,) K]
         if (weights.getShape().dimension() == 3) {
-            return logits.add(w.batchMatMul(ctx.cells().copy())); // [B, T, V]
+            return ctx.cells().copyInto(logits, w); // [B, T, V]
         }
-        return logits.add(w.expandDims(1).batchMatMul(ctx.cells().copy()).squeeze(1)); // [B, V]
+        if (training) {
+            return ctx.cells().copyInto(logits.expandDims(1), w.expandDims(1)).squeeze(1); // [B, V]
+        }
+        return ctx.cells().copyStep(logits, w); // [B, V]
     }
 
     /** One word with its embedding [B, E] given, up to the decoder's output (no word logits yet). */
@@ -311,7 +317,8 @@ public final class KvmCaptionModel extends AbstractBlock {
         KeyValueMemory.MemoryState mem = null;
         if (memory != null) {
             KeyValueMemory.Read r =
-                    memory.step(ps, emb, ctx.global(), state.memory(), memoryReadShare, ctx.cells(), training);
+                    memory.step(
+                            ps, emb, ctx.global(), ctx.memoryGates(), state.memory(), memoryReadShare, ctx.cells(), training);
             read = r.read();
             memWeights = r.weights();
             mem = r.next();

@@ -61,6 +61,33 @@ final class LstmCell {
     }
 
     /**
+     * The part of the gates that stays the same for every step of a caption, when the input's
+     * last columns (from {@code from} on) are a per-image vector {@code fixed} [B, F]: fixed
+     * W_ih[:, from:]ᵀ + b_ih + b_hh [B, 4H]. Made once per image, it lets each step multiply only
+     * the varying columns ({@link #step(ParameterStore, NDArray, NDArray, NDArray, NDArray,
+     * boolean)}): the same function, and less of the weights read per word. Null for int8
+     * weights (they multiply the whole input).
+     */
+    NDArray fixedGates(ParameterStore ps, NDArray fixed, long from, boolean training) {
+        if (input.quantized()) {
+            return null;
+        }
+        ai.djl.Device device = fixed.getDevice();
+        return input.columns(ps, fixed, from, input.bias(ps, device, training).add(hidden.bias(ps, device, training)), training);
+    }
+
+    /**
+     * One step whose input is {@code x} [B, from] followed by the per-image columns of {@code
+     * fixedGates} ({@link #fixedGates}).
+     *
+     * @return the new states h', c' [B, H]
+     */
+    NDList step(ParameterStore ps, NDArray x, NDArray fixedGates, NDArray h, NDArray c, boolean training) {
+        NDArray gates = input.columns(ps, x, 0, null, training).add(hidden.columns(ps, h, 0, fixedGates, training)); // [B, 4H]
+        return update(gates, c);
+    }
+
+    /**
      * One step.
      *
      * @param x input [B, I]
@@ -70,6 +97,11 @@ final class LstmCell {
      */
     NDList step(ParameterStore ps, NDArray x, NDArray h, NDArray c, boolean training) {
         NDArray gates = input.apply(ps, x, training).add(hidden.apply(ps, h, training)); // [B, 4H]
+        return update(gates, c);
+    }
+
+    /** The gate non-linearities and the state update from gates [B, 4H] and c [B, H]. */
+    private static NDList update(NDArray gates, NDArray c) {
         NDList split = gates.split(4, 1); // i, f, g, o: [B, H] each
         NDArray in = split.get(0).getNDArrayInternal().sigmoid();
         NDArray forget = split.get(1).getNDArrayInternal().sigmoid();

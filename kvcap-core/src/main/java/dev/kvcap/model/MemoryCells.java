@@ -13,30 +13,60 @@ import java.util.List;
  * key word of the image's nearest neighbours' captions, with its share of their captions. Built
  * once per batch by {@link KvmCaptionModel#context}; every decoding step reads it.
  *
- * <p>Legend: B batch, K cells, E embedding width, V vocabulary.
+ * <p>The read's query map is folded in here, once per batch: a step's scores (W_q h + b_q)·keysᵀ/√E
+ * + s·share are h·{@code readKeys} + {@code readBias}, so a step makes no query (the same function;
+ * one product fewer per word).
+ *
+ * <p>Legend: B batch, K cells, E embedding width, Hm controller width, V vocabulary.
  *
  * @param keys the key words' embeddings [B, K, E]
  * @param shares how many of the neighbours' captions name each word, as a share [B, K] (0: an empty cell)
- * @param readKeys the keys as every read step multiplies them, keysᵀ/√E [B, E, K]
- * @param readBias what every read step adds to the scores: s·share, and −10⁴ for an empty cell [B, K]
- * @param copy the cells' words as one-hot rows [B, K, V] (zero rows for empty cells): the read
- *     weights times these are the copy distribution
+ * @param readKeys what a read step multiplies the controller state by: W_qᵀ keysᵀ/√E [B, Hm, K]
+ * @param readBias what a read step adds to the scores: b_q·keysᵀ/√E + s·share, and −10⁴ for an
+ *     empty cell [B, K]
+ * @param words the cells' word ids [B, K] (int64): what a read copies
+ * @param filled 1 for a cell with a word, 0 for an empty one [B, K]
+ * @param vocabSize V
  */
-public record MemoryCells(NDArray keys, NDArray shares, NDArray readKeys, NDArray readBias, NDArray copy) {
+public record MemoryCells(
+        NDArray keys, NDArray shares, NDArray readKeys, NDArray readBias, NDArray words, NDArray filled, int vocabSize) {
 
     /**
      * @param words key word ids [B, K] (int64)
      * @param shares [B, K]
      * @param keys their embeddings [B, K, E]
      * @param shareWeight s [1]
+     * @param queryWeight W_q [E, Hm]
+     * @param queryBias b_q [E]
      */
-    static MemoryCells of(NDArray words, NDArray shares, NDArray keys, NDArray shareWeight, int vocabSize) {
+    static MemoryCells of(
+            NDArray words, NDArray shares, NDArray keys, NDArray shareWeight, NDArray queryWeight, NDArray queryBias, int vocabSize) {
         NDArray filled = shares.gt(0).toType(DataType.FLOAT32, false); // [B, K]
         NDArray mask = filled.sub(1).mul(1e4f); // [B, K]; no gradient flows through it
-        NDArray readKeys = Ops.scale(keys.transpose(0, 2, 1), (float) (1 / Math.sqrt(keys.getShape().get(2)))); // [B, E, K]
-        NDArray readBias = shares.mul(shareWeight).add(mask); // [B, K]
-        NDArray copy = words.oneHot(vocabSize).toType(DataType.FLOAT32, false).mul(filled.expandDims(2)); // [B, K, V]
-        return new MemoryCells(keys, shares, readKeys, readBias, copy);
+        float scale = (float) (1 / Math.sqrt(keys.getShape().get(2)));
+        NDArray readKeys = Ops.scale(queryWeight.transpose().matMul(keys.transpose(0, 2, 1)), scale); // [B, Hm, K]
+        NDArray readBias = Ops.scale(keys.matMul(queryBias), scale).add(shares.mul(shareWeight)).add(mask); // [B, K]
+        return new MemoryCells(keys, shares, readKeys, readBias, words, filled, vocabSize);
+    }
+
+    /**
+     * The copy of read weights {@code w} [B, T, K] into word logits [B, T, V]: logits + Σ_k w_k
+     * onehot(word_k), an empty cell copying nothing. Differentiable (training's teacher-forced pass).
+     */
+    NDArray copyInto(NDArray logits, NDArray w) {
+        NDArray onehot = words.oneHot(vocabSize).toType(DataType.FLOAT32, false).mul(filled.expandDims(2)); // [B, K, V]
+        return logits.add(w.batchMatMul(onehot)); // [B, T, V]
+    }
+
+    /**
+     * One decoding step's copy, logits [B, V] and read weights [B, K]: the same sum as {@link
+     * #copyInto}, written at the K cells' words only (a gather and a scatter instead of a product
+     * over the vocabulary). For inference: an empty cell (weight 0) writes its word's logit back
+     * unchanged, and a scatter's gradient would count such a word once per empty cell. The cells
+     * of one image name distinct words ({@link CellIndex}).
+     */
+    NDArray copyStep(NDArray logits, NDArray w) {
+        return logits.scatter(words, logits.gather(words, 1).add(w.mul(filled)), 1); // [B, V]
     }
 
     /**
@@ -60,6 +90,12 @@ public record MemoryCells(NDArray keys, NDArray shares, NDArray readKeys, NDArra
     /** Each image's cells repeated {@code n} times in place, as {@link ImageContext#repeat}. */
     MemoryCells repeat(int n) {
         return new MemoryCells(
-                keys.repeat(0, n), shares.repeat(0, n), readKeys.repeat(0, n), readBias.repeat(0, n), copy.repeat(0, n));
+                keys.repeat(0, n),
+                shares.repeat(0, n),
+                readKeys.repeat(0, n),
+                readBias.repeat(0, n),
+                words.repeat(0, n),
+                filled.repeat(0, n),
+                vocabSize);
     }
 }

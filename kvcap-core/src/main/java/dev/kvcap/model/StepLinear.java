@@ -43,6 +43,32 @@ final class StepLinear {
                 .head();
     }
 
+    /**
+     * x W[:, from:to]ᵀ + {@code bias}, float32 only: the product of part of the input ({@code to −
+     * from} = x's width), with {@code bias} [.., N] in place of the map's own (null: none).
+     */
+    NDArray columns(ParameterStore ps, NDArray x, long from, NDArray bias, boolean training) {
+        if (int8 != null) {
+            throw new IllegalStateException("an int8 map multiplies its whole input");
+        }
+        NDArray w = ps.getValue(weight, x.getDevice(), training);
+        long to = from + x.getShape().get(x.getShape().dimension() - 1);
+        if (from != 0 || to != w.getShape().get(1)) {
+            w = w.get(":, " + from + ":" + to);
+        }
+        return Linear.linear(x, w, bias).head();
+    }
+
+    /** The bias b [N]. */
+    NDArray bias(ParameterStore ps, Device device, boolean training) {
+        return ps.getValue(bias, device, training);
+    }
+
+    /** Whether the weights are int8 ({@link #quantize}). */
+    boolean quantized() {
+        return int8 != null;
+    }
+
     /** From now on multiplies with int8 weights packed from the current ones. */
     void quantize(Int8Linears linears) {
         int8 = linears.pack(weight.getArray(), bias.getArray());

@@ -26,7 +26,7 @@ class KeyValueMemoryTest {
         }
 
         KeyValueMemory.Read step(KeyValueMemory.MemoryState state, NDArray share) {
-            return memory.step(ps, word, global, state, share, null, false);
+            return memory.step(ps, word, global, null, state, share, null, false);
         }
     }
 
@@ -62,6 +62,21 @@ class KeyValueMemoryTest {
             for (int j = 0; j < plain.length; j++) {
                 assertEquals(0.5f * plain[j] + 0.5f * slot0[j], half[j], 1e-6f);
             }
+        }
+    }
+
+    @Test
+    void theImagesGatesMadeOnceGiveTheSameStepAsTheWholeInput() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Fixture f = Fixture.of(m, 3, 4, 7);
+            KeyValueMemory.MemoryState state = f.step(f.memory().initialState(f.ps(), m, 3, null, false), null).next();
+            NDArray gates = f.memory().imageGates(f.ps(), f.global(), false);
+            KeyValueMemory.Read whole = f.step(state, null);
+            KeyValueMemory.Read split = f.memory().step(f.ps(), f.word(), f.global(), gates, state, null, null, false);
+            assertArrayEquals(whole.read().toFloatArray(), split.read().toFloatArray(), 1e-5f);
+            assertArrayEquals(whole.next().h().toFloatArray(), split.next().h().toFloatArray(), 1e-5f);
+            assertArrayEquals(whole.next().c().toFloatArray(), split.next().c().toFloatArray(), 1e-5f);
+            assertArrayEquals(whole.next().values().toFloatArray(), split.next().values().toFloatArray(), 1e-5f);
         }
     }
 }
