@@ -17,9 +17,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One decoding step's time per trained model ({@link StepProbe} builds untrained presets) (issue 15: what the memory costs a word): beam 3 rows of one
- * image, the same words every step (no reordering), the models alternating in short rounds; prints
- * each model's fastest and median round. {@code PROFILE=/tmp/p} also writes a libtorch profile of
+ * One decoding step's time per trained model, to see what the memory costs a word (issue 15;
+ * {@link StepProbe} builds untrained presets instead): beam 3 rows of one image, the same words
+ * every step (no reordering), the models alternating in short rounds; prints each model's fastest
+ * and median round. {@code PROFILE=/tmp/p} also writes a libtorch profile of
  * 200 steps per model (/tmp/p-N.json). Usage: ModelStepProbe IMAGE ROUNDS STEPS MODEL_DIR...
  */
 public final class ModelStepProbe {
