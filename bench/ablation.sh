@@ -8,6 +8,7 @@
 #            slots today's learned-slot memory (controller LSTM, K = 32 slots keyed by frequent words)
 #            ret   retrieval memory: 24 cells per image from the captions of its 8 nearest training
 #                  images (thumbnails), copy gate on
+#            ret-K-N  the same with K cells from N neighbours (ret = ret-24-8)
 #            nomaps / plain: 'slots' / 'off' without the deconvolution maps
 #            slots+bank / ret+bank: the trained 'slots' / 'ret' run (listed before it), with a memory
 #                  bank of same-domain captions the model was not trained on: `kvcap memory build`
@@ -58,6 +59,8 @@ for seed in $seeds; do
       off)    model='"useMemory":false' ;;
       slots)  model='"useMemory":true,"memoryCells":0' ;;
       ret)    model='"useMemory":true,"memoryCells":24,"memoryNeighbours":8' ;;
+      ret-[0-9]*-[0-9]*)
+              k="${v#ret-}"; model="\"useMemory\":true,\"memoryCells\":${k%-*},\"memoryNeighbours\":${k#*-}" ;;
       nomaps) model='"useMemory":true,"memoryCells":0,"useDeconvMaps":false' ;;
       plain)  model='"useMemory":false,"useDeconvMaps":false' ;;
       *) echo "ablation: unknown variant $v" >&2; exit 2 ;;
