@@ -1,24 +1,24 @@
 #!/usr/bin/env bash
 # How far from a human is the model? (docs/REAL-DATA.md, "Headroom"). Holds out one reference caption
 # of every test image that has two or more, and scores on the remaining references: that held-out
-# human caption as it is, the same caption with every word outside the training vocabulary
-# (words seen at least twice in training captions, as the model's) deleted, and each RESULTS file
-# given (kvcap evaluate --results, or the floor's captions) restricted to the same images.
-# Usage: bench/realdata/ceiling.sh DATA WORK [NAME=RESULTS.json ...]
-#   e.g. bench/realdata/ceiling.sh /tmp/real /tmp/ceil floor=/tmp/nn1.json ret=/tmp/ret-s1.results.json
+# human caption as it is, the same caption with every word the model does not know (not in MODEL's
+# vocab.json) deleted, and each RESULTS file given (kvcap evaluate --results, or the floor's
+# captions from kvcap baseline --results) restricted to the same images.
+# Usage: bench/realdata/ceiling.sh DATA WORK MODEL [NAME=RESULTS.json ...]
+#   e.g. bench/realdata/ceiling.sh /tmp/real /tmp/ceil runs/ret-s1 floor=floor.json ret=ret-s1.results.json
 set -euo pipefail
 home="$(cd "$(dirname "$0")/../.." && pwd)"
 kvcap="$home/bin/kvcap"
-data="$1"; work="$2"; shift 2
+data="$1"; work="$2"; model="$3"; shift 3
+vocab="$model/vocab.json"
+[ -f "$vocab" ] || vocab="$model/best/vocab.json"
 mkdir -p "$work"
-python3 - "$data" "$work" "$@" <<'PY'
+python3 - "$data" "$work" "$vocab" "$@" <<'PY'
 import collections, json, re, sys
-data, work, given = sys.argv[1], sys.argv[2], sys.argv[3:]
-words = lambda c: re.findall(r"[a-z0-9]+", c.lower())
-seen = collections.Counter()
-for a in json.load(open(f"{data}/annotations/captions_train.json"))["annotations"]:
-    seen.update(words(a["caption"]))
-vocab = {w for w, n in seen.items() if n >= 2}
+data, work, vocab_file, given = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+# kvcap's word pattern (CaptionTokenizer), for captions already lower-cased
+words = lambda c: re.findall(r"\w+(?:['-]\w+)*", c.lower())
+vocab = set(json.load(open(vocab_file))["words"][4:])  # after <pad> <start> <end> <unk>
 test = json.load(open(f"{data}/annotations/captions_test.json"))
 caps = collections.defaultdict(list)
 for a in test["annotations"]:
@@ -32,7 +32,10 @@ json.dump([{"image_id": i, "caption": c or "a"} for i, c in known.items()], open
 for arg in given:
     name, path = arg.split("=", 1)
     json.dump([r for r in json.load(open(path)) if r["image_id"] in held], open(f"{work}/{name}.json", "w"))
-print(f"{len(held)} test images with 2+ references; references left: {len(refs)}", file=sys.stderr)
+unknown = sum(w not in vocab for c in held.values() for w in words(c))
+total = sum(len(words(c)) for c in held.values())
+print(f"{len(held)} test images with 2+ references; references left: {len(refs)}; "
+      f"held-out words the model does not know: {unknown} of {total}", file=sys.stderr)
 PY
 echo "| captions | CIDEr-D on the remaining references |"
 echo "| --- | --- |"

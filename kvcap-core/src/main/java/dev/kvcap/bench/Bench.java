@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -158,7 +159,7 @@ public final class Bench {
         ParameterStore ps = new ParameterStore(m, false);
         float[][] pixels = new float[1][];
         Timing prepare =
-                Timing.of("prepare", warmup, warmupMillis, runs, () -> pixels[0] = prepared(jpeg, s));
+                Timing.of("prepare", warmup, warmupMillis, runs, () -> pixels[0] = ImageLoader.normalize(resized(jpeg, s)));
         Timing encoder =
                 Timing.of("encoder", warmup, warmupMillis, runs, () -> {
                     try (NDManager call = m.newSubManager()) {
@@ -169,7 +170,7 @@ public final class Bench {
         Timing total =
                 Timing.of("caption", warmup, warmupMillis, runs, () -> {
                     try (NDManager call = m.newSubManager()) {
-                        byte[] bytes = ImageLoader.resizeToBytes(ImageLoader.readRgb(jpeg), s);
+                        byte[] bytes = resized(jpeg, s);
                         NDArray x = call.create(ImageLoader.normalize(bytes), new Shape(1, 3, s, s));
                         search.search(x, cells(call, List.of(bytes)));
                     }
@@ -181,9 +182,9 @@ public final class Bench {
         out.put("decoder_ms_median" + suffix, Math.max(0, total.median() - prepare.median() - encoder.median()));
     }
 
-    /** The JPEG decoded, resized to {@code s}² and normalised, as a caption call prepares it. */
-    private static float[] prepared(Path jpeg, int s) {
-        return ImageLoader.normalize(ImageLoader.resizeToBytes(ImageLoader.readRgb(jpeg), s));
+    /** The JPEG decoded and resized to {@code s}² (CHW bytes), as a caption call prepares it. */
+    private static byte[] resized(Path jpeg, int s) {
+        return ImageLoader.resizeToBytes(ImageLoader.readRgb(jpeg), s);
     }
 
     /** Batch captioning: {@code b} JPEG files → prepared → one batched beam search, as images/s. */
@@ -197,7 +198,7 @@ public final class Bench {
                     float[] data = new float[b * pix];
                     List<byte[]> images = new ArrayList<>();
                     for (int i = 0; i < b; i++) {
-                        images.add(ImageLoader.resizeToBytes(ImageLoader.readRgb(jpeg), s));
+                        images.add(resized(jpeg, s));
                         System.arraycopy(ImageLoader.normalize(images.get(i)), 0, data, i * pix, pix);
                     }
                     search.search(call.create(data, new Shape(b, 3, s, s)), cells(call, images));
@@ -329,7 +330,7 @@ public final class Bench {
         for (int i = 0; i < batch; i++) {
             int[] words = rng.ints(k, Vocabulary.SPECIALS, vocab).toArray();
             float[] shares = new float[k];
-            java.util.Arrays.fill(shares, 0.5f);
+            Arrays.fill(shares, 0.5f);
             cells.add(new CellIndex.Cells(words, shares));
         }
         return MemoryCells.inputs(step, cells, k);

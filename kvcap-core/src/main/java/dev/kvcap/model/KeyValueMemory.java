@@ -114,10 +114,16 @@ public final class KeyValueMemory extends AbstractBlock {
         addMap = StepLinear.of(add);
     }
 
-    /** The controller and the query, erase and add maps with int8 weights from now on (inference only). */
+    /**
+     * The controller and the query, erase and add maps with int8 weights from now on (inference
+     * only). A retrieval memory's step makes no query (it is folded into the cells' read keys,
+     * {@link MemoryCells}), so its query map is not packed.
+     */
     void quantize(Int8Linears linears) {
         controllerCell.quantize(linears);
-        queryMap.quantize(linears);
+        if (!retrieval) {
+            queryMap.quantize(linears);
+        }
         eraseMap.quantize(linears);
         addMap.quantize(linears);
     }
@@ -217,7 +223,7 @@ public final class KeyValueMemory extends AbstractBlock {
         NDList out =
                 imageGates == null
                         ? controllerCell.step(ps, word.concat(global, 1), state.h(), state.c(), training)
-                        : controllerCell.step(ps, word, imageGates, state.h(), state.c(), training);
+                        : controllerCell.stepWithFixedGates(ps, word, imageGates, state.h(), state.c(), training);
         NDArray h = out.get(0); // [B, Hm]
         NDArray scores;
         if (retrieval) { // the query map is folded into the cells' read keys (MemoryCells)

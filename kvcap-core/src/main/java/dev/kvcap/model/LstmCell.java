@@ -64,9 +64,8 @@ final class LstmCell {
      * The part of the gates that stays the same for every step of a caption, when the input's
      * last columns (from {@code from} on) are a per-image vector {@code fixed} [B, F]: fixed
      * W_ih[:, from:]ᵀ + b_ih + b_hh [B, 4H]. Made once per image, it lets each step multiply only
-     * the varying columns ({@link #step(ParameterStore, NDArray, NDArray, NDArray, NDArray,
-     * boolean)}): the same function, and less of the weights read per word. Null for int8
-     * weights (they multiply the whole input).
+     * the varying columns ({@link #stepWithFixedGates}): the same function, and less of the
+     * weights read per word. Null for int8 weights (they multiply the whole input).
      */
     NDArray fixedGates(ParameterStore ps, NDArray fixed, long from, boolean training) {
         if (input.quantized()) {
@@ -82,7 +81,7 @@ final class LstmCell {
      *
      * @return the new states h', c' [B, H]
      */
-    NDList step(ParameterStore ps, NDArray x, NDArray fixedGates, NDArray h, NDArray c, boolean training) {
+    NDList stepWithFixedGates(ParameterStore ps, NDArray x, NDArray fixedGates, NDArray h, NDArray c, boolean training) {
         NDArray gates = input.columns(ps, x, 0, null, training).add(hidden.columns(ps, h, 0, fixedGates, training)); // [B, 4H]
         return update(gates, c);
     }
