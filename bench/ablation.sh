@@ -9,6 +9,8 @@
 #            ret   retrieval memory: 24 cells per image from the captions of its 8 nearest training
 #                  images (thumbnails), copy gate on
 #            ret-K-N  the same with K cells from N neighbours (ret = ret-24-8)
+#            ret-grad / ret-gradcol  ret with neighbours found by oriented gradients (model.memoryFeatures
+#                  "gradients") / by gradients and colour ("gradients+colour") instead of pixels
 #            nomaps / plain: 'slots' / 'off' without the deconvolution maps
 #            slots+bank / ret+bank: the trained 'slots' / 'ret' run (listed before it), with a memory
 #                  bank of same-domain captions the model was not trained on: `kvcap memory build`
@@ -58,9 +60,12 @@ for seed in $seeds; do
     case "$v" in
       off)    model='"useMemory":false' ;;
       slots)  model='"useMemory":true,"memoryCells":0' ;;
-      ret)    model='"useMemory":true,"memoryCells":24,"memoryNeighbours":8' ;;
+      ret)    model='"useMemory":true,"memoryCells":24,"memoryNeighbours":8,"memoryFeatures":"pixels"' ;;
+      ret-grad) model='"useMemory":true,"memoryCells":24,"memoryNeighbours":8,"memoryFeatures":"gradients"' ;;
+      ret-gradcol)
+              model='"useMemory":true,"memoryCells":24,"memoryNeighbours":8,"memoryFeatures":"gradients+colour"' ;;
       ret-[0-9]*-[0-9]*)
-              k="${v#ret-}"; model="\"useMemory\":true,\"memoryCells\":${k%-*},\"memoryNeighbours\":${k#*-}" ;;
+              k="${v#ret-}"; model="\"useMemory\":true,\"memoryCells\":${k%-*},\"memoryNeighbours\":${k#*-},\"memoryFeatures\":\"pixels\"" ;;
       nomaps) model='"useMemory":true,"memoryCells":0,"useDeconvMaps":false' ;;
       plain)  model='"useMemory":false,"useDeconvMaps":false' ;;
       *) echo "ablation: unknown variant $v" >&2; exit 2 ;;

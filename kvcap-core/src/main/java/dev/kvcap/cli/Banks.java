@@ -31,10 +31,10 @@ final class Banks {
 
     /**
      * The bank's identity: the weights' fingerprint, and the key width: the decoder's state, or
-     * for a retrieval memory a taught image's thumbnail ({@link CellIndex#WIDTH}).
+     * for a retrieval memory a taught image's descriptor ({@link CellIndex#descriptor}).
      */
     static BankInfo info(Path model, Captioner captioner) {
-        int dim = captioner.model().model().readsCells() ? CellIndex.WIDTH : captioner.model().config().model().hiddenDim();
+        int dim = captioner.model().model().readsCells() ? captioner.model().cells().descriptor().width() : captioner.model().config().model().hiddenDim();
         return new BankInfo(ModelFingerprint.of(model), dim);
     }
 

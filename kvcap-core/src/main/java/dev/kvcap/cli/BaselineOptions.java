@@ -2,7 +2,9 @@ package dev.kvcap.cli;
 
 import dev.kvcap.data.CaptionSet;
 import dev.kvcap.data.CaptionedImage;
+import dev.kvcap.data.CellIndex;
 import dev.kvcap.data.DataException;
+import dev.kvcap.data.ImageDescriptor;
 import dev.kvcap.data.ImageLoader;
 import dev.kvcap.infer.Captioner;
 import dev.kvcap.infer.NearestNeighbourCaptions;
@@ -19,6 +21,9 @@ import picocli.CommandLine.Option;
  */
 final class BaselineOptions {
 
+    /** Side the images are resized to for {@code --features gradients}. */
+    private static final int GRADIENT_SIZE = 64;
+
     @Option(names = "--train-captions", paramLabel = "ANN.json", description = "The training set's MSCOCO captions: where the nearest neighbours and their captions come from.")
     Path trainCaptions;
 
@@ -27,9 +32,9 @@ final class BaselineOptions {
 
     @Option(
             names = "--features",
-            paramLabel = "pixel|encoder",
+            paramLabel = "pixel|gradients|encoder",
             defaultValue = "pixel",
-            description = "Where distances are measured: pixel (the images' raw RGB, resized to --pixel-size) or encoder (the global vector of --model's trained encoder); default ${DEFAULT-VALUE}.")
+            description = "Where distances are measured: pixel (the images' raw RGB, resized to --pixel-size), gradients (histograms of oriented gradients at 64x64, the retrieval memory's model.memoryFeatures 'gradients'; cosine) or encoder (the global vector of --model's trained encoder); default ${DEFAULT-VALUE}.")
     String features;
 
     @Option(names = "--neighbours", paramLabel = "K", defaultValue = "1", description = "Neighbours whose captions compete; the consensus caption (highest CIDEr-D against the others) wins; default ${DEFAULT-VALUE}.")
@@ -57,8 +62,8 @@ final class BaselineOptions {
         if (pixelSize < 1 || pixelSize > 256) {
             throw new IllegalArgumentException("--pixel-size must be in 1..256, got " + pixelSize);
         }
-        if (!features.equals("pixel") && !features.equals("encoder")) {
-            throw new IllegalArgumentException("--features must be pixel or encoder, got '" + features + "'");
+        if (!List.of("pixel", "gradients", "encoder").contains(features)) {
+            throw new IllegalArgumentException("--features must be pixel, gradients or encoder, got '" + features + "'");
         }
         if (features.equals("encoder") && !withModel) {
             throw new IllegalArgumentException("--features encoder needs --model (the trained encoder to measure with)");
@@ -121,7 +126,8 @@ final class BaselineOptions {
     /** Feature vectors of the images that decode; those images are appended to {@code kept}. */
     private List<float[]> features(List<CaptionedImage> images, Captioner captioner, List<CaptionedImage> kept) {
         boolean encoder = features.equals("encoder");
-        int size = encoder ? captioner.model().config().model().imageSize() : pixelSize;
+        boolean gradients = features.equals("gradients");
+        int size = encoder ? captioner.model().config().model().imageSize() : gradients ? GRADIENT_SIZE : pixelSize;
         byte[][] pixels = new byte[images.size()][];
         String[] failures = new String[images.size()];
         java.util.stream.IntStream.range(0, images.size()).parallel().forEach(i -> {
@@ -147,6 +153,12 @@ final class BaselineOptions {
             System.err.println("kvcap: " + skipped + " image(s) could not be decoded and were skipped");
         }
         List<float[]> out = new ArrayList<>(ok.size());
+        if (gradients) {
+            for (byte[] p : ok) {
+                out.add(CellIndex.unitVector(ImageDescriptor.GRADIENTS.describe(p, size))); // unit: distance ranks as cosine
+            }
+            return out;
+        }
         if (!encoder) {
             for (byte[] p : ok) {
                 float[] v = new float[p.length];

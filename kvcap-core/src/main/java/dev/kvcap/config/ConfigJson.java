@@ -38,12 +38,19 @@ public final class ConfigJson {
      * Parses the config saved with a model ({@code config.json}). Like {@link #fromJson}, with one
      * difference: a model saved before {@code model.memoryCells} existed was trained with the
      * learned-slot memory, whatever its preset now defaults to, so a missing {@code memoryCells}
-     * reads as 0 there.
+     * reads as 0 there; likewise a missing {@code memoryFeatures} reads as {@code pixels}, what
+     * every retrieval memory used before the option.
      */
     public static KvcapConfig savedFromJson(String json) {
         JsonObject saved = parseObject(json, "config");
-        if (saved.has("model") && saved.get("model").isJsonObject() && !saved.getAsJsonObject("model").has("memoryCells")) {
-            saved.getAsJsonObject("model").addProperty("memoryCells", 0);
+        if (saved.has("model") && saved.get("model").isJsonObject()) {
+            JsonObject model = saved.getAsJsonObject("model");
+            if (!model.has("memoryCells")) {
+                model.addProperty("memoryCells", 0);
+            }
+            if (!model.has("memoryFeatures")) {
+                model.addProperty("memoryFeatures", "pixels");
+            }
         }
         return fromJson(saved.toString());
     }

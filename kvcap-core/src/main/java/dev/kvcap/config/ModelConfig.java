@@ -39,6 +39,9 @@ import java.util.List;
  *     embedding, value = its meaning and share; the decoder can also copy a cell's word
  *     (docs/MEMORY-RETRIEVAL.md)
  * @param memoryNeighbours how many nearest images fill a retrieval memory's cells
+ * @param memoryFeatures how a retrieval memory finds an image's nearest ones ({@link
+ *     dev.kvcap.data.ImageDescriptor}): {@code pixels}, {@code gradients} or {@code
+ *     gradients+colour}
  */
 public record ModelConfig(
         int imageSize,
@@ -58,7 +61,8 @@ public record ModelConfig(
         float dropout,
         int globalProj,
         int memoryCells,
-        int memoryNeighbours) {
+        int memoryNeighbours,
+        String memoryFeatures) {
 
     public ModelConfig {
         encoderWidths = List.copyOf(encoderWidths);
@@ -70,7 +74,7 @@ public record ModelConfig(
         return new ModelConfig(
                 size, encoderWidths, convsPerStage, batchNorm, fcDims, embedDim, hiddenDim, attnDim,
                 useMemory, memorySlots, memoryValueDim, memoryControllerDim, useDeconvMaps,
-                deconvChannels, dropout, globalProj, memoryCells, memoryNeighbours);
+                deconvChannels, dropout, globalProj, memoryCells, memoryNeighbours, memoryFeatures);
     }
 
     /** The same model with the memory's cells retrieved ({@code cells} > 0, from that many neighbours) or learned (0). */
@@ -78,7 +82,12 @@ public record ModelConfig(
         return new ModelConfig(
                 imageSize, encoderWidths, convsPerStage, batchNorm, fcDims, embedDim, hiddenDim, attnDim,
                 useMemory, memorySlots, memoryValueDim, memoryControllerDim, useDeconvMaps,
-                deconvChannels, dropout, globalProj, cells, neighbours);
+                deconvChannels, dropout, globalProj, cells, neighbours, memoryFeatures);
+    }
+
+    /** {@link #memoryFeatures} as the descriptor it names. */
+    public dev.kvcap.data.ImageDescriptor memoryDescriptor() {
+        return dev.kvcap.data.ImageDescriptor.named(memoryFeatures);
     }
 
     /** Whether the memory's cells come from the captions of each image's nearest neighbours (design (a)). */
@@ -137,6 +146,8 @@ public record ModelConfig(
         require(globalProj >= 0, "model.globalProj must not be negative");
         require(memoryCells >= 0, "model.memoryCells must not be negative");
         require(memoryCells == 0 || memoryNeighbours > 0, "model.memoryNeighbours must be positive when model.memoryCells is");
+        require(memoryFeatures != null && dev.kvcap.data.ImageDescriptor.labels().contains(memoryFeatures),
+                "model.memoryFeatures must be one of " + String.join(", ", dev.kvcap.data.ImageDescriptor.labels()) + ", got '" + memoryFeatures + "'");
         return this;
     }
 

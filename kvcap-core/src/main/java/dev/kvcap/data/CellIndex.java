@@ -28,23 +28,33 @@ import java.util.stream.IntStream;
  * add} appends entries, which captions then read through the same cells. Search is exact (every
  * entry is compared), parallel over queries.
  *
- * <p>Legend: N entries, D = 3·{@value #SIDE}² thumbnail width.
+ * <p>Legend: N entries, D the descriptor's width ({@link ImageDescriptor#width}).
  */
 public final class CellIndex {
-
-    /** Thumbnail side: images are box-averaged to SIDE×SIDE RGB before comparison. */
-    public static final int SIDE = 16;
 
     /** File name of the index inside a model directory. */
     public static final String FILE = "cells.bin";
 
-    /** Width of a thumbnail and of the memory bank's keys for a retrieval memory. */
-    public static final int WIDTH = 3 * SIDE * SIDE;
+    /** Width of a {@link ImageDescriptor#PIXELS} thumbnail. */
+    public static final int WIDTH = ImageDescriptor.PIXELS.width();
 
-    private static final int MAGIC = 0x4b434931; // "KCI1"
-    private static final int D = WIDTH;
+    private static final int MAGIC = 0x4b434931; // "KCI1": pixel thumbnails, what indexes before the descriptor option were
+    private static final int MAGIC_DESCRIBED = 0x4b434932; // "KCI2": the descriptor's label follows
 
+    private final ImageDescriptor descriptor;
+    private final int width; // D
     private final List<Item> items = new ArrayList<>(); // [N]
+
+    /** An empty index of images described by {@code descriptor}. */
+    public CellIndex(ImageDescriptor descriptor) {
+        this.descriptor = descriptor;
+        this.width = descriptor.width();
+    }
+
+    /** An empty index of {@link ImageDescriptor#PIXELS} thumbnails. */
+    public CellIndex() {
+        this(ImageDescriptor.PIXELS);
+    }
 
     /**
      * One captioned image.
@@ -71,28 +81,19 @@ public final class CellIndex {
         return items.size();
     }
 
-    /** SIDE×SIDE RGB thumbnail (CHW bytes) of an image given as CHW bytes at {@code size}². */
+    /** The images' descriptor: what the search compares. */
+    public ImageDescriptor descriptor() {
+        return descriptor;
+    }
+
+    /** The descriptor of an image given as CHW bytes at {@code size}² ({@link ImageDescriptor#describe}). */
+    public byte[] describe(byte[] chw, int size) {
+        return descriptor.describe(chw, size);
+    }
+
+    /** A 16×16 RGB thumbnail ({@link ImageDescriptor#PIXELS}) of CHW bytes at {@code size}². */
     public static byte[] thumbnail(byte[] chw, int size) {
-        if (chw.length != 3 * size * size) {
-            throw new IllegalArgumentException("expected " + 3 * size * size + " CHW bytes, got " + chw.length);
-        }
-        int[] sum = new int[D];
-        int[] n = new int[D];
-        for (int c = 0; c < 3; c++) {
-            for (int y = 0; y < size; y++) {
-                int ty = y * SIDE / size;
-                for (int x = 0; x < size; x++) {
-                    int cell = c * SIDE * SIDE + ty * SIDE + x * SIDE / size;
-                    sum[cell] += chw[c * size * size + y * size + x] & 0xff;
-                    n[cell]++;
-                }
-            }
-        }
-        byte[] out = new byte[D];
-        for (int i = 0; i < D; i++) {
-            out[i] = (byte) (n[i] == 0 ? 0 : Math.round((float) sum[i] / n[i]));
-        }
-        return out;
+        return ImageDescriptor.PIXELS.describe(chw, size);
     }
 
     /** The key words of tokenized captions as vocabulary ids ({@link Vocabulary#isContentWord}), each once. */
@@ -129,8 +130,8 @@ public final class CellIndex {
      * @param keys per caption, {@link #captionKey}
      */
     public synchronized void add(byte[] thumbnail, List<int[]> captionWords, long[] keys) {
-        if (thumbnail.length != D) {
-            throw new IllegalArgumentException("a thumbnail has " + D + " bytes, got " + thumbnail.length);
+        if (thumbnail.length != width) {
+            throw new IllegalArgumentException("a " + descriptor.label() + " descriptor has " + width + " bytes, got " + thumbnail.length);
         }
         Map<Integer, Integer> named = new LinkedHashMap<>();
         for (int[] caption : captionWords) {
@@ -249,9 +250,9 @@ public final class CellIndex {
      * row [N·D]: with a query's unit vector, one matrix product gives its cosine to every entry.
      */
     public float[] unitRows() {
-        float[] out = new float[size() * D];
+        float[] out = new float[size() * width];
         for (int e = 0; e < size(); e++) {
-            System.arraycopy(unitVector(items.get(e).thumb().bytes()), 0, out, e * D, D);
+            System.arraycopy(unitVector(items.get(e).thumb().bytes()), 0, out, e * width, width);
         }
         return out;
     }
@@ -284,7 +285,7 @@ public final class CellIndex {
                 sum += v;
                 squares += v * v;
             }
-            return new Thumb(t, sum, Math.sqrt(Math.max(0, squares - (double) sum * sum / D)));
+            return new Thumb(t, sum, Math.sqrt(Math.max(0, squares - (double) sum * sum / t.length)));
         }
 
         /** Cosine similarity of the centred thumbnails (0 when either is flat). */
@@ -292,7 +293,7 @@ public final class CellIndex {
             if (norm == 0 || o.norm == 0) {
                 return 0f;
             }
-            return (float) ((dot(bytes, o.bytes) - (double) sum * o.sum / D) / (norm * o.norm));
+            return (float) ((dot(bytes, o.bytes) - (double) sum * o.sum / bytes.length) / (norm * o.norm));
         }
     }
 
@@ -327,20 +328,21 @@ public final class CellIndex {
      * distance d² = 2 − 2·cos.
      */
     public static float[] unitVector(byte[] thumbnail) {
-        float[] v = new float[D];
+        int d = thumbnail.length;
+        float[] v = new float[d];
         double mean = 0;
         for (byte b : thumbnail) {
             mean += b & 0xff;
         }
-        mean /= D;
+        mean /= d;
         double norm = 0;
-        for (int i = 0; i < D; i++) {
+        for (int i = 0; i < d; i++) {
             v[i] = (float) ((thumbnail[i] & 0xff) - mean);
             norm += v[i] * v[i];
         }
         if (norm > 0) {
             float inv = (float) (1 / Math.sqrt(norm));
-            for (int i = 0; i < D; i++) {
+            for (int i = 0; i < d; i++) {
                 v[i] *= inv;
             }
         }
@@ -351,8 +353,8 @@ public final class CellIndex {
     public synchronized void write(Path file) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(MAGIC);
-            out.writeInt(SIDE);
+            out.writeInt(MAGIC_DESCRIBED);
+            out.writeUTF(descriptor.label());
             out.writeInt(size());
             for (Item item : items) {
                 out.write(item.thumb().bytes());
@@ -378,15 +380,20 @@ public final class CellIndex {
      * @throws IllegalArgumentException with a one-line reason when the file is not such an index
      */
     public static CellIndex read(Path file, int vocabSize) {
-        CellIndex index = new CellIndex();
+        CellIndex index;
         try (InputStream raw = Files.newInputStream(file);
                 DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw))) {
-            if (in.readInt() != MAGIC || in.readInt() != SIDE) {
+            int magic = in.readInt();
+            if (magic == MAGIC && in.readInt() == ImageDescriptor.SIDE) {
+                index = new CellIndex(ImageDescriptor.PIXELS);
+            } else if (magic == MAGIC_DESCRIBED) {
+                index = new CellIndex(ImageDescriptor.named(in.readUTF()));
+            } else {
                 throw new IllegalArgumentException(file + " is not a kvcap cell index; copy the whole model directory, or retrain");
             }
             int n = in.readInt();
             for (int e = 0; e < n; e++) {
-                byte[] thumb = new byte[D];
+                byte[] thumb = new byte[index.width];
                 in.readFully(thumb);
                 int captions = in.readInt();
                 int m = in.readInt();

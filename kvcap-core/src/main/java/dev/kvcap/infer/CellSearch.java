@@ -21,12 +21,12 @@ import java.util.TreeSet;
 
 /**
  * How captioning finds a retrieval memory's cells (docs/MEMORY-RETRIEVAL.md): the index's unit
- * thumbnails are one matrix [D, N], so a batch of queries gets its cosine to every training image
+ * descriptors are one matrix [D, N], so a batch of queries gets its cosine to every training image
  * in one product and its nearest by top-k; the memory bank's taught images join them as voters.
  * The same cells as {@link CellIndex#cells} (tested), several times faster than comparing entry
  * by entry in Java.
  *
- * <p>Legend: B queries, D thumbnail width, N index entries.
+ * <p>Legend: B queries, D descriptor width, N index entries.
  */
 public final class CellSearch {
 
@@ -50,7 +50,7 @@ public final class CellSearch {
         this.index = index;
         this.config = config;
         this.vocab = vocab;
-        this.rows = manager.create(index.unitRows(), new Shape(index.size(), CellIndex.WIDTH)).transpose();
+        this.rows = manager.create(index.unitRows(), new Shape(index.size(), index.descriptor().width())).transpose();
     }
 
     /**
@@ -60,14 +60,15 @@ public final class CellSearch {
      */
     public NDList cells(NDManager call, List<byte[]> pixels, MemoryBank taught) {
         int n = Math.min(config.memoryNeighbours(), index.size());
-        float[] queries = new float[pixels.size() * CellIndex.WIDTH];
+        int d = index.descriptor().width();
+        float[] queries = new float[pixels.size() * d];
         List<float[]> units = new ArrayList<>();
         for (int i = 0; i < pixels.size(); i++) {
-            units.add(CellIndex.unitVector(CellIndex.thumbnail(pixels.get(i), config.imageSize())));
-            System.arraycopy(units.get(i), 0, queries, i * CellIndex.WIDTH, CellIndex.WIDTH);
+            units.add(CellIndex.unitVector(index.describe(pixels.get(i), config.imageSize())));
+            System.arraycopy(units.get(i), 0, queries, i * d, d);
         }
         // the cosine to every training image in one product [B, D] x [D, N], then the n nearest
-        NDArray q = call.create(queries, new Shape(pixels.size(), CellIndex.WIDTH));
+        NDArray q = call.create(queries, new Shape(pixels.size(), d));
         NDList top = q.matMul(rows).topK(n, 1, true, true);
         float[] sims = top.get(0).toFloatArray(); // [B, n]
         long[] nearest = top.get(1).toLongArray(); // [B, n]

@@ -189,8 +189,8 @@ public final class MemoryWriter {
     }
 
     /**
-     * A retrieval memory's entries: one per example, keyed by the image's thumbnail ({@link
-     * CellIndex#unitVector}), its caption's key words as the phrase (the first one as the word); a
+     * A retrieval memory's entries: one per example, keyed by the image's descriptor ({@link
+     * CellIndex#describe}, {@link CellIndex#unitVector}), its caption's key words as the phrase (the first one as the word); a
      * caption without key words teaches nothing. Captioning finds the taught images nearest to each
      * image and reads their words in its memory's cells, as it reads the training images' ({@link
      * CellSearch}).
@@ -201,7 +201,7 @@ public final class MemoryWriter {
         for (Example e : examples) {
             int[] words = CellIndex.keyWords(captioner.vocab(), List.of(e.words())).get(0);
             if (words.length > 0) {
-                float[] key = CellIndex.unitVector(CellIndex.thumbnail(e.pixels(), s));
+                float[] key = CellIndex.unitVector(captioner.model().cells().describe(e.pixels(), s));
                 String phrase = String.join(" ", Arrays.stream(words).mapToObj(captioner.vocab()::word).toList());
                 out.add(new Entry(key, words[0], phrase, e.source()));
             }

@@ -154,6 +154,11 @@ public record SavedModel(KvcapConfig config, Vocabulary vocab, KvmCaptionModel m
                             dir + " has no " + CellIndex.FILE + " (the captioned images its memory reads): copy the whole model directory, or retrain");
                 }
                 cells = CellIndex.read(file, vocab.size());
+                if (cells.descriptor() != config.model().memoryDescriptor()) {
+                    throw new IllegalArgumentException(file + " holds " + cells.descriptor().label() + " descriptors but "
+                            + dir.resolve("config.json") + " says model.memoryFeatures '" + config.model().memoryFeatures()
+                            + "'; copy the whole model directory again");
+                }
             }
             return new SavedModel(config, vocab, model, cells);
         } catch (IOException | UncheckedIOException e) {

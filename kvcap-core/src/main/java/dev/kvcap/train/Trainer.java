@@ -14,6 +14,7 @@ import dev.kvcap.config.KvcapConfig;
 import dev.kvcap.data.Augmenter;
 import dev.kvcap.data.CaptionSet;
 import dev.kvcap.data.CellIndex;
+import dev.kvcap.data.ImageDescriptor;
 import dev.kvcap.data.CaptionTokenizer;
 import dev.kvcap.data.CaptionedImage;
 import dev.kvcap.data.ImageCache;
@@ -209,13 +210,13 @@ public final class Trainer {
             CellTable trainCells = null;
             CellTable valCells = null;
             if (config.model().retrievalMemory()) {
-                CellIndex index = cellIndex(trainData, vocab);
+                CellIndex index = cellIndex(trainData, vocab, config.model().memoryDescriptor());
                 saved = saved.withCells(index);
                 int n = config.model().memoryNeighbours();
                 int k = config.model().memoryCells();
                 trainCells = new CellTable(index.ownCells(n, k), k);
                 if (valData != null) {
-                    valCells = new CellTable(index.cells(thumbnails(valData), n, k), k);
+                    valCells = new CellTable(index.cells(descriptors(valData, index), n, k), k);
                 }
                 events.accept(new TrainEvent.Info(String.format(
                         "retrieval memory: %d captioned images indexed; %.1f of %d cells filled per training image (from %d neighbours)",
@@ -245,10 +246,10 @@ public final class Trainer {
         }
     }
 
-    /** The retrieval memory's index of the training images: thumbnails and their captions' key words. */
-    private static CellIndex cellIndex(TrainingBatches data, Vocabulary vocab) {
-        CellIndex index = new CellIndex();
-        List<byte[]> thumbs = thumbnails(data);
+    /** The retrieval memory's index of the training images: their descriptors and their captions' key words. */
+    private static CellIndex cellIndex(TrainingBatches data, Vocabulary vocab, ImageDescriptor descriptor) {
+        CellIndex index = new CellIndex(descriptor);
+        List<byte[]> thumbs = descriptors(data, index);
         for (int i = 0; i < data.size(); i++) {
             List<List<String>> tokens = data.images().get(i).captions().stream().map(CaptionTokenizer::tokenize).toList();
             index.add(thumbs.get(i), CellIndex.keyWords(vocab, tokens),
@@ -257,8 +258,8 @@ public final class Trainer {
         return index;
     }
 
-    private static List<byte[]> thumbnails(TrainingBatches data) {
-        return IntStream.range(0, data.size()).parallel().mapToObj(i -> CellIndex.thumbnail(data.pixels(i), data.imageSize())).toList();
+    private static List<byte[]> descriptors(TrainingBatches data, CellIndex index) {
+        return IntStream.range(0, data.size()).parallel().mapToObj(i -> index.describe(data.pixels(i), data.imageSize())).toList();
     }
 
     /**

@@ -26,8 +26,19 @@ class ConfigJsonTest {
         KvcapConfig saved = ConfigJson.savedFromJson(old.toString());
         assertEquals(0, saved.model().memoryCells());
         assertEquals(Presets.small().model().memorySlots(), saved.model().memorySlots());
+        JsonObject pixels = JsonParser.parseString(ConfigJson.toJson(Presets.small())).getAsJsonObject();
+        pixels.getAsJsonObject("model").remove("memoryFeatures");
+        assertEquals("pixels", ConfigJson.savedFromJson(pixels.toString()).model().memoryFeatures(),
+                "a retrieval memory saved before the option found its neighbours by pixels");
         KvcapConfig roundTrip = ConfigJson.savedFromJson(ConfigJson.toJson(Presets.small()));
         assertEquals(Presets.small(), roundTrip, "a config saved now reads back as it is");
+    }
+
+    @Test
+    void anUnknownImageDescriptorIsAnErrorThatNamesTheKnownOnes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigJson.fromJson("{\"preset\":\"small\",\"model\":{\"memoryFeatures\":\"hog\"}}"));
+        assertTrue(e.getMessage().contains("model.memoryFeatures") && e.getMessage().contains("gradients+colour"), e.getMessage());
     }
 
     @Test

@@ -56,7 +56,7 @@ class CellIndexTest {
         byte[] chw = new byte[3 * 32 * 32];
         chw[0] = (byte) 160; // one pixel of the first 2x2 box of the red channel
         byte[] t = CellIndex.thumbnail(chw, 32);
-        assertEquals(3 * CellIndex.SIDE * CellIndex.SIDE, t.length);
+        assertEquals(3 * ImageDescriptor.SIDE * ImageDescriptor.SIDE, t.length);
         assertEquals(40, t[0] & 0xff);
         assertEquals(0, t[1]);
     }
@@ -128,6 +128,29 @@ class CellIndexTest {
     }
 
     @Test
+    void anIndexWrittenBeforeTheDescriptorOptionReadsAsPixelThumbnails(@TempDir Path dir) throws Exception {
+        byte[] thumb = CellIndex.thumbnail(image(2, 32, 0), 32);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeInt(0x4b434931); // "KCI1", then the thumbnail side
+            out.writeInt(16);
+            out.writeInt(1); // one entry: its thumbnail, 1 caption naming "green" once, one caption key
+            out.write(thumb);
+            out.writeInt(1);
+            out.writeInt(1);
+            out.writeInt(VOCAB.id("green"));
+            out.writeInt(1);
+            out.writeInt(1);
+            out.writeLong(7L);
+        }
+        Path file = dir.resolve(CellIndex.FILE);
+        Files.write(file, bytes.toByteArray());
+        CellIndex old = CellIndex.read(file, VOCAB.size());
+        assertEquals(ImageDescriptor.PIXELS, old.descriptor());
+        assertEquals("green", words(old.cells(thumb, -1, 1, 2)));
+    }
+
+    @Test
     void anIndexReadsBackAsWrittenAndRefusesAnotherModelsWords(@TempDir Path dir) throws Exception {
         CellIndex index = new CellIndex();
         add(index, image(0, 32, 0), "a red circle", "the red square");
@@ -140,6 +163,13 @@ class CellIndexTest {
         assertEquals(words(index.cells(q, -1, 2, 4)), words(back.cells(q, -1, 2, 4)));
         IllegalArgumentException small = assertThrows(IllegalArgumentException.class, () -> CellIndex.read(file, 5));
         assertTrue(small.getMessage().contains("another model"), small.getMessage());
+        CellIndex gradients = new CellIndex(ImageDescriptor.GRADIENTS);
+        gradients.add(ImageDescriptor.GRADIENTS.describe(image(0, 32, 0), 32), List.of(new int[] {VOCAB.id("red")}), new long[] {1L});
+        gradients.write(file);
+        assertEquals(ImageDescriptor.GRADIENTS, CellIndex.read(file, VOCAB.size()).descriptor(), "the descriptor is read back");
+        IllegalArgumentException wide = assertThrows(IllegalArgumentException.class,
+                () -> gradients.add(CellIndex.thumbnail(image(0, 32, 0), 32), List.of(), new long[0]));
+        assertTrue(wide.getMessage().contains("gradients"), wide.getMessage());
         Files.write(file, new byte[] {1, 2, 3});
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> CellIndex.read(file, VOCAB.size()));
         assertTrue(bad.getMessage().contains(file.toString()), bad.getMessage());

@@ -16,6 +16,7 @@ import dev.kvcap.config.KvcapConfig;
 import dev.kvcap.config.ModelConfig;
 import dev.kvcap.config.Presets;
 import dev.kvcap.data.CellIndex;
+import dev.kvcap.data.ImageDescriptor;
 import dev.kvcap.data.Vocabulary;
 import dev.kvcap.train.CaptionLoss;
 import dev.kvcap.train.ModelStats;
@@ -120,7 +121,7 @@ class RetrievalMemoryTest {
     }
 
     @Test
-    void saveThenLoadGivesIdenticalOutputsAndTheCellIndexComesAlong(@TempDir Path dir) throws Exception {
+    void saveThenLoadGivesIdenticalOutputsAndTheCellIndexComesAlongMadeAsTheConfigSays(@TempDir Path dir) throws Exception {
         Engine.getInstance().setRandomSeed(13);
         Vocabulary vocab = Vocabulary.build(List.of(List.of("a", "red", "circle"), List.of("a", "blue", "square")), 1);
         KvcapConfig config = Presets.tiny().withModel(RETRIEVAL);
@@ -149,6 +150,11 @@ class RetrievalMemoryTest {
             IllegalArgumentException none =
                     assertThrows(IllegalArgumentException.class, () -> loaded.model().start(ps, loaded.model().encode(ps, images, false), false));
             assertTrue(none.getMessage().contains("retrieved cells"), none.getMessage());
+            CellIndex gradients = new CellIndex(ImageDescriptor.GRADIENTS);
+            gradients.add(new byte[ImageDescriptor.GRADIENTS.width()], List.of(new int[] {vocab.id("red")}), new long[] {1L});
+            gradients.write(dir.resolve(CellIndex.FILE));
+            IllegalArgumentException other = assertThrows(IllegalArgumentException.class, () -> SavedModel.load(dir, m));
+            assertTrue(other.getMessage().contains("gradients") && other.getMessage().contains("memoryFeatures"), other.getMessage());
             Files.delete(dir.resolve(CellIndex.FILE));
             IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> SavedModel.load(dir, m));
             assertTrue(missing.getMessage().contains(CellIndex.FILE), missing.getMessage());
