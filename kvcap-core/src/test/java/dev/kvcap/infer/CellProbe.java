@@ -24,7 +24,7 @@ public final class CellProbe {
                 NDManager m = NDManager.newBaseManager();
                 dev.kvcap.bank.MemoryBank bank = withBank
                         ? dev.kvcap.bank.MemoryBank.openReadOnly(dev.kvcap.bank.MemoryBank.dirOf(dev.kvcap.bank.ModelFingerprint.weightsDir(Path.of(a[0]))),
-                                new dev.kvcap.bank.BankInfo(dev.kvcap.bank.ModelFingerprint.of(Path.of(a[0])), dev.kvcap.data.CellIndex.WIDTH),
+                                new dev.kvcap.bank.BankInfo(dev.kvcap.bank.ModelFingerprint.of(Path.of(a[0])), c.model().cells().descriptor().width()),
                                 dev.kvcap.bank.BankOptions.DEFAULT.withSearchCandidates(16))
                         : null) {
             List<byte[]> pixels = files.stream().map(c::prepare).toList();
