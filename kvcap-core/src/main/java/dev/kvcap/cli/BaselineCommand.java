@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
         name = "baseline",
         mixinStandardHelpOptions = true,
         description = {
-            "The floor a captioner must beat: caption every image of an annotation file with the",
-            "consensus caption of its nearest training images (raw pixels, or a model's encoder),",
+            "The floor a captioner must beat: caption every image of an annotation file with the consensus",
+            "caption of its nearest training images (raw pixels, oriented gradients, or a model's encoder),",
             "and print the metrics. One JSON object on stdout, the same keys as evaluate."
         })
 final class BaselineCommand implements Callable<Integer> {

@@ -64,6 +64,9 @@ public record ModelConfig(
         int memoryNeighbours,
         String memoryFeatures) {
 
+    /** The values of {@code memoryFeatures}: the labels of {@code dev.kvcap.data.ImageDescriptor}. */
+    public static final List<String> MEMORY_FEATURES = List.of("pixels", "gradients", "gradients+colour");
+
     public ModelConfig {
         encoderWidths = List.copyOf(encoderWidths);
         convsPerStage = List.copyOf(convsPerStage);
@@ -83,11 +86,6 @@ public record ModelConfig(
                 imageSize, encoderWidths, convsPerStage, batchNorm, fcDims, embedDim, hiddenDim, attnDim,
                 useMemory, memorySlots, memoryValueDim, memoryControllerDim, useDeconvMaps,
                 deconvChannels, dropout, globalProj, cells, neighbours, memoryFeatures);
-    }
-
-    /** {@link #memoryFeatures} as the descriptor it names. */
-    public dev.kvcap.data.ImageDescriptor memoryDescriptor() {
-        return dev.kvcap.data.ImageDescriptor.named(memoryFeatures);
     }
 
     /** Whether the memory's cells come from the captions of each image's nearest neighbours (design (a)). */
@@ -146,8 +144,8 @@ public record ModelConfig(
         require(globalProj >= 0, "model.globalProj must not be negative");
         require(memoryCells >= 0, "model.memoryCells must not be negative");
         require(memoryCells == 0 || memoryNeighbours > 0, "model.memoryNeighbours must be positive when model.memoryCells is");
-        require(memoryFeatures != null && dev.kvcap.data.ImageDescriptor.labels().contains(memoryFeatures),
-                "model.memoryFeatures must be one of " + String.join(", ", dev.kvcap.data.ImageDescriptor.labels()) + ", got '" + memoryFeatures + "'");
+        require(MEMORY_FEATURES.contains(memoryFeatures),
+                "model.memoryFeatures must be one of " + String.join(", ", MEMORY_FEATURES) + ", got '" + memoryFeatures + "'");
         return this;
     }
 

@@ -8,6 +8,7 @@ import com.google.gson.JsonParser;
 import dev.kvcap.config.ConfigJson;
 import dev.kvcap.config.KvcapConfig;
 import dev.kvcap.data.CellIndex;
+import dev.kvcap.data.ImageDescriptor;
 import dev.kvcap.data.DataException;
 import dev.kvcap.data.Vocabulary;
 import java.io.IOException;
@@ -154,7 +155,7 @@ public record SavedModel(KvcapConfig config, Vocabulary vocab, KvmCaptionModel m
                             dir + " has no " + CellIndex.FILE + " (the captioned images its memory reads): copy the whole model directory, or retrain");
                 }
                 cells = CellIndex.read(file, vocab.size());
-                if (cells.descriptor() != config.model().memoryDescriptor()) {
+                if (cells.descriptor() != ImageDescriptor.named(config.model().memoryFeatures())) {
                     throw new IllegalArgumentException(file + " holds " + cells.descriptor().label() + " descriptors but "
                             + dir.resolve("config.json") + " says model.memoryFeatures '" + config.model().memoryFeatures()
                             + "'; copy the whole model directory again");

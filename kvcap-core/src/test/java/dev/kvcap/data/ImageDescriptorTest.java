@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kvcap.config.ModelConfig;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -120,6 +121,7 @@ class ImageDescriptorTest {
         for (ImageDescriptor d : ImageDescriptor.values()) {
             assertEquals(d, ImageDescriptor.named(d.label()));
         }
+        assertEquals(ModelConfig.MEMORY_FEATURES, ImageDescriptor.labels(), "the config accepts exactly the descriptors");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageDescriptor.named("hog"));
         assertTrue(e.getMessage().contains("'hog'") && e.getMessage().contains("gradients+colour"), e.getMessage());
     }
