@@ -17,8 +17,9 @@ import java.util.stream.IntStream;
 
 /**
  * Where the retrieval memory's cells come from (SPEC §2.2, docs/MEMORY-RETRIEVAL.md): captioned
- * images kept as small thumbnails with the key words of their captions. For a query image, its
- * {@code n} nearest images by thumbnail (cosine similarity) vote for their key words; the {@code
+ * images kept as small descriptors ({@link ImageDescriptor}) with the key words of their captions.
+ * For a query image, its {@code n} nearest images by descriptor (cosine similarity) vote for their
+ * key words; the {@code
  * k} words with most votes become the memory's cells: each a key word and its share of the
  * neighbours' captions (how many of them name it, over all).
  *
@@ -125,14 +126,12 @@ public final class CellIndex {
     /**
      * Adds one captioned image.
      *
-     * @param thumbnail from {@link #thumbnail}
+     * @param described the image's descriptor ({@link #describe})
      * @param captionWords per caption, its key word ids ({@link #keyWords})
      * @param keys per caption, {@link #captionKey}
      */
-    public synchronized void add(byte[] thumbnail, List<int[]> captionWords, long[] keys) {
-        if (thumbnail.length != width) {
-            throw new IllegalArgumentException("a " + descriptor.label() + " descriptor has " + width + " bytes, got " + thumbnail.length);
-        }
+    public synchronized void add(byte[] described, List<int[]> captionWords, long[] keys) {
+        requireWidth(described);
         Map<Integer, Integer> named = new LinkedHashMap<>();
         for (int[] caption : captionWords) {
             for (int w : caption) {
@@ -140,7 +139,7 @@ public final class CellIndex {
             }
         }
         items.add(new Item(
-                Thumb.of(thumbnail.clone()),
+                Thumb.of(described.clone()),
                 named.keySet().stream().mapToInt(Integer::intValue).toArray(),
                 named.values().stream().mapToInt(Integer::intValue).toArray(),
                 Math.max(1, captionWords.size()),
@@ -150,14 +149,21 @@ public final class CellIndex {
     /**
      * The cells of a query image.
      *
-     * @param thumbnail the query's {@link #thumbnail}
+     * @param described the query's descriptor ({@link #describe})
      * @param exclude the entry to leave out with every entry sharing a caption with it (a training
      *     image's own), or −1
      * @param neighbours how many nearest entries vote
      * @param k cells to return
      */
-    public Cells cells(byte[] thumbnail, int exclude, int neighbours, int k) {
-        return cells(Thumb.of(thumbnail), exclude, neighbours, k);
+    public Cells cells(byte[] described, int exclude, int neighbours, int k) {
+        requireWidth(described);
+        return cells(Thumb.of(described), exclude, neighbours, k);
+    }
+
+    private void requireWidth(byte[] described) {
+        if (described.length != width) {
+            throw new IllegalArgumentException("a " + descriptor.label() + " descriptor has " + width + " bytes, got " + described.length);
+        }
     }
 
     /** {@link #cells} of every entry with itself excluded: what training reads, in entry order. */
@@ -166,10 +172,10 @@ public final class CellIndex {
     }
 
     /** {@link #cells} of many queries (none excluded), in parallel. */
-    public List<Cells> cells(List<byte[]> thumbnails, int neighbours, int k) {
-        return IntStream.range(0, thumbnails.size())
+    public List<Cells> cells(List<byte[]> described, int neighbours, int k) {
+        return IntStream.range(0, described.size())
                 .parallel()
-                .mapToObj(i -> cells(thumbnails.get(i), -1, neighbours, k))
+                .mapToObj(i -> cells(described.get(i), -1, neighbours, k))
                 .toList();
     }
 

@@ -1,5 +1,6 @@
 package dev.kvcap.data;
 
+import dev.kvcap.config.ModelConfig;
 import java.util.Arrays;
 import java.util.List;
 
@@ -50,8 +51,12 @@ public enum ImageDescriptor {
                 return d;
             }
         }
-        throw new IllegalArgumentException("unknown image features '" + label + "' (known: "
-                + String.join(", ", Arrays.stream(values()).map(ImageDescriptor::label).toList()) + ")");
+        throw new IllegalArgumentException("unknown image features '" + label + "' (known: " + String.join(", ", labels()) + ")");
+    }
+
+    /** The descriptor a model's retrieval memory finds its neighbours with ({@code model.memoryFeatures}). */
+    public static ImageDescriptor of(ModelConfig model) {
+        return named(model.memoryFeatures());
     }
 
     /** The labels, for help texts and errors. */

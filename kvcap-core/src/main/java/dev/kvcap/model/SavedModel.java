@@ -155,7 +155,7 @@ public record SavedModel(KvcapConfig config, Vocabulary vocab, KvmCaptionModel m
                             dir + " has no " + CellIndex.FILE + " (the captioned images its memory reads): copy the whole model directory, or retrain");
                 }
                 cells = CellIndex.read(file, vocab.size());
-                if (cells.descriptor() != ImageDescriptor.named(config.model().memoryFeatures())) {
+                if (cells.descriptor() != ImageDescriptor.of(config.model())) {
                     throw new IllegalArgumentException(file + " holds " + cells.descriptor().label() + " descriptors but "
                             + dir.resolve("config.json") + " says model.memoryFeatures '" + config.model().memoryFeatures()
                             + "'; copy the whole model directory again");

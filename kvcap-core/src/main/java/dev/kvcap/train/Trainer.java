@@ -210,7 +210,7 @@ public final class Trainer {
             CellTable trainCells = null;
             CellTable valCells = null;
             if (config.model().retrievalMemory()) {
-                CellIndex index = cellIndex(trainData, vocab, ImageDescriptor.named(config.model().memoryFeatures()));
+                CellIndex index = cellIndex(trainData, vocab, ImageDescriptor.of(config.model()));
                 saved = saved.withCells(index);
                 int n = config.model().memoryNeighbours();
                 int k = config.model().memoryCells();
