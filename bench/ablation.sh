@@ -11,6 +11,8 @@
 #            ret-K-N  the same with K cells from N neighbours (ret = ret-24-8)
 #            ret-grad / ret-gradcol  ret with neighbours found by oriented gradients (model.memoryFeatures
 #                  "gradients") / by gradients and colour ("gradients+colour") instead of pixels
+#            ret-vote-P  ret-grad with the neighbours' votes weighted by max(0, cosine)^P
+#                  (model.memoryVotePower P) instead of equal
 #            nomaps / plain: 'slots' / 'off' without the deconvolution maps
 #            slots+bank / ret+bank: the trained 'slots' / 'ret' run (listed before it), with a memory
 #                  bank of same-domain captions the model was not trained on: `kvcap memory build`
@@ -64,6 +66,8 @@ for seed in $seeds; do
       ret-grad) model='"useMemory":true,"memoryCells":24,"memoryNeighbours":8,"memoryFeatures":"gradients"' ;;
       ret-gradcol)
               model='"useMemory":true,"memoryCells":24,"memoryNeighbours":8,"memoryFeatures":"gradients+colour"' ;;
+      ret-vote-[0-9]*)
+              model="\"useMemory\":true,\"memoryCells\":24,\"memoryNeighbours\":8,\"memoryFeatures\":\"gradients\",\"memoryVotePower\":${v#ret-vote-}" ;;
       ret-[0-9]*-[0-9]*)
               k="${v#ret-}"; model="\"useMemory\":true,\"memoryCells\":${k%-*},\"memoryNeighbours\":${k#*-},\"memoryFeatures\":\"pixels\"" ;;
       nomaps) model='"useMemory":true,"memoryCells":0,"useDeconvMaps":false' ;;

@@ -7,11 +7,15 @@ the neighbours"): a prototype outside kvcap, on the VALIDATION split of the real
   votes        with the chosen descriptor, the 8 nearest training images vote for their captions'
                words as the memory's cells do; how often the top cell is a reference word, with
                equal votes, votes by 1/(rank + 1) and by similarity^8
+  oracle       on the TEST split: CIDEr-D if each image got the best of the captions of its k
+               nearest training images (chosen descriptor; k = 1, 8, 16, 32, 128), knowing the
+               references: how often the right words are among the neighbours' captions at all
+               (docs/REAL-DATA.md, "Choosing among the neighbours' captions")
 
 CIDEr-D here is a plain re-implementation (lower-case word split, not the PTB tokenizer), so its
 figures are close to, not equal to, kvcap's. Needs Debian's python3-numpy and python3-pil.
 
-Usage: /usr/bin/python3 bench/realdata/neighbours.py REAL_SET [descriptors|votes]
+Usage: /usr/bin/python3 bench/realdata/neighbours.py REAL_SET [descriptors|votes|oracle]
   e.g. /usr/bin/python3 bench/realdata/neighbours.py /tmp/real
 """
 import collections
@@ -152,6 +156,14 @@ def main(root, what):
                 top = votes.most_common(1)
                 right += bool(top) and top[0][0] in set(w for c in val_refs[i] for w in words(c))
             print(f"top cell is a reference word for {100 * right / len(val_ids):.1f} % of images  ({name})", flush=True)
+    if what == "oracle":
+        test_ids, test, test_refs = load(root, "test")
+        cider = CiderD(test_refs)
+        order = np.argsort(-(unit(chosen(test)) @ unit(chosen(train)).T), 1)
+        for k in (1, 8, 16, 32, 128):
+            best = [max(cider.score(i, c) for j in order[q, :k] for c in train_refs[train_ids[j]])
+                    for q, i in enumerate(test_ids)]
+            print(f"best caption of the {k} nearest training images: test CIDEr-D {np.mean(best):.3f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -318,7 +318,7 @@ public final class Bench {
             for (int c = 0; c < 2; c++) {
                 captions.add(r.ints(4, Vocabulary.SPECIALS, vocab).distinct().toArray());
             }
-            index.add(thumb, captions, new long[] {r.nextLong(), r.nextLong()});
+            index.add(thumb, captions, new long[] {r.nextLong(), r.nextLong()}, List.of());
         }
         return index;
     }

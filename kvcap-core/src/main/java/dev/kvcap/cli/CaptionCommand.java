@@ -38,6 +38,8 @@ final class CaptionCommand implements Callable<Integer> {
 
     @Mixin ModelOptions modelOptions;
 
+    @Mixin RerankOption rerank;
+
     @Option(names = "--json", description = "Print JSON: tokens, log-probabilities, alternatives and per-word attention.")
     boolean json;
 
@@ -65,6 +67,13 @@ final class CaptionCommand implements Callable<Integer> {
         Activity.now("loading the model " + modelOptions.model);
         try (Captioner captioner = Models.load(modelOptions.model, modelOptions.precision(), modelOptions.decoderPrecision())) {
             DecodeConfig decode = modelOptions.decode(captioner.defaults());
+            if (rerank.on()) {
+                if (json || heatmaps != null || remember) {
+                    throw new IllegalArgumentException("--rerank may choose a training image's caption, which has no per-word log-probabilities, attention or decoder states: leave out "
+                            + (json ? "--json" : heatmaps != null ? "--heatmaps" : "--remember") + " with it");
+                }
+                captioner.checkRerank(rerank.neighbours, rerank.temperature);
+            }
             // Like training's skip-and-count: a bad image is reported and skipped, the others are
             // captioned, and the exit status says that something was skipped.
             List<Path> readable = new ArrayList<>();
@@ -111,6 +120,11 @@ final class CaptionCommand implements Callable<Integer> {
             } finally {
                 bank.ifPresent(MemoryBank::close);
             }
+            List<String> chosen = out.stream().map(Captioner.Caption::text).toList();
+            if (rerank.on()) {
+                Activity.now("choosing among the nearest training images' captions (--rerank " + rerank.neighbours + ")");
+                chosen = captioner.rerank(pixels, chosen, rerank.neighbours, rerank.temperature);
+            }
             JsonArray all = new JsonArray();
             StringBuilder text = new StringBuilder(); // printed only once everything succeeded
             for (int i = 0, r = 0; i < files.size(); i++) {
@@ -131,7 +145,7 @@ final class CaptionCommand implements Callable<Integer> {
                 if (json) {
                     all.add(toJson(files.get(i), c));
                 } else {
-                    text.append(files.get(i)).append('\t').append(c.text()).append(System.lineSeparator());
+                    text.append(files.get(i)).append('\t').append(chosen.get(r - 1)).append(System.lineSeparator());
                 }
             }
             Activity.now("printing the captions");

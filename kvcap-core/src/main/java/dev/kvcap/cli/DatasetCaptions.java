@@ -27,12 +27,16 @@ final class DatasetCaptions {
     private DatasetCaptions() {}
 
     static Outcome run(Captioner captioner, CaptionSet set, DecodeConfig decode, int batch) {
-        return run(captioner, set, decode, batch, null);
+        return run(captioner, set, decode, batch, null, null);
     }
 
-    /** As above, decoding with the memory bank's {@code retrieval} when it is not null. */
+    /**
+     * As above, decoding with the memory bank's {@code retrieval} when it is not null, and with
+     * {@code rerank} on (not null) choosing each caption among the model's and its nearest training images'
+     * ({@link Captioner#rerank}).
+     */
     static Outcome run(
-            Captioner captioner, CaptionSet set, DecodeConfig decode, int batch, Retrieval retrieval) {
+            Captioner captioner, CaptionSet set, DecodeConfig decode, int batch, Retrieval retrieval, RerankOption rerank) {
         Map<Long, String> results = new LinkedHashMap<>();
         Map<Long, List<String>> refs = new LinkedHashMap<>();
         List<CaptionedImage> captioned = new ArrayList<>();
@@ -55,9 +59,12 @@ final class DatasetCaptions {
             if (pending.size() == batch || (i == images.size() - 1 && !pending.isEmpty())) {
                 Activity.now("captioning images " + pending.get(0).file() + (pending.size() > 1 ? " … " + pending.get(pending.size() - 1).file() : "")
                         + " (image ids " + pending.get(0).imageId() + (pending.size() > 1 ? "…" + pending.get(pending.size() - 1).imageId() : "") + ")");
-                List<Captioner.Caption> out = captioner.caption(pixels, decode, false, retrieval);
+                List<String> out = captioner.caption(pixels, decode, false, retrieval).stream().map(Captioner.Caption::text).toList();
+                if (rerank != null && rerank.on()) {
+                    out = captioner.rerank(pixels, out, rerank.neighbours, rerank.temperature);
+                }
                 for (int j = 0; j < pending.size(); j++) {
-                    results.put(pending.get(j).imageId(), out.get(j).text());
+                    results.put(pending.get(j).imageId(), out.get(j));
                     refs.put(pending.get(j).imageId(), pending.get(j).captions());
                     captioned.add(pending.get(j));
                 }

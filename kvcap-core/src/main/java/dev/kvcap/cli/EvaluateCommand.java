@@ -28,6 +28,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin ModelOptions modelOptions;
 
+    @Mixin RerankOption rerank;
+
     @Mixin BaselineOptions floor; // --train-captions: print the nearest-neighbour floor beside the model
 
     @Option(names = "--captions", paramLabel = "ANN.json", required = true, description = "MSCOCO captions JSON with the references.")
@@ -58,6 +60,9 @@ final class EvaluateCommand implements Callable<Integer> {
         Activity.now("loading the model " + modelOptions.model);
         try (Captioner captioner = Models.load(modelOptions.model, modelOptions.precision(), modelOptions.decoderPrecision())) {
             DecodeConfig decode = modelOptions.decode(captioner.defaults());
+            if (rerank.on()) {
+                captioner.checkRerank(rerank.neighbours, rerank.temperature);
+            }
             Optional<MemoryBank> bank = Banks.forCaptioning(modelOptions.memory, modelOptions.model, captioner);
             DatasetCaptions.Outcome o;
             try {
@@ -66,7 +71,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 if (bank.isPresent()) {
                     System.err.println("kvcap: reading the memory bank (" + bank.get().size() + " entries; --memory off to ignore it)");
                 }
-                o = DatasetCaptions.run(captioner, set, decode, Math.max(1, batch), retrieval);
+                o = DatasetCaptions.run(captioner, set, decode, Math.max(1, batch), retrieval, rerank);
             } finally {
                 bank.ifPresent(MemoryBank::close);
             }

@@ -38,8 +38,9 @@ public final class ConfigJson {
      * Parses the config saved with a model ({@code config.json}). Like {@link #fromJson}, with one
      * difference: a model saved before {@code model.memoryCells} existed was trained with the
      * learned-slot memory, whatever its preset now defaults to, so a missing {@code memoryCells}
-     * reads as 0 there; likewise a missing {@code memoryFeatures} reads as {@code pixels}, what
-     * every retrieval memory used before the option.
+     * reads as 0 there; likewise a missing {@code memoryFeatures} reads as {@code pixels} and a
+     * missing {@code memoryVotePower} as 0 (equal votes), what every retrieval memory used before
+     * those options.
      */
     public static KvcapConfig savedFromJson(String json) {
         JsonObject saved = parseObject(json, "config");
@@ -50,6 +51,9 @@ public final class ConfigJson {
             }
             if (!model.has("memoryFeatures")) {
                 model.addProperty("memoryFeatures", "pixels");
+            }
+            if (!model.has("memoryVotePower")) {
+                model.addProperty("memoryVotePower", 0);
             }
         }
         return fromJson(saved.toString());

@@ -42,6 +42,9 @@ import java.util.List;
  * @param memoryFeatures how a retrieval memory finds an image's nearest ones ({@link
  *     dev.kvcap.data.ImageDescriptor}): {@code pixels}, {@code gradients} or {@code
  *     gradients+colour}
+ * @param memoryVotePower how a retrieval memory's neighbours vote for its cells: each with weight
+ *     max(0, cosine similarity)^power (normalised over the neighbours), so the nearest count most;
+ *     0 = equal votes, what every retrieval memory used before the option
  */
 public record ModelConfig(
         int imageSize,
@@ -62,7 +65,8 @@ public record ModelConfig(
         int globalProj,
         int memoryCells,
         int memoryNeighbours,
-        String memoryFeatures) {
+        String memoryFeatures,
+        float memoryVotePower) {
 
     /** The values of {@code memoryFeatures}: the labels of {@code dev.kvcap.data.ImageDescriptor}. */
     public static final List<String> MEMORY_FEATURES = List.of("pixels", "gradients", "gradients+colour");
@@ -77,7 +81,7 @@ public record ModelConfig(
         return new ModelConfig(
                 size, encoderWidths, convsPerStage, batchNorm, fcDims, embedDim, hiddenDim, attnDim,
                 useMemory, memorySlots, memoryValueDim, memoryControllerDim, useDeconvMaps,
-                deconvChannels, dropout, globalProj, memoryCells, memoryNeighbours, memoryFeatures);
+                deconvChannels, dropout, globalProj, memoryCells, memoryNeighbours, memoryFeatures, memoryVotePower);
     }
 
     /** The same model with the memory's cells retrieved ({@code cells} > 0, from that many neighbours) or learned (0). */
@@ -85,7 +89,7 @@ public record ModelConfig(
         return new ModelConfig(
                 imageSize, encoderWidths, convsPerStage, batchNorm, fcDims, embedDim, hiddenDim, attnDim,
                 useMemory, memorySlots, memoryValueDim, memoryControllerDim, useDeconvMaps,
-                deconvChannels, dropout, globalProj, cells, neighbours, memoryFeatures);
+                deconvChannels, dropout, globalProj, cells, neighbours, memoryFeatures, memoryVotePower);
     }
 
     /** Whether the memory's cells come from the captions of each image's nearest neighbours (design (a)). */
@@ -146,6 +150,8 @@ public record ModelConfig(
         require(memoryCells == 0 || memoryNeighbours > 0, "model.memoryNeighbours must be positive when model.memoryCells is");
         require(MEMORY_FEATURES.contains(memoryFeatures),
                 "model.memoryFeatures must be one of " + String.join(", ", MEMORY_FEATURES) + ", got '" + memoryFeatures + "'");
+        require(memoryVotePower >= 0 && memoryVotePower <= 64,
+                "model.memoryVotePower must be in [0, 64], got " + memoryVotePower);
         return this;
     }
 

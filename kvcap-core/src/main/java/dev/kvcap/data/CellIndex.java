@@ -41,6 +41,7 @@ public final class CellIndex {
 
     private static final int MAGIC = 0x4b434931; // "KCI1": pixel thumbnails, what indexes before the descriptor option were
     private static final int MAGIC_DESCRIBED = 0x4b434932; // "KCI2": the descriptor's label follows
+    private static final int MAGIC_TEXTS = 0x4b434933; // "KCI3": KCI2, and each entry's captions as text
 
     private final ImageDescriptor descriptor;
     private final int width; // D
@@ -66,10 +67,36 @@ public final class CellIndex {
      * @param captions how many captions it has (at least 1)
      * @param captionKeys {@link #captionKey} of each caption
      */
-    private record Item(Thumb thumb, int[] words, int[] counts, int captions, long[] captionKeys) {}
+    private record Item(Thumb thumb, int[] words, int[] counts, int captions, long[] captionKeys, List<String> texts) {}
 
     /** The cells of one image: key word ids and their shares, strongest first (k of each, padded with 0). */
     public record Cells(int[] words, float[] shares) {}
+
+    /**
+     * How a query's nearest images vote for its cells.
+     *
+     * @param neighbours how many nearest images vote
+     * @param cells how many words become cells (k)
+     * @param power each voter's weight is max(0, its cosine similarity)^power, normalised over the
+     *     voters; 0 gives every voter an equal vote ({@code model.memoryVotePower})
+     */
+    public record Ballot(int neighbours, int cells, float power) {
+        public Ballot {
+            if (neighbours <= 0 || cells <= 0 || power < 0) {
+                throw new IllegalArgumentException("a ballot needs neighbours > 0, cells > 0 and power >= 0");
+            }
+        }
+
+        /** A model's ballot: {@code model.memoryNeighbours}, {@code memoryCells} and {@code memoryVotePower}. */
+        public static Ballot of(dev.kvcap.config.ModelConfig model) {
+            return new Ballot(model.memoryNeighbours(), model.memoryCells(), model.memoryVotePower());
+        }
+
+        /** Equal votes of {@code neighbours} images for {@code cells} cells. */
+        public static Ballot equal(int neighbours, int cells) {
+            return new Ballot(neighbours, cells, 0f);
+        }
+    }
 
     /**
      * A captioned image as a voter for a query's cells: an entry of the index ({@link #entry}) or
@@ -129,8 +156,10 @@ public final class CellIndex {
      * @param described the image's descriptor ({@link #describe})
      * @param captionWords per caption, its key word ids ({@link #keyWords})
      * @param keys per caption, {@link #captionKey}
+     * @param texts the captions as text, tokenized and joined by spaces (what {@link #texts} gives
+     *     back, the candidates of {@code --rerank}); may be empty
      */
-    public synchronized void add(byte[] described, List<int[]> captionWords, long[] keys) {
+    public synchronized void add(byte[] described, List<int[]> captionWords, long[] keys, List<String> texts) {
         requireWidth(described);
         Map<Integer, Integer> named = new LinkedHashMap<>();
         for (int[] caption : captionWords) {
@@ -143,7 +172,18 @@ public final class CellIndex {
                 named.keySet().stream().mapToInt(Integer::intValue).toArray(),
                 named.values().stream().mapToInt(Integer::intValue).toArray(),
                 Math.max(1, captionWords.size()),
-                keys.clone()));
+                keys.clone(),
+                List.copyOf(texts)));
+    }
+
+    /** Entry {@code e}'s captions as text (tokenized, joined by spaces); empty for an index written before KCI3. */
+    public List<String> texts(int e) {
+        return items.get(e).texts();
+    }
+
+    /** Whether every entry keeps its captions' text (an index trained since the format's KCI3). */
+    public synchronized boolean keepsTexts() {
+        return !items.isEmpty() && items.stream().noneMatch(i -> i.texts().isEmpty());
     }
 
     /**
@@ -152,12 +192,11 @@ public final class CellIndex {
      * @param described the query's descriptor ({@link #describe})
      * @param exclude the entry to leave out with every entry sharing a caption with it (a training
      *     image's own), or −1
-     * @param neighbours how many nearest entries vote
-     * @param k cells to return
+     * @param ballot how many nearest entries vote, and how
      */
-    public Cells cells(byte[] described, int exclude, int neighbours, int k) {
+    public Cells cells(byte[] described, int exclude, Ballot ballot) {
         requireWidth(described);
-        return cells(Thumb.of(described), exclude, neighbours, k);
+        return cells(Thumb.of(described), exclude, ballot);
     }
 
     private void requireWidth(byte[] described) {
@@ -167,26 +206,26 @@ public final class CellIndex {
     }
 
     /** {@link #cells} of every entry with itself excluded: what training reads, in entry order. */
-    public List<Cells> ownCells(int neighbours, int k) {
-        return IntStream.range(0, size()).parallel().mapToObj(i -> cells(items.get(i).thumb(), i, neighbours, k)).toList();
+    public List<Cells> ownCells(Ballot ballot) {
+        return IntStream.range(0, size()).parallel().mapToObj(i -> cells(items.get(i).thumb(), i, ballot)).toList();
     }
 
     /** {@link #cells} of many queries (none excluded), in parallel. */
-    public List<Cells> cells(List<byte[]> described, int neighbours, int k) {
+    public List<Cells> cells(List<byte[]> described, Ballot ballot) {
         return IntStream.range(0, described.size())
                 .parallel()
-                .mapToObj(i -> cells(described.get(i), -1, neighbours, k))
+                .mapToObj(i -> cells(described.get(i), -1, ballot))
                 .toList();
     }
 
-    private Cells cells(Thumb query, int exclude, int neighbours, int k) {
+    private Cells cells(Thumb query, int exclude, Ballot ballot) {
         Set<Long> same = new HashSet<>();
         if (exclude >= 0) {
             for (long key : items.get(exclude).captionKeys()) {
                 same.add(key);
             }
         }
-        int n = Math.min(neighbours, size());
+        int n = Math.min(ballot.neighbours(), size());
         int[] best = new int[n];
         float[] sim = new float[n];
         int filled = 0;
@@ -211,7 +250,7 @@ public final class CellIndex {
         for (int j = 0; j < filled; j++) {
             voters.add(entry(best[j], sim[j]));
         }
-        return vote(voters, List.of(), neighbours, k);
+        return vote(voters, List.of(), ballot);
     }
 
     /** Entry {@code e} as a voter with similarity {@code similarity} to the query. */
@@ -222,26 +261,32 @@ public final class CellIndex {
 
     /**
      * The cells the nearest entries vote for: {@code voters} (most similar first) and {@code
-     * extra} together, the {@code neighbours} most similar of them; what {@link #cells} does after
-     * its search, for a caller that searched itself ({@link #unitRows}).
+     * extra} together, the {@code ballot.neighbours()} most similar of them; what {@link #cells}
+     * does after its search, for a caller that searched itself ({@link #unitRows}). A voter gives
+     * each key word of its captions its weight ({@link Ballot#power}) times the share of its
+     * captions that name the word.
      */
-    public static Cells vote(List<Neighbour> voters, List<Neighbour> extra, int neighbours, int k) {
+    public static Cells vote(List<Neighbour> voters, List<Neighbour> extra, Ballot ballot) {
         if (!extra.isEmpty()) {
             voters = new ArrayList<>(voters);
             voters.addAll(extra);
             voters.sort((a, b) -> Float.compare(b.similarity(), a.similarity())); // stable: index first on ties
-            voters = voters.subList(0, Math.min(neighbours, voters.size()));
+            voters = voters.subList(0, Math.min(ballot.neighbours(), voters.size()));
         }
+        float[] weights = weights(voters, ballot.power()); // null: equal votes
         Map<Integer, Float> votes = new LinkedHashMap<>();
-        for (Neighbour v : voters) {
+        for (int j = 0; j < voters.size(); j++) {
+            Neighbour v = voters.get(j);
             for (int i = 0; i < v.words().length; i++) {
-                votes.merge(v.words()[i], (float) v.counts()[i] / Math.max(1, v.captions()) / voters.size(), Float::sum);
+                float share = (float) v.counts()[i] / Math.max(1, v.captions());
+                votes.merge(v.words()[i], weights == null ? share / voters.size() : share * weights[j], Float::sum);
             }
         }
         List<Map.Entry<Integer, Float>> ranked = new ArrayList<>(votes.entrySet());
         ranked.sort((a, b) -> a.getValue().equals(b.getValue())
                 ? Integer.compare(a.getKey(), b.getKey())
                 : Float.compare(b.getValue(), a.getValue()));
+        int k = ballot.cells();
         int[] ids = new int[k];
         float[] shares = new float[k];
         for (int i = 0; i < Math.min(k, ranked.size()); i++) {
@@ -249,6 +294,29 @@ public final class CellIndex {
             shares[i] = ranked.get(i).getValue();
         }
         return new Cells(ids, shares);
+    }
+
+    /**
+     * Each voter's weight, summing to 1: max(0, similarity)^power over the voters' total; null
+     * (equal votes) when {@code power} is 0 or no voter is similar at all.
+     */
+    static float[] weights(List<Neighbour> voters, float power) {
+        if (power == 0) {
+            return null;
+        }
+        float[] w = new float[voters.size()];
+        double total = 0;
+        for (int j = 0; j < w.length; j++) {
+            w[j] = (float) Math.pow(Math.max(0, voters.get(j).similarity()), power);
+            total += w[j];
+        }
+        if (total == 0) {
+            return null;
+        }
+        for (int j = 0; j < w.length; j++) {
+            w[j] = (float) (w[j] / total);
+        }
+        return w;
     }
 
     /**
@@ -359,7 +427,7 @@ public final class CellIndex {
     public synchronized void write(Path file) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(MAGIC_DESCRIBED);
+            out.writeInt(MAGIC_TEXTS);
             out.writeUTF(descriptor.label());
             out.writeInt(size());
             for (Item item : items) {
@@ -373,6 +441,10 @@ public final class CellIndex {
                 out.writeInt(item.captionKeys().length);
                 for (long key : item.captionKeys()) {
                     out.writeLong(key);
+                }
+                out.writeInt(item.texts().size());
+                for (String text : item.texts()) {
+                    out.writeUTF(text);
                 }
             }
         }
@@ -392,7 +464,7 @@ public final class CellIndex {
             int magic = in.readInt();
             if (magic == MAGIC && in.readInt() == ImageDescriptor.SIDE) {
                 index = new CellIndex(ImageDescriptor.PIXELS);
-            } else if (magic == MAGIC_DESCRIBED) {
+            } else if (magic == MAGIC_DESCRIBED || magic == MAGIC_TEXTS) {
                 index = new CellIndex(ImageDescriptor.named(in.readUTF()));
             } else {
                 throw new IllegalArgumentException(file + " is not a kvcap cell index; copy the whole model directory, or retrain");
@@ -417,7 +489,11 @@ public final class CellIndex {
                 for (int i = 0; i < keys.length; i++) {
                     keys[i] = in.readLong();
                 }
-                index.items.add(new Item(Thumb.of(thumb), w, c, Math.max(1, captions), keys));
+                List<String> texts = new ArrayList<>();
+                for (int i = magic == MAGIC_TEXTS ? in.readInt() : 0; i > 0; i--) {
+                    texts.add(in.readUTF());
+                }
+                index.items.add(new Item(Thumb.of(thumb), w, c, Math.max(1, captions), keys, List.copyOf(texts)));
             }
             if (in.read() != -1) {
                 throw new IllegalArgumentException(file + " has bytes after its last entry: it is damaged; copy the whole model directory again");

@@ -49,6 +49,22 @@ public final class CiderReward {
   }
 
   /**
+   * CIDEr-D of each of {@code captions} against each other one as its only reference, with the
+   * corpus's document frequencies: {@code [i][j]} scores caption i against caption j (the diagonal
+   * too). N-grams the corpus never saw match across these captions and are not added to it.
+   */
+  public double[][] pairwise(List<int[]> captions) {
+    NgramCounts[] counts = index.countTogether(captions);
+    double[][] out = new double[counts.length][counts.length];
+    for (int i = 0; i < counts.length; i++) {
+      for (int j = 0; j < counts.length; j++) {
+        out[i][j] = CiderD.score(counts[i], new NgramCounts[] {counts[j]}, this::logDf, refLen);
+      }
+    }
+    return out;
+  }
+
+  /**
    * The consensus of the references of documents {@code docs}: the position, in their order (each
    * document's references in turn), of the reference with the highest CIDEr-D against all the
    * others; the first on ties. Uses the counts made once at construction.

@@ -53,13 +53,32 @@ final class NgramCounts {
      * scoring a stream of candidates, e.g. sampled captions, against fixed references, where
      * interning would grow the index without bound.
      */
+    @SuppressWarnings("unchecked")
     NgramCounts countWithoutInterning(int[] words) {
-      return count(words, false);
+      return count(words, false, new HashMap[MAX_N]);
+    }
+
+    /**
+     * The counts of several captions without adding their new n-grams to the index, as {@link
+     * #countWithoutInterning} does, but with those new n-grams numbered once for all of them, so
+     * the captions' unseen n-grams match one another.
+     */
+    @SuppressWarnings("unchecked")
+    NgramCounts[] countTogether(java.util.List<int[]> captions) {
+      HashMap<Long, Integer>[] local = new HashMap[MAX_N];
+      NgramCounts[] out = new NgramCounts[captions.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = count(captions.get(i), false, local);
+      }
+      return out;
     }
 
     private NgramCounts count(int[] words, boolean intern) {
-      @SuppressWarnings("unchecked")
-      HashMap<Long, Integer>[] local = intern ? null : new HashMap[MAX_N];
+      return count(words, intern, null);
+    }
+
+    /** @param local when not interning, the numbering of n-grams the index lacks */
+    private NgramCounts count(int[] words, boolean intern, HashMap<Long, Integer>[] local) {
       int[][] ids = new int[MAX_N][];
       int[][] counts = new int[MAX_N][];
       int[] previous = words;

@@ -3,6 +3,7 @@ package dev.kvcap.infer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
@@ -11,6 +12,7 @@ import dev.kvcap.config.DecodeConfig;
 import dev.kvcap.data.ImageLoader;
 import dev.kvcap.data.Vocabulary;
 import dev.kvcap.model.DecoderPrecision;
+import dev.kvcap.model.ImageContext;
 import dev.kvcap.model.Int8Linears;
 import dev.kvcap.model.Precision;
 import dev.kvcap.model.SavedModel;
@@ -30,6 +32,7 @@ public final class Captioner implements AutoCloseable {
 
     private final NDManager manager;
     private CellSearch cellSearch; // the retrieval memory's search, made on first use
+    private CaptionRerank rerank; // --rerank's chooser, made on first use
     private final SavedModel saved;
     private final Precision precision;
     private final TensorCasts casts;
@@ -190,6 +193,59 @@ public final class Captioner implements AutoCloseable {
             }
             return out;
         }
+    }
+
+    /**
+     * Each image's caption chosen among its {@code own} (the model's) and the captions of its
+     * {@code neighbours} nearest training images, by minimum Bayes risk ({@link CaptionRerank}).
+     *
+     * @throws IllegalArgumentException when the model keeps no training captions to choose from
+     */
+    public List<String> rerank(List<byte[]> pixels, List<String> own, int neighbours) {
+        return rerank(pixels, own, neighbours, CaptionRerank.TEMPERATURE);
+    }
+
+    /** As above, with the candidates' weights exp(mean log p / {@code temperature}). */
+    public List<String> rerank(List<byte[]> pixels, List<String> own, int neighbours, double temperature) {
+        CaptionRerank chooser = rerank(neighbours, temperature);
+        JniUtils.setGradMode(false);
+        List<String> out = new ArrayList<>();
+        try (NDManager call = manager.newSubManager()) {
+            ParameterStore ps = new ParameterStore(call, false);
+            NDArray images = images(call, pixels);
+            NDList cells = cells(call, pixels, null);
+            CellSearch.Nearest near = cellSearch().nearest(call, pixels, neighbours);
+            for (int i = 0; i < pixels.size(); i++) {
+                try (NDScope scope = new NDScope()) { // frees each image's [C, T, V] logits at once
+                    ImageContext ctx = saved.model().encode(ps, images.get(i + ":" + (i + 1)), CaptionRerank.cellsOf(cells, i), false);
+                    out.add(chooser.choose(ps, call, ctx, own.get(i), near.entries(i), temperature));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Checks that {@link #rerank} can run with {@code neighbours}, before any captioning: the model
+     * keeps its training captions, {@code neighbours} and {@code temperature} are positive.
+     *
+     * @throws IllegalArgumentException with a one-line reason otherwise
+     */
+    public void checkRerank(int neighbours, double temperature) {
+        rerank(neighbours, temperature);
+    }
+
+    private synchronized CaptionRerank rerank(int neighbours, double temperature) {
+        if (neighbours < 1) {
+            throw new IllegalArgumentException("--rerank must be at least 1 (nearest training images), got " + neighbours);
+        }
+        if (!(temperature > 0) || Double.isInfinite(temperature)) {
+            throw new IllegalArgumentException("--rerank-temperature must be a positive number, got " + temperature);
+        }
+        if (rerank == null) {
+            rerank = new CaptionRerank(saved);
+        }
+        return rerank;
     }
 
     /**

@@ -59,7 +59,49 @@ public final class CellSearch {
      * owned by {@code call}.
      */
     public NDList cells(NDManager call, List<byte[]> pixels, MemoryBank taught) {
-        int n = Math.min(config.memoryNeighbours(), index.size());
+        Nearest near = nearest(call, pixels, config.memoryNeighbours());
+        List<CellIndex.Cells> found = new ArrayList<>();
+        for (int i = 0; i < pixels.size(); i++) {
+            List<CellIndex.Neighbour> voters = new ArrayList<>();
+            for (int j = 0; j < near.n(); j++) {
+                voters.add(index.entry(near.entry(i, j), near.similarity(i, j)));
+            }
+            List<CellIndex.Neighbour> extra = taught == null ? List.of() : taughtNear(taught, near.units().get(i), config.memoryNeighbours());
+            found.add(CellIndex.vote(voters, extra, CellIndex.Ballot.of(config)));
+        }
+        return MemoryCells.inputs(call, found, config.memoryCells());
+    }
+
+    /**
+     * The nearest index entries of prepared images, by cosine of their descriptors.
+     *
+     * @param units per image, its unit descriptor ({@link CellIndex#unitVector})
+     * @param entries [B, n] entry indices, most similar first
+     * @param similarities [B, n] their cosines
+     * @param n entries per image: the number asked for, or the index's size when smaller
+     */
+    public record Nearest(List<float[]> units, long[] entries, float[] similarities, int n) {
+        public int entry(int image, int rank) {
+            return (int) entries[image * n + rank];
+        }
+
+        /** Image {@code image}'s nearest entries, most similar first. */
+        public int[] entries(int image) {
+            int[] out = new int[n];
+            for (int rank = 0; rank < n; rank++) {
+                out[rank] = entry(image, rank);
+            }
+            return out;
+        }
+
+        public float similarity(int image, int rank) {
+            return similarities[image * n + rank];
+        }
+    }
+
+    /** The {@code wanted} nearest index entries of prepared images (CHW bytes); scratch arrays in {@code call}. */
+    public Nearest nearest(NDManager call, List<byte[]> pixels, int wanted) {
+        int n = Math.min(wanted, index.size());
         int d = index.descriptor().width();
         float[] queries = new float[pixels.size() * d];
         List<float[]> units = new ArrayList<>();
@@ -70,18 +112,7 @@ public final class CellSearch {
         // the cosine to every training image in one product [B, D] x [D, N], then the n nearest
         NDArray q = call.create(queries, new Shape(pixels.size(), d));
         NDList top = q.matMul(rows).topK(n, 1, true, true);
-        float[] sims = top.get(0).toFloatArray(); // [B, n]
-        long[] nearest = top.get(1).toLongArray(); // [B, n]
-        List<CellIndex.Cells> found = new ArrayList<>();
-        for (int i = 0; i < pixels.size(); i++) {
-            List<CellIndex.Neighbour> voters = new ArrayList<>();
-            for (int j = 0; j < n; j++) {
-                voters.add(index.entry((int) nearest[i * n + j], sims[i * n + j]));
-            }
-            List<CellIndex.Neighbour> extra = taught == null ? List.of() : taughtNear(taught, units.get(i), config.memoryNeighbours());
-            found.add(CellIndex.vote(voters, extra, config.memoryNeighbours(), config.memoryCells()));
-        }
-        return MemoryCells.inputs(call, found, config.memoryCells());
+        return new Nearest(units, top.get(1).toLongArray(), top.get(0).toFloatArray(), n);
     }
 
     /**

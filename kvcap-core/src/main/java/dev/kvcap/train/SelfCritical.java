@@ -7,7 +7,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import dev.kvcap.config.DecodeConfig;
 import dev.kvcap.config.ScstConfig;
-import dev.kvcap.data.CaptionTokenizer;
+import dev.kvcap.data.CiderWords;
 import dev.kvcap.data.Vocabulary;
 import dev.kvcap.eval.CiderReward;
 import dev.kvcap.infer.CaptionSampler;
@@ -16,9 +16,7 @@ import dev.kvcap.infer.Hypothesis;
 import dev.kvcap.model.ImageContext;
 import dev.kvcap.model.KvmCaptionModel;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
 /**
@@ -78,19 +76,7 @@ final class SelfCritical {
      * never a drawn {@code <unk>}).
      */
     static CiderReward references(List<List<String>> captionsPerImage, Vocabulary vocab) {
-        Map<String, Integer> rare = new HashMap<>();
-        List<int[][]> docs = new ArrayList<>();
-        for (List<String> caps : captionsPerImage) {
-            int[][] doc = new int[caps.size()][];
-            for (int c = 0; c < doc.length; c++) {
-                doc[c] =
-                        CaptionTokenizer.tokenize(caps.get(c)).stream()
-                                .mapToInt(w -> vocab.contains(w) ? vocab.id(w) : rare.computeIfAbsent(w, k -> vocab.size() + rare.size()))
-                                .toArray();
-            }
-            docs.add(doc);
-        }
-        return new CiderReward(docs, vocab.size() + rare.size());
+        return new CiderWords(vocab).reward(captionsPerImage);
     }
 
     /**

@@ -212,11 +212,12 @@ public final class Trainer {
             if (config.model().retrievalMemory()) {
                 CellIndex index = cellIndex(trainData, vocab, ImageDescriptor.of(config.model()));
                 saved = saved.withCells(index);
-                int n = config.model().memoryNeighbours();
-                int k = config.model().memoryCells();
-                trainCells = new CellTable(index.ownCells(n, k), k);
+                CellIndex.Ballot ballot = CellIndex.Ballot.of(config.model());
+                int n = ballot.neighbours();
+                int k = ballot.cells();
+                trainCells = new CellTable(index.ownCells(ballot), k);
                 if (valData != null) {
-                    valCells = new CellTable(index.cells(descriptors(valData, index), n, k), k);
+                    valCells = new CellTable(index.cells(descriptors(valData, index), ballot), k);
                 }
                 events.accept(new TrainEvent.Info(String.format(
                         "retrieval memory: %d captioned images indexed; %.1f of %d cells filled per training image (from %d neighbours)",
@@ -246,14 +247,15 @@ public final class Trainer {
         }
     }
 
-    /** The retrieval memory's index of the training images: their descriptors and their captions' key words. */
+    /** The retrieval memory's index of the training images: their descriptors, their captions' key words and text. */
     private static CellIndex cellIndex(TrainingBatches data, Vocabulary vocab, ImageDescriptor descriptor) {
         CellIndex index = new CellIndex(descriptor);
         List<byte[]> thumbs = descriptors(data, index);
         for (int i = 0; i < data.size(); i++) {
             List<List<String>> tokens = data.images().get(i).captions().stream().map(CaptionTokenizer::tokenize).toList();
             index.add(thumbs.get(i), CellIndex.keyWords(vocab, tokens),
-                    tokens.stream().mapToLong(CellIndex::captionKey).toArray());
+                    tokens.stream().mapToLong(CellIndex::captionKey).toArray(),
+                    tokens.stream().map(t -> String.join(" ", t)).toList());
         }
         return index;
     }

@@ -166,6 +166,16 @@ class BadInputCorpusTest {
                 () -> new String[] {"evaluate", "--model", model.toString(), "--captions", train.toString(),
                     "--images", trainImages.toString(), "--memory-weight", "NaN"},
                 "--memory-weight must be between 0 and 1");
+        add("options", "--rerank on a model without a retrieval memory", 1, null,
+                () -> caption("--rerank", "16", good.toString()), "--rerank", "retrieval memory");
+        add("options", "--rerank 0 spelled -1", 1, null,
+                () -> caption("--rerank", "-1", good.toString()), "--rerank must be at least 1");
+        add("options", "--rerank with --json", 1, null,
+                () -> caption("--rerank", "16", "--json", good.toString()), "leave out --json");
+        add("options", "evaluate --rerank-temperature 0", 1, null,
+                () -> new String[] {"evaluate", "--model", model.toString(), "--captions", train.toString(),
+                    "--images", trainImages.toString(), "--rerank", "4", "--rerank-temperature", "0"},
+                "--rerank-temperature must be a positive number");
         add("options", "train --threads 0", 2, null,
                 () -> new String[] {"train", "--captions", train.toString(), "--images", trainImages.toString(),
                     "--out", dir.resolve("never").toString(), "--threads", "0"},

@@ -30,6 +30,10 @@ class ConfigJsonTest {
         pixels.getAsJsonObject("model").remove("memoryFeatures");
         assertEquals("pixels", ConfigJson.savedFromJson(pixels.toString()).model().memoryFeatures(),
                 "a retrieval memory saved before the option found its neighbours by pixels");
+        JsonObject equal = JsonParser.parseString(ConfigJson.toJson(Presets.small())).getAsJsonObject();
+        equal.getAsJsonObject("model").remove("memoryVotePower");
+        assertEquals(0f, ConfigJson.savedFromJson(equal.toString()).model().memoryVotePower(),
+                "a retrieval memory saved before the option gave its neighbours equal votes");
         KvcapConfig roundTrip = ConfigJson.savedFromJson(ConfigJson.toJson(Presets.small()));
         assertEquals(Presets.small(), roundTrip, "a config saved now reads back as it is");
     }
@@ -39,6 +43,13 @@ class ConfigJsonTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ConfigJson.fromJson("{\"preset\":\"small\",\"model\":{\"memoryFeatures\":\"hog\"}}"));
         assertTrue(e.getMessage().contains("model.memoryFeatures") && e.getMessage().contains("gradients+colour"), e.getMessage());
+    }
+
+    @Test
+    void aNegativeVotePowerIsAnError() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigJson.fromJson("{\"preset\":\"small\",\"model\":{\"memoryVotePower\":-1}}"));
+        assertTrue(e.getMessage().contains("model.memoryVotePower"), e.getMessage());
     }
 
     @Test

@@ -36,7 +36,7 @@ class CellIndexTest {
     private static void add(CellIndex index, byte[] chw, String... captions) {
         List<List<String>> tokens = java.util.Arrays.stream(captions).map(CaptionTokenizer::tokenize).toList();
         index.add(CellIndex.thumbnail(chw, 32), CellIndex.keyWords(VOCAB, tokens),
-                tokens.stream().mapToLong(CellIndex::captionKey).toArray());
+                tokens.stream().mapToLong(CellIndex::captionKey).toArray(), List.of(captions));
     }
 
     private static String words(CellIndex.Cells cells) {
@@ -93,7 +93,7 @@ class CellIndexTest {
         add(index, image(0, 32, 0), "a red circle", "the red square");
         add(index, image(0, 32, 10), "a red circle");
         add(index, image(3, 32, 0), "a green triangle");
-        CellIndex.Cells cells = index.cells(CellIndex.thumbnail(image(0, 32, 5), 32), -1, 2, 4);
+        CellIndex.Cells cells = index.cells(CellIndex.thumbnail(image(0, 32, 5), 32), -1, CellIndex.Ballot.equal(2, 4));
         // red: (2/2 + 1/1) / 2 voters = 1; circle: (1/2 + 1/1) / 2 = 0.75; square: (1/2) / 2 = 0.25
         assertEquals("red circle square", words(cells));
         assertEquals(1f, cells.shares()[0], 1e-6f);
@@ -109,7 +109,7 @@ class CellIndexTest {
         add(index, image(0, 32, 0), "a red circle");
         add(index, image(0, 32, 1), "a red circle"); // the same item, drawn again
         add(index, image(1, 32, 0), "a blue square");
-        List<CellIndex.Cells> own = index.ownCells(1, 3);
+        List<CellIndex.Cells> own = index.ownCells(CellIndex.Ballot.equal(1, 3));
         assertEquals(Set.of("blue", "square"), wordSet(own.get(0)));
         assertEquals(Set.of("blue", "square"), wordSet(own.get(1)));
         assertEquals(Set.of("red", "circle"), wordSet(own.get(2)));
@@ -122,9 +122,34 @@ class CellIndexTest {
         byte[] query = CellIndex.thumbnail(image(0, 32, 0), 32);
         List<CellIndex.Neighbour> own = List.of(index.entry(0, CellIndex.cosine(query, CellIndex.thumbnail(image(1, 32, 0), 32))));
         CellIndex.Neighbour taught = new CellIndex.Neighbour(1f, new int[] {VOCAB.id("triangle")}, new int[] {1}, 1);
-        assertEquals("triangle", words(CellIndex.vote(own, List.of(taught), 1, 2)));
+        assertEquals("triangle", words(CellIndex.vote(own, List.of(taught), CellIndex.Ballot.equal(1, 2))));
         CellIndex.Neighbour far = new CellIndex.Neighbour(-1f, new int[] {VOCAB.id("triangle")}, new int[] {1}, 1);
-        assertEquals(Set.of("blue", "square"), wordSet(CellIndex.vote(own, List.of(far), 1, 2)));
+        assertEquals(Set.of("blue", "square"), wordSet(CellIndex.vote(own, List.of(far), CellIndex.Ballot.equal(1, 2))));
+    }
+
+    @Test
+    void withAVotePowerTheNearestNeighbourOutvotesTwoFartherOnes() {
+        CellIndex.Neighbour near = new CellIndex.Neighbour(0.9f, new int[] {VOCAB.id("circle")}, new int[] {1}, 1);
+        CellIndex.Neighbour farA = new CellIndex.Neighbour(0.5f, new int[] {VOCAB.id("square")}, new int[] {1}, 1);
+        CellIndex.Neighbour farB = new CellIndex.Neighbour(0.5f, new int[] {VOCAB.id("square")}, new int[] {2}, 2);
+        List<CellIndex.Neighbour> voters = List.of(near, farA, farB);
+        CellIndex.Cells equal = CellIndex.vote(voters, List.of(), CellIndex.Ballot.equal(3, 2));
+        assertEquals("square circle", words(equal), "equal votes: two of three neighbours say square");
+        assertEquals(2f / 3, equal.shares()[0], 1e-6f);
+        CellIndex.Cells weighted = CellIndex.vote(voters, List.of(), new CellIndex.Ballot(3, 2, 8f));
+        assertEquals("circle square", words(weighted));
+        double w = Math.pow(0.9, 8) / (Math.pow(0.9, 8) + 2 * Math.pow(0.5, 8)); // the near one's weight
+        assertEquals(w, weighted.shares()[0], 1e-6);
+        assertEquals(1 - w, weighted.shares()[1], 1e-6);
+    }
+
+    @Test
+    void votersNoMoreSimilarThanZeroFallBackToEqualVotes() {
+        CellIndex.Neighbour a = new CellIndex.Neighbour(-0.2f, new int[] {VOCAB.id("circle")}, new int[] {1}, 1);
+        CellIndex.Neighbour b = new CellIndex.Neighbour(0f, new int[] {VOCAB.id("square")}, new int[] {1}, 1);
+        CellIndex.Cells cells = CellIndex.vote(List.of(a, b), List.of(), new CellIndex.Ballot(2, 2, 8f));
+        assertEquals(0.5f, cells.shares()[0], 1e-6f);
+        assertEquals(0.5f, cells.shares()[1], 1e-6f);
     }
 
     @Test
@@ -147,7 +172,8 @@ class CellIndexTest {
         Files.write(file, bytes.toByteArray());
         CellIndex old = CellIndex.read(file, VOCAB.size());
         assertEquals(ImageDescriptor.PIXELS, old.descriptor());
-        assertEquals("green", words(old.cells(thumb, -1, 1, 2)));
+        assertEquals("green", words(old.cells(thumb, -1, CellIndex.Ballot.equal(1, 2))));
+        assertTrue(old.texts(0).isEmpty() && !old.keepsTexts(), "an index before KCI3 has no captions' text");
     }
 
     @Test
@@ -160,15 +186,17 @@ class CellIndexTest {
         CellIndex back = CellIndex.read(file, VOCAB.size());
         assertEquals(2, back.size());
         byte[] q = CellIndex.thumbnail(image(3, 32, 3), 32);
-        assertEquals(words(index.cells(q, -1, 2, 4)), words(back.cells(q, -1, 2, 4)));
+        assertEquals(words(index.cells(q, -1, CellIndex.Ballot.equal(2, 4))), words(back.cells(q, -1, CellIndex.Ballot.equal(2, 4))));
+        assertEquals(List.of("a red circle", "the red square"), back.texts(0), "the captions' text is kept");
+        assertTrue(back.keepsTexts());
         IllegalArgumentException small = assertThrows(IllegalArgumentException.class, () -> CellIndex.read(file, 5));
         assertTrue(small.getMessage().contains("another model"), small.getMessage());
         CellIndex gradients = new CellIndex(ImageDescriptor.GRADIENTS);
-        gradients.add(ImageDescriptor.GRADIENTS.describe(image(0, 32, 0), 32), List.of(new int[] {VOCAB.id("red")}), new long[] {1L});
+        gradients.add(ImageDescriptor.GRADIENTS.describe(image(0, 32, 0), 32), List.of(new int[] {VOCAB.id("red")}), new long[] {1L}, List.of());
         gradients.write(file);
         assertEquals(ImageDescriptor.GRADIENTS, CellIndex.read(file, VOCAB.size()).descriptor(), "the descriptor is read back");
         IllegalArgumentException wide = assertThrows(IllegalArgumentException.class,
-                () -> gradients.add(CellIndex.thumbnail(image(0, 32, 0), 32), List.of(), new long[0]));
+                () -> gradients.add(CellIndex.thumbnail(image(0, 32, 0), 32), List.of(), new long[0], List.of()));
         assertTrue(wide.getMessage().contains("gradients"), wide.getMessage());
         Files.write(file, new byte[] {1, 2, 3});
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> CellIndex.read(file, VOCAB.size()));

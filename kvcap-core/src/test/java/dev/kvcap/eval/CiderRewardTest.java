@@ -1,6 +1,7 @@
 package dev.kvcap.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,5 +52,33 @@ class CiderRewardTest {
         // has no 4-gram (cosine 0): 10 × 3/4. "a", in both documents, weighs 0 (idf log(2/2)).
         assertEquals(7.5, reward.score(0, ids("a red circle")), 1e-9);
         assertEquals(0.0, reward.score(0, ids("a blue square")), 1e-9);
+    }
+
+    @Test
+    void pairwiseScoresEachCaptionAgainstEachOtherAsItsOnlyReference() {
+        List<int[][]> refs = List.of(new int[][] {ids("a red circle")}, new int[][] {ids("a blue square")});
+        CiderReward reward = new CiderReward(refs, WORDS.length);
+        double[][] agree = reward.pairwise(List.of(ids("a red circle"), ids("a blue square"), ids("a red square")));
+        assertEquals(reward.score(0, ids("a red circle")), agree[0][0], 1e-9, "against itself, as against a document of itself");
+        assertEquals(7.5, agree[1][1], 1e-9);
+        assertEquals(0.0, agree[0][1], 1e-9, "no shared word of any weight");
+        // "a" weighs 0 (in both documents); every other n-gram log 2. Shared: the unigram "red" of
+        // two weighted ones each (cosine 1/2) and the bigram "a red" of two (1/2); no trigram.
+        assertEquals(10 * (0.5 + 0.5) / 4, agree[0][2], 1e-9);
+        assertEquals(agree[0][2], agree[2][0], 1e-9, "symmetric for equal lengths");
+    }
+
+    @Test
+    void wordsTheCorpusNeverSawMatchAcrossThePairwiseCaptions() {
+        List<int[][]> refs = List.of(new int[][] {ids("a red circle")}, new int[][] {ids("a blue square")});
+        CiderReward reward = new CiderReward(refs, WORDS.length + 2);
+        int zebra = WORDS.length; // an id the corpus never used
+        int yak = WORDS.length + 1;
+        double[][] agree = reward.pairwise(List.of(new int[] {zebra, zebra}, new int[] {zebra, zebra}, new int[] {yak, yak}));
+        assertEquals(agree[0][0], agree[0][1], 1e-9, "the unseen bigram matches too");
+        assertTrue(agree[0][1] > 0);
+        assertEquals(0.0, agree[0][2], 1e-9);
+        assertEquals(agree[0][0], reward.pairwise(List.of(new int[] {zebra, zebra}, new int[] {zebra, zebra}))[0][1], 1e-9,
+                "the corpus is left as it was");
     }
 }

@@ -56,7 +56,7 @@ class CaptionerTest {
         try (NDManager m = NDManager.newBaseManager()) {
             KvmCaptionModel model = new KvmCaptionModel(config.model(), vocab.size());
             model.initialize(m);
-            training.add(new byte[CellIndex.WIDTH], List.of(new int[] {vocab.id("blue"), vocab.id("square")}), new long[] {1L});
+            training.add(new byte[CellIndex.WIDTH], List.of(new int[] {vocab.id("blue"), vocab.id("square")}), new long[] {1L}, List.of("a blue square"));
             new SavedModel(config, vocab, model, training).writeInto(dir.resolve("model"));
         }
         try (Captioner c = Captioner.load(dir.resolve("model"));
@@ -88,7 +88,7 @@ class CaptionerTest {
         for (int e = 0; e < 40; e++) {
             byte[] thumb = new byte[CellIndex.WIDTH];
             rng.nextBytes(thumb);
-            index.add(thumb, List.of(new int[] {4 + rng.nextInt(7), 4 + rng.nextInt(7)}, new int[] {4 + rng.nextInt(7)}), new long[] {e, -e});
+            index.add(thumb, List.of(new int[] {4 + rng.nextInt(7), 4 + rng.nextInt(7)}, new int[] {4 + rng.nextInt(7)}), new long[] {e, -e}, List.of());
         }
         try (NDManager m = NDManager.newBaseManager()) {
             KvmCaptionModel model = new KvmCaptionModel(config.model(), vocab.size());
@@ -106,7 +106,7 @@ class CaptionerTest {
             long[] words = found.get(0).toLongArray();
             float[] shares = found.get(1).toFloatArray();
             for (int i = 0; i < pixels.size(); i++) {
-                CellIndex.Cells exact = c.model().cells().cells(CellIndex.thumbnail(pixels.get(i), 32), -1, 3, 5);
+                CellIndex.Cells exact = c.model().cells().cells(CellIndex.thumbnail(pixels.get(i), 32), -1, CellIndex.Ballot.of(c.model().config().model()));
                 for (int j = 0; j < 5; j++) {
                     assertEquals(exact.words()[j], words[i * 5 + j], "image " + i + " cell " + j);
                     assertEquals(exact.shares()[j], shares[i * 5 + j], 1e-6f, "image " + i + " cell " + j);

@@ -126,7 +126,7 @@ class RetrievalMemoryTest {
         Vocabulary vocab = Vocabulary.build(List.of(List.of("a", "red", "circle"), List.of("a", "blue", "square")), 1);
         KvcapConfig config = Presets.tiny().withModel(RETRIEVAL);
         CellIndex index = new CellIndex();
-        index.add(new byte[CellIndex.WIDTH], List.of(new int[] {vocab.id("red"), vocab.id("circle")}), new long[] {1L});
+        index.add(new byte[CellIndex.WIDTH], List.of(new int[] {vocab.id("red"), vocab.id("circle")}), new long[] {1L}, List.of("red circle"));
         try (NDManager m = NDManager.newBaseManager()) {
             KvmCaptionModel model = new KvmCaptionModel(RETRIEVAL, vocab.size());
             model.initialize(m);
@@ -151,7 +151,7 @@ class RetrievalMemoryTest {
                     assertThrows(IllegalArgumentException.class, () -> loaded.model().start(ps, loaded.model().encode(ps, images, false), false));
             assertTrue(none.getMessage().contains("retrieved cells"), none.getMessage());
             CellIndex gradients = new CellIndex(ImageDescriptor.GRADIENTS);
-            gradients.add(new byte[ImageDescriptor.GRADIENTS.width()], List.of(new int[] {vocab.id("red")}), new long[] {1L});
+            gradients.add(new byte[ImageDescriptor.GRADIENTS.width()], List.of(new int[] {vocab.id("red")}), new long[] {1L}, List.of());
             gradients.write(dir.resolve(CellIndex.FILE));
             IllegalArgumentException other = assertThrows(IllegalArgumentException.class, () -> SavedModel.load(dir, m));
             assertTrue(other.getMessage().contains("gradients") && other.getMessage().contains("memoryFeatures"), other.getMessage());

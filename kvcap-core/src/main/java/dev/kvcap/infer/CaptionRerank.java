@@ -1,0 +1,171 @@
+package dev.kvcap.infer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.kvcap.data.CaptionTokenizer;
+import dev.kvcap.data.CellIndex;
+import dev.kvcap.data.CiderWords;
+import dev.kvcap.data.Vocabulary;
+import dev.kvcap.eval.CiderReward;
+import dev.kvcap.model.ImageContext;
+import dev.kvcap.model.KvmCaptionModel;
+import dev.kvcap.model.SavedModel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Chooses an image's caption among candidates by minimum Bayes risk ({@code --rerank N};
+ * docs/REAL-DATA.md, "Choosing among the neighbours' captions"). The candidates are the model's
+ * own caption and the captions of the image's N nearest training images (the retrieval memory's
+ * index keeps their text). The model weighs each candidate by exp(mean log-probability of its
+ * words and {@code <end>} / T), T = {@link #TEMPERATURE} unless told; the chosen caption is the one with the highest
+ * weighted mean CIDEr-D against all the candidates, each taken as a single reference (document
+ * frequencies from the training captions). A caption many likely candidates agree with wins, so a
+ * lone guess gives way to the words the image's neighbours and the model share.
+ *
+ * <p>Legend: C candidates of one image, T their longest length in tokens (with {@code <end>}), V
+ * the vocabulary.
+ */
+final class CaptionRerank {
+
+    /** Softens the model's candidate probabilities: the default, chosen on the real set's validation split (docs/REAL-DATA.md). */
+    public static final double TEMPERATURE = 2.0;
+
+    private final SavedModel saved;
+    private final CiderWords words;
+    private final CiderReward cider;
+
+    /** @throws IllegalArgumentException when the model's index does not keep its training captions */
+    CaptionRerank(SavedModel saved) {
+        CellIndex index = saved.cells();
+        if (index == null || !index.keepsTexts()) {
+            throw new IllegalArgumentException(index == null
+                    ? "--rerank chooses among the nearest training images' captions, which only a model with a retrieval memory keeps (model.memoryCells > 0, the small preset's)"
+                    : "--rerank needs the training captions in the model's " + CellIndex.FILE + ", which models trained before the option lack: retrain the model");
+        }
+        this.saved = saved;
+        this.words = new CiderWords(saved.vocab());
+        List<List<String>> docs = new ArrayList<>();
+        for (int e = 0; e < index.size(); e++) {
+            docs.add(index.texts(e));
+        }
+        this.cider = words.reward(docs);
+    }
+
+    /**
+     * The chosen caption of one image.
+     *
+     * @param ctx the image's encoding (batch of 1), with its cells
+     * @param own the model's caption
+     * @param neighbours indices of its nearest index entries
+     * @param temperature T of the candidates' weights
+     */
+    String choose(ParameterStore ps, NDManager call, ImageContext ctx, String own, int[] neighbours, double temperature) {
+        Map<String, List<String>> candidates = new LinkedHashMap<>(); // text → tokens, the model's first
+        candidates.put(String.join(" ", CaptionTokenizer.tokenize(own)), CaptionTokenizer.tokenize(own));
+        for (int e : neighbours) {
+            for (String text : saved.cells().texts(e)) {
+                candidates.putIfAbsent(text, Arrays.asList(text.split(" ")));
+            }
+        }
+        List<String> texts = new ArrayList<>(candidates.keySet());
+        if (texts.size() == 1) {
+            return own;
+        }
+        double[] weights = weights(meanLogProbabilities(ps, call, ctx, new ArrayList<>(candidates.values())), temperature);
+        List<int[]> ids = candidates.values().stream().map(words::ids).toList();
+        int best = minimumRisk(weights, cider.pairwise(ids));
+        return best == 0 ? own : texts.get(best);
+    }
+
+    /**
+     * The candidate with the highest expected agreement, Σ_j weights[j]·agree[i][j]; the first on
+     * ties.
+     *
+     * @param agree [i][j]: how well candidate i agrees with candidate j as its reference
+     */
+    static int minimumRisk(double[] weights, double[][] agree) {
+        int best = 0;
+        double bestGain = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < agree.length; i++) {
+            double gain = 0;
+            for (int j = 0; j < weights.length; j++) {
+                gain += weights[j] * agree[i][j];
+            }
+            if (gain > bestGain) {
+                bestGain = gain;
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** exp(meanLogP / temperature), normalised to sum 1 (computed from the largest, so it cannot overflow). */
+    static double[] weights(double[] meanLogP, double temperature) {
+        double top = Arrays.stream(meanLogP).max().orElse(0);
+        double[] w = new double[meanLogP.length];
+        double total = 0;
+        for (int i = 0; i < w.length; i++) {
+            w[i] = Math.exp((meanLogP[i] - top) / temperature);
+            total += w[i];
+        }
+        for (int i = 0; i < w.length; i++) {
+            w[i] /= total;
+        }
+        return w;
+    }
+
+    /** Each candidate's mean log-probability per token (its words and {@code <end>}): teacher-forced, one batch [C, T]. */
+    private double[] meanLogProbabilities(ParameterStore ps, NDManager call, ImageContext ctx, List<List<String>> candidates) {
+        Vocabulary vocab = saved.vocab();
+        int maxLen = saved.config().data().maxCaptionLen();
+        int c = candidates.size();
+        int[][] encoded = new int[c][];
+        int steps = 0;
+        for (int i = 0; i < c; i++) {
+            encoded[i] = vocab.encode(candidates.get(i), maxLen); // <start> words <end>
+            steps = Math.max(steps, encoded[i].length - 1);
+        }
+        int[] input = new int[c * steps];
+        int[] target = new int[c * steps];
+        for (int i = 0; i < c; i++) {
+            for (int t = 0; t < encoded[i].length - 1; t++) {
+                input[i * steps + t] = encoded[i][t];
+                target[i * steps + t] = encoded[i][t + 1];
+            }
+        }
+        KvmCaptionModel model = saved.model();
+        NDArray logits = model.logits(ps, ctx.repeat(c), call.create(input, new Shape(c, steps)).toType(DataType.INT64, false), false);
+        NDArray picked = logits.logSoftmax(-1)
+                .gather(call.create(target, new Shape(c, steps, 1)).toType(DataType.INT64, false), -1); // [C, T, 1]
+        float[] logp = picked.toFloatArray();
+        double[] mean = new double[c];
+        for (int i = 0; i < c; i++) {
+            int len = encoded[i].length - 1;
+            for (int t = 0; t < len; t++) {
+                mean[i] += logp[i * steps + t];
+            }
+            mean[i] /= len;
+        }
+        return mean;
+    }
+
+    /** The single-image slices of a batch's cells [B, K] (words, shares), or null without cells. */
+    static NDList cellsOf(NDList cells, int image) {
+        if (cells == null) {
+            return null;
+        }
+        NDList one = new NDList();
+        for (NDArray a : cells) {
+            one.add(a.get(image + ":" + (image + 1)));
+        }
+        return one;
+    }
+}

@@ -1,0 +1,103 @@
+package dev.kvcap.infer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import dev.kvcap.config.KvcapConfig;
+import dev.kvcap.config.Presets;
+import dev.kvcap.data.CaptionTokenizer;
+import dev.kvcap.data.CellIndex;
+import dev.kvcap.data.Vocabulary;
+import dev.kvcap.model.KvmCaptionModel;
+import dev.kvcap.model.SavedModel;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CaptionRerankTest {
+
+    @TempDir Path dir;
+
+    @Test
+    void theCandidateMostLikelyCandidatesAgreeWithWins() {
+        double[][] agree = {
+            {5, 0, 0}, // a lone guess: agrees with itself only
+            {0, 5, 4}, // two candidates that agree with each other
+            {0, 4, 5}};
+        assertEquals(1, CaptionRerank.minimumRisk(new double[] {0.4, 0.3, 0.3}, agree), "the consensus beats the likeliest lone guess");
+        assertEquals(0, CaptionRerank.minimumRisk(new double[] {0.8, 0.1, 0.1}, agree), "unless the model is sure of it");
+        assertEquals(0, CaptionRerank.minimumRisk(new double[] {1, 0, 0}, new double[][] {{1, 1, 1}, {1, 1, 1}, {1, 1, 1}}), "the first on ties");
+    }
+
+    @Test
+    void weightsAreTheTemperedProbabilitiesNormalised() {
+        double[] w = CaptionRerank.weights(new double[] {-1, -3, -1000}, 2.0);
+        assertEquals(1.0, w[0] + w[1] + w[2], 1e-12);
+        assertEquals(Math.exp(1.0), w[0] / w[1], 1e-9, "two nats apart at T = 2: e^1");
+        assertTrue(w[2] < 1e-200 && w[2] >= 0, "no overflow or NaN far below the best");
+        assertArrayEquals(new double[] {0.5, 0.5}, CaptionRerank.weights(new double[] {-700, -700}, 2.0), 1e-12);
+    }
+
+    private Path retrievalModel(Vocabulary vocab, List<String> texts) throws Exception {
+        KvcapConfig config = Presets.tiny().withModel(Presets.tiny().model().withMemoryCells(4, 1));
+        CellIndex training = new CellIndex();
+        for (int e = 0; e < 3; e++) {
+            byte[] thumb = new byte[CellIndex.WIDTH];
+            thumb[e] = (byte) 100; // three distinct descriptors
+            List<List<String>> tokens = texts.isEmpty() ? List.of() : List.of(CaptionTokenizer.tokenize(texts.get(e)));
+            training.add(thumb, CellIndex.keyWords(vocab, tokens), new long[] {e}, texts.isEmpty() ? List.of() : List.of(texts.get(e)));
+        }
+        Path model = dir.resolve(texts.isEmpty() ? "old" : "model");
+        try (NDManager m = NDManager.newBaseManager()) {
+            KvmCaptionModel net = new KvmCaptionModel(config.model(), vocab.size());
+            net.initialize(m);
+            new SavedModel(config, vocab, net, training).writeInto(model);
+        }
+        return model;
+    }
+
+    @Test
+    void theChosenCaptionIsTheModelsOwnOrOneOfItsNeighbours() throws Exception {
+        List<String> texts = List.of("a red circle", "a red square", "a blue zebra");
+        Vocabulary vocab = Vocabulary.build(texts.stream().map(CaptionTokenizer::tokenize).toList(), 1);
+        try (Captioner c = Captioner.load(retrievalModel(vocab, texts))) {
+            byte[] image = c.prepare(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB));
+            List<String> chosen = c.rerank(List.of(image, image), List.of("a red", "a red circle"), 3);
+            assertEquals(2, chosen.size());
+            for (String caption : chosen) {
+                assertTrue(Set.of("a red", "a red circle", "a red square", "a blue zebra").contains(caption), caption);
+            }
+            assertEquals(chosen, c.rerank(List.of(image, image), List.of("a red", "a red circle"), 3), "the same choice again");
+            String one = c.rerank(List.of(image), List.of("a zebra"), 1).get(0);
+            assertTrue(one.equals("a zebra") || texts.contains(one), "one neighbour: the model's caption or that neighbour's: " + one);
+            IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> c.checkRerank(0, 2));
+            assertTrue(zero.getMessage().contains("--rerank must be at least 1"), zero.getMessage());
+            IllegalArgumentException cold = assertThrows(IllegalArgumentException.class, () -> c.checkRerank(3, 0));
+            assertTrue(cold.getMessage().contains("--rerank-temperature"), cold.getMessage());
+        }
+    }
+
+    @Test
+    void aModelWithoutItsTrainingCaptionsIsRefusedWithTheFix() throws Exception {
+        Vocabulary vocab = Vocabulary.build(List.of(List.of("a", "red", "circle")), 1);
+        try (Captioner c = Captioner.load(retrievalModel(vocab, List.of()))) {
+            IllegalArgumentException old = assertThrows(IllegalArgumentException.class, () -> c.checkRerank(16, 2));
+            assertTrue(old.getMessage().contains("retrain"), old.getMessage());
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            KvmCaptionModel net = new KvmCaptionModel(Presets.tiny().model(), vocab.size());
+            net.initialize(m);
+            new SavedModel(Presets.tiny(), vocab, net).writeInto(dir.resolve("slots"));
+        }
+        try (Captioner c = Captioner.load(dir.resolve("slots"))) {
+            IllegalArgumentException slots = assertThrows(IllegalArgumentException.class, () -> c.checkRerank(16, 2));
+            assertTrue(slots.getMessage().contains("retrieval memory"), slots.getMessage());
+        }
+    }
+}
