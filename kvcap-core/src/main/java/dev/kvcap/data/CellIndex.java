@@ -1,5 +1,6 @@
 package dev.kvcap.data;
 
+import dev.kvcap.config.ModelConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -66,6 +67,8 @@ public final class CellIndex {
      * @param counts per word, how many of its captions name it
      * @param captions how many captions it has (at least 1)
      * @param captionKeys {@link #captionKey} of each caption
+     * @param texts its captions as text (tokenized, joined by spaces); empty in an index read from
+     *     before format KCI3
      */
     private record Item(Thumb thumb, int[] words, int[] counts, int captions, long[] captionKeys, List<String> texts) {}
 
@@ -88,7 +91,7 @@ public final class CellIndex {
         }
 
         /** A model's ballot: {@code model.memoryNeighbours}, {@code memoryCells} and {@code memoryVotePower}. */
-        public static Ballot of(dev.kvcap.config.ModelConfig model) {
+        public static Ballot of(ModelConfig model) {
             return new Ballot(model.memoryNeighbours(), model.memoryCells(), model.memoryVotePower());
         }
 
