@@ -213,12 +213,13 @@ public final class Captioner implements AutoCloseable {
         try (NDManager call = manager.newSubManager()) {
             ParameterStore ps = new ParameterStore(call, false);
             NDArray images = images(call, pixels);
-            NDList cells = cells(call, pixels, null);
-            CellSearch.Nearest near = cellSearch().nearest(call, pixels, neighbours);
+            // one search serves both: the memory's cells (its first memoryNeighbours) and the candidates
+            CellSearch.Nearest near = cellSearch().nearest(call, pixels, Math.max(neighbours, saved.config().model().memoryNeighbours()));
+            NDList cells = cellSearch().cells(call, near, null);
             for (int i = 0; i < pixels.size(); i++) {
                 try (NDScope scope = new NDScope()) { // frees each image's [C, T, V] logits at once
                     ImageContext ctx = saved.model().encode(ps, images.get(i + ":" + (i + 1)), CaptionRerank.cellsOf(cells, i), false);
-                    out.add(chooser.choose(ps, call, ctx, own.get(i), near.entries(i), temperature));
+                    out.add(chooser.choose(ps, call, ctx, own.get(i), near.entries(i, neighbours), temperature));
                 }
             }
         }

@@ -59,11 +59,20 @@ public final class CellSearch {
      * owned by {@code call}.
      */
     public NDList cells(NDManager call, List<byte[]> pixels, MemoryBank taught) {
-        Nearest near = nearest(call, pixels, config.memoryNeighbours());
+        return cells(call, nearest(call, pixels, config.memoryNeighbours()), taught);
+    }
+
+    /**
+     * The cells of images whose nearest entries were already found ({@link #nearest}, at least
+     * {@code model.memoryNeighbours} of them when the index has as many): the first that many
+     * vote, as in {@link #cells(NDManager, List, MemoryBank)}.
+     */
+    public NDList cells(NDManager call, Nearest near, MemoryBank taught) {
+        int voting = Math.min(config.memoryNeighbours(), near.n());
         List<CellIndex.Cells> found = new ArrayList<>();
-        for (int i = 0; i < pixels.size(); i++) {
+        for (int i = 0; i < near.units().size(); i++) {
             List<CellIndex.Neighbour> voters = new ArrayList<>();
-            for (int j = 0; j < near.n(); j++) {
+            for (int j = 0; j < voting; j++) {
                 voters.add(index.entry(near.entry(i, j), near.similarity(i, j)));
             }
             List<CellIndex.Neighbour> extra = taught == null ? List.of() : taughtNear(taught, near.units().get(i), config.memoryNeighbours());
@@ -85,10 +94,10 @@ public final class CellSearch {
             return (int) entries[image * n + rank];
         }
 
-        /** Image {@code image}'s nearest entries, most similar first. */
-        public int[] entries(int image) {
-            int[] out = new int[n];
-            for (int rank = 0; rank < n; rank++) {
+        /** Image {@code image}'s {@code count} nearest entries (at most {@link #n}), most similar first. */
+        public int[] entries(int image, int count) {
+            int[] out = new int[Math.min(count, n)];
+            for (int rank = 0; rank < out.length; rank++) {
                 out[rank] = entry(image, rank);
             }
             return out;
