@@ -72,7 +72,7 @@ final class CaptionCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("--rerank may choose a training image's caption, which has no per-word log-probabilities, attention or decoder states: leave out "
                             + (json ? "--json" : heatmaps != null ? "--heatmaps" : "--remember") + " with it");
                 }
-                captioner.checkRerank(rerank.neighbours, rerank.temperature);
+                captioner.checkRerank(rerank.settings());
             }
             // Like training's skip-and-count: a bad image is reported and skipped, the others are
             // captioned, and the exit status says that something was skipped.
@@ -123,7 +123,7 @@ final class CaptionCommand implements Callable<Integer> {
             List<String> chosen = out.stream().map(Captioner.Caption::text).toList();
             if (rerank.on()) {
                 Activity.now("choosing among the nearest training images' captions (--rerank " + rerank.neighbours + ")");
-                chosen = captioner.rerank(pixels, chosen, rerank.neighbours, rerank.temperature);
+                chosen = captioner.rerank(pixels, chosen, rerank.settings());
             }
             JsonArray all = new JsonArray();
             StringBuilder text = new StringBuilder(); // printed only once everything succeeded

@@ -61,7 +61,7 @@ final class EvaluateCommand implements Callable<Integer> {
         try (Captioner captioner = Models.load(modelOptions.model, modelOptions.precision(), modelOptions.decoderPrecision())) {
             DecodeConfig decode = modelOptions.decode(captioner.defaults());
             if (rerank.on()) {
-                captioner.checkRerank(rerank.neighbours, rerank.temperature);
+                captioner.checkRerank(rerank.settings());
             }
             Optional<MemoryBank> bank = Banks.forCaptioning(modelOptions.memory, modelOptions.model, captioner);
             DatasetCaptions.Outcome o;

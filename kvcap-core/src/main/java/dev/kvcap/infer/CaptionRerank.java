@@ -24,19 +24,19 @@ import java.util.Map;
  * Chooses an image's caption among candidates by minimum Bayes risk ({@code --rerank N};
  * docs/REAL-DATA.md, "Choosing among the neighbours' captions"). The candidates are the model's
  * own caption and the captions of the image's N nearest training images (the retrieval memory's
- * index keeps their text). The model weighs each candidate by exp(mean log-probability of its
- * words and {@code <end>} / T), T = {@link #TEMPERATURE} unless told; the chosen caption is the one with the highest
- * weighted mean CIDEr-D against all the candidates, each taken as a single reference (document
- * frequencies from the training captions). A caption many likely candidates agree with wins, so a
- * lone guess gives way to the words the image's neighbours and the model share.
+ * index keeps their text). Each candidate weighs exp(mean log-probability of its words and {@code
+ * <end>} / T) · s^P ({@link RerankSettings}), s the cosine of the nearest neighbour whose caption
+ * it is (the model's own caption takes the nearest neighbour's, so it counts as much as the
+ * closest training image's); the chosen caption is the one with the highest weighted mean
+ * CIDEr-D against all the candidates, each taken as a single reference (document frequencies from
+ * the training captions). A caption that many likely candidates of near neighbours agree with
+ * wins, so a lone guess gives way to the words the image's nearest neighbours and the model
+ * share.
  *
  * <p>Legend: C candidates of one image, T their longest length in tokens (with {@code <end>}), V
  * the vocabulary.
  */
 final class CaptionRerank {
-
-    /** Softens the model's candidate probabilities: the default, chosen on the real set's validation split (docs/REAL-DATA.md). */
-    public static final double TEMPERATURE = 2.0;
 
     private final SavedModel saved;
     private final CiderWords words;
@@ -64,22 +64,31 @@ final class CaptionRerank {
      *
      * @param ctx the image's encoding (batch of 1), with its cells
      * @param own the model's caption
-     * @param neighbours indices of its nearest index entries
-     * @param temperature T of the candidates' weights
+     * @param neighbours indices of its nearest index entries, most similar first
+     * @param similarities their cosines to the image
      */
-    String choose(ParameterStore ps, NDManager call, ImageContext ctx, String own, int[] neighbours, double temperature) {
+    String choose(
+            ParameterStore ps, NDManager call, ImageContext ctx, String own, int[] neighbours, float[] similarities, RerankSettings settings) {
         Map<String, List<String>> candidates = new LinkedHashMap<>(); // text → tokens, the model's first
-        candidates.put(String.join(" ", CaptionTokenizer.tokenize(own)), CaptionTokenizer.tokenize(own));
-        for (int e : neighbours) {
-            for (String text : saved.cells().texts(e)) {
+        Map<String, Double> similarity = new LinkedHashMap<>(); // text → its nearest owner's cosine
+        String ownText = String.join(" ", CaptionTokenizer.tokenize(own));
+        candidates.put(ownText, CaptionTokenizer.tokenize(own));
+        similarity.put(ownText, neighbours.length == 0 ? 1.0 : similarities[0]);
+        for (int r = 0; r < neighbours.length; r++) {
+            for (String text : saved.cells().texts(neighbours[r])) {
                 candidates.putIfAbsent(text, Arrays.asList(text.split(" ")));
+                similarity.putIfAbsent(text, (double) similarities[r]); // the nearest owner comes first
             }
         }
         List<String> texts = new ArrayList<>(candidates.keySet());
         if (texts.size() == 1) {
             return own;
         }
-        double[] weights = weights(meanLogProbabilities(ps, call, ctx, new ArrayList<>(candidates.values())), temperature);
+        double[] weights = weights(
+                meanLogProbabilities(ps, call, ctx, new ArrayList<>(candidates.values())),
+                similarity.values().stream().mapToDouble(Double::doubleValue).toArray(),
+                settings.temperature(),
+                settings.similarityPower());
         List<int[]> ids = candidates.values().stream().map(words::ids).toList();
         int best = minimumRisk(weights, cider.pairwise(ids));
         return best == 0 ? own : texts.get(best);
@@ -107,13 +116,21 @@ final class CaptionRerank {
         return best;
     }
 
-    /** exp(meanLogP / temperature), normalised to sum 1 (computed from the largest, so it cannot overflow). */
-    static double[] weights(double[] meanLogP, double temperature) {
-        double top = Arrays.stream(meanLogP).max().orElse(0);
-        double[] w = new double[meanLogP.length];
+    /**
+     * exp(meanLogP / temperature) · max(similarity, 10⁻⁹)^power, normalised to sum 1 (computed in
+     * logarithms from the largest, so it cannot overflow; a dissimilar candidate keeps a tiny
+     * weight, so that all-dissimilar candidates still compare by probability).
+     */
+    static double[] weights(double[] meanLogP, double[] similarity, double temperature, double power) {
+        double[] log = new double[meanLogP.length];
+        for (int i = 0; i < log.length; i++) {
+            log[i] = meanLogP[i] / temperature + (power == 0 ? 0 : power * Math.log(Math.max(similarity[i], 1e-9)));
+        }
+        double top = Arrays.stream(log).max().orElse(0);
+        double[] w = new double[log.length];
         double total = 0;
         for (int i = 0; i < w.length; i++) {
-            w[i] = Math.exp((meanLogP[i] - top) / temperature);
+            w[i] = Math.exp(log[i] - top);
             total += w[i];
         }
         for (int i = 0; i < w.length; i++) {

@@ -197,29 +197,27 @@ public final class Captioner implements AutoCloseable {
 
     /**
      * Each image's caption chosen among its {@code own} (the model's) and the captions of its
-     * {@code neighbours} nearest training images, by minimum Bayes risk ({@link CaptionRerank}).
+     * {@code settings.neighbours()} nearest training images, by minimum Bayes risk ({@link
+     * CaptionRerank}).
      *
-     * @throws IllegalArgumentException when the model keeps no training captions to choose from
+     * @throws IllegalArgumentException when the model keeps no training captions to choose from,
+     *     or a setting is out of range
      */
-    public List<String> rerank(List<byte[]> pixels, List<String> own, int neighbours) {
-        return rerank(pixels, own, neighbours, CaptionRerank.TEMPERATURE);
-    }
-
-    /** As above, with the candidates' weights exp(mean log p / {@code temperature}). */
-    public List<String> rerank(List<byte[]> pixels, List<String> own, int neighbours, double temperature) {
-        CaptionRerank chooser = rerank(neighbours, temperature);
+    public List<String> rerank(List<byte[]> pixels, List<String> own, RerankSettings settings) {
+        CaptionRerank chooser = rerank(settings);
         JniUtils.setGradMode(false);
         List<String> out = new ArrayList<>();
         try (NDManager call = manager.newSubManager()) {
             ParameterStore ps = new ParameterStore(call, false);
             NDArray images = images(call, pixels);
             // one search serves both: the memory's cells (its first memoryNeighbours) and the candidates
-            CellSearch.Nearest near = cellSearch().nearest(call, pixels, Math.max(neighbours, saved.config().model().memoryNeighbours()));
+            int n = settings.neighbours();
+            CellSearch.Nearest near = cellSearch().nearest(call, pixels, Math.max(n, saved.config().model().memoryNeighbours()));
             NDList cells = cellSearch().cells(call, near, null);
             for (int i = 0; i < pixels.size(); i++) {
                 try (NDScope scope = new NDScope()) { // frees each image's [C, T, V] logits at once
                     ImageContext ctx = saved.model().encode(ps, images.get(i + ":" + (i + 1)), CaptionRerank.cellsOf(cells, i), false);
-                    out.add(chooser.choose(ps, call, ctx, own.get(i), near.entries(i, neighbours), temperature));
+                    out.add(chooser.choose(ps, call, ctx, own.get(i), near.entries(i, n), near.similarities(i, n), settings));
                 }
             }
         }
@@ -227,22 +225,17 @@ public final class Captioner implements AutoCloseable {
     }
 
     /**
-     * Checks that {@link #rerank} can run with {@code neighbours}, before any captioning: the model
-     * keeps its training captions, {@code neighbours} and {@code temperature} are positive.
+     * Checks that {@link #rerank} can run with {@code settings}, before any captioning: the model
+     * keeps its training captions and every setting is in range.
      *
      * @throws IllegalArgumentException with a one-line reason otherwise
      */
-    public void checkRerank(int neighbours, double temperature) {
-        rerank(neighbours, temperature);
+    public void checkRerank(RerankSettings settings) {
+        rerank(settings);
     }
 
-    private synchronized CaptionRerank rerank(int neighbours, double temperature) {
-        if (neighbours < 1) {
-            throw new IllegalArgumentException("--rerank must be at least 1 (nearest training images), got " + neighbours);
-        }
-        if (!(temperature > 0) || Double.isInfinite(temperature)) {
-            throw new IllegalArgumentException("--rerank-temperature must be a positive number, got " + temperature);
-        }
+    private synchronized CaptionRerank rerank(RerankSettings settings) {
+        settings.check();
         if (rerank == null) {
             rerank = new CaptionRerank(saved);
         }

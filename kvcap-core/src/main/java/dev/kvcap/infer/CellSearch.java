@@ -106,6 +106,15 @@ public final class CellSearch {
         public float similarity(int image, int rank) {
             return similarities[image * n + rank];
         }
+
+        /** The cosines of image {@code image}'s {@code count} nearest entries, as {@link #entries(int, int)}. */
+        public float[] similarities(int image, int count) {
+            float[] out = new float[Math.min(count, n)];
+            for (int rank = 0; rank < out.length; rank++) {
+                out[rank] = similarity(image, rank);
+            }
+            return out;
+        }
     }
 
     /** The {@code wanted} nearest index entries of prepared images (CHW bytes); scratch arrays in {@code call}. */

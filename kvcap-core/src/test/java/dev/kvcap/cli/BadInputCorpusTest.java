@@ -176,6 +176,8 @@ class BadInputCorpusTest {
                 () -> new String[] {"evaluate", "--model", model.toString(), "--captions", train.toString(),
                     "--images", trainImages.toString(), "--rerank", "4", "--rerank-temperature", "0"},
                 "--rerank-temperature must be a positive number");
+        add("options", "--rerank-similarity-power -1", 1, null,
+                () -> caption("--rerank", "16", "--rerank-similarity-power", "-1", good.toString()), "--rerank-similarity-power must be 0 or a positive number");
         add("options", "train --threads 0", 2, null,
                 () -> new String[] {"train", "--captions", train.toString(), "--images", trainImages.toString(),
                     "--out", dir.resolve("never").toString(), "--threads", "0"},

@@ -37,11 +37,23 @@ class CaptionRerankTest {
 
     @Test
     void weightsAreTheTemperedProbabilitiesNormalised() {
-        double[] w = CaptionRerank.weights(new double[] {-1, -3, -1000}, 2.0);
+        double[] alike = {0.9, 0.9, 0.9};
+        double[] w = CaptionRerank.weights(new double[] {-1, -3, -1000}, alike, 2.0, 12);
         assertEquals(1.0, w[0] + w[1] + w[2], 1e-12);
         assertEquals(Math.exp(1.0), w[0] / w[1], 1e-9, "two nats apart at T = 2: e^1");
         assertTrue(w[2] < 1e-200 && w[2] >= 0, "no overflow or NaN far below the best");
-        assertArrayEquals(new double[] {0.5, 0.5}, CaptionRerank.weights(new double[] {-700, -700}, 2.0), 1e-12);
+        assertArrayEquals(new double[] {0.5, 0.5}, CaptionRerank.weights(new double[] {-700, -700}, new double[] {0.9, 0.9}, 2.0, 12), 1e-12);
+    }
+
+    @Test
+    void aNearerNeighboursCaptionWeighsMoreAtEqualProbability() {
+        double[] w = CaptionRerank.weights(new double[] {-2, -2, -2}, new double[] {0.9, 0.45, -0.3}, 8.0, 2);
+        assertEquals(4.0, w[0] / w[1], 1e-9, "twice the cosine at P = 2: four times the weight");
+        assertTrue(w[2] < 1e-15 && w[2] > 0, "a negative cosine weighs almost nothing, and no NaN");
+        assertArrayEquals(new double[] {0.5, 0.5}, CaptionRerank.weights(new double[] {-1, -1}, new double[] {0.9, 0.1}, 2.0, 0), 1e-12,
+                "P = 0: the neighbours alike");
+        double[] far = CaptionRerank.weights(new double[] {-1, -3}, new double[] {-0.5, -0.9}, 2.0, 12);
+        assertEquals(Math.exp(1.0), far[0] / far[1], 1e-9, "all dissimilar: compared by probability");
     }
 
     private Path retrievalModel(Vocabulary vocab, List<String> texts) throws Exception {
@@ -68,18 +80,20 @@ class CaptionRerankTest {
         Vocabulary vocab = Vocabulary.build(texts.stream().map(CaptionTokenizer::tokenize).toList(), 1);
         try (Captioner c = Captioner.load(retrievalModel(vocab, texts))) {
             byte[] image = c.prepare(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB));
-            List<String> chosen = c.rerank(List.of(image, image), List.of("a red", "a red circle"), 3);
+            List<String> chosen = c.rerank(List.of(image, image), List.of("a red", "a red circle"), RerankSettings.of(3));
             assertEquals(2, chosen.size());
             for (String caption : chosen) {
                 assertTrue(Set.of("a red", "a red circle", "a red square", "a blue zebra").contains(caption), caption);
             }
-            assertEquals(chosen, c.rerank(List.of(image, image), List.of("a red", "a red circle"), 3), "the same choice again");
-            String one = c.rerank(List.of(image), List.of("a zebra"), 1).get(0);
+            assertEquals(chosen, c.rerank(List.of(image, image), List.of("a red", "a red circle"), RerankSettings.of(3)), "the same choice again");
+            String one = c.rerank(List.of(image), List.of("a zebra"), RerankSettings.of(1)).get(0);
             assertTrue(one.equals("a zebra") || texts.contains(one), "one neighbour: the model's caption or that neighbour's: " + one);
-            IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> c.checkRerank(0, 2));
+            IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> c.checkRerank(new RerankSettings(0, 2, 12)));
             assertTrue(zero.getMessage().contains("--rerank must be at least 1"), zero.getMessage());
-            IllegalArgumentException cold = assertThrows(IllegalArgumentException.class, () -> c.checkRerank(3, 0));
+            IllegalArgumentException cold = assertThrows(IllegalArgumentException.class, () -> c.checkRerank(new RerankSettings(3, 0, 12)));
             assertTrue(cold.getMessage().contains("--rerank-temperature"), cold.getMessage());
+            IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> c.checkRerank(new RerankSettings(3, 8, -1)));
+            assertTrue(negative.getMessage().contains("--rerank-similarity-power"), negative.getMessage());
         }
     }
 
@@ -87,7 +101,7 @@ class CaptionRerankTest {
     void aModelWithoutItsTrainingCaptionsIsRefusedWithTheFix() throws Exception {
         Vocabulary vocab = Vocabulary.build(List.of(List.of("a", "red", "circle")), 1);
         try (Captioner c = Captioner.load(retrievalModel(vocab, List.of()))) {
-            IllegalArgumentException old = assertThrows(IllegalArgumentException.class, () -> c.checkRerank(16, 2));
+            IllegalArgumentException old = assertThrows(IllegalArgumentException.class, () -> c.checkRerank(RerankSettings.of(16)));
             assertTrue(old.getMessage().contains("retrain"), old.getMessage());
         }
         try (NDManager m = NDManager.newBaseManager()) {
@@ -96,7 +110,7 @@ class CaptionRerankTest {
             new SavedModel(Presets.tiny(), vocab, net).writeInto(dir.resolve("slots"));
         }
         try (Captioner c = Captioner.load(dir.resolve("slots"))) {
-            IllegalArgumentException slots = assertThrows(IllegalArgumentException.class, () -> c.checkRerank(16, 2));
+            IllegalArgumentException slots = assertThrows(IllegalArgumentException.class, () -> c.checkRerank(RerankSettings.of(16)));
             assertTrue(slots.getMessage().contains("retrieval memory"), slots.getMessage());
         }
     }

@@ -1,0 +1,40 @@
+package dev.kvcap.infer;
+
+/**
+ * How {@code --rerank} chooses among an image's candidate captions ({@link Captioner#rerank}):
+ * each candidate weighs exp(mean log-probability / {@code temperature}) · similarity^{@code
+ * similarityPower}, its similarity being the cosine of the nearest neighbour whose caption it is
+ * (the model's own caption takes the nearest neighbour's). The defaults were chosen on the real
+ * set's validation split (docs/REAL-DATA.md, "Choosing among the neighbours' captions").
+ *
+ * @param neighbours the nearest training images whose captions are candidates (at least 1)
+ * @param temperature T, positive: larger trusts the model less and the neighbours more
+ * @param similarityPower P, 0 or more: larger trusts the nearest neighbours more (0: every
+ *     neighbour's captions alike)
+ */
+public record RerankSettings(int neighbours, double temperature, double similarityPower) {
+
+    /** The default T: the model's probabilities, much softened. */
+    public static final double TEMPERATURE = 8;
+
+    /** The default P. */
+    public static final double SIMILARITY_POWER = 12;
+
+    /** {@code neighbours} with the default temperature and similarity power. */
+    public static RerankSettings of(int neighbours) {
+        return new RerankSettings(neighbours, TEMPERATURE, SIMILARITY_POWER);
+    }
+
+    /** @throws IllegalArgumentException naming the option to fix when a setting is out of range */
+    void check() {
+        if (neighbours < 1) {
+            throw new IllegalArgumentException("--rerank must be at least 1 (nearest training images), got " + neighbours);
+        }
+        if (!(temperature > 0) || Double.isInfinite(temperature)) {
+            throw new IllegalArgumentException("--rerank-temperature must be a positive number, got " + temperature);
+        }
+        if (!(similarityPower >= 0) || Double.isInfinite(similarityPower)) {
+            throw new IllegalArgumentException("--rerank-similarity-power must be 0 or a positive number, got " + similarityPower);
+        }
+    }
+}
