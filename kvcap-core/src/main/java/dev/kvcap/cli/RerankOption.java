@@ -10,7 +10,7 @@ final class RerankOption {
             names = "--rerank",
             paramLabel = "N",
             defaultValue = "0",
-            description = "Choose each caption among the model's own and the captions of the image's N nearest training images: the one that most agrees (CIDEr-D) with all of them, each weighted by the model's probability and its image's similarity (minimum Bayes risk; 10-20x slower; docs/REAL-DATA.md). Retrieval-memory models trained since the option; 16 and 32 measured (32 best); default ${DEFAULT-VALUE} (off).")
+            description = "Choose each caption among the model's own and the captions of the image's N nearest training images: the one that most agrees (CIDEr-D) with all of them, each weighted by the model's probability and its image's similarity (minimum Bayes risk; about 10x slower with 32; docs/REAL-DATA.md). Retrieval-memory models trained since the option; 16 and 32 measured (32 best); default ${DEFAULT-VALUE} (off).")
     int neighbours;
 
     @Option(

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.Pair;
@@ -295,8 +296,10 @@ public final class KvmCaptionModel extends AbstractBlock {
     private NDArray copied(ParameterStore ps, NDArray logits, NDArray output, NDArray weights, ImageContext ctx, boolean training) {
         NDArray gate = ai.djl.nn.Activation.softPlus(copyGateMap.apply(ps, output, training)); // [B, (T,) 1]
         NDArray w = weights.mul(gate); // [B, (T,) K]
-        if (weights.getShape().dimension() == 3) {
-            return ctx.cells().copyInto(logits, w); // [B, T, V]
+        if (weights.getShape().dimension() == 3) { // a teacher-forced pass
+            // SCST's loss runs it without dropout (training false) while recording gradients, which
+            // need the product; validation and --rerank record none and write at the cells' words
+            return JniUtils.isGradMode() ? ctx.cells().copyInto(logits, w) : ctx.cells().copyStep(logits, w); // [B, T, V]
         }
         if (training) {
             return ctx.cells().copyInto(logits.expandDims(1), w.expandDims(1)).squeeze(1); // [B, V]

@@ -67,6 +67,27 @@ class RetrievalMemoryTest {
     }
 
     @Test
+    void theCopyWithoutAGradientWritesWhatTheOneHotProductAdds() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            int b = 2, t = 3, e = 4;
+            long[] ids = {7, 3, 12, 20, 0, 0, 5, 9, 4, 0, 0, 0}; // distinct words per image; empty cells name word 0
+            float[] share = {1, .5f, .5f, .25f, 0, 0, 1, 1, .5f, 0, 0, 0};
+            MemoryCells cells = MemoryCells.of(
+                    m.create(ids, new Shape(b, K)), m.create(share, new Shape(b, K)), m.randomNormal(new Shape(b, K, e)),
+                    m.create(new float[] {2}), m.randomNormal(new Shape(e, 5)), m.randomNormal(new Shape(e)), V);
+            NDArray logits = m.randomNormal(new Shape(b, t, V));
+            NDArray w = m.randomUniform(0, 1, new Shape(b, t, K));
+            float[] product = cells.copyInto(logits, w).toFloatArray();
+            assertArrayEquals(product, cells.copyStep(logits, w).toFloatArray(), 1e-6f, "a teacher-forced pass [B, T, V]");
+            NDArray first = logits.get(":, 0, :");
+            assertArrayEquals(cells.copyInto(first.expandDims(1), w.get(":, 0:1, :")).squeeze(1).toFloatArray(),
+                    cells.copyStep(first, w.get(":, 0, :")).toFloatArray(), 1e-6f, "one step [B, V]");
+            float[] before = logits.toFloatArray();
+            assertEquals(before[0], product[0], "word 0 of image 0, named only by empty cells, keeps its logit");
+        }
+    }
+
+    @Test
     void itsParametersReplaceTheLearnedSlotsWithTheCellValueMapTheShareWeightAndTheCopyGate() {
         ModelConfig c = RETRIEVAL;
         try (NDManager m = NDManager.newBaseManager()) {
