@@ -40,6 +40,13 @@ final class BaselineOptions {
     @Option(names = "--neighbours", paramLabel = "K", defaultValue = "1", description = "Neighbours whose captions compete; the consensus caption (highest CIDEr-D against the others) wins; default ${DEFAULT-VALUE}.")
     int k;
 
+    @Option(
+            names = "--similarity-power",
+            paramLabel = "P",
+            defaultValue = "0",
+            description = "With --neighbours K > 1: weigh each neighbour's captions by max(0, cosine)^P, and choose the caption with the highest weighted CIDEr-D against all of them, itself included (as --rerank weighs its candidates); 0 is the plain consensus; 12 with K 16 and --features gradients is the stronger floor of docs/REAL-DATA.md; default ${DEFAULT-VALUE}.")
+    double similarityPower;
+
     @Option(names = "--pixel-size", paramLabel = "N", defaultValue = "32", description = "Side the images are resized to for --features pixel; default ${DEFAULT-VALUE}.")
     int pixelSize;
 
@@ -58,6 +65,9 @@ final class BaselineOptions {
         }
         if (k < 1) {
             throw new IllegalArgumentException("--neighbours must be at least 1, got " + k);
+        }
+        if (!(similarityPower >= 0) || Double.isInfinite(similarityPower)) {
+            throw new IllegalArgumentException("--similarity-power must be 0 or a positive number, got " + similarityPower);
         }
         if (pixelSize < 1 || pixelSize > 256) {
             throw new IllegalArgumentException("--pixel-size must be in 1..256, got " + pixelSize);
@@ -112,14 +122,14 @@ final class BaselineOptions {
                 new NearestNeighbourCaptions(trainFeatures, kept.stream().map(CaptionedImage::captions).toList());
         List<CaptionedImage> queries = new ArrayList<>();
         List<float[]> queryFeatures = features(test.withCaptions().images(), captioner, queries);
-        List<String> out = nn.caption(queryFeatures, k);
+        List<String> out = nn.caption(queryFeatures, k, similarityPower);
         Map<Long, String> results = new LinkedHashMap<>();
         for (int i = 0; i < queries.size(); i++) {
             results.put(queries.get(i).imageId(), out.get(i));
         }
         System.err.printf(
-                "kvcap: nearest-neighbour floor (%s features, k %d): %d images captioned from %d training images in %.1f s%n",
-                features, k, results.size(), nn.size(), (System.nanoTime() - start) / 1e9);
+                "kvcap: nearest-neighbour floor (%s features, k %d%s): %d images captioned from %d training images in %.1f s%n",
+                features, k, similarityPower == 0 ? "" : ", similarity^" + similarityPower, results.size(), nn.size(), (System.nanoTime() - start) / 1e9);
         return results;
     }
 

@@ -19,12 +19,20 @@ import java.util.stream.IntStream;
  * image with one caption gives that caption). Distances are squared Euclidean; ties go to the
  * earlier training image, so the result is deterministic.
  *
+ * <p>With a similarity power P > 0 the consensus is weighted, as {@code --rerank} weighs its
+ * candidates: each neighbour's captions weigh max(0, cos)^P, cos the cosine between the query's and
+ * the neighbour's features, and the caption chosen has the highest weighted sum of CIDEr-D against
+ * every caption of the neighbours, itself included, each as a single reference. A caption of a
+ * much nearer image then wins unless farther ones agree against it (docs/REAL-DATA.md, "Weighing by
+ * the neighbours' similarity").
+ *
  * <p>Dimension legend: N training images, D feature width.
  */
 public final class NearestNeighbourCaptions {
 
     private final float[][] features; // [N][D]
     private final List<List<String>> captions; // per training image, raw
+    private final List<int[][]> ids; // per training image, its captions as word ids
     private final CiderReward cider;
 
     /**
@@ -51,6 +59,7 @@ public final class NearestNeighbourCaptions {
                             .toArray())
                     .toArray(int[][]::new));
         }
+        this.ids = refs;
         this.cider = new CiderReward(refs, Math.max(1, words.size()));
     }
 
@@ -84,16 +93,26 @@ public final class NearestNeighbourCaptions {
 
     /** The consensus caption of the {@code k} nearest training images, for each query. */
     public List<String> caption(List<float[]> queries, int k) {
+        return caption(queries, k, 0);
+    }
+
+    /**
+     * The consensus caption of the {@code k} nearest training images, for each query, weighted by
+     * similarity^{@code power} (0: the plain consensus).
+     */
+    public List<String> caption(List<float[]> queries, int k, double power) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1, got " + k);
         }
-        int[][] neighbours = new int[queries.size()][];
-        IntStream.range(0, queries.size()).parallel().forEach(q -> neighbours[q] = nearest(queries.get(q), k));
-        List<String> out = new ArrayList<>(queries.size());
-        for (int[] near : neighbours) {
-            out.add(consensus(near));
+        if (!(power >= 0) || Double.isInfinite(power)) {
+            throw new IllegalArgumentException("the similarity power must be 0 or a positive number, got " + power);
         }
-        return out;
+        String[] out = new String[queries.size()];
+        IntStream.range(0, queries.size()).parallel().forEach(q -> {
+            int[] near = nearest(queries.get(q), k);
+            out[q] = power == 0 ? consensus(near) : weightedConsensus(queries.get(q), near, power);
+        });
+        return List.of(out);
     }
 
     /** Of the neighbours' captions, the one with the highest CIDEr-D against all the others. */
@@ -103,6 +122,45 @@ public final class NearestNeighbourCaptions {
             raw.addAll(captions.get(i));
         }
         return raw.get(cider.consensus(near));
+    }
+
+    /** Of the neighbours' captions, the one with the highest similarity-weighted CIDEr-D against all of them. */
+    String weightedConsensus(float[] query, int[] near, double power) {
+        List<String> raw = new ArrayList<>();
+        List<int[]> words = new ArrayList<>();
+        List<Double> weights = new ArrayList<>();
+        for (int i : near) {
+            double w = Math.pow(Math.max(cosine(query, features[i]), 1e-9), power); // all dissimilar: alike
+            raw.addAll(captions.get(i));
+            for (int[] caption : ids.get(i)) {
+                words.add(caption);
+                weights.add(w);
+            }
+        }
+        double[][] agree = cider.pairwise(words);
+        int best = 0;
+        double bestGain = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < agree.length; c++) {
+            double gain = 0;
+            for (int j = 0; j < agree.length; j++) {
+                gain += weights.get(j) * agree[c][j];
+            }
+            if (gain > bestGain) {
+                bestGain = gain;
+                best = c;
+            }
+        }
+        return raw.get(best);
+    }
+
+    private static double cosine(float[] a, float[] b) {
+        double dot = 0, na = 0, nb = 0;
+        for (int j = 0; j < a.length; j++) {
+            dot += (double) a[j] * b[j];
+            na += (double) a[j] * a[j];
+            nb += (double) b[j] * b[j];
+        }
+        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
     }
 
     private static double squaredDistance(float[] a, float[] b) {

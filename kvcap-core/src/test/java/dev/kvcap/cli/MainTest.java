@@ -125,7 +125,14 @@ class MainTest {
         com.google.gson.JsonObject both = com.google.gson.JsonParser.parseString(beside[2]).getAsJsonObject();
         assertTrue(both.has("CIDEr") && both.getAsJsonObject("baseline").has("CIDEr"), beside[2]);
         assertTrue(beside[1].contains("nearest-neighbour floor"), beside[1]);
+        String[] weighted = run("baseline", "--train-captions", trainCaptions, "--features", "gradients",
+                "--neighbours", "4", "--similarity-power", "12",
+                "--captions", test, "--images", data.resolve("images/test").toString());
+        assertEquals("0", weighted[0], weighted[1]);
+        assertTrue(weighted[1].contains("similarity^12.0"), weighted[1]);
         assertOneLineError(run("baseline", "--captions", test, "--images", data.resolve("images/test").toString()));
+        assertOneLineError(run("baseline", "--train-captions", trainCaptions, "--similarity-power", "-1",
+                "--captions", test, "--images", data.resolve("images/test").toString()));
     }
 
     @Test

@@ -46,6 +46,18 @@ class NearestNeighbourCaptionsTest {
     }
 
     @Test
+    void weighedBySimilarityANearImagesCaptionOutweighsFartherOnesThatAgree() {
+        List<List<String>> caps = List.of(List.of("a red circle"), List.of("a blue square"), List.of("a blue square on grass"));
+        List<float[]> pts = List.of(new float[] {1, 0}, new float[] {0.6f, 0.8f}, new float[] {0.6f, 0.8f}); // cosines 1, 0.6, 0.6
+        NearestNeighbourCaptions nn = new NearestNeighbourCaptions(pts, caps);
+        float[] query = {1, 0};
+        assertEquals(List.of("a blue square"), nn.caption(List.of(query), 3), "alike: the two that agree win");
+        assertEquals(List.of("a blue square"), nn.caption(List.of(query), 3, 0), "power 0 is the plain consensus");
+        assertEquals(List.of("a red circle"), nn.caption(List.of(query), 3, 12), "0.6^12: the nearest image's caption wins");
+        assertThrows(IllegalArgumentException.class, () -> nn.caption(List.of(query), 3, -1));
+    }
+
+    @Test
     void mismatchedInputsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new NearestNeighbourCaptions(POINTS, CAPTIONS.subList(0, 2)));
         NearestNeighbourCaptions nn = new NearestNeighbourCaptions(POINTS, CAPTIONS);
