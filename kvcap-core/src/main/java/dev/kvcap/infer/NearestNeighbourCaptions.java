@@ -137,19 +137,8 @@ public final class NearestNeighbourCaptions {
                 weights.add(w);
             }
         }
-        double[][] agree = cider.pairwise(words);
-        int best = 0;
-        double bestGain = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c < agree.length; c++) {
-            double gain = 0;
-            for (int j = 0; j < agree.length; j++) {
-                gain += weights.get(j) * agree[c][j];
-            }
-            if (gain > bestGain) {
-                bestGain = gain;
-                best = c;
-            }
-        }
+        double[] w = weights.stream().mapToDouble(Double::doubleValue).toArray();
+        int best = CaptionRerank.minimumRisk(w, cider.pairwise(words)); // the first on ties
         return raw.get(best);
     }
 
