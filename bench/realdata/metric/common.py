@@ -2,6 +2,7 @@
 import os, sys, math, pickle, collections, numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
 from neighbours import CiderD, words, ngrams
+from rerank_weights import Pairwise
 WORK = os.environ.get('METRIC_WORK', '/tmp/metric')  # feature cache and trained projections
 
 D = pickle.load(open(WORK + '/feats.pkl', 'rb'))
@@ -24,31 +25,12 @@ def nn_first(split, zq, ztr):
     cd = cider(split)
     return float(np.mean([cd.score(i, TR_CAPS[j][0]) for i, j in zip(D[split]['ids'], nearest)]))
 
-# pairCIDEr: CIDEr-D df from training captions, each training image's caption set one document
-_df = collections.Counter()
-for rs in TR_CAPS:
-    for g in set(g for r in rs for g in ngrams(words(r))):
-        _df[g] += 1
-_logn = math.log(len(TR_CAPS))
+# pairCIDEr: CIDEr-D, document frequencies from the training captions (each training image's
+# caption set one document), one caption as the other's single reference
+_pairwise = Pairwise(TR['refs'])
+vec, pair = lambda c: _pairwise.vec(c), Pairwise.score
 
-def vec(c):
-    v, norm = [{} for _ in range(4)], [0.0] * 4
-    for g, tf in c.items():
-        w = tf * (_logn - math.log(max(1.0, _df[g])))
-        v[len(g) - 1][g] = w
-        norm[len(g) - 1] += w * w
-    return v, [math.sqrt(x) for x in norm], sum(x for g, x in c.items() if len(g) == 1)
-
-def pair(a, b):
-    (va, na, la), (vb, nb, lb) = a, b
-    total = 0.0
-    for n in range(4):
-        s = sum(min(w, vb[n][g]) * vb[n][g] for g, w in va[n].items() if g in vb[n])
-        if na[n] and nb[n]:
-            total += s / (na[n] * nb[n]) * math.exp(-(la - lb) ** 2 / 72.0)
-    return total / 4 * 10
-
-TR_VEC = [[vec(ngrams(words(c))) for c in rs] for rs in TR_CAPS]
+TR_VEC = [[vec(c) for c in rs] for rs in TR_CAPS]
 _pc = {}
 def pairc(a, b):  # keyed by (img, cap) tuples
     k = (a, b)
