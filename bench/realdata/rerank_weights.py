@@ -13,7 +13,8 @@ neighbour has it too):
         --rerank 32 --results /tmp/rr/xe42.val.results.json          # and test, and seed 7
     git apply -R bench/realdata/rerank-dump.patch
 
-then: /usr/bin/python3 bench/realdata/rerank_weights.py REAL /tmp/rr val xe42,xe7 [grid|chosen]
+then: /usr/bin/python3 bench/realdata/rerank_weights.py REAL /tmp/rr val xe42,xe7 [grid|chosen|own]
+("own": the model's own caption's weight times 0.25 ... 4, at N 32, T 8, P 12)
 
 Each image's choice is replayed as kvcap makes it: weights exp(logp / T) * s^P (the model's own
 caption takes the nearest neighbour's s), then the highest weighted pairwise CIDEr-D (training
@@ -83,7 +84,7 @@ def load(dumps, model, split, pairwise):
     return rows
 
 
-def chooser(n, t, p, model=True):
+def chooser(n, t, p, model=True, own=1.0):
     def pick(r):
         k = np.where(r["rank"] < n)[0]  # the model's own caption has rank -1
         if not model and r["rank"][0] < 0 and len(k) > 1:
@@ -92,6 +93,8 @@ def chooser(n, t, p, model=True):
         near = r["sim"][r["sim"] >= 0]
         sim[sim < 0] = near.max() if len(near) else 1.0
         logw = (r["logp"][k] / t if model else 0) + p * np.log(np.clip(sim, 1e-9, None))
+        if model and r["rank"][0] < 0:
+            logw = logw + np.where(k == 0, math.log(own), 0.0)  # the model's own caption, weighed x own
         w = np.exp(logw - np.max(logw))
         return k[int(np.argmax(r["agree"][np.ix_(k, k)] @ (w / w.sum())))]
     return pick
@@ -104,6 +107,8 @@ def main(root, dumps, split, models, what):
     cider = CiderD({r["id"]: refs[r["id"]] for r in next(iter(data.values()))})
     settings = [dict(n=16, t=2, p=0), dict(n=32, t=8, p=12), dict(n=16, t=8, p=12),
                 dict(n=16, t=1, p=12, model=False), dict(n=32, t=1, p=12, model=False)]
+    if what == "own":
+        settings = [dict(n=32, t=8, p=12, own=x) for x in (0.25, 0.5, 1, 2, 4)]
     if what == "grid":
         settings = [dict(n=n, t=t, p=p) for n in (16, 32) for t in (1, 2, 4, 8, 1e9) for p in (0, 4, 8, 12, 16, 32)]
         settings += [dict(n=n, t=1, p=p, model=False) for n in (16, 32) for p in (0, 8, 12, 16)]
@@ -116,6 +121,7 @@ def main(root, dumps, split, models, what):
             score = np.mean([cider.score(r["id"], c) for r, c in zip(data[m], picks)])
             line.append(f"{m} {score:.3f} ({len(set(picks))} distinct)")
         label = f"N {s['n']:>2}, " + (f"T {s['t']:g}, " if s.get("model", True) else "no model, ") + f"P {s['p']:g}"
+        label += f", own x{s['own']:g}" if "own" in s else ""
         print(f"{label:<24}", "  ".join(line), flush=True)
 
 

@@ -62,7 +62,7 @@ public record MemoryCells(
      * The copy without a gradient, logits [B, V] and read weights [B, K] (one decoding step), or
      * logits [B, T, V] and weights [B, T, K] (a teacher-forced pass): the same sum as {@link
      * #copyInto}, written at the K cells' words only (a gather and a scatter instead of a product
-     * with a [B, K, V] one-hot; for a rerank's 119 candidates of 24 cells and 3,184 words that
+     * with a [B, K, V] one-hot; for a rerank's ~105 candidates of 24 cells and 3,184 words that
      * product was half the time). For inference: an empty cell (weight 0) writes its word's logit
      * back unchanged, and a scatter's gradient would count such a word once per empty cell. The
      * cells of one image name distinct words ({@link CellIndex}).
