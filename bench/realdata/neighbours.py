@@ -59,14 +59,21 @@ class CiderD:
         return v, [math.sqrt(x) for x in norm], sum(x for g, x in c.items() if len(g) == 1)
 
     def score(self, i, caption):
-        (va, na, la) = self.vec(ngrams(words(caption)))
+        a = self.vec(ngrams(words(caption)))
         total = 0.0
-        for vb, nb, lb in self.refs[i]:
-            for n in range(4):
-                s = sum(min(w, vb[n][g]) * vb[n][g] for g, w in va[n].items() if g in vb[n])
-                if na[n] and nb[n]:
-                    total += s / (na[n] * nb[n]) * math.exp(-(la - lb) ** 2 / 72.0)
+        for b in self.refs[i]:
+            total = similarity(a, b, total)
         return total / 4 / len(self.refs[i]) * 10
+
+
+def similarity(a, b, total=0.0):
+    """total plus the sum over n = 1..4 of the clipped, length-penalised cosine of two vectors (CiderD.vec)."""
+    (va, na, la), (vb, nb, lb) = a, b
+    for n in range(4):
+        s = sum(min(w, vb[n][g]) * vb[n][g] for g, w in va[n].items() if g in vb[n])
+        if na[n] and nb[n]:
+            total += s / (na[n] * nb[n]) * math.exp(-(la - lb) ** 2 / 72.0)
+    return total
 
 
 def load(root, split):

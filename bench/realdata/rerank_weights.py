@@ -33,7 +33,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from neighbours import CiderD, ngrams, words  # noqa: E402
+from neighbours import CiderD, ngrams, similarity, words  # noqa: E402
 
 
 def references(root, split):
@@ -47,28 +47,14 @@ class Pairwise:
     """CIDEr-D of one caption against another as its single reference, training document frequencies."""
 
     def __init__(self, train_refs):
-        self.df = collections.Counter()
-        for rs in train_refs.values():
-            self.df.update(set(g for r in rs for g in ngrams(words(r))))
-        self.log_n = math.log(len(train_refs))
+        self.cider = CiderD(train_refs)  # its document frequencies: one document per training image
 
     def vec(self, text):
-        v, norm, c = [{} for _ in range(4)], [0.0] * 4, ngrams(words(text))
-        for g, tf in c.items():
-            w = tf * (self.log_n - math.log(max(1.0, self.df[g])))
-            v[len(g) - 1][g] = w
-            norm[len(g) - 1] += w * w
-        return v, [math.sqrt(x) for x in norm], sum(x for g, x in c.items() if len(g) == 1)
+        return self.cider.vec(ngrams(words(text)))
 
     @staticmethod
     def score(a, b):
-        (va, na, la), (vb, nb, lb) = a, b
-        total = 0.0
-        for n in range(4):
-            s = sum(min(w, vb[n][g]) * vb[n][g] for g, w in va[n].items() if g in vb[n])
-            if na[n] and nb[n]:
-                total += s / (na[n] * nb[n]) * math.exp(-(la - lb) ** 2 / 72.0)
-        return total / 4 * 10
+        return similarity(a, b) / 4 * 10
 
 
 def load(dumps, model, split, pairwise):
