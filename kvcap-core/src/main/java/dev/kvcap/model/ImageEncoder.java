@@ -103,7 +103,7 @@ public final class ImageEncoder extends AbstractBlock {
                     w = casts.inGraph(w);
                     b = casts.inGraph(b);
                 }
-                x = Conv2d.conv2d(x, w, b, STRIDE, PADDING).head();
+                x = Ops.conv2d(x, w, b, STRIDE, PADDING);
                 if (config.batchNorm()) {
                     x = norms.get(conv).forward(ps, new NDList(x), training).head();
                 }

@@ -95,8 +95,7 @@ final class StrideTwoDeconv extends AbstractBlock {
         NDArray z =
                 JniUtils.isGradMode()
                         ? phaseProduct(x, phaseKernels.get(0), phaseKernels.get(1))
-                        : Conv2d.conv2d(x, phaseKernels.get(0), phaseKernels.get(1), new Shape(1, 1), new Shape(1, 1))
-                                .head(); // [B, 4F, N+1, N+1]
+                        : Ops.conv2d(x, phaseKernels.get(0), phaseKernels.get(1), new Shape(1, 1), new Shape(1, 1)); // [B, 4F, N+1, N+1]
         NDArray full =
                 z.reshape(b, 2, 2, filters, n + 1, n + 1) // [B, q_y, q_x, F, j_y, j_x]
                         .transpose(0, 3, 4, 1, 5, 2) // [B, F, j_y, q_y, j_x, q_x]
