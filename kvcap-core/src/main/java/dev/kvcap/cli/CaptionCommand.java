@@ -9,6 +9,7 @@ import dev.kvcap.data.DataException;
 import dev.kvcap.infer.CaptionJson;
 import dev.kvcap.infer.Captioner;
 import dev.kvcap.infer.MemoryWriter;
+import dev.kvcap.infer.RerankSettings;
 import dev.kvcap.infer.Retrieval;
 import dev.kvcap.infer.Heatmaps;
 import java.nio.file.Files;
@@ -67,12 +68,19 @@ final class CaptionCommand implements Callable<Integer> {
         Activity.now("loading the model " + modelOptions.model);
         try (Captioner captioner = Models.load(modelOptions.model, modelOptions.precision(), modelOptions.decoderPrecision())) {
             DecodeConfig decode = modelOptions.decode(captioner.defaults());
-            if (rerank.on()) {
-                if (json || heatmaps != null || remember) {
+            Optional<RerankSettings> choose = rerank.settings(decode);
+            if (choose.isPresent() && (json || heatmaps != null || remember)) {
+                String perWord = json ? "--json" : heatmaps != null ? "--heatmaps" : "--remember";
+                if (rerank.given()) {
                     throw new IllegalArgumentException("--rerank may choose a training image's caption, which has no per-word log-probabilities, attention or decoder states: leave out "
-                            + (json ? "--json" : heatmaps != null ? "--heatmaps" : "--remember") + " with it");
+                            + perWord + " with it");
                 }
-                captioner.checkRerank(rerank.settings());
+                System.err.println("kvcap: " + perWord + " needs the model's own caption, so its decode.rerank " + choose.get().neighbours()
+                        + " (choosing among the nearest training images' captions) is not applied");
+                choose = Optional.empty();
+            }
+            if (choose.isPresent()) {
+                captioner.checkRerank(choose.get());
             }
             // Like training's skip-and-count: a bad image is reported and skipped, the others are
             // captioned, and the exit status says that something was skipped.
@@ -121,9 +129,9 @@ final class CaptionCommand implements Callable<Integer> {
                 bank.ifPresent(MemoryBank::close);
             }
             List<String> chosen = out.stream().map(Captioner.Caption::text).toList();
-            if (rerank.on()) {
-                Activity.now("choosing among the nearest training images' captions (--rerank " + rerank.neighbours + ")");
-                chosen = captioner.rerank(pixels, chosen, rerank.settings());
+            if (choose.isPresent()) {
+                Activity.now("choosing among the nearest training images' captions (--rerank " + choose.get().neighbours() + ")");
+                chosen = captioner.rerank(pixels, chosen, choose.get());
             }
             JsonArray all = new JsonArray();
             StringBuilder text = new StringBuilder(); // printed only once everything succeeded

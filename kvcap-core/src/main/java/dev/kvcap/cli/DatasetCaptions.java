@@ -7,6 +7,7 @@ import dev.kvcap.data.DataException;
 import dev.kvcap.eval.CaptionMetrics;
 import dev.kvcap.eval.Scores;
 import dev.kvcap.infer.Captioner;
+import dev.kvcap.infer.RerankSettings;
 import dev.kvcap.infer.Retrieval;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,11 +33,11 @@ final class DatasetCaptions {
 
     /**
      * As above, decoding with the memory bank's {@code retrieval} when it is not null, and with
-     * {@code rerank} on (not null) choosing each caption among the model's and its nearest training images'
-     * ({@link Captioner#rerank}).
+     * {@code rerank} (when not null) choosing each caption among the model's and its nearest
+     * training images' ({@link Captioner#rerank}).
      */
     static Outcome run(
-            Captioner captioner, CaptionSet set, DecodeConfig decode, int batch, Retrieval retrieval, RerankOption rerank) {
+            Captioner captioner, CaptionSet set, DecodeConfig decode, int batch, Retrieval retrieval, RerankSettings rerank) {
         Map<Long, String> results = new LinkedHashMap<>();
         Map<Long, List<String>> refs = new LinkedHashMap<>();
         List<CaptionedImage> captioned = new ArrayList<>();
@@ -60,8 +61,8 @@ final class DatasetCaptions {
                 Activity.now("captioning images " + pending.get(0).file() + (pending.size() > 1 ? " … " + pending.get(pending.size() - 1).file() : "")
                         + " (image ids " + pending.get(0).imageId() + (pending.size() > 1 ? "…" + pending.get(pending.size() - 1).imageId() : "") + ")");
                 List<String> out = captioner.caption(pixels, decode, false, retrieval).stream().map(Captioner.Caption::text).toList();
-                if (rerank != null && rerank.on()) {
-                    out = captioner.rerank(pixels, out, rerank.settings());
+                if (rerank != null) {
+                    out = captioner.rerank(pixels, out, rerank);
                 }
                 for (int j = 0; j < pending.size(); j++) {
                     results.put(pending.get(j).imageId(), out.get(j));

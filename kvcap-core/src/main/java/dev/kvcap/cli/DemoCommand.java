@@ -6,6 +6,7 @@ import dev.kvcap.data.CaptionedImage;
 import dev.kvcap.data.SyntheticDataset;
 import dev.kvcap.infer.Captioner;
 import dev.kvcap.infer.Heatmaps;
+import dev.kvcap.infer.RerankSettings;
 import dev.kvcap.model.Precision;
 import dev.kvcap.train.Trainer;
 import java.nio.file.Files;
@@ -69,7 +70,10 @@ final class DemoCommand implements Callable<Integer> {
         Activity.now("loading the model " + modelDir);
         StringBuilder report = new StringBuilder(); // printed only once everything succeeded
         try (Captioner captioner = Captioner.load(modelDir)) {
-            DatasetCaptions.Outcome o = DatasetCaptions.run(captioner, test, captioner.defaults(), 64);
+            // as evaluate captions: with --rerank when training found that it captions validation images better
+            int rerank = captioner.defaults().rerank();
+            DatasetCaptions.Outcome o = DatasetCaptions.run(
+                    captioner, test, captioner.defaults(), 64, null, rerank == 0 ? null : RerankSettings.of(rerank));
             Activity.now("writing " + out.resolve("test-results.json"));
             ResultsJson.write(out.resolve("test-results.json"), o.results());
             report.append("Held-out test metrics (" + o.results().size() + " images, unseen combinations):\n");

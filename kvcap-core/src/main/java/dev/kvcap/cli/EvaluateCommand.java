@@ -6,6 +6,7 @@ import dev.kvcap.eval.CaptionMetrics;
 import dev.kvcap.eval.Scores;
 import dev.kvcap.bank.MemoryBank;
 import dev.kvcap.infer.Captioner;
+import dev.kvcap.infer.RerankSettings;
 import dev.kvcap.infer.Retrieval;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -60,8 +61,13 @@ final class EvaluateCommand implements Callable<Integer> {
         Activity.now("loading the model " + modelOptions.model);
         try (Captioner captioner = Models.load(modelOptions.model, modelOptions.precision(), modelOptions.decoderPrecision())) {
             DecodeConfig decode = modelOptions.decode(captioner.defaults());
-            if (rerank.on()) {
-                captioner.checkRerank(rerank.settings());
+            Optional<RerankSettings> choose = rerank.settings(decode);
+            if (choose.isPresent()) {
+                captioner.checkRerank(choose.get());
+                if (!rerank.given()) {
+                    System.err.println("kvcap: choosing among the model's caption and its " + choose.get().neighbours()
+                            + " nearest training images' captions, as its decode.rerank says (set by train on validation data; --rerank 0 for the model's own captions)");
+                }
             }
             Optional<MemoryBank> bank = Banks.forCaptioning(modelOptions.memory, modelOptions.model, captioner);
             DatasetCaptions.Outcome o;
@@ -71,7 +77,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 if (bank.isPresent()) {
                     System.err.println("kvcap: reading the memory bank (" + bank.get().size() + " entries; --memory off to ignore it)");
                 }
-                o = DatasetCaptions.run(captioner, set, decode, Math.max(1, batch), retrieval, rerank);
+                o = DatasetCaptions.run(captioner, set, decode, Math.max(1, batch), retrieval, choose.orElse(null));
             } finally {
                 bank.ifPresent(MemoryBank::close);
             }

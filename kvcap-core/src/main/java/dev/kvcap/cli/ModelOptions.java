@@ -153,7 +153,8 @@ final class ModelOptions {
                     d.maxLen(),
                     minLen != null ? minLen : Math.min(d.minLen(), d.maxLen()),
                     lengthPenalty != null ? lengthPenalty : d.lengthPenalty(),
-                    d.noRepeatTrigram());
+                    d.noRepeatTrigram(),
+                    d.rerank());
         }
         return d.validate();
     }

@@ -1,17 +1,22 @@
 package dev.kvcap.cli;
 
+import dev.kvcap.config.DecodeConfig;
 import dev.kvcap.infer.RerankSettings;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
-/** {@code --rerank N}: choose each caption among the model's own and its nearest training images' captions. */
+/**
+ * {@code --rerank N}: choose each caption among the model's own and its nearest training images'
+ * captions. Without the option, the model's {@code decode.rerank} decides: {@code train} sets it
+ * when choosing scored better on the validation images.
+ */
 final class RerankOption {
 
     @Option(
             names = "--rerank",
             paramLabel = "N",
-            defaultValue = "0",
-            description = "Choose each caption among the model's own and the captions of the image's N nearest training images: the one that most agrees (CIDEr-D) with all of them, each weighted by the model's probability and its image's similarity (minimum Bayes risk; about 10x slower with 32; docs/REAL-DATA.md). Retrieval-memory models trained since the option; 16 and 32 measured (32 best); default ${DEFAULT-VALUE} (off).")
-    int neighbours;
+            description = "Choose each caption among the model's own and the captions of the image's N nearest training images: the one that most agrees (CIDEr-D) with all of them, each weighted by the model's probability and its image's similarity (minimum Bayes risk; about 10x slower with 32; docs/REAL-DATA.md). Retrieval-memory models trained since the option; 16 and 32 measured (32 best); 0 = the model's own caption. Default: the model's decode.rerank, which train sets to 32 when that captioned its validation images better, else 0.")
+    Integer neighbours;
 
     @Option(
             names = "--rerank-temperature",
@@ -27,11 +32,17 @@ final class RerankOption {
             description = "With --rerank: each candidate also weighs s^P, s the similarity (cosine) of the nearest neighbour it comes from (the model's own caption: the nearest one's); 0 weighs all neighbours alike; default ${DEFAULT-VALUE} (chosen on validation data).")
     double similarityPower;
 
-    boolean on() {
-        return neighbours != 0;
+    /** Whether {@code --rerank} was given (0 included), rather than left to the model. */
+    boolean given() {
+        return neighbours != null;
     }
 
-    RerankSettings settings() {
-        return new RerankSettings(neighbours, temperature, similarityPower);
+    /**
+     * The settings to choose with: {@code --rerank N} when given, else the model's {@code
+     * decode.rerank}; empty when that is 0 (the model's own caption).
+     */
+    Optional<RerankSettings> settings(DecodeConfig decode) {
+        int n = given() ? neighbours : decode.rerank();
+        return n == 0 ? Optional.empty() : Optional.of(new RerankSettings(n, temperature, similarityPower));
     }
 }

@@ -65,6 +65,11 @@ final class ServeCommand implements Callable<Integer> {
         Activity.now("loading the model " + modelOptions.model);
         try (Captioner captioner = Models.load(modelOptions.model, modelOptions.precision(), modelOptions.decoderPrecision())) {
             CaptionServer server = new CaptionServer(captioner, config, modelOptions.decode(captioner.defaults()));
+            if (captioner.defaults().rerank() > 0) {
+                // the answer carries per-word data (log-probabilities, attention) that a training image's caption lacks
+                System.err.println("kvcap: serving the model's own captions; its decode.rerank " + captioner.defaults().rerank()
+                        + " (choosing among the nearest training images' captions) applies to caption and evaluate only");
+            }
             // The service keeps the bank open for writing (teach / remember) unless --memory off.
             MemoryBank bank =
                     modelOptions.memory.equals("off") ? null : Banks.openForWrite(modelOptions.model, captioner);

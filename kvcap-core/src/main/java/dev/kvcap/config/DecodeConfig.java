@@ -9,23 +9,38 @@ package dev.kvcap.config;
  * @param minLen {@code <end>} is forbidden before this many words
  * @param lengthPenalty beams are ranked by logP / len^lengthPenalty (0 = raw log-probability)
  * @param noRepeatTrigram forbid a word that would repeat a trigram already in the caption
+ * @param rerank what {@code caption} and {@code evaluate} do without {@code --rerank}: choose each
+ *     caption among the model's own and the captions of this many nearest training images (0 =
+ *     the model's own caption). Set at the end of {@code train} when choosing so scores better
+ *     on the validation images ({@link TrainConfig#rerankChoice}); validation during training
+ *     and {@code serve} use the model's own caption
  */
 public record DecodeConfig(
-        int beamSize, int maxLen, int minLen, float lengthPenalty, boolean noRepeatTrigram) {
+        int beamSize, int maxLen, int minLen, float lengthPenalty, boolean noRepeatTrigram, int rerank) {
+
+    /** The model's own caption, no choosing among its neighbours' ({@code rerank} 0). */
+    public DecodeConfig(int beamSize, int maxLen, int minLen, float lengthPenalty, boolean noRepeatTrigram) {
+        this(beamSize, maxLen, minLen, lengthPenalty, noRepeatTrigram, 0);
+    }
 
     public DecodeConfig validate() {
         ModelConfig.require(beamSize >= 1, "decode.beamSize must be at least 1");
         ModelConfig.require(maxLen >= 1, "decode.maxLen must be at least 1");
         ModelConfig.require(minLen >= 0 && minLen <= maxLen, "decode.minLen must be in [0, maxLen]");
         ModelConfig.require(lengthPenalty >= 0, "decode.lengthPenalty must not be negative");
+        ModelConfig.require(rerank >= 0, "decode.rerank must not be negative (0: the model's own caption)");
         return this;
     }
 
     public DecodeConfig withBeamSize(int beam) {
-        return new DecodeConfig(beam, maxLen, minLen, lengthPenalty, noRepeatTrigram);
+        return new DecodeConfig(beam, maxLen, minLen, lengthPenalty, noRepeatTrigram, rerank);
     }
 
     public DecodeConfig withMaxLen(int len) {
-        return new DecodeConfig(beamSize, len, Math.min(minLen, len), lengthPenalty, noRepeatTrigram);
+        return new DecodeConfig(beamSize, len, Math.min(minLen, len), lengthPenalty, noRepeatTrigram, rerank);
+    }
+
+    public DecodeConfig withRerank(int neighbours) {
+        return new DecodeConfig(beamSize, maxLen, minLen, lengthPenalty, noRepeatTrigram, neighbours);
     }
 }

@@ -224,6 +224,11 @@ public final class Captioner implements AutoCloseable {
         return out;
     }
 
+    /** Whether the model keeps its training images' captions, which {@link #rerank} chooses among. */
+    public boolean canRerank() {
+        return saved.cells() != null && saved.cells().keepsTexts();
+    }
+
     /**
      * Checks that {@link #rerank} can run with {@code settings}, before any captioning: the model
      * keeps its training captions and every setting is in range.

@@ -43,7 +43,8 @@ public record SavedModel(KvcapConfig config, Vocabulary vocab, KvmCaptionModel m
     public static final int FORMAT = 1;
 
     static final String MARKER = "kvcap.json";
-    static final String CONFIG = "config.json";
+    /** The config a model directory was trained with (and decodes with). */
+    public static final String CONFIG = "config.json";
     static final String VOCAB = "vocab.json";
     static final String PARAMS = "model.params";
 

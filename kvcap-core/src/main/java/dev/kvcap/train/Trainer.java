@@ -121,7 +121,21 @@ public final class Trainer {
      */
     public record Result(Path modelDir, int epochsRun, double bestCider, int skippedImages) {}
 
+    /**
+     * Trains into {@code outDir}, then, with validation data and {@code train.rerankChoice} N > 0,
+     * saves in the best model's {@code decode.rerank} whether choosing among its N nearest training
+     * images' captions captions the validation images better ({@link RerankChoice}).
+     */
     public Result run(CaptionSet train, CaptionSet val, Path outDir, boolean resume) throws IOException {
+        Result result = train(train, val, outDir, resume);
+        int n = config.train().rerankChoice();
+        if (val != null && n > 0) {
+            RerankChoice.make(outDir.resolve(Checkpoint.BEST), val, n, events);
+        }
+        return result;
+    }
+
+    private Result train(CaptionSet train, CaptionSet val, Path outDir, boolean resume) throws IOException {
         Path last = outDir.resolve(Checkpoint.LAST);
         dev.kvcap.model.AtomicDirectory.recover(last);
         if (!resume && Files.exists(last)) {

@@ -190,4 +190,50 @@ class MainTest {
         assertTrue(r[2].contains("\"decoder_step_ms_batch1_int8\""), r[2]);
         assertTrue(r[2].contains("\"latency_ms_median_bf16_int8\""), r[2]);
     }
+    @Test
+    void aModelThatTrainingToldToRerankCaptionsWithItUnlessToldOtherwise() throws Exception {
+        Path data = dir.resolve("data");
+        assertEquals("0", run("synth", "--out", data.toString(), "--images", "40", "--size", "32")[0]);
+        Path config = Files.writeString(dir.resolve("ret.json"), "{\"preset\":\"tiny\",\"model\":{\"memoryCells\":4,\"memoryNeighbours\":2}}");
+        Path model = dir.resolve("model");
+        String[] t = run("train", "--captions", data.resolve("annotations/captions_train.json").toString(),
+                "--images", data.resolve("images/train").toString(),
+                "--val-captions", data.resolve("annotations/captions_val.json").toString(),
+                "--val-images", data.resolve("images/val").toString(),
+                "--out", model.toString(), "--config", config.toString(), "--epochs", "1");
+        assertEquals("0", t[0], t[1]);
+        assertTrue(t[1].contains("validation CIDEr-D") && t[1].contains("with --rerank 32"), t[1]);
+        // whatever training chose, a model whose config says rerank 4 captions as --rerank 4 does
+        Path saved = model.resolve("best/config.json");
+        com.google.gson.JsonObject cfg = com.google.gson.JsonParser.parseString(Files.readString(saved)).getAsJsonObject();
+        cfg.getAsJsonObject("decode").addProperty("rerank", 4);
+        Files.writeString(saved, cfg.toString());
+        String[] evaluate = {"evaluate", "--model", model.toString(),
+                "--captions", data.resolve("annotations/captions_test.json").toString(),
+                "--images", data.resolve("images/test").toString()};
+        String[] byModel = run(evaluate);
+        assertEquals("0", byModel[0], byModel[1]);
+        assertTrue(byModel[1].contains("as its decode.rerank says"), byModel[1]);
+        String[] given = run(concat(evaluate, "--rerank", "4"));
+        assertEquals(given[2], byModel[2]);
+        assertFalse(given[1].contains("as its decode.rerank says"), given[1]);
+        String[] off = run(concat(evaluate, "--rerank", "0"));
+        assertEquals("0", off[0], off[1]);
+        assertFalse(off[1].contains("decode.rerank"), off[1]);
+
+        Path img = Files.list(data.resolve("images/test")).sorted().findFirst().orElseThrow();
+        String[] plain = run("caption", "--model", model.toString(), img.toString());
+        assertEquals(run("caption", "--model", model.toString(), "--rerank", "4", img.toString())[2], plain[2]);
+        String[] json = run("caption", "--model", model.toString(), "--json", img.toString());
+        assertEquals("0", json[0], json[1]);
+        assertTrue(json[1].contains("decode.rerank 4") && json[1].contains("not applied"), json[1]);
+        assertTrue(json[2].contains("\"tokens\""), json[2]);
+        assertOneLineError(run("caption", "--model", model.toString(), "--rerank", "4", "--json", img.toString()));
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }

@@ -31,7 +31,7 @@ class ResumeTest {
     private static KvcapConfig config() {
         TrainConfig t = Presets.tiny().train();
         return Presets.tiny()
-                .withTrain(new TrainConfig(3, 16, t.learningRate(), 2, 1, 0.9f, t.gradClip(), 1e-4f, 0, 9L, 0f, 1, 0f, 0f));
+                .withTrain(new TrainConfig(3, 16, t.learningRate(), 2, 1, 0.9f, t.gradClip(), 1e-4f, 0, 9L, 0f, 1, 0f, 0f, 0));
     }
 
     /** Thrown from the event stream to simulate a kill in the middle of an epoch. */
@@ -66,7 +66,7 @@ class ResumeTest {
     @Test
     void aRunWithTheWordPresenceLossResumesToTheSameParametersToo() throws Exception {
         TrainConfig t = config().train();
-        KvcapConfig words = config().withTrain(new TrainConfig(2, 16, t.learningRate(), 2, 1, 0.9f, t.gradClip(), 1e-4f, 0, 9L, 0f, 2, 1f, 0f));
+        KvcapConfig words = config().withTrain(new TrainConfig(2, 16, t.learningRate(), 2, 1, 0.9f, t.gradClip(), 1e-4f, 0, 9L, 0f, 2, 1f, 0f, 0));
         Path full = dir.resolve("words-full");
         new Trainer(words, e -> {}).run(train, val, full, false);
         assertTrue(Files.exists(full.resolve("last/" + WordPresence.FILE)));
@@ -100,7 +100,7 @@ class ResumeTest {
     @Test
     void startingOverAnExistingRunWithoutResumeIsRefused() throws Exception {
         Path out = dir.resolve("twice");
-        KvcapConfig one = config().withTrain(new TrainConfig(1, 16, 3e-3f, 0, 1, 1f, 5f, 0f, 0, 1L, 0f, 1, 0f, 0f));
+        KvcapConfig one = config().withTrain(new TrainConfig(1, 16, 3e-3f, 0, 1, 1f, 5f, 0f, 0, 1L, 0f, 1, 0f, 0f, 0));
         new Trainer(one, e -> {}).run(train, null, out, false);
         assertThrows(IllegalArgumentException.class, () -> new Trainer(one, e -> {}).run(train, null, out, false));
     }
