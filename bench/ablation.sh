@@ -55,7 +55,7 @@ for seed in $seeds; do
           --images "$data/images/val" > /dev/null 2> "$run.build.log"
         echo "$(( $(date +%s) - start ))" > "$run.seconds"
         "$kvcap" evaluate --model "$run" --memory on --captions "$data/annotations/captions_test.json" \
-          --images "$data/images/test" --beam 3 --results "$run.results.json" 2> /dev/null > "$run.metrics.json"
+          --images "$data/images/test" --beam 3 --rerank 0 --results "$run.results.json" 2> /dev/null > "$run.metrics.json"
       fi
       continue
     fi
@@ -75,7 +75,9 @@ for seed in $seeds; do
       *) echo "ablation: unknown variant $v" >&2; exit 2 ;;
     esac
     cfg="$work/$v-s$seed.json"
-    echo "{\"preset\":\"small\",\"model\":{$model},\"train\":{\"seed\":$seed}}" > "$cfg"
+    # the decoders' own captions: the memory designs are compared, not train's choice of --rerank
+    # (which only retrieval models can make), so rerankChoice 0 here and --rerank 0 in evaluate
+    echo "{\"preset\":\"small\",\"model\":{$model},\"train\":{\"seed\":$seed,\"rerankChoice\":0}}" > "$cfg"
     if [ ! -f "$run/best/kvcap.json" ] || [ ! -f "$run.seconds" ]; then
       rm -rf "$run"
       start=$(date +%s)
@@ -87,7 +89,7 @@ for seed in $seeds; do
     fi
     if [ ! -f "$run.metrics.json" ]; then
       "$kvcap" evaluate --model "$run" --captions "$data/annotations/captions_test.json" \
-        --images "$data/images/test" --beam 3 --results "$run.results.json" 2> /dev/null > "$run.metrics.json"
+        --images "$data/images/test" --beam 3 --rerank 0 --results "$run.results.json" 2> /dev/null > "$run.metrics.json"
     fi
   done
 done

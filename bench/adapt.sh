@@ -33,7 +33,7 @@ for k in 0 1 5 20; do
   fi
   entries=$("$kvcap" memory stats --model "$work/model" | python3 -c 'import json,sys; print(json.load(sys.stdin)["entries"])')
   "$kvcap" evaluate --model "$work/model" --memory "$mode" --captions "$work/eval.json" \
-    --images "$data/images/test" --beam 3 2>> "$work/log" > "$work/eval-$k.json"
+    --images "$data/images/test" --beam 3 --rerank 0 2>> "$work/log" > "$work/eval-$k.json"
   python3 - "$work/eval-$k.json" "$k" "$entries" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1]))

@@ -35,6 +35,6 @@ for k in 0 1 5 20; do
   entries=0
   [ "$k" -gt 0 ] && entries=$("$kvcap" memory stats --model "$work/model" | python3 -c 'import json,sys; print(json.load(sys.stdin)["entries"])')
   "$kvcap" evaluate --model "$work/model" --memory "$mode" --captions "$work/eval.json" \
-    --images "$work/data/images/test" --beam 3 --results "$work/results-$k.json" 2>> "$work/log" > "$work/metrics-$k.json"
+    --images "$work/data/images/test" --beam 3 --rerank 0 --results "$work/results-$k.json" 2>> "$work/log" > "$work/metrics-$k.json"
   python3 "$home/bench/concepts.py" score "$work" "$k" "$entries"
 done

@@ -20,7 +20,7 @@ for r in $(seq "$rounds"); do
     memory=off; dir="$model"
     [[ "$model" == *:bank ]] && memory=on && dir="${model%:bank}"
     secs=$("$kvcap" evaluate --model "$dir" --captions "$data/annotations/captions_test.json" \
-      --images "$data/images/test" --limit "$n" --batch 1 --beam 3 --memory "$memory" "${length[@]}" 2>&1 >/dev/null \
+      --images "$data/images/test" --limit "$n" --batch 1 --beam 3 --rerank 0 --memory "$memory" "${length[@]}" 2>&1 >/dev/null \
       | sed -n 's/^captioned [0-9]* images in \([0-9.]*\) s.*/\1/p')
     ms=$(python3 -c "print(f'{1000 * $secs / $n:.1f}')")
     echo "round $r $model: $ms ms/image" >&2

@@ -17,7 +17,7 @@ variants=("0 off interpolate 0.3" "interpolate on interpolate 0.3" "slots on slo
 for v in "${variants[@]}"; do
   read -r name mode read weight <<< "$v"
   "$kvcap" evaluate --model "$model" --memory "$mode" --memory-read "$read" --memory-weight "$weight" \
-    --batch 1 --beam 3 --captions "$ann" --images "$images" --results "$out/results-$name.json" \
+    --batch 1 --beam 3 --rerank 0 --captions "$ann" --images "$images" --results "$out/results-$name.json" \
     2> "$out/$name.log" > "$out/metrics-$name.json"
 done
 python3 - "$out" <<'PY'

@@ -24,7 +24,7 @@ start=$(date +%s)
 build_s=$(( $(date +%s) - start ))
 for mode in off on; do
   "$kvcap" evaluate --model "$work/model" --memory "$mode" --captions "$test_captions" \
-    --images "$test_images" --beam 3 2> "$work/eval-$mode.log" > "$work/eval-$mode.json"
+    --images "$test_images" --beam 3 --rerank 0 2> "$work/eval-$mode.log" > "$work/eval-$mode.json"
 done
 "$kvcap" memory stats --model "$work/model" > "$work/stats.json"
 python3 - "$work" "$build_s" <<'PY'
