@@ -70,9 +70,15 @@ def load(dumps, model, split, pairwise):
     return rows
 
 
-def chooser(n, t, p, model=True, own=1.0):
+def chooser(n, t, p, model=True, own=1.0, prune=0.0, kept=None):
     def pick(r):
         k = np.where(r["rank"] < n)[0]  # the model's own caption has rank -1
+        if prune > 0:  # drop candidates whose neighbour's s^P is below prune x the nearest one's
+            near = r["sim"][r["sim"] >= 0]
+            top = near.max() if len(near) else 1.0
+            k = k[(r["sim"][k] < 0) | ((np.clip(r["sim"][k], 1e-9, None) / top) ** p >= prune)]
+        if kept is not None:
+            kept.append(len(k))
         if not model and r["rank"][0] < 0 and len(k) > 1:
             k = k[1:]
         sim = r["sim"][k].copy()
@@ -95,6 +101,8 @@ def main(root, dumps, split, models, what):
                 dict(n=16, t=1, p=12, model=False), dict(n=32, t=1, p=12, model=False)]
     if what == "own":
         settings = [dict(n=32, t=8, p=12, own=x) for x in (0.25, 0.5, 1, 2, 4)]
+    if what == "prune":
+        settings = [dict(n=32, t=8, p=12, prune=x) for x in (0, 0.001, 0.01, 0.03, 0.1, 0.3)]
     if what == "grid":
         settings = [dict(n=n, t=t, p=p) for n in (16, 32) for t in (1, 2, 4, 8, 1e9) for p in (0, 4, 8, 12, 16, 32)]
         settings += [dict(n=n, t=1, p=p, model=False) for n in (16, 32) for p in (0, 8, 12, 16)]
@@ -103,11 +111,13 @@ def main(root, dumps, split, models, what):
     for s in settings:
         line = []
         for m in models:
-            picks = [r["texts"][chooser(**s)(r)] for r in data[m]]
+            kept = []
+            picks = [r["texts"][chooser(**s, kept=kept)(r)] for r in data[m]]
             score = np.mean([cider.score(r["id"], c) for r, c in zip(data[m], picks)])
-            line.append(f"{m} {score:.3f} ({len(set(picks))} distinct)")
+            line.append(f"{m} {score:.3f} ({len(set(picks))} distinct, {np.mean(kept):.1f} candidates)")
         label = f"N {s['n']:>2}, " + (f"T {s['t']:g}, " if s.get("model", True) else "no model, ") + f"P {s['p']:g}"
         label += f", own x{s['own']:g}" if "own" in s else ""
+        label += f", prune {s['prune']:g}" if "prune" in s else ""
         print(f"{label:<24}", "  ".join(line), flush=True)
 
 

@@ -27,6 +27,8 @@ final class Progress implements Consumer<TrainEvent> {
             Activity.now("training (epoch " + s.epoch() + ", batch " + s.batch() + " of " + s.batches() + " done)");
         } else if (event instanceof TrainEvent.Epoch e) {
             Activity.now("training (epoch " + e.epoch() + " done)");
+        } else if (event instanceof TrainEvent.Choosing c) {
+            Activity.now("choosing decode.rerank (" + c.done() + " of " + c.total() + " validation images captioned both ways)");
         }
         if (event instanceof TrainEvent.Info info) {
             endLine();
@@ -38,6 +40,18 @@ final class Progress implements Consumer<TrainEvent> {
                 if (p.done() == p.total()) {
                     err.println();
                 }
+            }
+        } else if (event instanceof TrainEvent.Choosing c) {
+            if (tty && (now - lastDraw > 200 || c.done() == c.total())) {
+                err.printf("\rcaptioned %d/%d validation images both ways", c.done(), c.total());
+                lastDraw = now;
+                if (c.done() == c.total()) {
+                    err.println();
+                    lastDraw = 0;
+                }
+            } else if (!tty && now - lastDraw > 30_000) {
+                err.printf("captioned %d/%d validation images both ways%n", c.done(), c.total());
+                lastDraw = now;
             }
         } else if (event instanceof TrainEvent.Step s) {
             boolean last = s.batch() == s.batches();

@@ -86,6 +86,7 @@ final class RerankChoice {
                     own.put(id, texts.get(i));
                     chosen.put(id, reranked.get(i));
                 }
+                events.accept(new TrainEvent.Choosing(Math.min(images.size(), from + BATCH), images.size()));
             }
             if (refs.isEmpty()) {
                 return Optional.empty();

@@ -11,6 +11,9 @@ public sealed interface TrainEvent {
     /** Image preparation progress (decoding into the cache). */
     record Preparing(int done, int total) implements TrainEvent {}
 
+    /** The end-of-training choice of {@code decode.rerank}: validation images captioned both ways so far. */
+    record Choosing(int done, int total) implements TrainEvent {}
+
     /** One optimisation step finished. */
     record Step(
             int epoch,
