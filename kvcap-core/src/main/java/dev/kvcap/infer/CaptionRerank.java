@@ -1,7 +1,6 @@
 package dev.kvcap.infer;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -172,17 +171,5 @@ final class CaptionRerank {
             mean[i] /= len;
         }
         return mean;
-    }
-
-    /** The single-image slices of a batch's cells [B, K] (words, shares), or null without cells. */
-    static NDList cellsOf(NDList cells, int image) {
-        if (cells == null) {
-            return null;
-        }
-        NDList one = new NDList();
-        for (NDArray a : cells) {
-            one.add(a.get(image + ":" + (image + 1)));
-        }
-        return one;
     }
 }

@@ -214,10 +214,10 @@ public final class Captioner implements AutoCloseable {
             int n = settings.neighbours();
             CellSearch.Nearest near = cellSearch().nearest(call, pixels, Math.max(n, saved.config().model().memoryNeighbours()));
             NDList cells = cellSearch().cells(call, near, null);
+            ImageContext all = saved.model().encode(ps, images, cells, false); // once for the batch
             for (int i = 0; i < pixels.size(); i++) {
                 try (NDScope scope = new NDScope()) { // frees each image's [C, T, V] logits at once
-                    ImageContext ctx = saved.model().encode(ps, images.get(i + ":" + (i + 1)), CaptionRerank.cellsOf(cells, i), false);
-                    out.add(chooser.choose(ps, call, ctx, own.get(i), near.entries(i, n), near.similarities(i, n), settings));
+                    out.add(chooser.choose(ps, call, all.row(i), own.get(i), near.entries(i, n), near.similarities(i, n), settings));
                 }
             }
         }

@@ -33,6 +33,18 @@ public record ImageContext(
                 memoryGates == null ? null : memoryGates.repeat(0, n));
     }
 
+    /** Image {@code i} alone, a batch of one (views of this batch's tensors). */
+    public ImageContext row(int i) {
+        String r = i + ":" + (i + 1);
+        return new ImageContext(
+                regions.get(r),
+                regionProj.get(r),
+                global.get(r),
+                mapKernels,
+                cells == null ? null : cells.row(i),
+                memoryGates == null ? null : memoryGates.get(r));
+    }
+
     public long batchSize() {
         return global.getShape().get(0);
     }
