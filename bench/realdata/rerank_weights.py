@@ -13,8 +13,10 @@ neighbour has it too):
         --rerank 32 --results /tmp/rr/xe42.val.results.json          # and test, and seed 7
     git apply -R bench/realdata/rerank-dump.patch
 
-then: /usr/bin/python3 bench/realdata/rerank_weights.py REAL /tmp/rr val xe42,xe7 [grid|chosen|own]
-("own": the model's own caption's weight times 0.25 ... 4, at N 32, T 8, P 12)
+then: /usr/bin/python3 bench/realdata/rerank_weights.py REAL /tmp/rr val xe42,xe7 [grid|chosen|own|prune]
+("own": the model's own caption's weight times 0.25 ... 4, at N 32, T 8, P 12; "prune": candidates
+whose neighbour's s^P is below a share of the nearest neighbour's dropped before scoring, with the
+candidates kept per image, docs/BENCHMARKS.md)
 
 Each image's choice is replayed as kvcap makes it: weights exp(logp / T) * s^P (the model's own
 caption takes the nearest neighbour's s), then the highest weighted pairwise CIDEr-D (training
