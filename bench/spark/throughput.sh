@@ -28,7 +28,7 @@ echo "$N images, beam $BEAM, batch $BATCH, $(nproc) cores"
 THREADS=${THREADS:-1}
 for run in $(seq "$RUNS"); do
   timed "evaluate" "$HERE/bin/kvcap" evaluate --model "$MODEL" --captions "$DATA/annotations/captions_test.json" \
-    --images "$IMAGES" --beam "$BEAM" --batch "$BATCH" --threads "$THREADS"
+    --images "$IMAGES" --beam "$BEAM" --batch "$BATCH" --threads "$THREADS" --rerank 0
   grep -h "captioned .* images in" "$OUT/stderr" | sed 's/^/  (evaluate: /; s/$/)/'
   for m in "local[1]" "local[2]"; do
     rm -rf "$OUT/captions.parquet"

@@ -69,6 +69,9 @@ final class CaptionCommand implements Callable<Integer> {
         try (Captioner captioner = Models.load(modelOptions.model, modelOptions.precision(), modelOptions.decoderPrecision())) {
             DecodeConfig decode = modelOptions.decode(captioner.defaults());
             Optional<RerankSettings> choose = rerank.settings(decode);
+            if (choose.isPresent()) {
+                choose.get().check(); // an out-of-range --rerank is named before any conflict
+            }
             if (choose.isPresent() && (json || heatmaps != null || remember)) {
                 String perWord = json ? "--json" : heatmaps != null ? "--heatmaps" : "--remember";
                 if (rerank.given()) {

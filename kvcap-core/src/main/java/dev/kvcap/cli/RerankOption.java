@@ -15,21 +15,21 @@ final class RerankOption {
     @Option(
             names = "--rerank",
             paramLabel = "N",
-            description = "Choose each caption among the model's own and the captions of the image's N nearest training images: the one that most agrees (CIDEr-D) with all of them, each weighted by the model's probability and its image's similarity (minimum Bayes risk; about 10x slower with 32; docs/REAL-DATA.md). Retrieval-memory models trained since the option; 16 and 32 measured (32 best); 0 = the model's own caption. Default: the model's decode.rerank, which train sets to 32 when that captioned its validation images better, else 0.")
+            description = "Choose each caption among the model's own and the captions of the image's N nearest training images: the one that most agrees (CIDEr-D) with all of them, each weighted by the model's probability and its image's similarity (minimum Bayes risk; about 10x slower with 32; docs/REAL-DATA.md). Retrieval-memory models trained since the option; 16 and 32 measured (32 best); 0 = the model's own caption. Default: the model's decode.rerank, which train sets to N = train.rerankChoice (32) when that captioned its validation images better, else 0.")
     Integer neighbours;
 
     @Option(
             names = "--rerank-temperature",
             paramLabel = "T",
             defaultValue = "" + RerankSettings.TEMPERATURE,
-            description = "With --rerank: each candidate weighs exp(mean log-probability / T); larger T trusts the model less and the neighbours' agreement more; default ${DEFAULT-VALUE} (chosen on validation data).")
+            description = "With --rerank (or the model's decode.rerank): each candidate weighs exp(mean log-probability / T); larger T trusts the model less and the neighbours' agreement more; default ${DEFAULT-VALUE} (chosen on validation data).")
     double temperature;
 
     @Option(
             names = "--rerank-similarity-power",
             paramLabel = "P",
             defaultValue = "" + RerankSettings.SIMILARITY_POWER,
-            description = "With --rerank: each candidate also weighs s^P, s the similarity (cosine) of the nearest neighbour it comes from (the model's own caption: the nearest one's); 0 weighs all neighbours alike; default ${DEFAULT-VALUE} (chosen on validation data).")
+            description = "With --rerank (or the model's decode.rerank): each candidate also weighs s^P, s the similarity (cosine) of the nearest neighbour it comes from (the model's own caption: the nearest one's); 0 weighs all neighbours alike; default ${DEFAULT-VALUE} (chosen on validation data).")
     double similarityPower;
 
     /** Whether {@code --rerank} was given (0 included), rather than left to the model. */

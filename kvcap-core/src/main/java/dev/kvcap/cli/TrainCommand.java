@@ -20,9 +20,10 @@ import picocli.CommandLine.Option;
         description = {
             "Train a KVM captioner on MSCOCO-format captions (or a Karpathy split).",
             "Writes MODEL_DIR/best (best validation CIDEr-D), MODEL_DIR/last (for --resume),",
-            "metrics.jsonl and curves.png. At the end, for a model with a retrieval memory (small's),",
-            "captions the validation images with and without --rerank 32 and saves the better as the",
-            "model's decode.rerank, which caption and evaluate follow (train.rerankChoice; 0: skip)."
+            "metrics.jsonl and curves.png. At the end, with validation data and a retrieval memory",
+            "(small's), captions the validation images with and without --rerank N (N = train.rerankChoice,",
+            "32; 0 skips this) and saves the better as the model's decode.rerank, which caption and",
+            "evaluate follow."
         })
 final class TrainCommand implements Callable<Integer> {
 

@@ -21,6 +21,8 @@ public record KvcapConfig(
         train.validate();
         decode.validate();
         scst.validate();
+        ModelConfig.require(decode.rerank() == 0 || model.retrievalMemory(),
+                "decode.rerank chooses among the nearest training images' captions, which only a retrieval memory keeps (model.memoryCells > 0): set it to 0");
         return this;
     }
 

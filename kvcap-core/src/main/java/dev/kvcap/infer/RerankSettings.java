@@ -7,7 +7,8 @@ package dev.kvcap.infer;
  * (the model's own caption takes the nearest neighbour's). The defaults were chosen on the real
  * set's validation split (docs/REAL-DATA.md, "Choosing among the neighbours' captions").
  *
- * @param neighbours the nearest training images whose captions are candidates (at least 1)
+ * @param neighbours the nearest training images whose captions are candidates (at least 1; {@code
+ *     --rerank 0}, the model's own captions, makes no settings)
  * @param temperature T, positive: larger trusts the model less and the neighbours more
  * @param similarityPower P, 0 or more: larger trusts the nearest neighbours more (0: every
  *     neighbour's captions alike)
@@ -26,9 +27,9 @@ public record RerankSettings(int neighbours, double temperature, double similari
     }
 
     /** @throws IllegalArgumentException naming the option to fix when a setting is out of range */
-    void check() {
+    public void check() {
         if (neighbours < 1) {
-            throw new IllegalArgumentException("--rerank must be at least 1 (nearest training images), got " + neighbours);
+            throw new IllegalArgumentException("--rerank must be a number of nearest training images, or 0 for the model's own captions; got " + neighbours);
         }
         if (!(temperature > 0) || Double.isInfinite(temperature)) {
             throw new IllegalArgumentException("--rerank-temperature must be a positive number, got " + temperature);

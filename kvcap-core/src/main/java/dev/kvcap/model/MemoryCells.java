@@ -94,13 +94,13 @@ public record MemoryCells(
         return new NDList(manager.create(words, shape), manager.create(shares, shape));
     }
 
-    /** Each image's cells repeated {@code n} times in place, as {@link ImageContext#repeat}. */
     /** Image {@code i}'s cells alone (a batch of one; views of these). */
     MemoryCells row(int i) {
         String r = i + ":" + (i + 1);
         return new MemoryCells(keys.get(r), shares.get(r), readKeys.get(r), readBias.get(r), words.get(r), filled.get(r), vocabSize);
     }
 
+    /** Each image's cells repeated {@code n} times in place, as {@link ImageContext#repeat}. */
     MemoryCells repeat(int n) {
         return new MemoryCells(
                 keys.repeat(0, n),

@@ -67,7 +67,10 @@ public final class Trainer {
     private boolean scst;
 
     public Trainer(KvcapConfig config, Consumer<TrainEvent> events) {
-        this.config = config.validate();
+        config = config.validate();
+        // With the choice on, decode.rerank is what this run's validation decides (RerankChoice),
+        // not what a model given to --init, trained on other data perhaps, had chosen.
+        this.config = config.train().rerankChoice() > 0 ? config.withDecode(config.decode().withRerank(0)) : config;
         this.events = events;
     }
 
@@ -130,7 +133,14 @@ public final class Trainer {
         Result result = train(train, val, outDir, resume);
         int n = config.train().rerankChoice();
         if (val != null && n > 0) {
-            RerankChoice.make(outDir.resolve(Checkpoint.BEST), val, n, events);
+            try {
+                RerankChoice.make(outDir.resolve(Checkpoint.BEST), val, n, events);
+            } catch (IOException | RuntimeException e) {
+                // the trained model is saved and sound; it keeps its own captions (decode.rerank 0)
+                events.accept(new TrainEvent.Info("warning: could not choose decode.rerank (" + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage().replaceAll("\\s+", " ").trim())
+                        + "); the model captions with its own captions"));
+            }
         }
         return result;
     }

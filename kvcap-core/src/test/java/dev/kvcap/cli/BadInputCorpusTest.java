@@ -169,7 +169,7 @@ class BadInputCorpusTest {
         add("options", "--rerank on a model without a retrieval memory", 1, null,
                 () -> caption("--rerank", "16", good.toString()), "--rerank", "retrieval memory");
         add("options", "--rerank 0 spelled -1", 1, null,
-                () -> caption("--rerank", "-1", good.toString()), "--rerank must be at least 1");
+                () -> caption("--rerank", "-1", good.toString()), "--rerank must be a number of nearest training images");
         add("options", "--rerank with --json", 1, null,
                 () -> caption("--rerank", "16", "--json", good.toString()), "leave out --json");
         add("options", "evaluate --rerank-temperature 0", 1, null,

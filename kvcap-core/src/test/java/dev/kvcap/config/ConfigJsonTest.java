@@ -58,4 +58,17 @@ class ConfigJsonTest {
                 () -> ConfigJson.fromJson("{\"preset\":\"small\",\"model\":{\"memoryCell\":4}}"));
         assertTrue(e.getMessage().contains("memoryCell"), e.getMessage());
     }
+    @Test
+    void aModelSavedBeforeTrainChoseRerankCaptionsWithItsOwnAndOnlyARetrievalMemoryMayChoose() {
+        JsonObject old = JsonParser.parseString(ConfigJson.toJson(Presets.small())).getAsJsonObject();
+        old.getAsJsonObject("decode").remove("rerank");
+        old.getAsJsonObject("train").remove("rerankChoice");
+        KvcapConfig saved = ConfigJson.savedFromJson(old.toString());
+        assertEquals(0, saved.decode().rerank());
+        assertEquals(32, saved.train().rerankChoice());
+        assertEquals(16, ConfigJson.fromJson("{\"preset\":\"small\",\"decode\":{\"rerank\":16}}").decode().rerank());
+        IllegalArgumentException slots = assertThrows(IllegalArgumentException.class,
+                () -> ConfigJson.fromJson("{\"preset\":\"tiny\",\"decode\":{\"rerank\":16}}"));
+        assertTrue(slots.getMessage().contains("retrieval memory"), slots.getMessage());
+    }
 }

@@ -89,7 +89,7 @@ class CaptionRerankTest {
             String one = c.rerank(List.of(image), List.of("a zebra"), RerankSettings.of(1)).get(0);
             assertTrue(one.equals("a zebra") || texts.contains(one), "one neighbour: the model's caption or that neighbour's: " + one);
             IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> c.checkRerank(new RerankSettings(0, 2, 12)));
-            assertTrue(zero.getMessage().contains("--rerank must be at least 1"), zero.getMessage());
+            assertTrue(zero.getMessage().contains("--rerank must be a number of nearest training images"), zero.getMessage());
             IllegalArgumentException cold = assertThrows(IllegalArgumentException.class, () -> c.checkRerank(new RerankSettings(3, 0, 12)));
             assertTrue(cold.getMessage().contains("--rerank-temperature"), cold.getMessage());
             IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> c.checkRerank(new RerankSettings(3, 8, -1)));

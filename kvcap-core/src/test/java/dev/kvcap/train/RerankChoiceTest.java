@@ -100,4 +100,12 @@ class RerankChoiceTest {
         assertEquals(before, Files.readString(config));
         assertEquals(0, savedRerank(slots));
     }
+    @Test
+    void aRunThatChoosesPassesOnNoChoiceFromTheConfigItStartedFrom() throws Exception {
+        KvcapConfig ret = SavedModel.readConfig(trained); // as --init reads a model's config
+        KvcapConfig chosen = ret.withDecode(ret.decode().withRerank(4)).withTrain(ret.train().withEpochs(1));
+        Path out = dir.resolve("no-val");
+        new Trainer(chosen, e -> {}).run(train, null, out, false); // no validation images: nothing to choose on
+        assertEquals(0, savedRerank(out));
+    }
 }
