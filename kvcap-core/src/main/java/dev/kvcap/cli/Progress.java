@@ -34,25 +34,9 @@ final class Progress implements Consumer<TrainEvent> {
             endLine();
             err.println("kvcap: " + info.message());
         } else if (event instanceof TrainEvent.Preparing p) {
-            if (tty && (now - lastDraw > 200 || p.done() == p.total())) {
-                err.printf("\rdecoding images %d/%d", p.done(), p.total());
-                lastDraw = now;
-                if (p.done() == p.total()) {
-                    err.println();
-                }
-            }
+            count(String.format("decoding images %d/%d", p.done(), p.total()), p.done() == p.total(), now);
         } else if (event instanceof TrainEvent.Choosing c) {
-            if (tty && (now - lastDraw > 200 || c.done() == c.total())) {
-                err.printf("\rcaptioned %d/%d validation images both ways", c.done(), c.total());
-                lastDraw = now;
-                if (c.done() == c.total()) {
-                    err.println();
-                    lastDraw = 0;
-                }
-            } else if (!tty && now - lastDraw > 30_000) {
-                err.printf("captioned %d/%d validation images both ways%n", c.done(), c.total());
-                lastDraw = now;
-            }
+            count(String.format("captioned %d/%d validation images both ways", c.done(), c.total()), c.done() == c.total(), now);
         } else if (event instanceof TrainEvent.Step s) {
             boolean last = s.batch() == s.batches();
             if (tty && (now - lastDraw > 250 || last)) {
@@ -73,6 +57,21 @@ final class Progress implements Consumer<TrainEvent> {
             err.println("epoch " + e.epoch() + ": " + format(e.figures()) + (e.best() ? "  (best)" : ""));
         }
         err.flush();
+    }
+
+    /** A counter: redrawn on a terminal (ended by a newline when {@code done}), a line every 30 s otherwise. */
+    private void count(String line, boolean done, long now) {
+        if (tty && (now - lastDraw > 200 || done)) {
+            err.print("\r" + line);
+            lastDraw = now;
+            if (done) {
+                err.println();
+                lastDraw = 0;
+            }
+        } else if (!tty && now - lastDraw > 30_000) {
+            err.println(line);
+            lastDraw = now;
+        }
     }
 
     private void endLine() {
