@@ -139,6 +139,17 @@ public final class Captioner implements AutoCloseable {
     }
 
     /**
+     * The captions {@code kvcap caption} prints for prepared images: the model's own with {@code
+     * decode}'s search, then, when {@code decode.rerank()} is above 0 (what training chose on its
+     * validation images, {@link #defaults}), chosen among the model's own and its nearest training
+     * images' captions ({@link #rerank}, default weights).
+     */
+    public List<String> captionTexts(List<byte[]> pixels, DecodeConfig decode) {
+        List<String> own = caption(pixels, decode, false).stream().map(Caption::text).toList();
+        return decode.rerank() == 0 ? own : rerank(pixels, own, RerankSettings.of(decode.rerank()));
+    }
+
+    /**
      * Captions prepared images in one batch, interpolating each step with {@code retrieval} (the
      * memory bank) when it is not null.
      */

@@ -114,4 +114,16 @@ class CaptionRerankTest {
             assertTrue(slots.getMessage().contains("retrieval memory"), slots.getMessage());
         }
     }
+    @Test
+    void captionTextsAreTheModelsOwnOrChosenAsItsDecodeRerankSays() throws Exception {
+        List<String> texts = List.of("a red circle", "a red square", "a blue zebra");
+        Vocabulary vocab = Vocabulary.build(texts.stream().map(CaptionTokenizer::tokenize).toList(), 1);
+        try (Captioner c = Captioner.load(retrievalModel(vocab, texts))) {
+            byte[] image = c.prepare(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB));
+            List<byte[]> pixels = List.of(image, image);
+            List<String> own = c.caption(pixels, c.defaults(), false).stream().map(Captioner.Caption::text).toList();
+            assertEquals(own, c.captionTexts(pixels, c.defaults().withRerank(0)));
+            assertEquals(c.rerank(pixels, own, RerankSettings.of(3)), c.captionTexts(pixels, c.defaults().withRerank(3)));
+        }
+    }
 }
