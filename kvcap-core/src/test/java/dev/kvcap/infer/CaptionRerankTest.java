@@ -74,11 +74,17 @@ class CaptionRerankTest {
         return model;
     }
 
+    private static final List<String> THREE = List.of("a red circle", "a red square", "a blue zebra");
+
+    /** A retrieval model (random weights) whose three training images have {@link #THREE}'s captions. */
+    private Captioner threeCaptionModel() throws Exception {
+        return Captioner.load(retrievalModel(Vocabulary.build(THREE.stream().map(CaptionTokenizer::tokenize).toList(), 1), THREE));
+    }
+
     @Test
     void theChosenCaptionIsTheModelsOwnOrOneOfItsNeighbours() throws Exception {
-        List<String> texts = List.of("a red circle", "a red square", "a blue zebra");
-        Vocabulary vocab = Vocabulary.build(texts.stream().map(CaptionTokenizer::tokenize).toList(), 1);
-        try (Captioner c = Captioner.load(retrievalModel(vocab, texts))) {
+        List<String> texts = THREE;
+        try (Captioner c = threeCaptionModel()) {
             byte[] image = c.prepare(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB));
             List<String> chosen = c.rerank(List.of(image, image), List.of("a red", "a red circle"), RerankSettings.of(3));
             assertEquals(2, chosen.size());
@@ -114,11 +120,10 @@ class CaptionRerankTest {
             assertTrue(slots.getMessage().contains("retrieval memory"), slots.getMessage());
         }
     }
+
     @Test
     void captionTextsAreTheModelsOwnOrChosenAsItsDecodeRerankSays() throws Exception {
-        List<String> texts = List.of("a red circle", "a red square", "a blue zebra");
-        Vocabulary vocab = Vocabulary.build(texts.stream().map(CaptionTokenizer::tokenize).toList(), 1);
-        try (Captioner c = Captioner.load(retrievalModel(vocab, texts))) {
+        try (Captioner c = threeCaptionModel()) {
             byte[] image = c.prepare(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB));
             List<byte[]> pixels = List.of(image, image);
             List<String> own = c.caption(pixels, c.defaults(), false).stream().map(Captioner.Caption::text).toList();
