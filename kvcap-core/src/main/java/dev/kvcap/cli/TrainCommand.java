@@ -20,10 +20,11 @@ import picocli.CommandLine.Option;
         description = {
             "Train a KVM captioner on MSCOCO-format captions (or a Karpathy split).",
             "Writes MODEL_DIR/best (best validation CIDEr-D), MODEL_DIR/last (for --resume),",
-            "metrics.jsonl and curves.png. At the end, with validation data and a retrieval memory",
-            "(small's), captions the validation images with and without --rerank N (N = train.rerankChoice,",
-            "32; 0 skips this) and saves the better as the model's decode.rerank, which caption and",
-            "evaluate follow."
+            "metrics.jsonl and curves.png.",
+            "At the end, with validation data and a retrieval memory (small's), captions",
+            "the validation images with and without --rerank N (N = train.rerankChoice,",
+            "32; 0 skips this) and saves the better as the model's decode.rerank, which",
+            "caption and evaluate follow."
         })
 final class TrainCommand implements Callable<Integer> {
 
