@@ -71,9 +71,8 @@ final class DemoCommand implements Callable<Integer> {
         StringBuilder report = new StringBuilder(); // printed only once everything succeeded
         try (Captioner captioner = Captioner.load(modelDir)) {
             // as evaluate captions: with --rerank when training found that it captions validation images better
-            int rerank = captioner.defaults().rerank();
             DatasetCaptions.Outcome o = DatasetCaptions.run(
-                    captioner, test, captioner.defaults(), 64, null, rerank == 0 ? null : RerankSettings.of(rerank));
+                    captioner, test, captioner.defaults(), 64, null, RerankSettings.of(captioner.defaults()).orElse(null));
             Activity.now("writing " + out.resolve("test-results.json"));
             ResultsJson.write(out.resolve("test-results.json"), o.results());
             report.append("Held-out test metrics (" + o.results().size() + " images, unseen combinations):\n");

@@ -44,7 +44,7 @@ final class CaptionRerank {
     /** @throws IllegalArgumentException when the model's index does not keep its training captions */
     CaptionRerank(SavedModel saved) {
         CellIndex index = saved.cells();
-        if (index == null || !index.keepsTexts()) {
+        if (!hasCandidates(saved)) {
             throw new IllegalArgumentException(index == null
                     ? "--rerank chooses among the nearest training images' captions, which only a model with a retrieval memory keeps (model.memoryCells > 0, the small preset's)"
                     : "--rerank needs the training captions in the model's " + CellIndex.FILE + ", which models trained before the option lack: retrain the model");
@@ -56,6 +56,11 @@ final class CaptionRerank {
             docs.add(index.texts(e));
         }
         this.cider = words.reward(docs);
+    }
+
+    /** Whether {@code saved} keeps its training images' captions (a retrieval memory's index, KCI3). */
+    static boolean hasCandidates(SavedModel saved) {
+        return saved.cells() != null && saved.cells().keepsTexts();
     }
 
     /**

@@ -146,7 +146,7 @@ public final class Captioner implements AutoCloseable {
      */
     public List<String> captionTexts(List<byte[]> pixels, DecodeConfig decode) {
         List<String> own = caption(pixels, decode, false).stream().map(Caption::text).toList();
-        return decode.rerank() == 0 ? own : rerank(pixels, own, RerankSettings.of(decode.rerank()));
+        return RerankSettings.of(decode).map(s -> rerank(pixels, own, s)).orElse(own);
     }
 
     /**
@@ -237,7 +237,7 @@ public final class Captioner implements AutoCloseable {
 
     /** Whether the model keeps its training images' captions, which {@link #rerank} chooses among. */
     public boolean canRerank() {
-        return saved.cells() != null && saved.cells().keepsTexts();
+        return CaptionRerank.hasCandidates(saved);
     }
 
     /**

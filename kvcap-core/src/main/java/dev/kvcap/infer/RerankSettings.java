@@ -1,5 +1,8 @@
 package dev.kvcap.infer;
 
+import dev.kvcap.config.DecodeConfig;
+import java.util.Optional;
+
 /**
  * How {@code --rerank} chooses among an image's candidate captions ({@link Captioner#rerank}):
  * each candidate weighs exp(mean log-probability / {@code temperature}) · similarity^{@code
@@ -24,6 +27,14 @@ public record RerankSettings(int neighbours, double temperature, double similari
     /** {@code neighbours} with the default temperature and similarity power. */
     public static RerankSettings of(int neighbours) {
         return new RerankSettings(neighbours, TEMPERATURE, SIMILARITY_POWER);
+    }
+
+    /**
+     * What a model's {@code decode.rerank} says (set by {@code train} on its validation images),
+     * with the default weights; empty at 0, the model's own captions.
+     */
+    public static Optional<RerankSettings> of(DecodeConfig decode) {
+        return decode.rerank() == 0 ? Optional.empty() : Optional.of(of(decode.rerank()));
     }
 
     /** @throws IllegalArgumentException naming the option to fix when a setting is out of range */

@@ -37,9 +37,9 @@ final class RerankChoice {
     private static final int BATCH = 32;
 
     /**
-     * Validation images captioned both ways at most: about 100 ms an image with 32 neighbours, so
-     * a 5,000-image MSCOCO validation split costs 1.7 minutes instead of 8, and a difference
-     * large enough to matter shows on a thousand images.
+     * Validation images captioned both ways at most. At the 96–104 ms an image that {@code --rerank
+     * 32} took on the real icons' test split (docs/BENCHMARKS.md), a thousand images cost under
+     * two minutes; a 5,000-image validation split would cost about eight.
      */
     static final int MAX_IMAGES = 1_000;
 
