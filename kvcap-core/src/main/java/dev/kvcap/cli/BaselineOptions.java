@@ -47,6 +47,11 @@ final class BaselineOptions {
             description = "With --neighbours K > 1: weigh each neighbour's captions by max(0, cosine)^P, and choose the caption with the highest weighted CIDEr-D against all of them, itself included (as --rerank weighs its candidates); 0 is the plain consensus; 12 with K 16 and --features gradients is the stronger floor of docs/REAL-DATA.md; default ${DEFAULT-VALUE}.")
     double similarityPower;
 
+    @Option(
+            names = "--spans",
+            description = "Let shorter runs of a caption's words compete too (those that neither start nor end with a, an, the, of, and, or, in, on, at, by, for, to, with): 'clipboard' can win over 'clipboard check outline' when the neighbours agree on it and differ on the rest (as --rerank does); with --similarity-power 0 every caption weighs alike; off by default.")
+    boolean spans;
+
     @Option(names = "--pixel-size", paramLabel = "N", defaultValue = "32", description = "Side the images are resized to for --features pixel; default ${DEFAULT-VALUE}.")
     int pixelSize;
 
@@ -122,14 +127,14 @@ final class BaselineOptions {
                 new NearestNeighbourCaptions(trainFeatures, kept.stream().map(CaptionedImage::captions).toList());
         List<CaptionedImage> queries = new ArrayList<>();
         List<float[]> queryFeatures = features(test.withCaptions().images(), captioner, queries);
-        List<String> out = nn.caption(queryFeatures, k, similarityPower);
+        List<String> out = nn.caption(queryFeatures, k, similarityPower, spans);
         Map<Long, String> results = new LinkedHashMap<>();
         for (int i = 0; i < queries.size(); i++) {
             results.put(queries.get(i).imageId(), out.get(i));
         }
         System.err.printf(
-                "kvcap: nearest-neighbour floor (%s features, k %d%s): %d images captioned from %d training images in %.1f s%n",
-                features, k, similarityPower == 0 ? "" : ", similarity^" + similarityPower, results.size(), nn.size(), (System.nanoTime() - start) / 1e9);
+                "kvcap: nearest-neighbour floor (%s features, k %d%s%s): %d images captioned from %d training images in %.1f s%n",
+                features, k, similarityPower == 0 ? "" : ", similarity^" + similarityPower, spans ? ", spans" : "", results.size(), nn.size(), (System.nanoTime() - start) / 1e9);
         return results;
     }
 

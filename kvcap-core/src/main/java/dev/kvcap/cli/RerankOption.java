@@ -32,6 +32,14 @@ final class RerankOption {
             description = "With --rerank (or the model's decode.rerank): each candidate also weighs s^P, s the similarity (cosine) of the nearest neighbour it comes from (the model's own caption: the nearest one's); 0 weighs all neighbours alike; default ${DEFAULT-VALUE} (chosen on validation data).")
     double similarityPower;
 
+    @Option(
+            names = "--rerank-spans",
+            negatable = true,
+            defaultValue = "" + RerankSettings.SPANS,
+            fallbackValue = "true",
+            description = "With --rerank (or the model's decode.rerank): shorter runs of a candidate's words compete too (not starting or ending with a, the, of, ...), so the words the candidates share can win over any one whole name; --no-rerank-spans chooses whole candidates only; default on (docs/REAL-DATA.md).")
+    boolean spans;
+
     /** Whether {@code --rerank} was given (0 included), rather than left to the model. */
     boolean given() {
         return neighbours != null;
@@ -43,6 +51,6 @@ final class RerankOption {
      */
     Optional<RerankSettings> settings(DecodeConfig decode) {
         int n = given() ? neighbours : decode.rerank();
-        return n == 0 ? Optional.empty() : Optional.of(new RerankSettings(n, temperature, similarityPower));
+        return n == 0 ? Optional.empty() : Optional.of(new RerankSettings(n, temperature, similarityPower, spans));
     }
 }

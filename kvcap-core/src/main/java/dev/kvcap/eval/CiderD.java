@@ -94,6 +94,38 @@ final class CiderD {
     return mean / refs.length * 10.0;
   }
 
+  /**
+   * CIDEr-D of each caption against each of the first {@code references} as its only reference
+   * ({@code [i][j]}, j &lt; {@code references}): what {@link #score} gives for each pair, with each
+   * caption's TF-IDF vector made once instead of once per pair.
+   */
+  static double[][] pairwise(NgramCounts[] captions, int references, LogDf logDf, double refLen) {
+    int n = NgramCounts.MAX_N;
+    Vec[] vecs = new Vec[captions.length];
+    for (int i = 0; i < captions.length; i++) {
+      vecs[i] = new Vec(captions[i], logDf, refLen);
+    }
+    double[][] out = new double[captions.length][references];
+    for (int i = 0; i < captions.length; i++) {
+      Vec hyp = vecs[i];
+      for (int j = 0; j < references; j++) {
+        Vec ref = vecs[j];
+        double delta = hyp.length - ref.length;
+        double penalty = Math.exp(-(delta * delta) / (2 * SIGMA * SIGMA));
+        double mean = 0;
+        for (int k = 0; k < n; k++) { // in score's order of operations, so the values are equal
+          double val = clippedDot(captions[i].ids[k], hyp.values[k], captions[j].ids[k], ref.values[k]);
+          if (hyp.norms[k] != 0 && ref.norms[k] != 0) {
+            val /= hyp.norms[k] * ref.norms[k];
+          }
+          mean += val * penalty;
+        }
+        out[i][j] = mean / n * 10.0;
+      }
+    }
+    return out;
+  }
+
   /** Sum over the candidate's n-grams of {@code min(h, r) * r}; both id arrays sorted. */
   private static double clippedDot(int[] hIds, double[] h, int[] rIds, double[] r) {
     double sum = 0;

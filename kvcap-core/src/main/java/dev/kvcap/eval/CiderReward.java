@@ -54,14 +54,18 @@ public final class CiderReward {
    * too). N-grams the corpus never saw match across these captions and are not added to it.
    */
   public double[][] pairwise(List<int[]> captions) {
-    NgramCounts[] counts = index.countTogether(captions);
-    double[][] out = new double[counts.length][counts.length];
-    for (int i = 0; i < counts.length; i++) {
-      for (int j = 0; j < counts.length; j++) {
-        out[i][j] = CiderD.score(counts[i], new NgramCounts[] {counts[j]}, this::logDf, refLen);
-      }
+    return pairwise(captions, captions.size());
+  }
+
+  /**
+   * {@link #pairwise(List)} against the first {@code references} captions only: {@code [i][j]}
+   * scores caption i against caption j, for every i and j &lt; {@code references}.
+   */
+  public double[][] pairwise(List<int[]> captions, int references) {
+    if (references < 0 || references > captions.size()) {
+      throw new IllegalArgumentException("references must be between 0 and " + captions.size() + ", got " + references);
     }
-    return out;
+    return CiderD.pairwise(index.countTogether(captions), references, this::logDf, refLen);
   }
 
   /**

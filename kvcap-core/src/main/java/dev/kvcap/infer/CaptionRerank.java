@@ -28,9 +28,9 @@ import java.util.Map;
  * it is (the model's own caption takes the nearest neighbour's, so it counts as much as the
  * closest training image's); the chosen caption is the one with the highest weighted mean
  * CIDEr-D against all the candidates, each taken as a single reference (document frequencies from
- * the training captions). A caption that many likely candidates of near neighbours agree with
- * wins, so a lone guess gives way to the words the image's nearest neighbours and the model
- * share.
+ * the training captions), among the candidates and, unless turned off, their spans ({@link
+ * ConsensusChoice}). A caption that many likely candidates of near neighbours agree with wins, so
+ * a lone guess gives way to the words the image's nearest neighbours and the model share.
  *
  * <p>Legend: C candidates of one image, T their longest length in tokens (with {@code <end>}), V
  * the vocabulary.
@@ -93,31 +93,9 @@ final class CaptionRerank {
                 similarity.values().stream().mapToDouble(Double::doubleValue).toArray(),
                 settings.temperature(),
                 settings.similarityPower());
-        List<int[]> ids = candidates.values().stream().map(words::ids).toList();
-        int best = minimumRisk(weights, cider.pairwise(ids));
-        return best == 0 ? own : texts.get(best);
-    }
-
-    /**
-     * The candidate with the highest expected agreement, Σ_j weights[j]·agree[i][j]; the first on
-     * ties.
-     *
-     * @param agree [i][j]: how well candidate i agrees with candidate j as its reference
-     */
-    static int minimumRisk(double[] weights, double[][] agree) {
-        int best = 0;
-        double bestGain = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < agree.length; i++) {
-            double gain = 0;
-            for (int j = 0; j < weights.length; j++) {
-                gain += weights[j] * agree[i][j];
-            }
-            if (gain > bestGain) {
-                bestGain = gain;
-                best = i;
-            }
-        }
-        return best;
+        List<List<String>> tokens = new ArrayList<>(candidates.values());
+        ConsensusChoice.Choice best = ConsensusChoice.choose(tokens, tokens.stream().map(words::ids).toList(), weights, cider, settings.spans());
+        return best.candidate() == 0 ? own : String.join(" ", best.tokens());
     }
 
     /**

@@ -101,6 +101,14 @@ public final class NearestNeighbourCaptions {
      * similarity^{@code power} (0: the plain consensus).
      */
     public List<String> caption(List<float[]> queries, int k, double power) {
+        return caption(queries, k, power, false);
+    }
+
+    /**
+     * {@link #caption(List, int, double)}, and with {@code spans} the captions' spans compete too
+     * ({@link ConsensusChoice}; then at power 0 every caption weighs alike, itself included).
+     */
+    public List<String> caption(List<float[]> queries, int k, double power, boolean spans) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1, got " + k);
         }
@@ -110,7 +118,7 @@ public final class NearestNeighbourCaptions {
         String[] out = new String[queries.size()];
         IntStream.range(0, queries.size()).parallel().forEach(q -> {
             int[] near = nearest(queries.get(q), k);
-            out[q] = power == 0 ? consensus(near) : weightedConsensus(queries.get(q), near, power);
+            out[q] = power == 0 && !spans ? consensus(near) : weightedConsensus(queries.get(q), near, power, spans);
         });
         return List.of(out);
     }
@@ -124,22 +132,27 @@ public final class NearestNeighbourCaptions {
         return raw.get(cider.consensus(near));
     }
 
-    /** Of the neighbours' captions, the one with the highest similarity-weighted CIDEr-D against all of them. */
-    String weightedConsensus(float[] query, int[] near, double power) {
+    /**
+     * Of the neighbours' captions (and with {@code spans} their spans), the one with the highest
+     * similarity-weighted CIDEr-D against all of them.
+     */
+    String weightedConsensus(float[] query, int[] near, double power, boolean spans) {
         List<String> raw = new ArrayList<>();
+        List<List<String>> tokens = new ArrayList<>();
         List<int[]> words = new ArrayList<>();
         List<Double> weights = new ArrayList<>();
         for (int i : near) {
             double w = Math.pow(Math.max(cosine(query, features[i]), 1e-9), power); // all dissimilar: alike
             raw.addAll(captions.get(i));
+            captions.get(i).forEach(c -> tokens.add(CaptionTokenizer.tokenize(c)));
             for (int[] caption : ids.get(i)) {
                 words.add(caption);
                 weights.add(w);
             }
         }
         double[] w = weights.stream().mapToDouble(Double::doubleValue).toArray();
-        int best = CaptionRerank.minimumRisk(w, cider.pairwise(words)); // the first on ties
-        return raw.get(best);
+        ConsensusChoice.Choice best = ConsensusChoice.choose(tokens, words, w, cider, spans); // the first on ties
+        return best.candidate() >= 0 ? raw.get(best.candidate()) : String.join(" ", best.tokens());
     }
 
     private static double cosine(float[] a, float[] b) {

@@ -15,8 +15,10 @@ import java.util.Optional;
  * @param temperature T, positive: larger trusts the model less and the neighbours more
  * @param similarityPower P, 0 or more: larger trusts the nearest neighbours more (0: every
  *     neighbour's captions alike)
+ * @param spans whether the candidates' spans may be chosen too ({@link ConsensusChoice}), not only
+ *     whole candidates
  */
-public record RerankSettings(int neighbours, double temperature, double similarityPower) {
+public record RerankSettings(int neighbours, double temperature, double similarityPower, boolean spans) {
 
     /** The default T: the model's probabilities, much softened. */
     public static final double TEMPERATURE = 8;
@@ -24,9 +26,12 @@ public record RerankSettings(int neighbours, double temperature, double similari
     /** The default P. */
     public static final double SIMILARITY_POWER = 12;
 
-    /** {@code neighbours} with the default temperature and similarity power. */
+    /** The default for spans: chosen where they win. */
+    public static final boolean SPANS = true;
+
+    /** {@code neighbours} with the default temperature, similarity power and spans. */
     public static RerankSettings of(int neighbours) {
-        return new RerankSettings(neighbours, TEMPERATURE, SIMILARITY_POWER);
+        return new RerankSettings(neighbours, TEMPERATURE, SIMILARITY_POWER, SPANS);
     }
 
     /**

@@ -225,6 +225,10 @@ class MainTest {
         double chosen = com.google.gson.JsonParser.parseString(byModel[2]).getAsJsonObject().get("CIDEr").getAsDouble();
         double own = com.google.gson.JsonParser.parseString(off[2]).getAsJsonObject().get("CIDEr").getAsDouble();
         assertTrue(chosen > own, "following the model's decode.rerank " + chosen + ", its own captions " + own);
+        String[] whole = run(concat(evaluate, "--no-rerank-spans"));
+        assertEquals("0", whole[0], whole[1]);
+        double wholeCider = com.google.gson.JsonParser.parseString(whole[2]).getAsJsonObject().get("CIDEr").getAsDouble();
+        assertTrue(wholeCider > own, "whole candidates only " + wholeCider + ", its own captions " + own);
 
         Path img = Files.list(data.resolve("images/test")).sorted().findFirst().orElseThrow();
         String[] plain = run("caption", "--model", model.toString(), img.toString());

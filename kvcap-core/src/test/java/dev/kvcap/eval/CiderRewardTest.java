@@ -81,4 +81,21 @@ class CiderRewardTest {
         assertEquals(agree[0][0], reward.pairwise(List.of(new int[] {zebra, zebra}, new int[] {zebra, zebra}))[0][1], 1e-9,
                 "the corpus is left as it was");
     }
+
+    @Test
+    void pairwiseAgainstTheFirstCaptionsIsTheSquareTablesFirstColumns() {
+        List<int[][]> refs = List.of(new int[][] {ids("a red circle")}, new int[][] {ids("a blue square")});
+        CiderReward reward = new CiderReward(refs, WORDS.length);
+        List<int[]> captions = List.of(ids("a red circle"), ids("a red square"), ids("red"), ids("big blue square on the left"));
+        double[][] square = reward.pairwise(captions);
+        double[][] first = reward.pairwise(captions, 2);
+        assertEquals(4, first.length);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(2, first[i].length);
+            assertEquals(square[i][0], first[i][0], 0.0, "equal to the last bit");
+            assertEquals(square[i][1], first[i][1], 0.0);
+        }
+        assertTrue(first[2][0] > 0 && first[2][0] < first[0][0], "a shorter run of a caption agrees with it, less than itself");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> reward.pairwise(captions, 5));
+    }
 }

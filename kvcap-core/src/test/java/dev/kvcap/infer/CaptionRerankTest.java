@@ -30,9 +30,9 @@ class CaptionRerankTest {
             {5, 0, 0}, // a lone guess: agrees with itself only
             {0, 5, 4}, // two candidates that agree with each other
             {0, 4, 5}};
-        assertEquals(1, CaptionRerank.minimumRisk(new double[] {0.4, 0.3, 0.3}, agree), "the consensus beats the likeliest lone guess");
-        assertEquals(0, CaptionRerank.minimumRisk(new double[] {0.8, 0.1, 0.1}, agree), "unless the model is sure of it");
-        assertEquals(0, CaptionRerank.minimumRisk(new double[] {1, 0, 0}, new double[][] {{1, 1, 1}, {1, 1, 1}, {1, 1, 1}}), "the first on ties");
+        assertEquals(1, ConsensusChoice.minimumRisk(new double[] {0.4, 0.3, 0.3}, agree), "the consensus beats the likeliest lone guess");
+        assertEquals(0, ConsensusChoice.minimumRisk(new double[] {0.8, 0.1, 0.1}, agree), "unless the model is sure of it");
+        assertEquals(0, ConsensusChoice.minimumRisk(new double[] {1, 0, 0}, new double[][] {{1, 1, 1}, {1, 1, 1}, {1, 1, 1}}), "the first on ties");
     }
 
     @Test
@@ -94,11 +94,11 @@ class CaptionRerankTest {
             assertEquals(chosen, c.rerank(List.of(image, image), List.of("a red", "a red circle"), RerankSettings.of(3)), "the same choice again");
             String one = c.rerank(List.of(image), List.of("a zebra"), RerankSettings.of(1)).get(0);
             assertTrue(one.equals("a zebra") || texts.contains(one), "one neighbour: the model's caption or that neighbour's: " + one);
-            IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> c.checkRerank(new RerankSettings(0, 2, 12)));
+            IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> c.checkRerank(new RerankSettings(0, 2, 12, true)));
             assertTrue(zero.getMessage().contains("--rerank must be a number of nearest training images"), zero.getMessage());
-            IllegalArgumentException cold = assertThrows(IllegalArgumentException.class, () -> c.checkRerank(new RerankSettings(3, 0, 12)));
+            IllegalArgumentException cold = assertThrows(IllegalArgumentException.class, () -> c.checkRerank(new RerankSettings(3, 0, 12, true)));
             assertTrue(cold.getMessage().contains("--rerank-temperature"), cold.getMessage());
-            IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> c.checkRerank(new RerankSettings(3, 8, -1)));
+            IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> c.checkRerank(new RerankSettings(3, 8, -1, true)));
             assertTrue(negative.getMessage().contains("--rerank-similarity-power"), negative.getMessage());
         }
     }

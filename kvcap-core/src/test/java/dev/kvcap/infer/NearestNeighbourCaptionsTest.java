@@ -3,6 +3,7 @@ package dev.kvcap.infer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -63,5 +64,24 @@ class NearestNeighbourCaptionsTest {
         NearestNeighbourCaptions nn = new NearestNeighbourCaptions(POINTS, CAPTIONS);
         assertThrows(IllegalArgumentException.class, () -> nn.caption(List.of(new float[] {1, 2, 3}), 1));
         assertThrows(IllegalArgumentException.class, () -> nn.caption(List.of(new float[] {1, 2}), 0));
+    }
+
+    @Test
+    void withSpansTheWordsTheNeighboursShareCanBeTheCaption() {
+        List<float[]> features = new java.util.ArrayList<>();
+        List<List<String>> captions = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) { // twenty clipboard icons, each its own name
+            features.add(new float[] {1, 0.01f * i});
+            captions.add(List.of("clipboard item" + i));
+        }
+        for (int i = 0; i < 60; i++) { // far away, and they make "clipboard" a rare word
+            features.add(new float[] {-1, 0.01f * i});
+            captions.add(List.of("bell" + i + " outline"));
+        }
+        NearestNeighbourCaptions nn = new NearestNeighbourCaptions(features, captions);
+        float[] query = {1, 0.05f};
+        assertTrue(nn.caption(List.of(query), 20, 0).get(0).startsWith("clipboard item"), "without spans: a whole caption");
+        assertEquals(List.of("clipboard"), nn.caption(List.of(query), 20, 0, true), "equal weights: the shared word");
+        assertEquals(List.of("clipboard"), nn.caption(List.of(query), 20, 1, true), "weighed by similarity too");
     }
 }

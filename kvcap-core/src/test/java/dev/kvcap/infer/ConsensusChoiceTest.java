@@ -1,0 +1,101 @@
+package dev.kvcap.infer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kvcap.data.CaptionTokenizer;
+import dev.kvcap.eval.CiderReward;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConsensusChoiceTest {
+
+    /** Candidates as words and ids, and CIDEr-D with document frequencies from a small corpus of names. */
+    private static final class Names {
+        final Map<String, Integer> ids = new HashMap<>();
+        final CiderReward cider;
+
+        Names(List<String> corpus) {
+            List<int[][]> docs = new ArrayList<>();
+            for (String c : corpus) {
+                docs.add(new int[][] {ids(c)});
+            }
+            cider = new CiderReward(docs, 1000);
+        }
+
+        int[] ids(String caption) {
+            return CaptionTokenizer.tokenize(caption).stream().mapToInt(w -> ids.computeIfAbsent(w, k -> ids.size())).toArray();
+        }
+
+        ConsensusChoice.Choice choose(List<String> candidates, boolean spans) {
+            double[] equal = new double[candidates.size()];
+            java.util.Arrays.fill(equal, 1.0 / candidates.size());
+            return ConsensusChoice.choose(
+                    candidates.stream().map(CaptionTokenizer::tokenize).toList(), candidates.stream().map(this::ids).toList(), equal, cider, spans);
+        }
+    }
+
+    /**
+     * Twenty variants of one icon: with as many candidates (a rerank has about a hundred) a caption's
+     * agreement with itself no longer outweighs what all of them share.
+     */
+    private static final List<String> CLIPBOARDS = variants("clipboard %s", "check outline", "text", "alert", "play", "pulse", "list");
+
+    private static final List<String> FLAGS = variants("the flag of %s", "norway", "sweden", "kingdom of denmark", "finland", "iceland");
+
+    private static List<String> variants(String pattern, String... names) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            out.add(String.format(pattern, i < names.length ? names[i] : "item" + i));
+        }
+        return out;
+    }
+
+    private static final List<String> CORPUS = new ArrayList<>();
+
+    static {
+        CORPUS.addAll(CLIPBOARDS);
+        CORPUS.addAll(FLAGS);
+        CORPUS.addAll(List.of("file outline", "bell outline", "a red circle", "arrow up", "arrow down", "check", "list", "play"));
+        for (int i = 0; i < 60; i++) { // other names, so that "clipboard" and "flag" are rarer words
+            CORPUS.add("other" + i + " of the set");
+        }
+    }
+
+    @Test
+    void theWordsTheCandidatesShareCanWinOverEveryWholeCandidate() {
+        Names names = new Names(CORPUS);
+        ConsensusChoice.Choice whole = names.choose(CLIPBOARDS, false);
+        assertTrue(whole.candidate() >= 0, "without spans a whole candidate wins");
+        ConsensusChoice.Choice span = names.choose(CLIPBOARDS, true);
+        assertEquals(-1, span.candidate(), "a span won");
+        assertEquals(List.of("clipboard"), span.tokens());
+    }
+
+    @Test
+    void aSpanNeitherStartsNorEndsWithAFunctionWord() {
+        Names names = new Names(CORPUS);
+        ConsensusChoice.Choice c = names.choose(FLAGS, true);
+        List<String> chosen = c.tokens();
+        assertTrue(c.candidate() >= 0, "a whole flag's name wins, no span: " + chosen);
+        // "the flag of" would have beaten every whole name: it is not a phrase, so it is no hypothesis
+        List<int[]> hypotheses = new ArrayList<>(FLAGS.stream().map(names::ids).toList());
+        hypotheses.add(names.ids(String.join(" ", chosen)));
+        hypotheses.add(names.ids("the flag of"));
+        double[][] agree = names.cider.pairwise(hypotheses, FLAGS.size());
+        double chosenGain = java.util.Arrays.stream(agree[FLAGS.size()]).sum();
+        double cutGain = java.util.Arrays.stream(agree[FLAGS.size() + 1]).sum();
+        assertTrue(cutGain > chosenGain, cutGain + " against " + chosenGain);
+    }
+
+    @Test
+    void candidatesThatAgreeWholeKeepTheirWholeCaption() {
+        Names names = new Names(CORPUS);
+        ConsensusChoice.Choice c = names.choose(List.of("a red circle", "a red circle", "arrow up"), true);
+        assertEquals(0, c.candidate(), "the first of the agreeing candidates, not a span of it");
+        assertEquals(List.of("a", "red", "circle"), c.tokens());
+    }
+}
