@@ -7,6 +7,7 @@ A throwaway build writes, per image, the candidates, the model's mean log-probab
 the cosine and rank of the nearest neighbour it comes from (the model's own caption: -1 unless a
 neighbour has it too):
 
+    git checkout 46f2eda   # the patch is against CaptionRerank before spans (2026-12-06)
     git apply bench/realdata/rerank-dump.patch && ./mvnw -q package -DskipTests
     KVCAP_RERANK_DUMP=/tmp/rr/xe42.val.dump bin/kvcap evaluate --model runs/xe42 \
         --captions REAL/annotations/captions_val.json --images REAL/images/val --beam 3 \

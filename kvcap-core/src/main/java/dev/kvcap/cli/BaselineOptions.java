@@ -44,12 +44,12 @@ final class BaselineOptions {
             names = "--similarity-power",
             paramLabel = "P",
             defaultValue = "0",
-            description = "With --neighbours K > 1: weigh each neighbour's captions by max(0, cosine)^P, and choose the caption with the highest weighted CIDEr-D against all of them, itself included (as --rerank weighs its candidates); 0 is the plain consensus; 12 with K 16 and --features gradients is the stronger floor of docs/REAL-DATA.md; default ${DEFAULT-VALUE}.")
+            description = "With --neighbours K > 1: weigh each neighbour's captions by max(0, cosine)^P, and choose the caption with the highest weighted CIDEr-D against all of them, itself included (as --rerank weighs its candidates); 0 is the plain consensus (with --spans: every caption weighs alike, itself included); 12 with K 16 and --features gradients is the stronger floor of docs/REAL-DATA.md; default ${DEFAULT-VALUE}.")
     double similarityPower;
 
     @Option(
             names = "--spans",
-            description = "Let shorter runs of a caption's words compete too (those that neither start nor end with a, an, the, of, and, or, in, on, at, by, for, to, with): 'clipboard' can win over 'clipboard check outline' when the neighbours agree on it and differ on the rest (as --rerank does); with --similarity-power 0 every caption weighs alike; off by default.")
+            description = "For the floor (baseline, or evaluate with --train-captions): let shorter runs of a caption's words compete too (those that neither start nor end with a, an, the, of, and, or, in, on, at, by, for, to, with): 'clipboard' can win over 'clipboard check outline' when the neighbours agree on it and differ on the rest (as --rerank does); with --similarity-power 0 every caption weighs alike; off by default.")
     boolean spans;
 
     @Option(names = "--pixel-size", paramLabel = "N", defaultValue = "32", description = "Side the images are resized to for --features pixel; default ${DEFAULT-VALUE}.")

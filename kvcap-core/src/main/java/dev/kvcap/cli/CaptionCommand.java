@@ -75,7 +75,7 @@ final class CaptionCommand implements Callable<Integer> {
             if (choose.isPresent() && (json || heatmaps != null || remember)) {
                 String perWord = json ? "--json" : heatmaps != null ? "--heatmaps" : "--remember";
                 if (rerank.given()) {
-                    throw new IllegalArgumentException("--rerank may choose a training image's caption, which has no per-word log-probabilities, attention or decoder states: leave out "
+                    throw new IllegalArgumentException("--rerank may choose a training image's caption or a run of its words, which has no per-word log-probabilities, attention or decoder states: leave out "
                             + perWord + " with it");
                 }
                 System.err.println("kvcap: " + perWord + " needs the model's own caption, so its decode.rerank " + choose.get().neighbours()

@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code --rerank N}: choose each caption among the model's own and its nearest training images'
- * captions. Without the option, the model's {@code decode.rerank} decides: {@code train} sets it
+ * captions, or a run of their words ({@code --[no-]rerank-spans}). Without the option, the model's {@code decode.rerank} decides: {@code train} sets it
  * when choosing scored better on the validation images.
  */
 final class RerankOption {
@@ -15,7 +15,7 @@ final class RerankOption {
     @Option(
             names = "--rerank",
             paramLabel = "N",
-            description = "Choose each caption among the model's own and the captions of the image's N nearest training images: the one that most agrees (CIDEr-D) with all of them, each weighted by the model's probability and its image's similarity (minimum Bayes risk; about 10x slower with 32; docs/REAL-DATA.md). Retrieval-memory models trained since the option; 16 and 32 measured (32 best); 0 = the model's own caption. Default: the model's decode.rerank, which train sets to N = train.rerankChoice (32) when that captioned its validation images better, else 0.")
+            description = "Choose each caption among the model's own and the captions of the image's N nearest training images, or a run of their words (--rerank-spans): the one that most agrees (CIDEr-D) with all of them, each weighted by the model's probability and its image's similarity (minimum Bayes risk; about 10x slower with 32; docs/REAL-DATA.md). Retrieval-memory models trained since the option; 16 and 32 measured (32 best); 0 = the model's own caption. Default: the model's decode.rerank, which train sets to N = train.rerankChoice (32) when that captioned its validation images better, else 0.")
     Integer neighbours;
 
     @Option(

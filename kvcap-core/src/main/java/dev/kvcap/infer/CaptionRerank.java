@@ -95,7 +95,10 @@ final class CaptionRerank {
                 settings.similarityPower());
         List<List<String>> tokens = new ArrayList<>(candidates.values());
         ConsensusChoice.Choice best = ConsensusChoice.choose(tokens, tokens.stream().map(words::ids).toList(), weights, cider, settings.spans());
-        return best.candidate() == 0 ? own : String.join(" ", best.tokens());
+        if (best.candidate() < 0) {
+            return String.join(" ", best.tokens()); // a span
+        }
+        return best.candidate() == 0 ? own : texts.get(best.candidate());
     }
 
     /**

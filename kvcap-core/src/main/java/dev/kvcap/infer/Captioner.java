@@ -142,7 +142,7 @@ public final class Captioner implements AutoCloseable {
      * The captions {@code kvcap caption} prints for prepared images: the model's own with {@code
      * decode}'s search, then, when {@code decode.rerank()} is above 0 (what training chose on its
      * validation images, {@link #defaults}), chosen among the model's own and its nearest training
-     * images' captions ({@link #rerank}, default weights).
+     * images' captions and their spans ({@link #rerank}, default weights).
      */
     public List<String> captionTexts(List<byte[]> pixels, DecodeConfig decode) {
         List<String> own = caption(pixels, decode, false).stream().map(Caption::text).toList();
@@ -208,8 +208,8 @@ public final class Captioner implements AutoCloseable {
 
     /**
      * Each image's caption chosen among its {@code own} (the model's) and the captions of its
-     * {@code settings.neighbours()} nearest training images, by minimum Bayes risk ({@link
-     * CaptionRerank}).
+     * {@code settings.neighbours()} nearest training images, and with {@code settings.spans()} runs
+     * of their words, by minimum Bayes risk ({@link CaptionRerank}).
      *
      * @throws IllegalArgumentException when the model keeps no training captions to choose from,
      *     or a setting is out of range

@@ -32,7 +32,8 @@ public final class NearestNeighbourCaptions {
 
     private final float[][] features; // [N][D]
     private final List<List<String>> captions; // per training image, raw
-    private final List<int[][]> ids; // per training image, its captions as word ids
+    private final List<List<List<String>>> tokens; // per training image, its captions' words
+    private final List<int[][]> ids; // per training image, its captions as word ids, one per word
     private final CiderReward cider;
 
     /**
@@ -48,17 +49,19 @@ public final class NearestNeighbourCaptions {
         this.features = features.toArray(new float[0][]);
         this.captions = List.copyOf(captions);
         Map<String, Integer> words = new HashMap<>();
+        List<List<List<String>>> split = new ArrayList<>();
         List<int[][]> refs = new ArrayList<>(); // per training image, its captions as word ids
         for (List<String> image : captions) {
             if (image.isEmpty()) {
                 throw new IllegalArgumentException("every training image needs at least one caption");
             }
-            refs.add(image.stream()
-                    .map(c -> CaptionTokenizer.tokenize(c).stream()
-                            .mapToInt(w -> words.computeIfAbsent(w, k -> words.size()))
-                            .toArray())
+            List<List<String>> imageTokens = image.stream().map(CaptionTokenizer::tokenize).toList();
+            split.add(imageTokens);
+            refs.add(imageTokens.stream()
+                    .map(t -> t.stream().mapToInt(w -> words.computeIfAbsent(w, k -> words.size())).toArray())
                     .toArray(int[][]::new));
         }
+        this.tokens = split;
         this.ids = refs;
         this.cider = new CiderReward(refs, Math.max(1, words.size()));
     }
@@ -138,20 +141,21 @@ public final class NearestNeighbourCaptions {
      */
     String weightedConsensus(float[] query, int[] near, double power, boolean spans) {
         List<String> raw = new ArrayList<>();
-        List<List<String>> tokens = new ArrayList<>();
+        List<List<String>> candidates = new ArrayList<>();
         List<int[]> words = new ArrayList<>();
         List<Double> weights = new ArrayList<>();
         for (int i : near) {
             double w = Math.pow(Math.max(cosine(query, features[i]), 1e-9), power); // all dissimilar: alike
             raw.addAll(captions.get(i));
-            captions.get(i).forEach(c -> tokens.add(CaptionTokenizer.tokenize(c)));
+            candidates.addAll(tokens.get(i));
             for (int[] caption : ids.get(i)) {
                 words.add(caption);
                 weights.add(w);
             }
         }
         double[] w = weights.stream().mapToDouble(Double::doubleValue).toArray();
-        ConsensusChoice.Choice best = ConsensusChoice.choose(tokens, words, w, cider, spans); // the first on ties
+        ConsensusChoice.Choice best = ConsensusChoice.choose(candidates, words, w, cider, spans); // the first on ties
+        // a whole caption as written; a span as the tokenizer's lower-cased words
         return best.candidate() >= 0 ? raw.get(best.candidate()) : String.join(" ", best.tokens());
     }
 

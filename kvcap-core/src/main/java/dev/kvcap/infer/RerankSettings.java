@@ -4,7 +4,8 @@ import dev.kvcap.config.DecodeConfig;
 import java.util.Optional;
 
 /**
- * How {@code --rerank} chooses among an image's candidate captions ({@link Captioner#rerank}):
+ * How {@code --rerank} chooses among an image's candidate captions and, with {@code spans}, runs of
+ * their words ({@link Captioner#rerank}):
  * each candidate weighs exp(mean log-probability / {@code temperature}) · similarity^{@code
  * similarityPower}, its similarity being the cosine of the nearest neighbour whose caption it is
  * (the model's own caption takes the nearest neighbour's). The defaults were chosen on the real
@@ -28,6 +29,11 @@ public record RerankSettings(int neighbours, double temperature, double similari
 
     /** The default for spans: chosen where they win. */
     public static final boolean SPANS = true;
+
+    /** The given weights, with spans as by default ({@link #SPANS}). */
+    public RerankSettings(int neighbours, double temperature, double similarityPower) {
+        this(neighbours, temperature, similarityPower, SPANS);
+    }
 
     /** {@code neighbours} with the default temperature, similarity power and spans. */
     public static RerankSettings of(int neighbours) {

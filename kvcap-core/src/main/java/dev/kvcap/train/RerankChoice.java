@@ -24,7 +24,9 @@ import java.util.function.Consumer;
 
 /**
  * The last step of training: does choosing each caption among the model's own and the captions of
- * its N nearest training images ({@link Captioner#rerank}, N = {@code train.rerankChoice}) caption
+ * its N nearest training images and their spans ({@link Captioner#rerank}, N = {@code
+ * train.rerankChoice}, spans on as by default; the choice is not saved, so {@code
+ * --no-rerank-spans} later changes the rule the model was judged by) caption
  * the validation images better than the model's own captions? The answer is saved as the best
  * model's {@code decode.rerank} (N or 0), which {@code caption} and {@code evaluate} follow unless
  * told otherwise. On the real captioned icons choosing won by far (validation CIDEr-D 0.33 → 0.47),
@@ -109,7 +111,7 @@ final class RerankChoice {
                     "validation CIDEr-D %.4f with the model's own captions, %.4f with --rerank %d (%.1f s): %s",
                     ownCider, chosenCider, neighbours, (System.nanoTime() - start) / 1e9,
                     rerank > 0
-                            ? "caption and evaluate now choose among the neighbours' captions (decode.rerank " + rerank + " in " + best.resolve(SavedModel.CONFIG) + "; --rerank 0 turns it off)"
+                            ? "caption and evaluate now choose among the neighbours' captions and their spans (decode.rerank " + rerank + " in " + best.resolve(SavedModel.CONFIG) + "; --rerank 0 turns it off)"
                             : "the model's own captions stay the default (decode.rerank 0)")));
             return Optional.of(new Outcome(neighbours, ownCider, chosenCider, rerank));
         }

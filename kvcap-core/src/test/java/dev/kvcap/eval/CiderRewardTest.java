@@ -92,10 +92,44 @@ class CiderRewardTest {
         assertEquals(4, first.length);
         for (int i = 0; i < 4; i++) {
             assertEquals(2, first[i].length);
-            assertEquals(square[i][0], first[i][0], 0.0, "equal to the last bit");
+            assertEquals(square[i][0], first[i][0], 0.0);
             assertEquals(square[i][1], first[i][1], 0.0);
         }
         assertTrue(first[2][0] > 0 && first[2][0] < first[0][0], "a shorter run of a caption agrees with it, less than itself");
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> reward.pairwise(captions, 5));
+    }
+
+    @Test
+    void thePairwiseTableEqualsScoringEachPairToTheLastBit() {
+        java.util.Random rng = new java.util.Random(7);
+        NgramCounts.Index index = new NgramCounts.Index(12);
+        NgramCounts[][] corpus = new NgramCounts[30][];
+        for (int d = 0; d < corpus.length; d++) {
+            corpus[d] = new NgramCounts[] {index.count(randomCaption(rng, 10))};
+        }
+        double[][] logDf = CiderD.logDocumentFrequencies(corpus, index);
+        CiderD.LogDf df = (k, id) -> id < logDf[k].length ? logDf[k][id] : 0.0;
+        double refLen = Math.log(corpus.length);
+        List<int[]> captions = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            captions.add(randomCaption(rng, 14)); // ids 10..13 the corpus never saw
+        }
+        captions.add(new int[0]);
+        NgramCounts[] counts = index.countTogether(captions);
+        double[][] table = CiderD.pairwise(counts, 25, df, refLen);
+        for (int i = 0; i < counts.length; i++) {
+            for (int j = 0; j < 25; j++) {
+                double one = CiderD.score(counts[i], new NgramCounts[] {counts[j]}, df, refLen);
+                assertEquals(Double.doubleToLongBits(one), Double.doubleToLongBits(table[i][j]), i + ", " + j);
+            }
+        }
+    }
+
+    private static int[] randomCaption(java.util.Random rng, int words) {
+        int[] c = new int[1 + rng.nextInt(7)];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = rng.nextInt(words);
+        }
+        return c;
     }
 }

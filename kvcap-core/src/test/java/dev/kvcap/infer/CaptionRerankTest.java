@@ -59,7 +59,7 @@ class CaptionRerankTest {
     private Path retrievalModel(Vocabulary vocab, List<String> texts) throws Exception {
         KvcapConfig config = Presets.tiny().withModel(Presets.tiny().model().withMemoryCells(4, 1));
         CellIndex training = new CellIndex();
-        for (int e = 0; e < 3; e++) {
+        for (int e = 0; e < Math.max(3, texts.size()); e++) {
             byte[] thumb = new byte[CellIndex.WIDTH];
             thumb[e] = (byte) 100; // three distinct descriptors
             List<List<String>> tokens = texts.isEmpty() ? List.of() : List.of(CaptionTokenizer.tokenize(texts.get(e)));
@@ -82,17 +82,18 @@ class CaptionRerankTest {
     }
 
     @Test
-    void theChosenCaptionIsTheModelsOwnOrOneOfItsNeighbours() throws Exception {
+    void withSpansOffTheChosenCaptionIsTheModelsOwnOrOneOfItsNeighbours() throws Exception {
         List<String> texts = THREE;
         try (Captioner c = threeCaptionModel()) {
             byte[] image = c.prepare(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB));
-            List<String> chosen = c.rerank(List.of(image, image), List.of("a red", "a red circle"), RerankSettings.of(3));
+            RerankSettings whole = new RerankSettings(3, RerankSettings.TEMPERATURE, RerankSettings.SIMILARITY_POWER, false);
+            List<String> chosen = c.rerank(List.of(image, image), List.of("a red", "a red circle"), whole);
             assertEquals(2, chosen.size());
             for (String caption : chosen) {
                 assertTrue(Set.of("a red", "a red circle", "a red square", "a blue zebra").contains(caption), caption);
             }
-            assertEquals(chosen, c.rerank(List.of(image, image), List.of("a red", "a red circle"), RerankSettings.of(3)), "the same choice again");
-            String one = c.rerank(List.of(image), List.of("a zebra"), RerankSettings.of(1)).get(0);
+            assertEquals(chosen, c.rerank(List.of(image, image), List.of("a red", "a red circle"), whole), "the same choice again");
+            String one = c.rerank(List.of(image), List.of("a zebra"), new RerankSettings(1, 8, 12, false)).get(0);
             assertTrue(one.equals("a zebra") || texts.contains(one), "one neighbour: the model's caption or that neighbour's: " + one);
             IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> c.checkRerank(new RerankSettings(0, 2, 12, true)));
             assertTrue(zero.getMessage().contains("--rerank must be a number of nearest training images"), zero.getMessage());
@@ -100,6 +101,27 @@ class CaptionRerankTest {
             assertTrue(cold.getMessage().contains("--rerank-temperature"), cold.getMessage());
             IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> c.checkRerank(new RerankSettings(3, 8, -1, true)));
             assertTrue(negative.getMessage().contains("--rerank-similarity-power"), negative.getMessage());
+        }
+    }
+
+    @Test
+    void withSpansTheWordsTheNeighboursShareCanBeChosen() throws Exception {
+        List<String> texts = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            texts.add("clipboard item" + i); // twenty variants of one icon: they share one word
+        }
+        for (int i = 0; i < 60; i++) {
+            texts.add("bell" + i + " outline"); // and sixty others, so that "clipboard" is a rare word
+        }
+        Vocabulary vocab = Vocabulary.build(texts.stream().map(CaptionTokenizer::tokenize).toList(), 1);
+        // every training image a candidate, all alike: no similarity power, the model's probabilities flattened
+        RerankSettings spans = new RerankSettings(texts.size(), 1e9, 0, true);
+        RerankSettings whole = new RerankSettings(texts.size(), 1e9, 0, false);
+        try (Captioner c = Captioner.load(retrievalModel(vocab, texts))) {
+            byte[] image = c.prepare(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB));
+            assertEquals(List.of("clipboard"), c.rerank(List.of(image), List.of("bell7 outline"), spans));
+            String chosen = c.rerank(List.of(image), List.of("bell7 outline"), whole).get(0);
+            assertTrue(texts.contains(chosen), "whole candidates only: " + chosen);
         }
     }
 
