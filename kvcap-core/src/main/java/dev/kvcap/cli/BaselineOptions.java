@@ -49,7 +49,7 @@ final class BaselineOptions {
 
     @Option(
             names = "--spans",
-            description = "For the floor (baseline, or evaluate with --train-captions): let shorter runs of a caption's words compete too (those that neither start nor end with a, an, the, of, and, or, in, on, at, by, for, to, with): 'clipboard' can win over 'clipboard check outline' when the neighbours agree on it and differ on the rest (as --rerank does); with --similarity-power 0 every caption weighs alike; off by default.")
+            description = "For the floor (baseline, or evaluate with --train-captions): let shorter runs of a caption's words compete too (those that neither start nor end with a, an, the, of, and, or, in, on, at, by, for, to, with, or a clitic such as 's): 'clipboard' can win over 'clipboard check outline' when the neighbours agree on it and differ on the rest (as --rerank does); with --similarity-power 0 every caption weighs alike; off by default.")
     boolean spans;
 
     @Option(names = "--pixel-size", paramLabel = "N", defaultValue = "32", description = "Side the images are resized to for --features pixel; default ${DEFAULT-VALUE}.")

@@ -130,6 +130,11 @@ class MainTest {
                 "--captions", test, "--images", data.resolve("images/test").toString());
         assertEquals("0", weighted[0], weighted[1]);
         assertTrue(weighted[1].contains("similarity^12.0"), weighted[1]);
+        String[] spans = run("baseline", "--train-captions", trainCaptions, "--features", "gradients",
+                "--neighbours", "4", "--similarity-power", "12", "--spans",
+                "--captions", test, "--images", data.resolve("images/test").toString());
+        assertEquals("0", spans[0], spans[1]);
+        assertTrue(spans[1].contains("similarity^12.0, spans"), spans[1]);
         assertOneLineError(run("baseline", "--captions", test, "--images", data.resolve("images/test").toString()));
         assertOneLineError(run("baseline", "--train-captions", trainCaptions, "--similarity-power", "-1",
                 "--captions", test, "--images", data.resolve("images/test").toString()));
