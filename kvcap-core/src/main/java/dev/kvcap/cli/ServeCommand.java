@@ -1,7 +1,9 @@
 package dev.kvcap.cli;
 
 import dev.kvcap.bank.MemoryBank;
+import dev.kvcap.config.DecodeConfig;
 import dev.kvcap.infer.Captioner;
+import dev.kvcap.infer.RerankSettings;
 import dev.kvcap.serve.CaptionServer;
 import dev.kvcap.serve.ServeConfig;
 import java.util.concurrent.Callable;
@@ -24,6 +26,8 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin EngineOptions engine;
 
     @Mixin ModelOptions modelOptions;
+
+    @Mixin RerankOption rerank;
 
     @Option(names = "--host", paramLabel = "ADDR", description = "Interface to bind (default: ${DEFAULT-VALUE}).")
     String host = "127.0.0.1";
@@ -64,11 +68,14 @@ final class ServeCommand implements Callable<Integer> {
                         .validate();
         Activity.now("loading the model " + modelOptions.model);
         try (Captioner captioner = Models.load(modelOptions.model, modelOptions.precision(), modelOptions.decoderPrecision())) {
-            CaptionServer server = new CaptionServer(captioner, config, modelOptions.decode(captioner.defaults()));
-            if (captioner.defaults().rerank() > 0) {
-                // the answer carries per-word data (log-probabilities, attention) that a training image's caption lacks
-                System.err.println("kvcap: serving the model's own captions; its decode.rerank " + captioner.defaults().rerank()
-                        + " (choosing among the nearest training images' captions) applies to caption and evaluate only");
+            DecodeConfig decode = modelOptions.decode(captioner.defaults());
+            RerankSettings choose = rerank.settings(decode).orElse(null);
+            CaptionServer server = new CaptionServer(captioner, config, decode, choose);
+            if (choose != null) {
+                // a chosen caption has no per-word data (log-probabilities, attention): those stay the model's own
+                System.err.println("kvcap: answering with captions chosen among the " + choose.neighbours() + " nearest training images' captions"
+                        + (rerank.given() ? "" : " (the model's decode.rerank)")
+                        + "; each answer's model_caption, tokens and heat-maps are the model's own caption's (--rerank 0: the model's own captions)");
             }
             // The service keeps the bank open for writing (teach / remember) unless --memory off.
             MemoryBank bank =

@@ -30,8 +30,22 @@ final class CaptionBatcher implements AutoCloseable {
         List<Captioner.Caption> caption(List<byte[]> pixels, DecodeConfig decode, boolean attention);
     }
 
-    /** A captioned request and what it cost. */
-    record Result(Captioner.Caption caption, int batchSize, long queuedNanos, long modelNanos) {}
+    /**
+     * What the service answers with in place of the model's own captions ({@code --rerank}'s
+     * choice, {@link Captioner#rerank}): one caption per image of the batch.
+     */
+    @FunctionalInterface
+    interface Choose {
+        List<String> choose(List<byte[]> pixels, List<String> own);
+    }
+
+    /**
+     * A captioned request and what it cost.
+     *
+     * @param chosen the caption chosen in place of the model's own ({@link Choose}), or null when
+     *     the service answers with the model's own
+     */
+    record Result(Captioner.Caption caption, String chosen, int batchSize, long queuedNanos, long modelNanos) {}
 
     private record Key(DecodeConfig decode, boolean attention) {}
 
@@ -50,6 +64,7 @@ final class CaptionBatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CaptionBatcher.class);
 
     private final Forward forward;
+    private final Choose choose;
     private final int maxBatch;
     private final long maxWaitNanos;
     private final BlockingQueue<Job> queue;
@@ -59,7 +74,13 @@ final class CaptionBatcher implements AutoCloseable {
     private volatile boolean running = true;
 
     CaptionBatcher(Forward forward, ServeConfig config, ServeMetrics metrics) {
+        this(forward, null, config, metrics);
+    }
+
+    /** @param choose what chooses each caption after the model's search, or null for none */
+    CaptionBatcher(Forward forward, Choose choose, ServeConfig config, ServeMetrics metrics) {
         this.forward = forward;
+        this.choose = choose;
         this.maxBatch = config.maxBatch();
         this.maxWaitNanos = TimeUnit.MILLISECONDS.toNanos(config.maxWaitMs());
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
@@ -130,11 +151,14 @@ final class CaptionBatcher implements AutoCloseable {
             try {
                 List<Captioner.Caption> out =
                         forward.caption(pixels, group.getKey().decode(), group.getKey().attention());
+                List<String> chosen =
+                        choose == null ? null : choose.choose(pixels, out.stream().map(Captioner.Caption::text).toList());
                 long took = System.nanoTime() - start;
                 metrics.batch(jobs.size(), took);
                 for (int i = 0; i < jobs.size(); i++) {
                     Job j = jobs.get(i);
-                    j.future.complete(new Result(out.get(i), jobs.size(), start - j.enqueuedNanos, took));
+                    j.future.complete(new Result(
+                            out.get(i), chosen == null ? null : chosen.get(i), jobs.size(), start - j.enqueuedNanos, took));
                 }
             } catch (RuntimeException | Error e) { // the worker must outlive one bad batch
                 LOG.error("captioning a batch of {} failed", jobs.size(), e);

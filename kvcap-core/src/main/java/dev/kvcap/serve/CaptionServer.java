@@ -11,6 +11,7 @@ import dev.kvcap.data.ImageDecodeException;
 import dev.kvcap.data.ImageLoader;
 import dev.kvcap.bank.MemoryBank;
 import dev.kvcap.infer.Captioner;
+import dev.kvcap.infer.RerankSettings;
 import dev.kvcap.infer.Retrieval;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -69,6 +70,7 @@ public final class CaptionServer implements AutoCloseable {
     private volatile String notReadyReason = "warming up";
     private Javalin app;
     private volatile Retrieval retrieval;
+    private final RerankSettings rerank; // null: the model's own captions
     private MemoryEndpoints memory;
 
     /** A server decoding with the model's own settings unless a request says otherwise. */
@@ -80,13 +82,33 @@ public final class CaptionServer implements AutoCloseable {
      * @param decode default decoding settings (the command's --beam / --max-len)
      */
     public CaptionServer(Captioner captioner, ServeConfig config, DecodeConfig decode) {
-        this(captioner, config, decode, null);
+        this(captioner, config, decode, null, null);
+    }
+
+    /**
+     * With {@code rerank}: each answer's caption is chosen as {@code kvcap caption --rerank}
+     * chooses it ({@link Captioner#rerank}); the answer keeps the model's own caption, which its
+     * per-word data describe, as {@code model_caption}. Null: the model's own captions.
+     *
+     * @throws IllegalArgumentException when the model keeps no training captions to choose from
+     */
+    public CaptionServer(Captioner captioner, ServeConfig config, DecodeConfig decode, RerankSettings rerank) {
+        this(captioner, config, decode, null, rerank);
     }
 
     /** With another model call in place of the captioner's (tests slow it down to fill the queue). */
     CaptionServer(
             Captioner captioner, ServeConfig config, DecodeConfig decode, CaptionBatcher.Forward forward) {
+        this(captioner, config, decode, forward, null);
+    }
+
+    private CaptionServer(
+            Captioner captioner, ServeConfig config, DecodeConfig decode, CaptionBatcher.Forward forward, RerankSettings rerank) {
+        if (rerank != null) {
+            captioner.checkRerank(rerank);
+        }
         this.captioner = captioner;
+        this.rerank = rerank;
         this.defaults = decode.validate();
         this.config = config.validate();
         this.metrics = new ServeMetrics(config.maxBatch());
@@ -94,7 +116,8 @@ public final class CaptionServer implements AutoCloseable {
                 forward != null
                         ? forward
                         : (pixels, d, attention) -> captioner.caption(pixels, d, attention, retrieval);
-        this.batcher = new CaptionBatcher(model, config, metrics);
+        CaptionBatcher.Choose choose = rerank == null ? null : (pixels, own) -> captioner.rerank(pixels, own, rerank);
+        this.batcher = new CaptionBatcher(model, choose, config, metrics);
         this.modelId = modelId(captioner);
         this.page = resource("index.html");
         metrics.inFlight(inFlight::get);
@@ -229,6 +252,11 @@ public final class CaptionServer implements AutoCloseable {
             CaptionBatcher.Result result = await(batcher.submit(pixels, decode, heatmaps), deadline);
             long captioned = System.nanoTime();
             JsonObject out = CaptionJson.of(result.caption(), base, decode, modelId);
+            if (result.chosen() != null) { // the per-word data stay the model's own caption's
+                out.addProperty("caption", result.chosen());
+                out.addProperty("model_caption", result.caption().text());
+                out.addProperty("rerank", rerank.neighbours());
+            }
             if (remember) {
                 out.addProperty(
                         "remembered",
