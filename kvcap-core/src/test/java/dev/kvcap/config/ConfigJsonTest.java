@@ -20,19 +20,12 @@ class ConfigJsonTest {
 
     @Test
     void aConfigSavedBeforeRetrievalCellsExistedKeepsTheLearnedSlotsItWasTrainedWith() {
-        JsonObject old = JsonParser.parseString(ConfigJson.toJson(Presets.small())).getAsJsonObject();
-        old.getAsJsonObject("model").remove("memoryCells");
-        old.getAsJsonObject("model").remove("memoryNeighbours");
-        KvcapConfig saved = ConfigJson.savedFromJson(old.toString());
+        KvcapConfig saved = smallSavedWithout("model.memoryCells", "model.memoryNeighbours");
         assertEquals(0, saved.model().memoryCells());
         assertEquals(Presets.small().model().memorySlots(), saved.model().memorySlots());
-        JsonObject pixels = JsonParser.parseString(ConfigJson.toJson(Presets.small())).getAsJsonObject();
-        pixels.getAsJsonObject("model").remove("memoryFeatures");
-        assertEquals("pixels", ConfigJson.savedFromJson(pixels.toString()).model().memoryFeatures(),
+        assertEquals("pixels", smallSavedWithout("model.memoryFeatures").model().memoryFeatures(),
                 "a retrieval memory saved before the option found its neighbours by pixels");
-        JsonObject equal = JsonParser.parseString(ConfigJson.toJson(Presets.small())).getAsJsonObject();
-        equal.getAsJsonObject("model").remove("memoryVotePower");
-        assertEquals(0f, ConfigJson.savedFromJson(equal.toString()).model().memoryVotePower(),
+        assertEquals(0f, smallSavedWithout("model.memoryVotePower").model().memoryVotePower(),
                 "a retrieval memory saved before the option gave its neighbours equal votes");
         KvcapConfig roundTrip = ConfigJson.savedFromJson(ConfigJson.toJson(Presets.small()));
         assertEquals(Presets.small(), roundTrip, "a config saved now reads back as it is");
@@ -58,17 +51,25 @@ class ConfigJsonTest {
                 () -> ConfigJson.fromJson("{\"preset\":\"small\",\"model\":{\"memoryCell\":4}}"));
         assertTrue(e.getMessage().contains("memoryCell"), e.getMessage());
     }
+
     @Test
     void aModelSavedBeforeTrainChoseRerankCaptionsWithItsOwnAndOnlyARetrievalMemoryMayChoose() {
-        JsonObject old = JsonParser.parseString(ConfigJson.toJson(Presets.small())).getAsJsonObject();
-        old.getAsJsonObject("decode").remove("rerank");
-        old.getAsJsonObject("train").remove("rerankChoice");
-        KvcapConfig saved = ConfigJson.savedFromJson(old.toString());
+        KvcapConfig saved = smallSavedWithout("decode.rerank", "train.rerankChoice");
         assertEquals(0, saved.decode().rerank());
         assertEquals(32, saved.train().rerankChoice());
         assertEquals(16, ConfigJson.fromJson("{\"preset\":\"small\",\"decode\":{\"rerank\":16}}").decode().rerank());
         IllegalArgumentException slots = assertThrows(IllegalArgumentException.class,
                 () -> ConfigJson.fromJson("{\"preset\":\"tiny\",\"decode\":{\"rerank\":16}}"));
         assertTrue(slots.getMessage().contains("retrieval memory"), slots.getMessage());
+    }
+
+    /** The {@code small} preset as saved now, read back with {@code keys} ("section.key") removed: a config saved before they existed. */
+    private static KvcapConfig smallSavedWithout(String... keys) {
+        JsonObject json = JsonParser.parseString(ConfigJson.toJson(Presets.small())).getAsJsonObject();
+        for (String key : keys) {
+            String[] path = key.split("\\.");
+            json.getAsJsonObject(path[0]).remove(path[1]);
+        }
+        return ConfigJson.savedFromJson(json.toString());
     }
 }

@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
-import dev.kvcap.config.KvcapConfig;
 import dev.kvcap.config.Presets;
 import dev.kvcap.data.CaptionTokenizer;
-import dev.kvcap.data.CellIndex;
 import dev.kvcap.data.Vocabulary;
 import dev.kvcap.model.KvmCaptionModel;
 import dev.kvcap.model.SavedModel;
@@ -57,21 +55,7 @@ class CaptionRerankTest {
     }
 
     private Path retrievalModel(Vocabulary vocab, List<String> texts) throws Exception {
-        KvcapConfig config = Presets.tiny().withModel(Presets.tiny().model().withMemoryCells(4, 1));
-        CellIndex training = new CellIndex();
-        for (int e = 0; e < Math.max(3, texts.size()); e++) {
-            byte[] thumb = new byte[CellIndex.WIDTH];
-            thumb[e] = (byte) 100; // three distinct descriptors
-            List<List<String>> tokens = texts.isEmpty() ? List.of() : List.of(CaptionTokenizer.tokenize(texts.get(e)));
-            training.add(thumb, CellIndex.keyWords(vocab, tokens), new long[] {e}, texts.isEmpty() ? List.of() : List.of(texts.get(e)));
-        }
-        Path model = dir.resolve(texts.isEmpty() ? "old" : "model");
-        try (NDManager m = NDManager.newBaseManager()) {
-            KvmCaptionModel net = new KvmCaptionModel(config.model(), vocab.size());
-            net.initialize(m);
-            new SavedModel(config, vocab, net, training).writeInto(model);
-        }
-        return model;
+        return RetrievalModels.write(dir.resolve(texts.isEmpty() ? "old" : "model"), vocab, texts);
     }
 
     private static final List<String> THREE = List.of("a red circle", "a red square", "a blue zebra");
@@ -106,13 +90,7 @@ class CaptionRerankTest {
 
     @Test
     void withSpansTheWordsTheNeighboursShareCanBeChosen() throws Exception {
-        List<String> texts = new java.util.ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            texts.add("clipboard item" + i); // twenty variants of one icon: they share one word
-        }
-        for (int i = 0; i < 60; i++) {
-            texts.add("bell" + i + " outline"); // and sixty others, so that "clipboard" is a rare word
-        }
+        List<String> texts = RetrievalModels.CLIPBOARDS_AND_BELLS;
         Vocabulary vocab = Vocabulary.build(texts.stream().map(CaptionTokenizer::tokenize).toList(), 1);
         // every training image a candidate, all alike: no similarity power, the model's probabilities flattened
         RerankSettings spans = new RerankSettings(texts.size(), 1e9, 0, true);

@@ -70,13 +70,9 @@ class NearestNeighbourCaptionsTest {
     void withSpansTheWordsTheNeighboursShareCanBeTheCaption() {
         List<float[]> features = new java.util.ArrayList<>();
         List<List<String>> captions = new java.util.ArrayList<>();
-        for (int i = 0; i < 20; i++) { // twenty clipboard icons, each its own name
-            features.add(new float[] {1, 0.01f * i});
-            captions.add(List.of("clipboard item" + i));
-        }
-        for (int i = 0; i < 60; i++) { // far away, and they make "clipboard" a rare word
-            features.add(new float[] {-1, 0.01f * i});
-            captions.add(List.of("bell" + i + " outline"));
+        for (int i = 0; i < RetrievalModels.CLIPBOARDS_AND_BELLS.size(); i++) { // the bells far away
+            features.add(i < 20 ? new float[] {1, 0.01f * i} : new float[] {-1, 0.01f * i});
+            captions.add(List.of(RetrievalModels.CLIPBOARDS_AND_BELLS.get(i)));
         }
         NearestNeighbourCaptions nn = new NearestNeighbourCaptions(features, captions);
         float[] query = {1, 0.05f};

@@ -8,23 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.kvcap.config.KvcapConfig;
-import dev.kvcap.config.Presets;
-import dev.kvcap.data.CaptionTokenizer;
-import dev.kvcap.data.CellIndex;
-import dev.kvcap.data.Vocabulary;
 import dev.kvcap.infer.Captioner;
 import dev.kvcap.infer.RerankSettings;
-import dev.kvcap.model.KvmCaptionModel;
-import dev.kvcap.model.SavedModel;
+import dev.kvcap.infer.RetrievalModels;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,34 +23,9 @@ class RerankServeTest {
 
     @TempDir Path dir;
 
-    /**
-     * A retrieval model (random weights) whose index holds twenty "clipboard …" captions and sixty
-     * others: choosing among all of them, alike, with spans gives "clipboard" for any image.
-     */
+    /** Choosing among all of its candidates alike, with spans, gives "clipboard" for any image. */
     private Path clipboardModel() throws Exception {
-        List<String> texts = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            texts.add("clipboard item" + i);
-        }
-        for (int i = 0; i < 60; i++) {
-            texts.add("bell" + i + " outline");
-        }
-        Vocabulary vocab = Vocabulary.build(texts.stream().map(CaptionTokenizer::tokenize).toList(), 1);
-        KvcapConfig config = Presets.tiny().withModel(Presets.tiny().model().withMemoryCells(4, 1));
-        CellIndex training = new CellIndex();
-        for (int e = 0; e < texts.size(); e++) {
-            byte[] thumb = new byte[CellIndex.WIDTH];
-            thumb[e] = (byte) 100;
-            List<List<String>> tokens = List.of(CaptionTokenizer.tokenize(texts.get(e)));
-            training.add(thumb, CellIndex.keyWords(vocab, tokens), new long[] {e}, List.of(texts.get(e)));
-        }
-        Path model = dir.resolve("model");
-        try (NDManager m = NDManager.newBaseManager()) {
-            KvmCaptionModel net = new KvmCaptionModel(config.model(), vocab.size());
-            net.initialize(m);
-            new SavedModel(config, vocab, net, training).writeInto(model);
-        }
-        return model;
+        return RetrievalModels.write(dir.resolve("model"), RetrievalModels.CLIPBOARDS_AND_BELLS);
     }
 
     @Test
