@@ -34,9 +34,10 @@ final class BankErrors {
         if (e instanceof CorruptIndexException
                 || e instanceof IndexFormatTooOldException
                 || e instanceof IndexFormatTooNewException) {
+            String which = e instanceof CorruptIndexException ? "is damaged" : "is damaged, or was written by another Lucene version";
             return new BankException(
-                    "memory bank " + dir + " is damaged or from another Lucene (" + oneLine(e)
-                            + "): run 'kvcap memory clear --model " + modelDirHint(dir) + "' to start a new one", e);
+                    "memory bank " + dir + " " + which + ": run 'kvcap memory clear --model " + modelDirHint(dir)
+                            + "' to start a new one", e);
         }
         return new BankException("cannot open memory bank " + dir + " (" + oneLine(e) + ")", e);
     }
@@ -50,8 +51,18 @@ final class BankErrors {
                 : abs;
     }
 
+    /** Why an I/O operation on a bank failed, on one line and in words (no exception class names). */
     static String oneLine(Throwable e) {
-        String m = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied: " + ((java.nio.file.FileSystemException) e).getFile();
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+            return f.getFile() + " is in the way (a file where a folder is needed?)";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException f) {
+            return "no such file: " + f.getFile();
+        }
+        String m = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
         return m.replaceAll("\\s+", " ").trim();
     }
 }

@@ -50,6 +50,9 @@ import javax.imageio.ImageIO;
  */
 public final class Bench {
 
+    /** The smallest --vocab the harness builds a model with (the quick run's). */
+    public static final int MIN_VOCAB = 50;
+
     private final KvcapConfig config;
     private final int vocab;
     private final int words;

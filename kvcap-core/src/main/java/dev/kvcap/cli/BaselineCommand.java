@@ -1,5 +1,6 @@
 package dev.kvcap.cli;
 
+import dev.kvcap.data.AtomicFiles;
 import dev.kvcap.data.CaptionSet;
 import dev.kvcap.eval.CaptionMetrics;
 import dev.kvcap.infer.Captioner;
@@ -41,6 +42,11 @@ final class BaselineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Limits.atLeastOne("--limit", limit);
+        Limits.existingFolder("--images", images);
+        if (results != null) {
+            AtomicFiles.checkWritable(results);
+        }
         floor.validate(model != null);
         Activity.now("reading the captions " + captions);
         CaptionSet set = CaptionSet.coco(captions, images);

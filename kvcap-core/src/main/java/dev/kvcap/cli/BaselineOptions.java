@@ -8,6 +8,7 @@ import dev.kvcap.data.ImageDescriptor;
 import dev.kvcap.data.ImageLoader;
 import dev.kvcap.infer.Captioner;
 import dev.kvcap.infer.NearestNeighbourCaptions;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -89,6 +90,10 @@ final class BaselineOptions {
     Path trainImages() {
         if (trainImages != null) {
             return trainImages;
+        }
+        if (!Files.isRegularFile(trainCaptions)) {
+            throw new IllegalArgumentException("--train-captions: " + trainCaptions
+                    + (Files.isDirectory(trainCaptions) ? " is a folder; give the captions JSON file" : " does not exist"));
         }
         Path guess = inferImages(trainCaptions);
         if (guess == null) {

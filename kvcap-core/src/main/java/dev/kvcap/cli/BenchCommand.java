@@ -66,6 +66,16 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Limits.atLeastOne("--runs", runs);
+        Limits.atLeastOne("--words", words);
+        if (vocab < Bench.MIN_VOCAB) {
+            throw new IllegalArgumentException("--vocab must be at least " + Bench.MIN_VOCAB + ", got " + vocab);
+        }
+        for (Path out : java.util.Arrays.asList(json, markdown)) {
+            if (out != null) {
+                AtomicFiles.checkWritable(out); // before minutes of measuring, not after
+            }
+        }
         Path scratch = Files.createTempDirectory("kvcap-bench");
         try {
             return run(scratch);

@@ -116,6 +116,12 @@ final class Errors {
             msg = "no such file: " + msg;
         } else if (t instanceof java.nio.file.AccessDeniedException) {
             msg = "permission denied: " + msg;
+        } else if (t instanceof java.nio.file.NotDirectoryException) {
+            msg = "not a folder: " + msg;
+        } else if (t instanceof java.nio.file.FileAlreadyExistsException f) {
+            msg = "already exists: " + f.getFile() + " (a file where kvcap needs a folder?)";
+        } else if (t instanceof java.nio.file.FileSystemException f && f.getReason() != null && f.getFile() != null) {
+            msg = f.getFile() + ": " + f.getReason(); // the JDK's message repeats the file, and the other one
         } else if (t instanceof OutOfMemoryError) {
             msg = "out of memory (" + msg + "): try a smaller --batch or -Xmx via KVCAP_JAVA_OPTS";
         }

@@ -1,6 +1,7 @@
 package dev.kvcap.cli;
 
 import dev.kvcap.config.DecodeConfig;
+import dev.kvcap.data.AtomicFiles;
 import dev.kvcap.data.CaptionSet;
 import dev.kvcap.eval.CaptionMetrics;
 import dev.kvcap.eval.Scores;
@@ -50,6 +51,11 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Limits.atLeastOne("--limit", limit);
+        Limits.existingFolder("--images", images);
+        if (results != null) {
+            AtomicFiles.checkWritable(results); // before the model captions every image, not after
+        }
         if (floor.requested()) {
             floor.validate(true); // before the model captions every image, not after
         }

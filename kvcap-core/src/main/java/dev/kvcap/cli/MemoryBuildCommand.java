@@ -44,6 +44,9 @@ final class MemoryBuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Limits.atLeastOne("--limit", limit);
+        Limits.atLeastOne("--per-image", perImage);
+        Limits.existingFolder("--images", images);
         Activity.now("reading the captions " + captions);
         CaptionSet set = CaptionSet.coco(captions, images).withCaptions();
         if (limit != null) {
@@ -51,6 +54,7 @@ final class MemoryBuildCommand implements Callable<Integer> {
         }
         long start = System.nanoTime();
         int skipped = 0;
+        String firstSkip = null;
         Activity.now("loading the model " + memory.model);
         try (Captioner captioner = Models.load(memory.model);
                 MemoryBank bank = Banks.openForWrite(memory.model, captioner)) {
@@ -63,7 +67,10 @@ final class MemoryBuildCommand implements Callable<Integer> {
                 try {
                     pixels = captioner.prepare(img.file());
                 } catch (DataException e) {
-                    skipped++;
+                    if (skipped++ == 0) {
+                        firstSkip = e.getMessage();
+                        System.err.println("kvcap: skipped " + img.file() + ": " + firstSkip + " (further skips are only counted)");
+                    }
                     continue;
                 }
                 for (String c : img.captions().subList(0, Math.min(perImage, img.captions().size()))) {
@@ -93,6 +100,10 @@ final class MemoryBuildCommand implements Callable<Integer> {
                     Banks.dir(memory.model), bank.size(), (System.nanoTime() - start) / 1e9,
                     (System.nanoTime() - merging) / 1e9, skipped);
             System.out.println("{\"entries\": " + bank.size() + ", \"skipped_images\": " + skipped + "}");
+            if (done == 0 && skipped > 0) {
+                throw new DataException("no image of " + captions + " could be read from " + images + " (" + skipped
+                        + " skipped; the first: " + firstSkip + "); nothing was added");
+            }
         }
         return 0;
     }

@@ -6,6 +6,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,14 +110,38 @@ public final class ConfigJson {
                     throw new IllegalArgumentException(
                             "unknown config key '" + name + "." + field.getKey() + "'");
                 }
+                String expected = kind(target.get(field.getKey()));
+                if (expected != null && !field.getValue().isJsonNull() && !expected.equals(kind(field.getValue()))) {
+                    throw new IllegalArgumentException("config key '" + name + "." + field.getKey() + "' must be " + expected
+                            + ", got " + oneLine(field.getValue().toString()));
+                }
                 target.add(field.getKey(), field.getValue());
             }
         }
         try {
             return GSON.fromJson(merged, KvcapConfig.class).validate();
         } catch (JsonParseException | NumberFormatException | IllegalStateException e) {
-            throw new IllegalArgumentException("bad config value: " + oneLine(e.getMessage()));
+            Throwable cause = e;
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause(); // Gson wraps a NumberFormatException; its message alone names the value
+            }
+            throw new IllegalArgumentException("bad config value: " + oneLine(String.valueOf(cause.getMessage())));
         }
+    }
+
+    /** What kind of JSON value {@code e} is, as a config error names it; null for JSON null. */
+    private static String kind(JsonElement e) {
+        if (e == null || e.isJsonNull()) {
+            return null;
+        }
+        if (e.isJsonArray()) {
+            return "a list";
+        }
+        if (e.isJsonObject()) {
+            return "an object";
+        }
+        JsonPrimitive p = e.getAsJsonPrimitive();
+        return p.isNumber() ? "a number" : p.isBoolean() ? "true or false" : "a string";
     }
 
     static JsonObject parseObject(String json, String what) {

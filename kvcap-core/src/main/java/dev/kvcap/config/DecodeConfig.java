@@ -23,12 +23,24 @@ public record DecodeConfig(
         this(beamSize, maxLen, minLen, lengthPenalty, noRepeatTrigram, 0);
     }
 
+    /** The widest beam: wider ones search for minutes and exhaust memory without better captions. */
+    public static final int MAX_BEAM = 100;
+
+    /**
+     * The most neighbours whose captions compete ({@code --rerank}): each adds about three
+     * candidates to one teacher-forced batch, so memory grows with it (the default 32 adds about 100).
+     */
+    public static final int MAX_RERANK = 256;
+
     public DecodeConfig validate() {
-        ModelConfig.require(beamSize >= 1, "decode.beamSize must be at least 1");
+        ModelConfig.require(beamSize >= 1 && beamSize <= MAX_BEAM,
+                "decode.beamSize (--beam) must be between 1 and " + MAX_BEAM + ", got " + beamSize);
         ModelConfig.require(maxLen >= 1, "decode.maxLen must be at least 1");
         ModelConfig.require(minLen >= 0 && minLen <= maxLen, "decode.minLen must be in [0, maxLen]");
-        ModelConfig.require(lengthPenalty >= 0, "decode.lengthPenalty must not be negative");
-        ModelConfig.require(rerank >= 0, "decode.rerank must not be negative (0: the model's own caption)");
+        ModelConfig.require(lengthPenalty >= 0 && Float.isFinite(lengthPenalty),
+                "decode.lengthPenalty (--length-penalty) must be a number, 0 or more, got " + lengthPenalty);
+        ModelConfig.require(rerank >= 0 && rerank <= MAX_RERANK,
+                "decode.rerank (--rerank) must be between 0 (the model's own caption) and " + MAX_RERANK + ", got " + rerank);
         return this;
     }
 

@@ -133,12 +133,16 @@ public record ModelConfig(
     }
 
     /** Throws {@link IllegalArgumentException} with a one-line reason when the shape is impossible. */
+    /** The largest model.imageSize: twice VGG-16's 224, far beyond what a CPU trains on. */
+    public static final int MAX_IMAGE_SIZE = 448;
+
     public ModelConfig validate() {
         require(!encoderWidths.isEmpty(), "model.encoderWidths must not be empty");
         require(
                 encoderWidths.size() == convsPerStage.size(),
                 "model.encoderWidths and model.convsPerStage must have the same length");
-        require(imageSize >= 8, "model.imageSize must be at least 8");
+        require(imageSize >= 8 && imageSize <= MAX_IMAGE_SIZE,
+                "model.imageSize (--image-size) must be between 8 and " + MAX_IMAGE_SIZE + ", got " + imageSize);
         require(
                 imageSize % (1 << stages()) == 0,
                 "model.imageSize " + imageSize + " must be divisible by 2^" + stages());

@@ -2,8 +2,11 @@ package dev.kvcap.data;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
@@ -26,12 +29,20 @@ public final class AtomicFiles {
 
     private AtomicFiles() {}
 
-    /** Runs {@code writer} on a temporary sibling of {@code target}, then renames it into place. */
+    /**
+     * Runs {@code writer} on a temporary sibling of {@code target}, then renames it into place.
+     *
+     * @throws IOException "cannot write TARGET: why", never naming the temporary file
+     */
     public static void write(Path target, Writer writer) throws IOException {
         Path abs = target.toAbsolutePath();
-        Path dir = abs.getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+        checkWritable(target);
+        Path tmp;
+        try {
+            tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
+        } catch (IOException e) {
+            throw cannotWrite(target, e);
+        }
         try {
             readableLikeAnyFile(tmp, abs);
             writer.writeTo(tmp);
@@ -44,9 +55,51 @@ public final class AtomicFiles {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
             }
+        } catch (FileSystemException e) {
+            boolean ours = tmp.toString().equals(e.getFile()) || abs.toString().equals(e.getFile());
+            throw ours ? cannotWrite(target, e) : e; // the writer's own reading of other files speaks for itself
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * Fails early, before any work, where {@link #write} would fail at its end: {@code target} is
+     * a folder, a part of its path is a file, or no file can be made in its folder. Makes the
+     * folder.
+     *
+     * @throws IOException "cannot write TARGET: why"
+     */
+    public static void checkWritable(Path target) throws IOException {
+        Path abs = target.toAbsolutePath();
+        if (Files.isDirectory(abs)) {
+            throw new IOException("cannot write " + target + ": it is a folder; give a file name");
+        }
+        for (Path p = abs.getParent(); p != null && !Files.isDirectory(p); p = p.getParent()) {
+            if (Files.exists(p)) {
+                throw new IOException("cannot write " + target + ": " + p + " is a file, not a folder");
+            }
+        }
+        try {
+            Files.createDirectories(abs.getParent());
+            Files.delete(Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp")); // as write will
+        } catch (IOException e) {
+            throw cannotWrite(target, e);
+        }
+    }
+
+    private static IOException cannotWrite(Path target, IOException e) {
+        String why;
+        if (e instanceof AccessDeniedException) {
+            why = "permission denied";
+        } else if (e instanceof NoSuchFileException) {
+            why = "no file can be made there";
+        } else if (e instanceof FileSystemException f && f.getReason() != null) {
+            why = f.getReason();
+        } else {
+            why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+        return new IOException("cannot write " + target + ": " + why, e);
     }
 
     /**

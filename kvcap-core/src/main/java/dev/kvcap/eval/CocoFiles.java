@@ -119,13 +119,20 @@ public final class CocoFiles {
   }
 
   private static JsonElement parse(Path file) {
+    if (Files.isDirectory(file)) {
+      throw new MetricsInputException(file + ": is a folder; give the JSON file");
+    }
+    if (!Files.exists(file)) {
+      throw new MetricsInputException(file + ": no such file");
+    }
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       return JsonParser.parseReader(reader);
     } catch (JsonParseException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e; // Gson's message without the exception's name
       throw new MetricsInputException(file + ": malformed JSON (" + oneLine(cause.getMessage()) + ")");
     } catch (IOException e) {
-      throw new MetricsInputException(file + ": cannot read: " + oneLine(e.toString()));
+      String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
+      throw new MetricsInputException(file + ": cannot read: " + oneLine(why));
     }
   }
 

@@ -50,8 +50,9 @@ public record RerankSettings(int neighbours, double temperature, double similari
 
     /** @throws IllegalArgumentException naming the option to fix when a setting is out of range */
     public void check() {
-        if (neighbours < 1) {
-            throw new IllegalArgumentException("--rerank must be a number of nearest training images, or 0 for the model's own captions; got " + neighbours);
+        if (neighbours < 1 || neighbours > DecodeConfig.MAX_RERANK) {
+            throw new IllegalArgumentException("--rerank must be a number of nearest training images up to " + DecodeConfig.MAX_RERANK
+                    + ", or 0 for the model's own captions; got " + neighbours);
         }
         if (!(temperature > 0) || Double.isInfinite(temperature)) {
             throw new IllegalArgumentException("--rerank-temperature must be a positive number, got " + temperature);

@@ -55,6 +55,9 @@ public final class EncoderWeights {
         if (Files.isDirectory(file)) {
             return copyFrom(encoder, file, manager);
         }
+        if (!Files.exists(file)) {
+            throw new IllegalArgumentException("--encoder-weights: " + file + " does not exist");
+        }
         Map<String, Parameter> params = byName(encoder);
         NDList tensors;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {

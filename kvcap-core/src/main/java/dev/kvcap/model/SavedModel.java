@@ -223,7 +223,8 @@ public record SavedModel(KvcapConfig config, Vocabulary vocab, KvmCaptionModel m
     /** {@code dir} when it is a model directory, else its {@code best/}; one-line errors otherwise. */
     private static Path resolve(Path dir) {
         if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("model directory " + dir + " does not exist");
+            throw new IllegalArgumentException("model directory " + dir
+                    + (Files.exists(dir) ? " is a file; give the folder that train wrote (--out)" : " does not exist"));
         }
         if (isModelDir(dir)) {
             return dir;

@@ -135,11 +135,31 @@ public final class CaptionServer implements AutoCloseable {
 
     /** Binds the port, then warms the model up in the background; {@code /readyz} says when. */
     public CaptionServer start() {
-        app = Javalin.create(this::configure).start(config.host(), config.port());
+        try {
+            app = Javalin.create(this::configure).start(config.host(), config.port());
+        } catch (RuntimeException e) {
+            if (!cannotBind(e)) {
+                throw e;
+            }
+            throw new java.io.UncheckedIOException("cannot listen on " + config.host() + " port " + config.port()
+                    + ": the port is in use or the host is not an address of this machine; choose another --port or --host",
+                    new java.io.IOException(e.getMessage(), e));
+        }
         Thread warm = new Thread(this::warmUp, "kvcap-warmup");
         warm.setDaemon(true);
         warm.start();
         return this;
+    }
+
+    /** Whether {@code e} says the server could not bind its address (Javalin wraps Jetty's error). */
+    private static boolean cannotBind(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.BindException || t instanceof java.nio.channels.UnresolvedAddressException
+                    || t.getClass().getSimpleName().contains("Bind")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The bound port (useful with port 0). */

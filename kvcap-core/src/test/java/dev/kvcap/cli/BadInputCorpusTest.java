@@ -90,6 +90,7 @@ class BadInputCorpusTest {
         modelDirectories();
         dataFiles();
         memoryBank();
+        outputsAndLimits();
     }
 
     // --- images given to caption: the good ones are captioned, the bad ones reported, exit 1 ---
@@ -378,6 +379,74 @@ class BadInputCorpusTest {
 
     private static JsonObject answer(Run r) {
         return JsonParser.parseString(r.out().strip()).getAsJsonObject();
+    }
+
+    // --- output paths checked before the work; numbers a command cannot run with ---
+
+    private static void outputsAndLimits() {
+        add("outputs and limits", "evaluate --results under a file", 1, null,
+                () -> evaluate("--results", writeText(dir.resolve("out-file"), "x").resolve("results.json").toString()),
+                r -> assertFalse(r.err().contains("captioned"), "refused before captioning: " + r.err()),
+                "cannot write", "is a file, not a folder");
+        add("outputs and limits", "evaluate --results naming a folder", 1, null,
+                () -> evaluate("--results", Files.createDirectories(dir.resolve("out-folder")).toString()),
+                "cannot write", "it is a folder; give a file name");
+        add("outputs and limits", "evaluate --images that does not exist", 1, null,
+                () -> new String[] {"evaluate", "--model", model.toString(), "--captions", train.toString(),
+                    "--images", dir.resolve("no-such-images").toString()},
+                r -> assertEquals(1, r.err().strip().lines().count(), "one line, not one per image: " + r.err()),
+                "--images", "does not exist");
+        add("outputs and limits", "evaluate --limit 0", 1, null, () -> evaluate("--limit", "0"), "--limit must be at least 1");
+        add("outputs and limits", "caption --beam 100000", 1, null,
+                () -> caption("--beam", "100000", good.toString()), "--beam", "between 1 and 100");
+        add("outputs and limits", "caption --length-penalty NaN", 1, null,
+                () -> caption("--length-penalty", "NaN", good.toString()), "--length-penalty", "must be a number");
+        add("outputs and limits", "caption --rerank 100000", 1, null,
+                () -> caption("--rerank", "100000", good.toString()), "--rerank must be a number of nearest training images up to");
+        add("outputs and limits", "train --image-size 100000", 1, null,
+                () -> new String[] {"train", "--captions", train.toString(), "--images", trainImages.toString(),
+                    "--out", dir.resolve("runs/huge").toString(), "--config", "tiny", "--image-size", "100000"},
+                "--image-size", "between 8 and");
+        add("outputs and limits", "train --config with a word where a number goes", 1, null,
+                () -> new String[] {"train", "--captions", train.toString(), "--images", trainImages.toString(),
+                    "--out", dir.resolve("runs/word").toString(),
+                    "--config", writeText(dir.resolve("data/word.json"), "{\"preset\": \"tiny\", \"model\": {\"hiddenDim\": \"big\"}}").toString()},
+                r -> assertFalse(r.err().contains("java."), r.err()),
+                "config key 'model.hiddenDim' must be a number, got \"big\"");
+        add("outputs and limits", "train --out naming a file", 1, null,
+                () -> new String[] {"train", "--captions", train.toString(), "--images", trainImages.toString(),
+                    "--out", writeText(dir.resolve("runs-file"), "x").toString(), "--config", "tiny"},
+                "already exists", "a file where kvcap needs a folder");
+        add("outputs and limits", "score --results that does not exist", 1, null,
+                () -> new String[] {"score", "--refs", train.toString(), "--results", dir.resolve("no-results.json").toString()},
+                r -> assertFalse(r.err().contains("Exception"), r.err()), "no-results.json: no such file");
+        add("outputs and limits", "bench --runs 0", 1, null, () -> new String[] {"bench", "--runs", "0"}, "--runs must be at least 1");
+        add("outputs and limits", "bench --vocab 3", 1, null, () -> new String[] {"bench", "--vocab", "3"}, "--vocab must be at least");
+        add("outputs and limits", "memory build --per-image -1", 1, null,
+                () -> memoryBuild("per-image", trainImages, "--per-image", "-1"), "--per-image must be at least 1");
+        add("outputs and limits", "memory build where no image reads", 1, "\"entries\"",
+                () -> {
+                    Path bad = dir.resolve("bad-build-images");
+                    for (int i = 1; i <= 4; i++) {
+                        writeText(bad.resolve(i + ".png"), "not an image");
+                    }
+                    return memoryBuild("nothing", bad);
+                },
+                "not a recognised image format", "nothing was added");
+    }
+
+    private static String[] evaluate(String... rest) {
+        List<String> args = new ArrayList<>(List.of("evaluate", "--model", model.toString(), "--captions", train.toString(),
+                "--images", trainImages.toString()));
+        args.addAll(List.of(rest));
+        return args.toArray(String[]::new);
+    }
+
+    private static String[] memoryBuild(String name, Path images, String... rest) throws Exception {
+        List<String> args = new ArrayList<>(List.of("memory", "build", "--model", memoryModel("build-" + name).toString(),
+                "--captions", train.toString(), "--images", images.toString()));
+        args.addAll(List.of(rest));
+        return args.toArray(String[]::new);
     }
 
     // --- running the cases ---

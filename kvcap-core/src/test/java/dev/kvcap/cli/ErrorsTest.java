@@ -23,6 +23,15 @@ class ErrorsTest {
     }
 
     @Test
+    void fileSystemErrorsSayWhatIsWrongWithThePathNotJustThePath() {
+        assertEquals("already exists: out (a file where kvcap needs a folder?)",
+                Errors.line(new java.nio.file.FileAlreadyExistsException("out"), ACTIVITY));
+        assertEquals("not a folder: a/b", Errors.line(new java.nio.file.NotDirectoryException("a/b"), ACTIVITY));
+        assertEquals("x.json: Is a directory",
+                Errors.line(new java.nio.file.FileSystemException("x.json", ".x.json123.tmp", "Is a directory"), ACTIVITY));
+    }
+
+    @Test
     void aDeepJsonPathIsShortenedToItsEndsAndDepth() {
         String deep = "a.json: malformed JSON (Nesting limit 255 reached at line 1 column 257 path $" + "[0]".repeat(255) + ")";
         assertEquals("a.json: malformed JSON (Nesting limit 255 reached at line 1 column 257 path $[0][0][0]…[0] (255 deep))",

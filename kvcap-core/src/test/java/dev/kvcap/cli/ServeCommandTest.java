@@ -41,4 +41,16 @@ class ServeCommandTest {
         assertTrue(r[1].contains("max batch must be at least 1"), r[1]);
         assertEquals(2, Main.run("serve", "--model", dir.toString(), "--port", "eighty"));
     }
+
+    @Test
+    void aPortInUseIsOneLineThatSaysWhatToChange() throws Exception {
+        java.nio.file.Path model = BadInputs.model(dir.resolve("model"));
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String[] r = run("serve", "--model", model.toString(), "--port", String.valueOf(taken.getLocalPort()));
+            assertEquals("1", r[0], r[1]);
+            String last = r[1].lines().reduce((a, b) -> b).orElse("");
+            assertTrue(last.startsWith("kvcap: cannot listen on") && last.contains("choose another --port"), r[1]);
+            assertTrue(r[1].lines().noneMatch(l -> l.contains("io.javalin")), "no library log line: " + r[1]);
+        }
+    }
 }

@@ -1,7 +1,9 @@
 package dev.kvcap.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -23,5 +25,19 @@ class AtomicFilesTest {
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count(), "no temporary file is left behind");
         }
+    }
+
+    @Test
+    void aPathThatCannotBeWrittenIsRefusedNamingTheTargetAndWhy(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("regular"), "x");
+        IOException under = assertThrows(IOException.class, () -> AtomicFiles.write(file.resolve("out.json"), "{}"));
+        assertEquals("cannot write " + file.resolve("out.json") + ": " + file + " is a file, not a folder", under.getMessage());
+        IOException folder = assertThrows(IOException.class, () -> AtomicFiles.write(dir, "{}"));
+        assertEquals("cannot write " + dir + ": it is a folder; give a file name", folder.getMessage());
+        Path deep = dir.resolve("a/b/out.json");
+        AtomicFiles.checkWritable(deep);
+        assertEquals(true, Files.isDirectory(deep.getParent()), "the folder is made, the file is not");
+        assertEquals(false, Files.exists(deep));
+        assertEquals("x", Files.readString(file), "nothing was overwritten");
     }
 }
