@@ -7,6 +7,13 @@ the neighbours"): a prototype outside kvcap, on the VALIDATION split of the real
   votes        with the chosen descriptor, the 8 nearest training images vote for their captions'
                words as the memory's cells do; how often the top cell is a reference word, with
                equal votes, votes by 1/(rank + 1) and by similarity^8
+  more         (2026-12-06) ways to find better neighbours than the chosen descriptor, each by the
+               same validation measure: a ridge map of the descriptor onto the training captions'
+               words (cosine of the mapped vectors, or of a mapped query against the training
+               images' word vectors), the best of the query shifted by 2 or 4 pixels, colour
+               histograms and colourfulness added to the cosine
+  encoder DUMP the chosen descriptor's cosine plus a trained encoder's global vector's, the vectors
+               from GlobalDump (test sources; DUMP-train.bin and DUMP-val.bin)
   oracle       on the TEST split: CIDEr-D if each image got the best of the captions of its k
                nearest training images (chosen descriptor; k = 1, 8, 16, 32, 128), knowing the
                references: how often the right words are among the neighbours' captions at all
@@ -15,7 +22,7 @@ the neighbours"): a prototype outside kvcap, on the VALIDATION split of the real
 CIDEr-D here is a plain re-implementation (lower-case word split, not the PTB tokenizer), so its
 figures are close to, not equal to, kvcap's. Needs Debian's python3-numpy and python3-pil.
 
-Usage: /usr/bin/python3 bench/realdata/neighbours.py REAL_SET [descriptors|votes|oracle]
+Usage: /usr/bin/python3 bench/realdata/neighbours.py REAL_SET [descriptors|votes|more|encoder DUMP|oracle]
   e.g. /usr/bin/python3 bench/realdata/neighbours.py /tmp/real
 """
 import collections
@@ -137,9 +144,86 @@ CANDIDATES = {
 STOP = set("the of a an and in on with to for at by".split())
 
 
-def main(root, what):
+def shifted(a, dx, dy):
+    """The images moved by (dx, dy) pixels, the uncovered edge filled with each image's corner colour."""
+    out = np.broadcast_to(a[:, :1, :1, :], a.shape).copy()
+    src = lambda d: slice(0, 64 - d) if d >= 0 else slice(-d, 64)  # noqa: E731
+    dst = lambda d: slice(d, 64) if d >= 0 else slice(0, 64 + d)  # noqa: E731
+    out[:, dst(dy), dst(dx)] = a[:, src(dy), src(dx)]
+    return out
+
+
+def colour_histogram(a, bins):
+    q = np.minimum((a * bins).astype(int), bins - 1)
+    cell = (q[..., 0] * bins + q[..., 1]) * bins + q[..., 2]
+    return np.stack([(cell == k).reshape(len(a), -1).mean(1) for k in range(bins ** 3)], 1)
+
+
+def colourful(a):  # the share of pixels whose channels differ by more than 0.2
+    return ((a.max(-1) - a.min(-1)) > 0.2).reshape(len(a), -1).mean(1)
+
+
+def more(train, train_ids, train_refs, val, first_caption_score):
+    xt, xv = unit(chosen(train)), unit(chosen(val))
+    base = xv @ xt.T
+    first_caption_score(base, "the chosen descriptor")
+    seen = collections.Counter(w for i in train_ids for c in train_refs[i] for w in set(words(c)))
+    vocab = {w: k for k, w in enumerate(w for w, n in seen.items() if n >= 2 and w not in STOP)}
+    y = np.zeros((len(train_ids), len(vocab)), np.float32)
+    for r, i in enumerate(train_ids):
+        for c in train_refs[i]:
+            for w in set(words(c)) & vocab.keys():
+                y[r, vocab[w]] += 1 / len(train_refs[i])
+    idf = np.log(len(train_ids) / np.maximum((y > 0).sum(0), 1))
+    norm = lambda x: x / (np.linalg.norm(x, axis=1, keepdims=True) + 1e-8)  # noqa: E731
+    for weighting, target in (("word shares", y), ("word shares x idf", y * idf)):
+        for lam in (0.1, 1, 10):
+            m = np.linalg.solve(xt.T @ xt + lam * np.eye(xt.shape[1]), xt.T @ target)
+            first_caption_score(norm(xv @ m) @ norm(xt @ m).T, f"ridge map ({weighting}, lambda {lam}): mapped vs mapped")
+            first_caption_score(norm(xv @ m) @ norm(target).T, f"ridge map ({weighting}, lambda {lam}): mapped vs words")
+            first_caption_score(0.5 * base + 0.5 * norm(xv @ m) @ norm(xt @ m).T, f"ridge map ({weighting}, lambda {lam}): half each")
+    for r in (2, 4):
+        best = base.copy()
+        for dx, dy in ((r, 0), (-r, 0), (0, r), (0, -r)):
+            best = np.maximum(best, unit(chosen(shifted(val, dx, dy))) @ xt.T)
+        first_caption_score(best, f"the best of the query and its four {r}-pixel shifts")
+    for bins in (4, 8):
+        hist = np.sqrt(colour_histogram(val, bins)) @ np.sqrt(colour_histogram(train, bins)).T
+        for lam in (0.1, 0.3, 1.0):
+            first_caption_score(base + lam * hist, f"+ {lam} x colour histogram ({bins}^3 bins, Bhattacharyya)")
+    gap = np.abs(colourful(val)[:, None] - colourful(train)[None, :])
+    for lam in (0.2, 0.5, 1.0):
+        first_caption_score(base - lam * gap, f"- {lam} x colourfulness difference")
+
+
+def encoder(root, dump, train, val, first_caption_score):
+    def vectors(split):
+        v = np.fromfile(f"{dump}-{split}.bin", dtype=">f4")
+        names = open(f"{dump}-{split}.bin.names").read().split()
+        by_name = dict(zip(names, v.reshape(len(names), -1)))
+        return np.stack([by_name[i["file_name"]] for i in json.load(open(f"{root}/annotations/captions_{split}.json"))["images"]])
+    base = unit(chosen(val)) @ unit(chosen(train)).T
+    enc = unit(vectors("val")) @ unit(vectors("train")).T
+    first_caption_score(base, "the chosen descriptor")
+    first_caption_score(enc, "the encoder's global vector")
+    for lam in (0.1, 0.25, 0.5, 1.0):
+        first_caption_score(base + lam * enc, f"the descriptor + {lam} x the encoder's")
+
+
+def main(root, what, dump=None):
     train_ids, train, train_refs = load(root, "train")
     val_ids, val, val_refs = load(root, "val")
+
+    val_cider = CiderD(val_refs)
+
+    def first_caption_score(sims, name):  # each validation image gets its nearest training image's first caption
+        s = np.mean([val_cider.score(i, train_refs[train_ids[j]][0]) for i, j in zip(val_ids, sims.argmax(1))])
+        print(f"validation CIDEr-D {s:.3f}  {name}", flush=True)
+
+    if what == "more":
+        more(train, train_ids, train_refs, val, first_caption_score)
+    if what == "encoder":
+        encoder(root, dump, train, val, first_caption_score)
     if what in ("descriptors", "all"):
         cider = CiderD(val_refs)
         for name, f in CANDIDATES.items():
@@ -174,4 +258,4 @@ def main(root, what):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "all")
+    main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "all", sys.argv[3] if len(sys.argv) > 3 else None)

@@ -9,7 +9,9 @@ import java.util.stream.Stream;
 
 /**
  * Where a retrieval memory's caption time goes: finding the cells alone vs the whole caption, one
- * image at a time. Usage: CellProbe MODEL_DIR IMAGE_DIR N [WORDS: every caption forced to this
+ * image at a time. With {@code PROFILE=/tmp/p.json}, also a libtorch profile of 100 captions of the
+ * first image after the rounds (bench/profile-ops.py sums it by operator). Usage: CellProbe
+ * MODEL_DIR IMAGE_DIR N [WORDS: every caption forced to this
  * length, beam 3, 0 = the model's own] [bank: with the model's memory bank]
  */
 public final class CellProbe {
@@ -43,6 +45,13 @@ public final class CellProbe {
                 }
                 long t2 = System.nanoTime();
                 System.out.printf("round %d: cells %.2f ms/image, caption %.2f ms/image%n", round, (t1 - t0) / 1e6 / n, (t2 - t1) / 1e6 / n);
+            }
+            if (System.getenv("PROFILE") != null) {
+                ai.djl.pytorch.jni.JniUtils.startProfile(false, false, false);
+                for (int i = 0; i < 100; i++) {
+                    c.caption(List.of(pixels.get(0)), d, false);
+                }
+                ai.djl.pytorch.jni.JniUtils.stopProfile(System.getenv("PROFILE"));
             }
         }
     }
