@@ -1,5 +1,6 @@
 package dev.kvcap.cli;
 
+import dev.kvcap.config.ModelConfig;
 import dev.kvcap.data.SyntheticDataset;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -17,6 +18,9 @@ import picocli.CommandLine.Option;
         })
 final class SynthCommand implements Callable<Integer> {
 
+    /** The most images one run makes: MSCOCO's training split is 83,000; ten times that is 1.2 GB of PNGs at 64². */
+    static final int MAX_IMAGES = 1_000_000;
+
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output folder.")
     Path out;
 
@@ -31,8 +35,11 @@ final class SynthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (images < 10) {
-            throw new IllegalArgumentException("--images must be at least 10");
+        if (images < 10 || images > MAX_IMAGES) {
+            throw new IllegalArgumentException("--images must be between 10 and " + MAX_IMAGES + ", got " + images);
+        }
+        if (size < 32 || size > ModelConfig.MAX_IMAGE_SIZE) {
+            throw new IllegalArgumentException("--size must be between 32 and " + ModelConfig.MAX_IMAGE_SIZE + " pixels, got " + size);
         }
         Activity.now("generating " + images + " synthetic images in " + out);
         SyntheticDataset.Summary s = SyntheticDataset.generate(out, images, seed, size);

@@ -422,6 +422,12 @@ class BadInputCorpusTest {
                 r -> assertFalse(r.err().contains("Exception"), r.err()), "no-results.json: no such file");
         add("outputs and limits", "bench --runs 0", 1, null, () -> new String[] {"bench", "--runs", "0"}, "--runs must be at least 1");
         add("outputs and limits", "bench --vocab 3", 1, null, () -> new String[] {"bench", "--vocab", "3"}, "--vocab must be at least");
+        add("outputs and limits", "synth --images 2000000000", 1, null,
+                () -> new String[] {"synth", "--out", dir.resolve("synth-many").toString(), "--images", "2000000000"},
+                "--images must be between 10 and");
+        add("outputs and limits", "synth --size 100000", 1, null,
+                () -> new String[] {"synth", "--out", dir.resolve("synth-huge").toString(), "--size", "100000"},
+                "--size must be between 32 and");
         add("outputs and limits", "memory build --per-image -1", 1, null,
                 () -> memoryBuild("per-image", trainImages, "--per-image", "-1"), "--per-image must be at least 1");
         add("outputs and limits", "memory build where no image reads", 1, "\"entries\"",
