@@ -111,6 +111,7 @@ final class CaptionCommand implements Callable<Integer> {
             }
             boolean attention = json || heatmaps != null;
             List<Captioner.Caption> out;
+            List<String> chosen;
             // With --remember the bank is opened for writing and also read from (unless --memory off).
             Optional<MemoryBank> bank =
                     remember
@@ -123,6 +124,11 @@ final class CaptionCommand implements Callable<Integer> {
                                 .orElse(null);
                 Activity.now("captioning " + (readable.size() == 1 ? "image " + readable.get(0) : readable.size() + " images"));
                 out = captioner.caption(pixels, decode, attention, retrieval);
+                chosen = out.stream().map(Captioner.Caption::text).toList();
+                if (choose.isPresent()) { // before --remember writes: an image's own remembered caption would outweigh all
+                    Activity.now("choosing among the nearest training images' captions (--rerank " + choose.get().neighbours() + ")");
+                    chosen = captioner.rerank(pixels, chosen, choose.get(), retrieval); // the bank's captions are candidates too
+                }
                 if (remember) {
                     Activity.now("remembering the captions in the memory bank of " + modelOptions.model);
                     MemoryWriter.Stored added = Banks.remember(bank.get(), captioner, readable, pixels, out);
@@ -130,11 +136,6 @@ final class CaptionCommand implements Callable<Integer> {
                 }
             } finally {
                 bank.ifPresent(MemoryBank::close);
-            }
-            List<String> chosen = out.stream().map(Captioner.Caption::text).toList();
-            if (choose.isPresent()) {
-                Activity.now("choosing among the nearest training images' captions (--rerank " + choose.get().neighbours() + ")");
-                chosen = captioner.rerank(pixels, chosen, choose.get());
             }
             JsonArray all = new JsonArray();
             StringBuilder text = new StringBuilder(); // printed only once everything succeeded

@@ -62,7 +62,7 @@ final class DatasetCaptions {
                         + " (image ids " + pending.get(0).imageId() + (pending.size() > 1 ? "…" + pending.get(pending.size() - 1).imageId() : "") + ")");
                 List<String> out = captioner.caption(pixels, decode, false, retrieval).stream().map(Captioner.Caption::text).toList();
                 if (rerank != null) {
-                    out = captioner.rerank(pixels, out, rerank);
+                    out = captioner.rerank(pixels, out, rerank, retrieval);
                 }
                 for (int j = 0; j < pending.size(); j++) {
                     results.put(pending.get(j).imageId(), out.get(j));

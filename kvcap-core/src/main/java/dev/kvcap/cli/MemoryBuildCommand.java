@@ -20,8 +20,10 @@ import picocli.CommandLine.Option;
         name = "build",
         mixinStandardHelpOptions = true,
         description = {
-            "Fill the model's memory bank from captioned images: for every word of every caption,",
-            "the decoder state that predicts it (key) and the word (value). Source: 'train:<image id>'.",
+            "Fill the model's memory bank from captioned images. A retrieval memory (small's): one entry",
+            "per caption, keyed by its image, read in the cells and, with --rerank, as a candidate caption.",
+            "A learned-slot model: for every word of every caption, the decoder state that predicts it",
+            "(key) and the word (value). Source: 'train:<image id>'.",
             "The bank is merged into one segment at the end, which makes lookups while decoding faster."
         })
 final class MemoryBuildCommand implements Callable<Integer> {

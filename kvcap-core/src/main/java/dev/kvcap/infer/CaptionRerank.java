@@ -70,9 +70,13 @@ final class CaptionRerank {
      * @param own the model's caption
      * @param neighbours indices of its nearest index entries, most similar first
      * @param similarities their cosines to the image
+     * @param taught captions the memory bank holds for images near this one, with their cosines
+     *     ({@link CellSearch#taughtCaptions}; empty without a bank): candidates like the training
+     *     images' captions
      */
     String choose(
-            ParameterStore ps, NDManager call, ImageContext ctx, String own, int[] neighbours, float[] similarities, RerankSettings settings) {
+            ParameterStore ps, NDManager call, ImageContext ctx, String own, int[] neighbours, float[] similarities,
+            Map<String, Float> taught, RerankSettings settings) {
         Map<String, List<String>> candidates = new LinkedHashMap<>(); // text → tokens, the model's first
         Map<String, Double> similarity = new LinkedHashMap<>(); // text → its nearest owner's cosine
         String ownText = String.join(" ", CaptionTokenizer.tokenize(own));
@@ -83,6 +87,10 @@ final class CaptionRerank {
                 candidates.putIfAbsent(text, Arrays.asList(text.split(" ")));
                 similarity.putIfAbsent(text, (double) similarities[r]); // the nearest owner comes first
             }
+        }
+        for (Map.Entry<String, Float> t : taught.entrySet()) {
+            candidates.putIfAbsent(t.getKey(), Arrays.asList(t.getKey().split(" ")));
+            similarity.merge(t.getKey(), (double) t.getValue(), Math::max);
         }
         List<String> texts = new ArrayList<>(candidates.keySet());
         if (texts.size() == 1) {

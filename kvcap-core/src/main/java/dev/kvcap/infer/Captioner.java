@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Image in, caption out: the facade over a loaded model used by {@code caption}, {@code evaluate}
@@ -215,6 +216,19 @@ public final class Captioner implements AutoCloseable {
      *     or a setting is out of range
      */
     public List<String> rerank(List<byte[]> pixels, List<String> own, RerankSettings settings) {
+        return rerank(pixels, own, settings, null);
+    }
+
+    /**
+     * {@link #rerank(List, List, RerankSettings)} reading the memory bank too, when {@code
+     * retrieval} is the bank as a retrieval memory reads it ({@link #caption(List, DecodeConfig,
+     * boolean, Retrieval)}; null or another retrieval: no bank): its taught images vote in the
+     * cells, and their captions join the candidates, weighed by their images' similarity as the
+     * training images' are (docs/MEMORY-RETRIEVAL.md, "Teaching a real icon"). So what {@code
+     * memory add} teaches reaches the chosen caption.
+     */
+    public List<String> rerank(List<byte[]> pixels, List<String> own, RerankSettings settings, Retrieval retrieval) {
+        MemoryBank taught = saved.model().readsCells() && retrieval instanceof BankRetrieval bank ? bank.bank() : null;
         CaptionRerank chooser = rerank(settings);
         JniUtils.setGradMode(false);
         List<String> out = new ArrayList<>();
@@ -224,11 +238,12 @@ public final class Captioner implements AutoCloseable {
             // one search serves both: the memory's cells (its first memoryNeighbours) and the candidates
             int n = settings.neighbours();
             CellSearch.Nearest near = cellSearch().nearest(call, pixels, Math.max(n, saved.config().model().memoryNeighbours()));
-            NDList cells = cellSearch().cells(call, near, null);
+            NDList cells = cellSearch().cells(call, near, taught);
             ImageContext all = saved.model().encode(ps, images, cells, false); // once for the batch
             for (int i = 0; i < pixels.size(); i++) {
                 try (NDScope scope = new NDScope()) { // frees each image's [C, T, V] logits at once
-                    out.add(chooser.choose(ps, call, all.row(i), own.get(i), near.entries(i, n), near.similarities(i, n), settings));
+                    Map<String, Float> extra = taught == null ? Map.of() : cellSearch().taughtCaptions(taught, near.units().get(i), n);
+                    out.add(chooser.choose(ps, call, all.row(i), own.get(i), near.entries(i, n), near.similarities(i, n), extra, settings));
                 }
             }
         }

@@ -145,6 +145,23 @@ public final class CellSearch {
     }
 
     /**
+     * The captions the bank holds for the images nearest to a query, each with its image's cosine
+     * (the nearest first): what {@code --rerank} adds to the training images' captions as
+     * candidates. An entry's caption is its key words ({@link MemoryWriter}), or its word.
+     *
+     * @param unit the query's unit descriptor ({@link CellIndex#unitVector})
+     * @param n neighbours wanted; {@link #SEARCHED_PER_NEIGHBOUR} entries are searched for each
+     */
+    public Map<String, Float> taughtCaptions(MemoryBank bank, float[] unit, int n) {
+        Map<String, Float> out = new LinkedHashMap<>();
+        for (Hit h : bank.search(unit, n * SEARCHED_PER_NEIGHBOUR)) {
+            String text = h.phrase() == null ? vocab.word(h.word()) : h.phrase();
+            out.merge(text, 1 - h.distance() / 2, Math::max); // unit keys: d² = 2 − 2·cos
+        }
+        return out;
+    }
+
+    /**
      * The bank's taught images nearest to a query, each with the key words of its captions: an
      * entry is one taught caption, keyed by its image's unit thumbnail, its key words the phrase
      * (the first key word is the entry's word); an image's captions are grouped by {@link

@@ -116,7 +116,7 @@ public final class CaptionServer implements AutoCloseable {
                 forward != null
                         ? forward
                         : (pixels, d, attention) -> captioner.caption(pixels, d, attention, retrieval);
-        CaptionBatcher.Choose choose = rerank == null ? null : (pixels, own) -> captioner.rerank(pixels, own, rerank);
+        CaptionBatcher.Choose choose = rerank == null ? null : (pixels, own) -> captioner.rerank(pixels, own, rerank, retrieval);
         this.batcher = new CaptionBatcher(model, choose, config, metrics);
         this.modelId = modelId(captioner);
         this.page = resource("index.html");

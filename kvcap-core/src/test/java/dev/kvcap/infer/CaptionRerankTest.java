@@ -104,6 +104,30 @@ class CaptionRerankTest {
     }
 
     @Test
+    void aCaptionTaughtToTheMemoryBankIsACandidateWhenTheBankIsRead() throws Exception {
+        List<String> texts = RetrievalModels.CLIPBOARDS_AND_BELLS;
+        List<List<String>> all = new java.util.ArrayList<>(texts.stream().map(CaptionTokenizer::tokenize).toList());
+        all.add(List.of("gavel"));
+        Vocabulary vocab = Vocabulary.build(all, 1);
+        RerankSettings whole = new RerankSettings(texts.size(), 1e9, 12, false); // the nearest images decide
+        try (Captioner c = Captioner.load(RetrievalModels.write(dir.resolve("model"), vocab, texts));
+                dev.kvcap.bank.MemoryBank bank = dev.kvcap.bank.MemoryBank.open(dir.resolve("bank"),
+                        new dev.kvcap.bank.BankInfo("test", c.model().cells().descriptor().width()))) {
+            java.awt.image.BufferedImage drawn = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
+            drawn.getGraphics().fillRect(8, 8, 12, 20);
+            byte[] image = c.prepare(drawn);
+            String without = c.rerank(List.of(image), List.of("bell7 outline"), whole, null).get(0);
+            assertTrue(texts.contains(without), "no bank: a training caption, " + without);
+            bank.add(new MemoryWriter(c).entries(List.of(new MemoryWriter.Example(image, List.of("gavel"), "teach:x"))));
+            BankRetrieval read = new BankRetrieval(bank, 4, 0.5f);
+            assertEquals(List.of("gavel"), c.rerank(List.of(image), List.of("bell7 outline"), whole, read),
+                    "the taught image is this image (cosine 1), so its caption outweighs every training image's");
+            assertEquals(List.of(without), c.rerank(List.of(image), List.of("bell7 outline"), whole),
+                    "without the bank given, as before");
+        }
+    }
+
+    @Test
     void aModelWithoutItsTrainingCaptionsIsRefusedWithTheFix() throws Exception {
         Vocabulary vocab = Vocabulary.build(List.of(List.of("a", "red", "circle")), 1);
         try (Captioner c = Captioner.load(retrievalModel(vocab, List.of()))) {
