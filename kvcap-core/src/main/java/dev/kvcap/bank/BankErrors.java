@@ -62,6 +62,15 @@ final class BankErrors {
         if (e instanceof java.nio.file.NoSuchFileException f) {
             return "no such file: " + f.getFile();
         }
+        if (e instanceof java.nio.file.NotDirectoryException f) {
+            return "not a folder: " + f.getFile();
+        }
+        if (e instanceof java.nio.file.DirectoryNotEmptyException f) {
+            return "folder not empty: " + f.getFile();
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getFile() != null) {
+            return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : "file system error");
+        }
         String m = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
         return m.replaceAll("\\s+", " ").trim();
     }

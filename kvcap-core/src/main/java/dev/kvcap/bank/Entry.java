@@ -13,8 +13,11 @@ package dev.kvcap.bank;
  *     see {@code infer.MemoryWriter#store})
  * @param context the two words read before the state, as {@link #context(int, int)}, or {@link
  *     #NO_CONTEXT}; decoding only counts entries whose context equals its own (docs/MEMORY-BANK.md)
+ * @param caption the whole caption, tokenized and joined by spaces, or null: a retrieval memory's
+ *     entries keep it (since 2026-12-06) so that {@code --rerank} can choose it; the phrase holds
+ *     only its key words
  */
-public record Entry(float[] key, int word, String phrase, String source, long context) {
+public record Entry(float[] key, int word, String phrase, String source, long context, String caption) {
 
     /** An entry that matches any context (banks written before contexts existed read this way). */
     public static final long NO_CONTEXT = -1L;
@@ -42,6 +45,11 @@ public record Entry(float[] key, int word, String phrase, String source, long co
                 throw new IllegalArgumentException("memory entry key has a non-finite value (" + v + ") from " + source);
             }
         }
+    }
+
+    /** An entry without a caption. */
+    public Entry(float[] key, int word, String phrase, String source, long context) {
+        this(key, word, phrase, source, context, null);
     }
 
     /** An entry without a context. */

@@ -38,6 +38,7 @@ final class Schema {
     static final String CREATED = "created";
     static final String ID = "id";
     static final String CONTEXT = "context";
+    static final String CAPTION = "caption";
 
     static final VectorSimilarityFunction SIMILARITY = VectorSimilarityFunction.EUCLIDEAN;
 
@@ -53,6 +54,9 @@ final class Schema {
         if (e.phrase() != null) {
             d.add(new StoredField(PHRASE, e.phrase()));
         }
+        if (e.caption() != null) {
+            d.add(new StoredField(CAPTION, e.caption()));
+        }
         d.add(new KeywordField(SOURCE, e.source(), Field.Store.YES));
         d.add(new StoredField(CREATED, createdMillis));
         d.add(new StoredField(ID, id));
@@ -62,7 +66,7 @@ final class Schema {
     static Hit toHit(StoredFields stored, int doc, float score) throws IOException {
         Document d = stored.document(doc);
         IndexableField word = d.getField(WORD);
-        return new Hit(word.numericValue().intValue(), d.get(PHRASE), squaredDistance(score), d.get(SOURCE));
+        return new Hit(word.numericValue().intValue(), d.get(PHRASE), squaredDistance(score), d.get(SOURCE), d.get(CAPTION));
     }
 
     /** d² from Lucene's EUCLIDEAN score 1 / (1 + d²). */

@@ -71,10 +71,12 @@ final class BenchCommand implements Callable<Integer> {
         if (vocab < Bench.MIN_VOCAB) {
             throw new IllegalArgumentException("--vocab must be at least " + Bench.MIN_VOCAB + ", got " + vocab);
         }
-        for (Path out : java.util.Arrays.asList(json, markdown)) {
-            if (out != null) {
-                AtomicFiles.checkWritable(out); // before minutes of measuring, not after
-            }
+        if (json != null) {
+            AtomicFiles.checkWritable(json); // before minutes of measuring, not after
+        }
+        if (markdown != null && !(Files.exists(markdown) ? Files.isWritable(markdown)
+                : markdown.toAbsolutePath().getParent() != null && Files.isWritable(markdown.toAbsolutePath().getParent()))) {
+            throw new IllegalArgumentException("--markdown: cannot append to " + markdown + " (not writable, or its folder is not)");
         }
         Path scratch = Files.createTempDirectory("kvcap-bench");
         try {

@@ -111,7 +111,8 @@ public final class ConfigJson {
                             "unknown config key '" + name + "." + field.getKey() + "'");
                 }
                 String expected = kind(target.get(field.getKey()));
-                if (expected != null && !field.getValue().isJsonNull() && !expected.equals(kind(field.getValue()))) {
+                if (expected != null && !field.getValue().isJsonNull() && !expected.equals(kind(field.getValue()))
+                        && !readsAs(field.getValue(), expected)) {
                     throw new IllegalArgumentException("config key '" + name + "." + field.getKey() + "' must be " + expected
                             + ", got " + oneLine(field.getValue().toString()));
                 }
@@ -127,6 +128,26 @@ public final class ConfigJson {
             }
             throw new IllegalArgumentException("bad config value: " + oneLine(String.valueOf(cause.getMessage())));
         }
+    }
+
+    /** Whether a JSON string reads as {@code kind} ("5", "0.5", "true"), as Gson accepts it. */
+    private static boolean readsAs(JsonElement e, String kind) {
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+            return false;
+        }
+        String s = e.getAsString().strip();
+        if (kind.equals("true or false")) {
+            return s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false");
+        }
+        if (kind.equals("a number")) {
+            try {
+                Double.parseDouble(s);
+                return true;
+            } catch (NumberFormatException notANumber) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** What kind of JSON value {@code e} is, as a config error names it; null for JSON null. */

@@ -132,10 +132,13 @@ public record ModelConfig(
         return useDeconvMaps ? gridSize() * 4 : gridSize();
     }
 
-    /** Throws {@link IllegalArgumentException} with a one-line reason when the shape is impossible. */
-    /** The largest model.imageSize: twice VGG-16's 224, far beyond what a CPU trains on. */
-    public static final int MAX_IMAGE_SIZE = 448;
+    /**
+     * The largest model.imageSize: 4.6× VGG-16's 224, far beyond what a CPU trains on, and far
+     * below the sizes whose first layer alone cannot be allocated.
+     */
+    public static final int MAX_IMAGE_SIZE = 1024;
 
+    /** Throws {@link IllegalArgumentException} with a one-line reason when the shape is impossible. */
     public ModelConfig validate() {
         require(!encoderWidths.isEmpty(), "model.encoderWidths must not be empty");
         require(

@@ -61,7 +61,8 @@ public record TrainConfig(
         ModelConfig.require(captionsPerImage >= 1, "train.captionsPerImage must be at least 1");
         ModelConfig.require(
                 scheduledSampling >= 0 && scheduledSampling <= 1, "train.scheduledSampling must be in [0, 1]");
-        ModelConfig.require(rerankChoice >= 0, "train.rerankChoice must not be negative (0: never choose --rerank)");
+        ModelConfig.require(rerankChoice >= 0 && rerankChoice <= DecodeConfig.MAX_RERANK,
+                "train.rerankChoice must be between 0 (never choose --rerank) and " + DecodeConfig.MAX_RERANK + ", got " + rerankChoice);
         return this;
     }
 

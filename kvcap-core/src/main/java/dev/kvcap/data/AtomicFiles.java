@@ -36,7 +36,7 @@ public final class AtomicFiles {
      */
     public static void write(Path target, Writer writer) throws IOException {
         Path abs = target.toAbsolutePath();
-        checkWritable(target);
+        checkPath(target); // the temporary file below is the rest of checkWritable's test
         Path tmp;
         try {
             tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
@@ -71,6 +71,17 @@ public final class AtomicFiles {
      * @throws IOException "cannot write TARGET: why"
      */
     public static void checkWritable(Path target) throws IOException {
+        checkPath(target);
+        Path abs = target.toAbsolutePath();
+        try {
+            Files.delete(Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp")); // as write will
+        } catch (IOException e) {
+            throw cannotWrite(target, e);
+        }
+    }
+
+    /** {@link #checkWritable} without trying a file in the folder: the path's shape, and the folder made. */
+    private static void checkPath(Path target) throws IOException {
         Path abs = target.toAbsolutePath();
         if (Files.isDirectory(abs)) {
             throw new IOException("cannot write " + target + ": it is a folder; give a file name");
@@ -82,7 +93,6 @@ public final class AtomicFiles {
         }
         try {
             Files.createDirectories(abs.getParent());
-            Files.delete(Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp")); // as write will
         } catch (IOException e) {
             throw cannotWrite(target, e);
         }

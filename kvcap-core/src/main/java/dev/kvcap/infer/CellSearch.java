@@ -147,7 +147,10 @@ public final class CellSearch {
     /**
      * The captions the bank holds for the images nearest to a query, each with its image's cosine
      * (the nearest first): what {@code --rerank} adds to the training images' captions as
-     * candidates. An entry's caption is its key words ({@link MemoryWriter}), or its word.
+     * candidates. Taught and built entries only: a {@code remember:} entry is the model's own
+     * caption of an image, which would outweigh everything when that image comes again and adds
+     * nothing the model does not say; entries stored before entries kept their caption (their
+     * phrase is key words, not a caption) are skipped too.
      *
      * @param unit the query's unit descriptor ({@link CellIndex#unitVector})
      * @param n neighbours wanted; {@link #SEARCHED_PER_NEIGHBOUR} entries are searched for each
@@ -155,8 +158,9 @@ public final class CellSearch {
     public Map<String, Float> taughtCaptions(MemoryBank bank, float[] unit, int n) {
         Map<String, Float> out = new LinkedHashMap<>();
         for (Hit h : bank.search(unit, n * SEARCHED_PER_NEIGHBOUR)) {
-            String text = h.phrase() == null ? vocab.word(h.word()) : h.phrase();
-            out.merge(text, 1 - h.distance() / 2, Math::max); // unit keys: d² = 2 − 2·cos
+            if (h.caption() != null && !h.source().startsWith(MemoryWriter.REMEMBER)) {
+                out.merge(h.caption(), 1 - h.distance() / 2, Math::max); // unit keys: d² = 2 − 2·cos
+            }
         }
         return out;
     }

@@ -32,6 +32,9 @@ import java.util.Set;
  */
 public final class MemoryWriter {
 
+    /** The source prefix of a generated caption's entries ({@code caption --remember}, serve's {@code remember=true}). */
+    public static final String REMEMBER = "remember:";
+
     private final Captioner captioner;
 
     public MemoryWriter(Captioner captioner) {
@@ -203,7 +206,7 @@ public final class MemoryWriter {
             if (words.length > 0) {
                 float[] key = CellIndex.unitVector(captioner.model().cells().describe(e.pixels(), s));
                 String phrase = String.join(" ", Arrays.stream(words).mapToObj(captioner.vocab()::word).toList());
-                out.add(new Entry(key, words[0], phrase, e.source()));
+                out.add(new Entry(key, words[0], phrase, e.source(), Entry.NO_CONTEXT, String.join(" ", e.words())));
             }
         }
         return out;

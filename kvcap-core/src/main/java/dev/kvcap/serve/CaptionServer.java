@@ -135,20 +135,28 @@ public final class CaptionServer implements AutoCloseable {
 
     /** Binds the port, then warms the model up in the background; {@code /readyz} says when. */
     public CaptionServer start() {
+        // tried first with a plain socket, so that a taken port is kvcap's one line and not also Javalin's logged error
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(config.host(), config.port()));
+        } catch (java.io.IOException | RuntimeException e) {
+            throw cannotListen(e);
+        }
         try {
             app = Javalin.create(this::configure).start(config.host(), config.port());
         } catch (RuntimeException e) {
-            if (!cannotBind(e)) {
-                throw e;
-            }
-            throw new java.io.UncheckedIOException("cannot listen on " + config.host() + " port " + config.port()
-                    + ": the port is in use or the host is not an address of this machine; choose another --port or --host",
-                    new java.io.IOException(e.getMessage(), e));
+            throw cannotBind(e) ? cannotListen(e) : e;
         }
         Thread warm = new Thread(this::warmUp, "kvcap-warmup");
         warm.setDaemon(true);
         warm.start();
         return this;
+    }
+
+    private java.io.UncheckedIOException cannotListen(Exception e) {
+        return new java.io.UncheckedIOException("cannot listen on " + config.host() + " port " + config.port()
+                + ": the port is in use or the host is not an address of this machine; choose another --port or --host",
+                new java.io.IOException(e.getMessage(), e));
     }
 
     /** Whether {@code e} says the server could not bind its address (Javalin wraps Jetty's error). */

@@ -11,6 +11,17 @@ import org.junit.jupiter.api.Test;
 class ConfigJsonTest {
 
     @Test
+    void aValueOfTheWrongKindIsNamedByItsKeyAndANumberInQuotesStillReads() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigJson.fromJson("{\"preset\":\"tiny\",\"model\":{\"hiddenDim\":\"big\"}}"));
+        assertEquals("config key 'model.hiddenDim' must be a number, got \"big\"", e.getMessage());
+        KvcapConfig quoted = ConfigJson.fromJson("{\"preset\":\"tiny\",\"train\":{\"epochs\":\"5\",\"learningRate\":\"0.5\"},\"model\":{\"batchNorm\":\"true\"}}");
+        assertEquals(5, quoted.train().epochs());
+        assertEquals(0.5f, quoted.train().learningRate());
+        assertEquals(true, quoted.model().batchNorm());
+    }
+
+    @Test
     void overridesTakeThePresetsValuesForWhatTheyLeaveOut() {
         KvcapConfig c = ConfigJson.fromJson("{\"preset\":\"small\",\"train\":{\"epochs\":3}}");
         assertEquals(3, c.train().epochs());

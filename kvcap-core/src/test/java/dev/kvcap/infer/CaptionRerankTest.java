@@ -104,27 +104,35 @@ class CaptionRerankTest {
     }
 
     @Test
-    void aCaptionTaughtToTheMemoryBankIsACandidateWhenTheBankIsRead() throws Exception {
+    void aCaptionTaughtToTheMemoryBankIsACandidateWholeWhenTheBankIsRead() throws Exception {
         List<String> texts = RetrievalModels.CLIPBOARDS_AND_BELLS;
+        List<String> taught = List.of("a", "gavel", "on", "the", "table");
         List<List<String>> all = new java.util.ArrayList<>(texts.stream().map(CaptionTokenizer::tokenize).toList());
-        all.add(List.of("gavel"));
+        all.add(taught);
         Vocabulary vocab = Vocabulary.build(all, 1);
         RerankSettings whole = new RerankSettings(texts.size(), 1e9, 12, false); // the nearest images decide
         try (Captioner c = Captioner.load(RetrievalModels.write(dir.resolve("model"), vocab, texts));
-                dev.kvcap.bank.MemoryBank bank = dev.kvcap.bank.MemoryBank.open(dir.resolve("bank"),
-                        new dev.kvcap.bank.BankInfo("test", c.model().cells().descriptor().width()))) {
-            java.awt.image.BufferedImage drawn = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
+                dev.kvcap.bank.MemoryBank bank = bank(c, "taught");
+                dev.kvcap.bank.MemoryBank remembered = bank(c, "remembered")) {
+            BufferedImage drawn = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
             drawn.getGraphics().fillRect(8, 8, 12, 20);
             byte[] image = c.prepare(drawn);
             String without = c.rerank(List.of(image), List.of("bell7 outline"), whole, null).get(0);
             assertTrue(texts.contains(without), "no bank: a training caption, " + without);
-            bank.add(new MemoryWriter(c).entries(List.of(new MemoryWriter.Example(image, List.of("gavel"), "teach:x"))));
-            BankRetrieval read = new BankRetrieval(bank, 4, 0.5f);
-            assertEquals(List.of("gavel"), c.rerank(List.of(image), List.of("bell7 outline"), whole, read),
-                    "the taught image is this image (cosine 1), so its caption outweighs every training image's");
+            bank.add(new MemoryWriter(c).entries(List.of(new MemoryWriter.Example(image, taught, "teach:x"))));
+            assertEquals(List.of("a gavel on the table"), c.rerank(List.of(image), List.of("bell7 outline"), whole, new BankRetrieval(bank, 4, 0.5f)),
+                    "the taught image is this image (cosine 1), so its whole caption (not its key words) outweighs every training image's");
             assertEquals(List.of(without), c.rerank(List.of(image), List.of("bell7 outline"), whole),
                     "without the bank given, as before");
+            remembered.add(new MemoryWriter(c).entries(List.of(new MemoryWriter.Example(image, taught, MemoryWriter.REMEMBER + "x"))));
+            String afterRemembering = c.rerank(List.of(image), List.of("bell7 outline"), whole, new BankRetrieval(remembered, 4, 0.5f)).get(0);
+            assertTrue(texts.contains(afterRemembering),
+                    "a remembered caption is the model's own, no candidate (its words still vote in the cells): " + afterRemembering);
         }
+    }
+
+    private dev.kvcap.bank.MemoryBank bank(Captioner c, String name) {
+        return dev.kvcap.bank.MemoryBank.open(dir.resolve(name), new dev.kvcap.bank.BankInfo("test", c.model().cells().descriptor().width()));
     }
 
     @Test
