@@ -242,7 +242,9 @@ public final class Captioner implements AutoCloseable {
             ImageContext all = saved.model().encode(ps, images, cells, false); // once for the batch
             for (int i = 0; i < pixels.size(); i++) {
                 try (NDScope scope = new NDScope()) { // frees each image's [C, T, V] logits at once
-                    Map<String, Float> extra = taught == null ? Map.of() : cellSearch().taughtCaptions(taught, near.units().get(i), n);
+                    float[] cosines = near.similarities(i, n);
+                    Map<String, Float> extra = taught == null ? Map.of()
+                            : cellSearch().taughtCaptions(taught, near.units().get(i), n, cosines.length == 0 ? -1f : cosines[cosines.length - 1]);
                     out.add(chooser.choose(ps, call, all.row(i), own.get(i), near.entries(i, n), near.similarities(i, n), extra, settings));
                 }
             }

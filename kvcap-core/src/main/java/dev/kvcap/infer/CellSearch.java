@@ -154,12 +154,15 @@ public final class CellSearch {
      *
      * @param unit the query's unit descriptor ({@link CellIndex#unitVector})
      * @param n neighbours wanted; {@link #SEARCHED_PER_NEIGHBOUR} entries are searched for each
+     * @param atLeast the lowest cosine kept: the n-th nearest training image's, so that the taught
+     *     images join the n nearest as if they were training images instead of adding far ones
      */
-    public Map<String, Float> taughtCaptions(MemoryBank bank, float[] unit, int n) {
+    public Map<String, Float> taughtCaptions(MemoryBank bank, float[] unit, int n, float atLeast) {
         Map<String, Float> out = new LinkedHashMap<>();
         for (Hit h : bank.search(unit, n * SEARCHED_PER_NEIGHBOUR)) {
-            if (h.caption() != null && !h.source().startsWith(MemoryWriter.REMEMBER)) {
-                out.merge(h.caption(), 1 - h.distance() / 2, Math::max); // unit keys: d² = 2 − 2·cos
+            float cos = 1 - h.distance() / 2; // unit keys: d² = 2 − 2·cos
+            if (h.caption() != null && !h.source().startsWith(MemoryWriter.REMEMBER) && cos >= atLeast) {
+                out.merge(h.caption(), cos, Math::max);
             }
         }
         return out;
