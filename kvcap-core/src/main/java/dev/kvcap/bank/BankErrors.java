@@ -1,5 +1,6 @@
 package dev.kvcap.bank;
 
+import dev.kvcap.data.FileErrors;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.apache.lucene.index.CorruptIndexException;
@@ -53,23 +54,15 @@ final class BankErrors {
 
     /** Why an I/O operation on a bank failed, on one line and in words (no exception class names). */
     static String oneLine(Throwable e) {
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied: " + ((java.nio.file.FileSystemException) e).getFile();
-        }
-        if (e instanceof java.nio.file.FileAlreadyExistsException f) {
-            return f.getFile() + " is in the way (a file where a folder is needed?)";
-        }
-        if (e instanceof java.nio.file.NoSuchFileException f) {
-            return "no such file: " + f.getFile();
-        }
-        if (e instanceof java.nio.file.NotDirectoryException f) {
-            return "not a folder: " + f.getFile();
+        String file = FileErrors.describe(e);
+        if (file != null) {
+            return file;
         }
         if (e instanceof java.nio.file.DirectoryNotEmptyException f) {
             return "folder not empty: " + f.getFile();
         }
         if (e instanceof java.nio.file.FileSystemException f && f.getFile() != null) {
-            return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : "file system error");
+            return f.getFile() + ": file system error"; // FileErrors.describe took those with a reason
         }
         String m = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
         return m.replaceAll("\\s+", " ").trim();

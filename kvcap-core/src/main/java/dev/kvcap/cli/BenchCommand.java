@@ -74,9 +74,8 @@ final class BenchCommand implements Callable<Integer> {
         if (json != null) {
             AtomicFiles.checkWritable(json); // before minutes of measuring, not after
         }
-        if (markdown != null && !(Files.exists(markdown) ? Files.isWritable(markdown)
-                : markdown.toAbsolutePath().getParent() != null && Files.isWritable(markdown.toAbsolutePath().getParent()))) {
-            throw new IllegalArgumentException("--markdown: cannot append to " + markdown + " (not writable, or its folder is not)");
+        if (markdown != null) {
+            Limits.appendable("--markdown", markdown);
         }
         Path scratch = Files.createTempDirectory("kvcap-bench");
         try {

@@ -2,6 +2,7 @@ package dev.kvcap.cli;
 
 import dev.kvcap.bank.BankException;
 import dev.kvcap.data.DataException;
+import dev.kvcap.data.FileErrors;
 import dev.kvcap.eval.MetricsInputException;
 import dev.kvcap.eval.ScoringException;
 import java.io.IOException;
@@ -110,18 +111,11 @@ final class Errors {
             t = t.getCause();
         }
         String msg = t.getMessage();
+        String file = FileErrors.describe(t);
         if (msg == null || msg.isBlank()) {
             msg = t.getClass().getSimpleName();
-        } else if (t instanceof java.nio.file.NoSuchFileException) {
-            msg = "no such file: " + msg;
-        } else if (t instanceof java.nio.file.AccessDeniedException) {
-            msg = "permission denied: " + msg;
-        } else if (t instanceof java.nio.file.NotDirectoryException) {
-            msg = "not a folder: " + msg;
-        } else if (t instanceof java.nio.file.FileAlreadyExistsException f) {
-            msg = "already exists: " + f.getFile() + " (a file where kvcap needs a folder?)";
-        } else if (t instanceof java.nio.file.FileSystemException f && f.getReason() != null && f.getFile() != null) {
-            msg = f.getFile() + ": " + f.getReason(); // the JDK's message repeats the file, and the other one
+        } else if (file != null) {
+            msg = file;
         } else if (t instanceof OutOfMemoryError) {
             msg = "out of memory (" + msg + "): try a smaller --batch or -Xmx via KVCAP_JAVA_OPTS";
         }

@@ -1,5 +1,8 @@
 package dev.kvcap.cli;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /** Checks of the options several commands share, made before any work starts. */
 final class Limits {
 
@@ -16,10 +19,22 @@ final class Limits {
      * @throws IllegalArgumentException naming {@code option} when {@code folder} does not exist or
      *     is a file (rather than one "file not found" line per image later)
      */
-    static void existingFolder(String option, java.nio.file.Path folder) {
-        if (!java.nio.file.Files.isDirectory(folder)) {
+    static void existingFolder(String option, Path folder) {
+        if (!Files.isDirectory(folder)) {
             throw new IllegalArgumentException(option + ": " + folder
-                    + (java.nio.file.Files.exists(folder) ? " is a file, not a folder of images" : " does not exist"));
+                    + (Files.exists(folder) ? " is a file, not a folder of images" : " does not exist"));
+        }
+    }
+
+    /**
+     * @throws IllegalArgumentException naming {@code option} when {@code file} cannot be appended
+     *     to: it exists and is not writable, or it does not and its folder is not writable
+     */
+    static void appendable(String option, Path file) {
+        Path folder = file.toAbsolutePath().getParent();
+        boolean ok = Files.exists(file) ? Files.isWritable(file) : folder != null && Files.isWritable(folder);
+        if (!ok) {
+            throw new IllegalArgumentException(option + ": cannot append to " + file + " (not writable, or its folder is not)");
         }
     }
 }

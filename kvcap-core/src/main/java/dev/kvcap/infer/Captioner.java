@@ -245,7 +245,7 @@ public final class Captioner implements AutoCloseable {
                     float[] cosines = near.similarities(i, n);
                     Map<String, Float> extra = taught == null ? Map.of()
                             : cellSearch().taughtCaptions(taught, near.units().get(i), n, cosines.length == 0 ? -1f : cosines[cosines.length - 1]);
-                    out.add(chooser.choose(ps, call, all.row(i), own.get(i), near.entries(i, n), near.similarities(i, n), extra, settings));
+                    out.add(chooser.choose(ps, call, all.row(i), own.get(i), near.entries(i, n), cosines, extra, settings));
                 }
             }
         }
