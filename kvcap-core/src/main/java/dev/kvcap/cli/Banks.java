@@ -47,6 +47,19 @@ final class Banks {
      */
     static final BankOptions DECODING = BankOptions.DEFAULT.withSearchCandidates(16);
 
+    /**
+     * The bank a service reads and teaches: opened (created if needed) for writing where the model
+     * directory lets it; where it does not (a model shipped read-only), the bank as it is,
+     * read-only, or none when there is none. The service then answers with it but refuses to teach.
+     */
+    static Optional<MemoryBank> forServing(Path model, Captioner captioner) {
+        Path dir = dir(model);
+        if (Files.isDirectory(dir) ? Files.isWritable(dir) : Files.isWritable(dir.getParent())) {
+            return Optional.of(openForWrite(model, captioner));
+        }
+        return openForRead(model, captioner);
+    }
+
     /** Opens (creating if needed) the bank for writing. */
     static MemoryBank openForWrite(Path model, Captioner captioner) {
         return MemoryBank.open(dir(model), info(model, captioner), DECODING);

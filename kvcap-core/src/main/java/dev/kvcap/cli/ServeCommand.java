@@ -77,12 +77,16 @@ final class ServeCommand implements Callable<Integer> {
                         + (rerank.given() ? "" : " (the model's decode.rerank)")
                         + "; each answer's model_caption, tokens and heat-maps are the model's own caption's (--rerank 0: the model's own captions)");
             }
-            // The service keeps the bank open for writing (teach / remember) unless --memory off.
+            // The service keeps the bank open for writing (teach / remember) unless --memory off, or
+            // read-only where the model directory cannot be written.
             MemoryBank bank =
-                    modelOptions.memory.equals("off") ? null : Banks.openForWrite(modelOptions.model, captioner);
+                    modelOptions.memory.equals("off") ? null : Banks.forServing(modelOptions.model, captioner).orElse(null);
             if (bank != null) {
                 server.withMemory(bank, Banks.retrieval(bank, modelOptions));
-                System.err.println("kvcap: memory bank " + Banks.dir(modelOptions.model) + " (" + bank.size() + " entries)");
+                System.err.println("kvcap: memory bank " + Banks.dir(modelOptions.model) + " (" + bank.size() + " entries"
+                        + (bank.isReadOnly() ? ", read-only: the model directory cannot be written, so teaching is refused" : "") + ")");
+            } else if (!modelOptions.memory.equals("off")) {
+                System.err.println("kvcap: no memory bank, and the model directory cannot be written to make one: teaching is refused");
             }
             Activity.now("starting the server on " + config.host() + ":" + config.port());
             server.start();

@@ -258,7 +258,7 @@ public final class CaptionServer implements AutoCloseable {
             boolean heatmaps = options.flag("heatmaps");
             boolean remember = options.flag("remember");
             if (remember) {
-                memory(); // 404 before any work when the service has no bank
+                memory().requireWritable(); // 404 / 403 before any work when the service has no bank or cannot write it
             }
             byte[] body = Uploads.read(ctx, config.maxBodyBytes());
             long deadline = start + TimeUnit.MILLISECONDS.toNanos(config.timeoutMs());
@@ -356,13 +356,14 @@ public final class CaptionServer implements AutoCloseable {
 
     private MemoryEndpoints memory() {
         if (memory == null) {
-            throw new ApiException(404, "this service has no memory bank (start it with --memory on or auto)");
+            throw new ApiException(404, "this service has no memory bank (start it with --memory on or auto, on a model directory it can write)");
         }
         return memory;
     }
 
     private void teach(Context ctx) {
         MemoryEndpoints m = memory();
+        m.requireWritable();
         String caption = QueryOptions.parse(ctx.queryString(), TEACH_OPTIONS).single("caption", "a caption of one word or more");
         List<String> words = MemoryEndpoints.words(caption); // refused before the upload is read
         byte[] body = Uploads.read(ctx, config.maxBodyBytes());

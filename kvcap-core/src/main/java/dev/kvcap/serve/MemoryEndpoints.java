@@ -33,7 +33,15 @@ final class MemoryEndpoints {
      * adds nothing). Serialised: requests teach one at a time.
      */
     synchronized MemoryWriter.Stored remember(String kind, byte[] body, byte[] pixels, List<String> words) {
+        requireWritable();
         return writer.store(bank, kind, List.of(new MemoryWriter.Lesson(body, pixels, words)));
+    }
+
+    /** 403 when the bank was opened read-only (a model directory the service cannot write). */
+    void requireWritable() {
+        if (bank.isReadOnly()) {
+            throw new ApiException(403, "this service's memory bank is read-only (its model directory cannot be written): it is read while captioning, but cannot be taught");
+        }
     }
 
     /** A teach request's caption as words: 400 unless it has at least one. */

@@ -73,6 +73,29 @@ class MemoryEndpointsTest {
     }
 
     @Test
+    void aReadOnlyBankIsReadButNotTaught() throws Exception {
+        BankInfo info = new BankInfo("test", Presets.tiny().model().hiddenDim());
+        Path bankDir = dir.resolve("shipped-bank");
+        MemoryBank.open(bankDir, info).close(); // a bank made elsewhere, then served from where it cannot be written
+        try (Captioner captioner = ServeFixture.tinyCaptioner(dir.resolve("model3"));
+                MemoryBank bank = MemoryBank.openReadOnly(bankDir, info);
+                CaptionServer server =
+                        new CaptionServer(captioner, ServeConfig.defaults().withPort(0))
+                                .withMemory(bank, new BankRetrieval(bank, 4, 0.5f))
+                                .start()) {
+            assertTrue(server.awaitReady(60_000));
+            String url = server.url();
+            assertEquals(200, send(post(url + "v1/captions", image(32, 32, "png"), "image/png")).statusCode());
+            assertEquals(0, json(get(url + "v1/memory")).get("entries").getAsInt());
+            HttpResponse<String> taught = send(post(url + "v1/memory?caption=a%20red%20circle", image(32, 32, "png"), "image/png"));
+            assertEquals(403, taught.statusCode());
+            assertTrue(json(taught).get("error").getAsString().contains("read-only"), taught.body());
+            assertEquals(403, send(post(url + "v1/captions?remember=true", image(32, 32, "png"), "image/png")).statusCode());
+            assertEquals(0, json(get(url + "v1/memory")).get("entries").getAsInt());
+        }
+    }
+
+    @Test
     void aServiceWithoutABankAnswers404ToMemoryRoutes() throws Exception {
         try (Captioner captioner = ServeFixture.tinyCaptioner(dir.resolve("model2"));
                 CaptionServer server = new CaptionServer(captioner, ServeConfig.defaults().withPort(0)).start()) {
