@@ -1,5 +1,6 @@
 package dev.kvcap.cli;
 
+import dev.kvcap.config.DecodeConfig;
 import dev.kvcap.data.CaptionSet;
 import dev.kvcap.data.CaptionedImage;
 import dev.kvcap.data.CellIndex;
@@ -69,8 +70,9 @@ final class BaselineOptions {
         if (trainCaptions == null) {
             throw new IllegalArgumentException("the nearest-neighbour floor needs --train-captions (and --train-images)");
         }
-        if (k < 1) {
-            throw new IllegalArgumentException("--neighbours must be at least 1, got " + k);
+        if (k < 1 || k > DecodeConfig.MAX_RERANK) {
+            // the consensus compares every pair of the neighbours' captions: quadratic in K
+            throw new IllegalArgumentException("--neighbours must be between 1 and " + DecodeConfig.MAX_RERANK + ", got " + k);
         }
         if (!(similarityPower >= 0) || Double.isInfinite(similarityPower)) {
             throw new IllegalArgumentException("--similarity-power must be 0 or a positive number, got " + similarityPower);

@@ -32,11 +32,16 @@ public record DecodeConfig(
      */
     public static final int MAX_RERANK = 256;
 
+    /** The longest caption searched for: far beyond any caption, and a minimum length this long already takes minutes. */
+    public static final int MAX_LEN = 1000;
+
     public DecodeConfig validate() {
         ModelConfig.require(beamSize >= 1 && beamSize <= MAX_BEAM,
                 "decode.beamSize (--beam) must be between 1 and " + MAX_BEAM + ", got " + beamSize);
-        ModelConfig.require(maxLen >= 1, "decode.maxLen must be at least 1");
-        ModelConfig.require(minLen >= 0 && minLen <= maxLen, "decode.minLen must be in [0, maxLen]");
+        ModelConfig.require(maxLen >= 1 && maxLen <= MAX_LEN,
+                "decode.maxLen (--max-len) must be between 1 and " + MAX_LEN + ", got " + maxLen);
+        ModelConfig.require(minLen >= 0 && minLen <= maxLen,
+                "decode.minLen (--min-len) must be between 0 and decode.maxLen (--max-len, here " + maxLen + "), got " + minLen);
         ModelConfig.require(lengthPenalty >= 0 && Float.isFinite(lengthPenalty),
                 "decode.lengthPenalty (--length-penalty) must be a number, 0 or more, got " + lengthPenalty);
         ModelConfig.require(rerank >= 0 && rerank <= MAX_RERANK,

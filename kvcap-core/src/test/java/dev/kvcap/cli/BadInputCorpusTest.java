@@ -399,6 +399,14 @@ class BadInputCorpusTest {
         add("outputs and limits", "evaluate --limit 0", 1, null, () -> evaluate("--limit", "0"), "--limit must be at least 1");
         add("outputs and limits", "caption --beam 100000", 1, null,
                 () -> caption("--beam", "100000", good.toString()), "--beam", "between 1 and 100");
+        add("outputs and limits", "caption --max-len 100000", 1, null,
+                () -> caption("--max-len", "100000", good.toString()), "--max-len", "between 1 and 1000, got 100000");
+        add("outputs and limits", "caption --min-len above --max-len", 1, null,
+                () -> caption("--min-len", "30", "--max-len", "5", good.toString()), "--min-len", "between 0 and", "here 5), got 30");
+        add("outputs and limits", "baseline --neighbours 100000", 1, null,
+                () -> new String[] {"baseline", "--train-captions", train.toString(), "--captions", train.toString(),
+                    "--images", trainImages.toString(), "--neighbours", "100000"},
+                "--neighbours must be between 1 and 256, got 100000");
         add("outputs and limits", "caption --length-penalty NaN", 1, null,
                 () -> caption("--length-penalty", "NaN", good.toString()), "--length-penalty", "must be a number");
         add("outputs and limits", "caption --rerank 100000", 1, null,
