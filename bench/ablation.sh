@@ -11,6 +11,7 @@
 #            ret-K-N  the same with K cells from N neighbours (ret = ret-24-8)
 #            ret-grad / ret-gradcol  ret with neighbours found by oriented gradients (model.memoryFeatures
 #                  "gradients") / by gradients and colour ("gradients+colour") instead of pixels
+#            ret-grad-nowrite  ret-grad whose memory only reads: no erase/add write per step (model.memoryWrite false)
 #            ret-vote-P  ret-grad with the neighbours' votes weighted by max(0, cosine)^P
 #                  (model.memoryVotePower P) instead of equal
 #            nomaps / plain: 'slots' / 'off' without the deconvolution maps
@@ -64,6 +65,8 @@ for seed in $seeds; do
       slots)  model='"useMemory":true,"memoryCells":0' ;;
       ret)    model='"useMemory":true,"memoryCells":24,"memoryNeighbours":8,"memoryFeatures":"pixels"' ;;
       ret-grad) model='"useMemory":true,"memoryCells":24,"memoryNeighbours":8,"memoryFeatures":"gradients"' ;;
+      ret-grad-nowrite)
+              model='"useMemory":true,"memoryCells":24,"memoryNeighbours":8,"memoryFeatures":"gradients","memoryWrite":false' ;;
       ret-gradcol)
               model='"useMemory":true,"memoryCells":24,"memoryNeighbours":8,"memoryFeatures":"gradients+colour"' ;;
       ret-vote-[0-9]*)

@@ -40,8 +40,8 @@ public final class ConfigJson {
      * difference: a model saved before {@code model.memoryCells} existed was trained with the
      * learned-slot memory, whatever its preset now defaults to, so a missing {@code memoryCells}
      * reads as 0 there; likewise a missing {@code memoryFeatures} reads as {@code pixels} and a
-     * missing {@code memoryVotePower} as 0 (equal votes), what every retrieval memory used before
-     * those options.
+     * missing {@code memoryVotePower} as 0 (equal votes) and a missing {@code memoryWrite} as true,
+     * what every retrieval memory used before those options.
      */
     public static KvcapConfig savedFromJson(String json) {
         JsonObject saved = parseObject(json, "config");
@@ -55,6 +55,9 @@ public final class ConfigJson {
             }
             if (!model.has("memoryVotePower")) {
                 model.addProperty("memoryVotePower", 0);
+            }
+            if (!model.has("memoryWrite")) {
+                model.addProperty("memoryWrite", true);
             }
         }
         return fromJson(saved.toString());

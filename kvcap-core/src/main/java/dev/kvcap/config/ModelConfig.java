@@ -45,6 +45,10 @@ import java.util.List;
  * @param memoryVotePower how a retrieval memory's neighbours vote for its cells: each with weight
  *     max(0, cosine similarity)^power (normalised over the neighbours), so the nearest count most;
  *     0 = equal votes, what every retrieval memory used before the option
+ * @param memoryWrite whether each step writes the memory's values back (erase and add, SPEC
+ *     §2.2), so that they carry the caption's history; false keeps a retrieval memory's values the
+ *     cells' meanings for the whole caption, a shorter step (docs/MEMORY-RETRIEVAL.md, "A memory
+ *     that only reads")
  */
 public record ModelConfig(
         int imageSize,
@@ -66,7 +70,8 @@ public record ModelConfig(
         int memoryCells,
         int memoryNeighbours,
         String memoryFeatures,
-        float memoryVotePower) {
+        float memoryVotePower,
+        boolean memoryWrite) {
 
     /** The values of {@code memoryFeatures}: the labels of {@code dev.kvcap.data.ImageDescriptor}. */
     public static final List<String> MEMORY_FEATURES = List.of("pixels", "gradients", "gradients+colour");
@@ -77,11 +82,22 @@ public record ModelConfig(
         fcDims = List.copyOf(fcDims);
     }
 
+    /** A model whose memory writes its values back every step (SPEC §2.2), as every model did before {@code memoryWrite}. */
+    public ModelConfig(
+            int imageSize, List<Integer> encoderWidths, List<Integer> convsPerStage, boolean batchNorm, List<Integer> fcDims,
+            int embedDim, int hiddenDim, int attnDim, boolean useMemory, int memorySlots, int memoryValueDim,
+            int memoryControllerDim, boolean useDeconvMaps, int deconvChannels, float dropout, int globalProj,
+            int memoryCells, int memoryNeighbours, String memoryFeatures, float memoryVotePower) {
+        this(imageSize, encoderWidths, convsPerStage, batchNorm, fcDims, embedDim, hiddenDim, attnDim, useMemory,
+                memorySlots, memoryValueDim, memoryControllerDim, useDeconvMaps, deconvChannels, dropout, globalProj,
+                memoryCells, memoryNeighbours, memoryFeatures, memoryVotePower, true);
+    }
+
     public ModelConfig withImageSize(int size) {
         return new ModelConfig(
                 size, encoderWidths, convsPerStage, batchNorm, fcDims, embedDim, hiddenDim, attnDim,
                 useMemory, memorySlots, memoryValueDim, memoryControllerDim, useDeconvMaps,
-                deconvChannels, dropout, globalProj, memoryCells, memoryNeighbours, memoryFeatures, memoryVotePower);
+                deconvChannels, dropout, globalProj, memoryCells, memoryNeighbours, memoryFeatures, memoryVotePower, memoryWrite);
     }
 
     /** The same model with the memory's cells retrieved ({@code cells} > 0, from that many neighbours) or learned (0). */
@@ -89,7 +105,7 @@ public record ModelConfig(
         return new ModelConfig(
                 imageSize, encoderWidths, convsPerStage, batchNorm, fcDims, embedDim, hiddenDim, attnDim,
                 useMemory, memorySlots, memoryValueDim, memoryControllerDim, useDeconvMaps,
-                deconvChannels, dropout, globalProj, cells, neighbours, memoryFeatures, memoryVotePower);
+                deconvChannels, dropout, globalProj, cells, neighbours, memoryFeatures, memoryVotePower, memoryWrite);
     }
 
     /** Whether the memory's cells come from the captions of each image's nearest neighbours (design (a)). */

@@ -28,6 +28,11 @@ import ai.djl.util.PairList;
  * (the word's meaning and how many neighbours name it), and the read scores gain s·share (s
  * learned) and the empty cells' mask. The controller, the read and the write are the same.
  *
+ * <p>Without the write ({@code model.memoryWrite} false) the values stay what they were at the
+ * start of the caption (a retrieval memory's: the cells' meanings) and the step ends with the
+ * read: no erase or add maps, about a third of the memory's time per word
+ * (docs/MEMORY-RETRIEVAL.md, "A memory that only reads").
+ *
  * <p>Legend: B batch, K slots, E key (= embedding) width, Dv value width, Hm controller width, Dg
  * global image width.
  */
@@ -40,6 +45,7 @@ public final class KeyValueMemory extends AbstractBlock {
     private final int keyDim;
     private final int valueDim;
     private final int controllerDim;
+    private final boolean write;
     private final Parameter keys; // learned slots only
     private final Parameter initialValues; // learned slots only
     private final Linear cellValue; // retrieval only: [key; share] → value
@@ -50,15 +56,21 @@ public final class KeyValueMemory extends AbstractBlock {
     private final Linear add;
     private final LstmCell controllerCell;
     private final StepLinear queryMap;
-    private final StepLinear eraseMap;
-    private final StepLinear addMap;
+    private final StepLinear eraseMap; // null without the write
+    private final StepLinear addMap; // null without the write
 
     /**
      * @param slots learned slots K, or, with {@code retrieval}, the cells given per image
      * @param retrieval whether the cells come from outside ({@link MemoryCells}) instead of learned slots
      */
     public KeyValueMemory(int slots, boolean retrieval, int keyDim, int valueDim, int controllerDim) {
+        this(slots, retrieval, keyDim, valueDim, controllerDim, true);
+    }
+
+    /** @param write whether each step writes the values back (erase and add); false: they stay as they started */
+    public KeyValueMemory(int slots, boolean retrieval, int keyDim, int valueDim, int controllerDim, boolean write) {
         super(VERSION);
+        this.write = write;
         this.slots = slots;
         this.retrieval = retrieval;
         this.keyDim = keyDim;
@@ -106,12 +118,12 @@ public final class KeyValueMemory extends AbstractBlock {
                                 .optReturnState(true)
                                 .build());
         query = addChildBlock("query", Linear.builder().setUnits(keyDim).build());
-        erase = addChildBlock("erase", Linear.builder().setUnits(valueDim).build());
-        add = addChildBlock("add", Linear.builder().setUnits(valueDim).build());
+        erase = write ? addChildBlock("erase", Linear.builder().setUnits(valueDim).build()) : null;
+        add = write ? addChildBlock("add", Linear.builder().setUnits(valueDim).build()) : null;
         controllerCell = new LstmCell(controller);
         queryMap = StepLinear.of(query);
-        eraseMap = StepLinear.of(erase);
-        addMap = StepLinear.of(add);
+        eraseMap = write ? StepLinear.of(erase) : null;
+        addMap = write ? StepLinear.of(add) : null;
     }
 
     /**
@@ -124,8 +136,10 @@ public final class KeyValueMemory extends AbstractBlock {
         if (!retrieval) {
             queryMap.quantize(linears);
         }
-        eraseMap.quantize(linears);
-        addMap.quantize(linears);
+        if (write) {
+            eraseMap.quantize(linears);
+            addMap.quantize(linears);
+        }
     }
 
     /**
@@ -195,7 +209,7 @@ public final class KeyValueMemory extends AbstractBlock {
     }
 
     /**
-     * One read-then-write step.
+     * One read-then-write step (read only, without the write).
      *
      * <p>{@code readShare} [B, K] (null for none): row b reads with the weights (1 − λ_b)·w_b +
      * readShare_b, λ_b the row's sum (at most 1). That is, a share λ_b of the read goes to slots
@@ -240,6 +254,10 @@ public final class KeyValueMemory extends AbstractBlock {
                         ? w
                         : weights.mul(readShare.sum(new int[] {1}, true).neg().add(1)).add(readShare).expandDims(2);
         NDArray read = readWeights.transpose(0, 2, 1).batchMatMul(state.values()).squeeze(1); // [B, Dv]
+        if (!write) { // a new handle on the same values: callers free each step's state on its own
+            NDArray values = state.values().reshape(state.values().getShape());
+            return new Read(read, weights, new MemoryState(values, h, out.get(1)));
+        }
         NDArray e = eraseMap.apply(ps, h, training).getNDArrayInternal().sigmoid(); // [B, Dv]
         NDArray a = addMap.apply(ps, h, training).tanh(); // [B, Dv]
         NDArray erased = state.values().mul(w.mul(e.expandDims(1))); // [B, K, Dv]
@@ -269,8 +287,10 @@ public final class KeyValueMemory extends AbstractBlock {
                 manager, dataType, new Shape(b, 1, inputShapes[0].get(1) + inputShapes[1].get(1)));
         Shape hidden = new Shape(b, controllerDim);
         query.initialize(manager, dataType, hidden);
-        erase.initialize(manager, dataType, hidden);
-        add.initialize(manager, dataType, hidden);
+        if (write) {
+            erase.initialize(manager, dataType, hidden);
+            add.initialize(manager, dataType, hidden);
+        }
     }
 
     /** Per-caption memory: values [B, K, Dv] and controller state h, c [B, Hm]. */

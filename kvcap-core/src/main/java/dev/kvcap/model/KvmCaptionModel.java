@@ -59,7 +59,8 @@ public final class KvmCaptionModel extends AbstractBlock {
                                         config.retrievalMemory(),
                                         config.embedDim(),
                                         config.memoryValueDim(),
-                                        config.memoryControllerDim()))
+                                        config.memoryControllerDim(),
+                                        config.memoryWrite()))
                         : null;
         decoder = addChildBlock("decoder", new CaptionDecoder(config, vocabSize));
         globalProj =

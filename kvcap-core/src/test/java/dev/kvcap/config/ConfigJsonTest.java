@@ -38,6 +38,8 @@ class ConfigJsonTest {
                 "a retrieval memory saved before the option found its neighbours by pixels");
         assertEquals(0f, smallSavedWithout("model.memoryVotePower").model().memoryVotePower(),
                 "a retrieval memory saved before the option gave its neighbours equal votes");
+        assertTrue(smallSavedWithout("model.memoryWrite").model().memoryWrite(),
+                "a memory saved before the option wrote its values back every step");
         KvcapConfig roundTrip = ConfigJson.savedFromJson(ConfigJson.toJson(Presets.small()));
         assertEquals(Presets.small(), roundTrip, "a config saved now reads back as it is");
     }

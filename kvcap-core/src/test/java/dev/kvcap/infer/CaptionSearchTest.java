@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.kvcap.bank.Entry;
+import dev.kvcap.config.ConfigJson;
 import dev.kvcap.config.DecodeConfig;
 import dev.kvcap.data.Vocabulary;
 import dev.kvcap.config.Presets;
@@ -93,6 +94,23 @@ class CaptionSearchTest {
                     search(model, 1).search(images);
             for (int i = 0; i < 5; i++) {
                 assertEquals(greedy(model, images.get(i).expandDims(0)), beam.get(i).get(0).wordIds());
+            }
+        }
+    }
+
+    @Test
+    void aMemoryThatOnlyReadsDecodesEveryStepOfEveryBeam() {
+        // its values are the same from step to step, and the search frees each step's state
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(11);
+            KvmCaptionModel model =
+                    new KvmCaptionModel(ConfigJson.fromJson("{\"preset\":\"tiny\",\"model\":{\"memoryWrite\":false}}").model(), V);
+            model.initialize(m);
+            NDArray images = m.randomNormal(new Shape(3, 3, 32, 32));
+            for (int beam : new int[] {1, 3}) {
+                for (List<Hypothesis> hyps : new CaptionSearch(model, new DecodeConfig(beam, 8, 5, 0f, false), false).search(images)) {
+                    assertTrue(hyps.get(0).wordIds().size() >= 5, "beam " + beam + ": " + hyps.get(0).wordIds());
+                }
             }
         }
     }

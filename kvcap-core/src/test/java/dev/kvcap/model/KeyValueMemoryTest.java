@@ -2,6 +2,7 @@ package dev.kvcap.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -27,6 +28,28 @@ class KeyValueMemoryTest {
 
         KeyValueMemory.Read step(KeyValueMemory.MemoryState state, NDArray share) {
             return memory.step(ps, word, global, null, state, share, null, false);
+        }
+    }
+
+    @Test
+    void aMemoryThatOnlyReadsKeepsItsValuesAndReadsAsTheWritingOneDoesBeforeItsFirstWrite() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Fixture writing = Fixture.of(m, 2, 4, 8);
+            Engine.getInstance().setRandomSeed(8);
+            KeyValueMemory reading = new KeyValueMemory(4, false, 6, 5, 7, false);
+            reading.initialize(m, DataType.FLOAT32, new Shape(2, 6), new Shape(2, 3));
+            assertFalse(reading.getChildren().keys().contains("erase"), "no erase or add maps to train");
+            var twinParameters = writing.memory().getParameters();
+            for (var p : reading.getParameters()) { // the same weights as the writing memory
+                p.getValue().getArray().set(twinParameters.get(p.getKey()).getArray().toFloatArray());
+            }
+            KeyValueMemory.MemoryState start = reading.initialState(writing.ps(), m, 2, null, false);
+            KeyValueMemory.Read first = reading.step(writing.ps(), writing.word(), writing.global(), null, start, null, null, false);
+            KeyValueMemory.Read twin = writing.step(writing.memory().initialState(writing.ps(), m, 2, null, false), null);
+            assertArrayEquals(twin.read().toFloatArray(), first.read().toFloatArray(), 1e-6f, "the same read from the same values");
+            assertArrayEquals(twin.next().h().toFloatArray(), first.next().h().toFloatArray(), 1e-6f);
+            assertArrayEquals(start.values().toFloatArray(), first.next().values().toFloatArray(), 0f, "nothing written");
+            assertFalse(Arrays.equals(start.values().toFloatArray(), twin.next().values().toFloatArray()), "the writing one writes");
         }
     }
 
