@@ -60,13 +60,13 @@ for seed in $seeds; do
       fi
       continue
     fi
+    ret_grad='"useMemory":true,"memoryCells":24,"memoryNeighbours":8,"memoryFeatures":"gradients"'
     case "$v" in
       off)    model='"useMemory":false' ;;
       slots)  model='"useMemory":true,"memoryCells":0' ;;
       ret)    model='"useMemory":true,"memoryCells":24,"memoryNeighbours":8,"memoryFeatures":"pixels"' ;;
-      ret-grad) model='"useMemory":true,"memoryCells":24,"memoryNeighbours":8,"memoryFeatures":"gradients"' ;;
-      ret-grad-nowrite)
-              model='"useMemory":true,"memoryCells":24,"memoryNeighbours":8,"memoryFeatures":"gradients","memoryWrite":false' ;;
+      ret-grad) model="$ret_grad" ;;
+      ret-grad-nowrite) model="$ret_grad"',"memoryWrite":false' ;;
       ret-gradcol)
               model='"useMemory":true,"memoryCells":24,"memoryNeighbours":8,"memoryFeatures":"gradients+colour"' ;;
       ret-vote-[0-9]*)

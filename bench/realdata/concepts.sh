@@ -51,8 +51,10 @@ for c in concepts:
     random.Random(1).shuffle(ids)
     most = min(20, len(ids) - 5)
     names = sorted(w for w in per if 2 * len(per[w] & set(ids)) >= len(ids) and len(train.get(w, ())) <= 20)
-    plan[c] = {"order": ids, "most": most, "held": ids[most:], "names": names, "train_images": len(train.get(c, ()))}
+    plan[c] = {"order": ids, "most": most, "names": names, "train_images": len(train.get(c, ()))}
     teachable.update(ids[:most])
+for c in concepts:  # concepts may share images: one another's teachable ones are never held out
+    plan[c]["held"] = [i for i in plan[c]["order"][plan[c]["most"]:] if i not in teachable]
 def subset(ids, name):
     json.dump({"images": [i for i in test["images"] if i["id"] in ids],
                "annotations": [a for a in test["annotations"] if a["image_id"] in ids]},
@@ -66,15 +68,15 @@ for c in concepts:
     print(f"{c}: {len(p['order'])} test images ({p['train_images']} in training), up to {p['most']} taught, {len(p['held'])} held out; names {', '.join(p['names'])}", file=sys.stderr)
 PY
 score() { # k, setting, results file, metrics file, per-image scores: one table row
-  python3 - "$work/plan.json" "$@" <<'PY'
+  python3 - "$work/plan.json" "$work/eval.json" "$@" <<'PY'
 import json, re, sys
-plan = json.load(open(sys.argv[1])); k, setting = sys.argv[2], sys.argv[3]
+plan = json.load(open(sys.argv[1])); k, setting = sys.argv[3], sys.argv[4]
 refs = {}
-for a in json.load(open(sys.argv[1].replace("plan.json", "eval.json")))["annotations"]:
+for a in json.load(open(sys.argv[2]))["annotations"]:
     refs.setdefault(a["image_id"], set()).update(re.findall(r"[a-z0-9]+", a["caption"].lower()))
-results = {r["image_id"]: set(re.findall(r"[a-z0-9]+", r["caption"].lower())) for r in json.load(open(sys.argv[4]))}
-cider = json.load(open(sys.argv[5]))["CIDEr"]
-per_image = {s["image_id"]: s["CIDEr"] for s in json.load(open(sys.argv[6]))}
+results = {r["image_id"]: set(re.findall(r"[a-z0-9]+", r["caption"].lower())) for r in json.load(open(sys.argv[5]))}
+cider = json.load(open(sys.argv[6]))["CIDEr"]
+per_image = {s["image_id"]: s["CIDEr"] for s in json.load(open(sys.argv[7]))}
 cells = []
 for c in plan["concepts"]:
     held, names = plan["plan"][c]["held"], set(plan["plan"][c]["names"])
@@ -89,20 +91,21 @@ echo "| taught per concept | captions | $concepts | CIDEr-D |"
 echo "| --- | --- |$(python3 -c "import json,sys; print(' --- |' * len(json.load(open(sys.argv[1]))['concepts']))" "$work/plan.json") --- |"
 for k in 0 1 5 20; do
   copy="$work/model-$k"
-  cp -r "$model" "$copy" && rm -rf "$copy/memory"
+  cp -r "$model" "$copy" && rm -rf "$copy/memory" "$copy/best/memory" # a weights folder or a training run's
   memory=off
   if [ "$k" -gt 0 ]; then
     "$kvcap" memory build --model "$copy" --captions "$work/taught-$k.json" --images "$real/images/test" \
-        > "$work/build-$k.json" 2> "$work/build-$k.log"
+        > "$work/build-$k.json" 2> "$work/build-$k.log" || { tail -3 "$work/build-$k.log" >&2; exit 1; }
     memory=on
   fi
   for setting in chosen own; do
     rerank=(); [ "$setting" = own ] && rerank=(--rerank 0)
     name="$work/$setting-$k"
     "$kvcap" evaluate --model "$copy" --memory "$memory" "${rerank[@]}" --captions "$work/eval.json" \
-        --images "$real/images/test" --results "$name.results.json" > "$name.metrics.json" 2> "$name.log"
+        --images "$real/images/test" --results "$name.results.json" > "$name.metrics.json" 2> "$name.log" \
+        || { tail -3 "$name.log" >&2; exit 1; }
     "$kvcap" score --refs "$work/eval.json" --results "$name.results.json" --metrics cider \
-        --per-image "$name.per-image.json" > /dev/null 2>> "$name.log"
+        --per-image "$name.per-image.json" > /dev/null 2>> "$name.log" || { tail -3 "$name.log" >&2; exit 1; }
     score "$k" "$setting" "$name.results.json" "$name.metrics.json" "$name.per-image.json"
   done
   rm -rf "$copy"

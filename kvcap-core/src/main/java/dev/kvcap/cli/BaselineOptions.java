@@ -39,7 +39,7 @@ final class BaselineOptions {
             description = "Where distances are measured: pixel (the images' raw RGB, resized to --pixel-size), gradients (histograms of oriented gradients at 64x64, the retrieval memory's model.memoryFeatures 'gradients'; cosine) or encoder (the global vector of --model's trained encoder); default ${DEFAULT-VALUE}.")
     String features;
 
-    @Option(names = "--neighbours", paramLabel = "K", defaultValue = "1", description = "Neighbours whose captions compete; the consensus caption (highest CIDEr-D against the others) wins; default ${DEFAULT-VALUE}.")
+    @Option(names = "--neighbours", paramLabel = "K", defaultValue = "1", description = "Neighbours whose captions compete, 1 to 256; the consensus caption (highest CIDEr-D against the others) wins; default ${DEFAULT-VALUE}.")
     int k;
 
     @Option(

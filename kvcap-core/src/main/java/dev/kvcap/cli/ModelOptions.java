@@ -24,13 +24,13 @@ final class ModelOptions {
     @Option(names = "--beam", paramLabel = "N", description = "Beam size (default: the model's, usually 3).")
     Integer beam;
 
-    @Option(names = "--max-len", paramLabel = "N", description = "Most words per caption (default: the model's).")
+    @Option(names = "--max-len", paramLabel = "N", description = "Most words per caption, at most 1000 (default: the model's).")
     Integer maxLen;
 
     @Option(names = "--length-penalty", paramLabel = "A", description = "Rank beams by logP / length^A (0 = raw log-probability, which favours short captions; default: the model's).")
     Float lengthPenalty;
 
-    @Option(names = "--min-len", paramLabel = "N", description = "No <end> before N words (default: the model's).")
+    @Option(names = "--min-len", paramLabel = "N", description = "No <end> before N words, 0 to --max-len (default: the model's).")
     Integer minLen;
 
     @Spec(Spec.Target.MIXEE)

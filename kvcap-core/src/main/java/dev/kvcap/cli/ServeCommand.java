@@ -85,6 +85,9 @@ final class ServeCommand implements Callable<Integer> {
                 server.withMemory(bank, Banks.retrieval(bank, modelOptions));
                 System.err.println("kvcap: memory bank " + Banks.dir(modelOptions.model) + " (" + bank.size() + " entries"
                         + (bank.isReadOnly() ? ", read-only: the model directory cannot be written, so teaching is refused" : "") + ")");
+            } else if (modelOptions.memory.equals("on")) {
+                throw new IllegalArgumentException("--memory on: " + modelOptions.model
+                        + " has no memory bank, and the service cannot write its directory to make one (use --memory auto to serve without)");
             } else if (!modelOptions.memory.equals("off")) {
                 System.err.println("kvcap: no memory bank, and the model directory cannot be written to make one: teaching is refused");
             }

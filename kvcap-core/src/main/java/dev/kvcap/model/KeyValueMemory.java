@@ -30,7 +30,7 @@ import ai.djl.util.PairList;
  *
  * <p>Without the write ({@code model.memoryWrite} false) the values stay what they were at the
  * start of the caption (a retrieval memory's: the cells' meanings) and the step ends with the
- * read: no erase or add maps, about a third of the memory's time per word
+ * read: no erase or add maps, a share of the memory's time per word
  * (docs/MEMORY-RETRIEVAL.md, "A memory that only reads").
  *
  * <p>Legend: B batch, K slots, E key (= embedding) width, Dv value width, Hm controller width, Dg
