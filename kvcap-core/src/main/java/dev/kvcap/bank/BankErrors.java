@@ -25,7 +25,7 @@ final class BankErrors {
     }
 
     static BankException locked(Path dir, String remedy, Exception cause) {
-        return new BankException(
+        return new BankLockedException(
                 "memory bank " + dir + " is open for writing by another process (serve, caption --remember,"
                         + " memory build): " + remedy, cause);
     }

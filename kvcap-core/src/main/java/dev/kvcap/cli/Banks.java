@@ -1,6 +1,7 @@
 package dev.kvcap.cli;
 
 import dev.kvcap.bank.BankInfo;
+import dev.kvcap.bank.BankLockedException;
 import dev.kvcap.bank.BankOptions;
 import dev.kvcap.bank.MemoryBank;
 import dev.kvcap.data.CellIndex;
@@ -49,13 +50,18 @@ final class Banks {
 
     /**
      * The bank a service reads and teaches: opened (created if needed) for writing where the model
-     * directory lets it; where it does not (a model shipped read-only), the bank as it is,
-     * read-only, or none when there is none. The service then answers with it but refuses to teach.
+     * directory lets it and no other process is writing the bank; otherwise (a model shipped
+     * read-only, a {@code memory build} still running) the bank as it is, read-only, or none when
+     * there is none. The service then answers with it but refuses to teach.
      */
     static Optional<MemoryBank> forServing(Path model, Captioner captioner) {
         Path dir = dir(model);
         if (Files.isDirectory(dir) ? Files.isWritable(dir) : Files.isWritable(dir.getParent())) {
-            return Optional.of(openForWrite(model, captioner));
+            try {
+                return Optional.of(openForWrite(model, captioner));
+            } catch (BankLockedException e) {
+                return openForRead(model, captioner);
+            }
         }
         return openForRead(model, captioner);
     }

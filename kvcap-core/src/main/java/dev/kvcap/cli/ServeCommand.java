@@ -84,7 +84,7 @@ final class ServeCommand implements Callable<Integer> {
             if (bank != null) {
                 server.withMemory(bank, Banks.retrieval(bank, modelOptions));
                 System.err.println("kvcap: memory bank " + Banks.dir(modelOptions.model) + " (" + bank.size() + " entries"
-                        + (bank.isReadOnly() ? ", read-only: the model directory cannot be written, so teaching is refused" : "") + ")");
+                        + (bank.isReadOnly() ? ", read-only: the model directory cannot be written, or another process is writing the bank; teaching is refused" : "") + ")");
             } else if (modelOptions.memory.equals("on")) {
                 throw new IllegalArgumentException("--memory on: " + modelOptions.model
                         + " has no memory bank, and the service cannot write its directory to make one (use --memory auto to serve without)");

@@ -40,7 +40,7 @@ final class MemoryEndpoints {
     /** 403 when the bank was opened read-only (a model directory the service cannot write). */
     void requireWritable() {
         if (bank.isReadOnly()) {
-            throw new ApiException(403, "this service's memory bank is read-only (its model directory cannot be written): it is read while captioning, but cannot be taught");
+            throw new ApiException(403, "this service's memory bank is read-only (its model directory cannot be written, or another process was writing the bank when the service started): it is read while captioning, but cannot be taught");
         }
     }
 

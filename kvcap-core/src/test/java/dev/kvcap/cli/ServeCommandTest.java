@@ -1,6 +1,7 @@
 package dev.kvcap.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -40,6 +41,21 @@ class ServeCommandTest {
         assertEquals("1", r[0]);
         assertTrue(r[1].contains("max batch must be at least 1"), r[1]);
         assertEquals(2, Main.run("serve", "--model", dir.toString(), "--port", "eighty"));
+    }
+
+    @Test
+    void aBankAnotherProcessIsWritingIsServedReadOnly() throws Exception {
+        java.nio.file.Path model = BadInputs.model(dir.resolve("model-locked"));
+        try (dev.kvcap.infer.Captioner captioner = dev.kvcap.infer.Captioner.load(model);
+                dev.kvcap.bank.MemoryBank writer = Banks.openForWrite(model, captioner);
+                dev.kvcap.bank.MemoryBank served = Banks.forServing(model, captioner).orElseThrow()) {
+            assertTrue(served.isReadOnly());
+            assertFalse(writer.isReadOnly());
+        }
+        try (dev.kvcap.infer.Captioner captioner = dev.kvcap.infer.Captioner.load(model);
+                dev.kvcap.bank.MemoryBank served = Banks.forServing(model, captioner).orElseThrow()) {
+            assertFalse(served.isReadOnly(), "once the other writer is gone, the service writes");
+        }
     }
 
     @Test
