@@ -27,15 +27,24 @@ class MemoryEndpointsTest {
         return JsonParser.parseString(r.body()).getAsJsonObject();
     }
 
+    /** A started, ready service of {@code captioner} that reads and teaches {@code bank}. */
+    private static CaptionServer serving(Captioner captioner, MemoryBank bank) throws Exception {
+        CaptionServer server =
+                new CaptionServer(captioner, ServeConfig.defaults().withPort(0))
+                        .withMemory(bank, new BankRetrieval(bank, 4, 0.5f))
+                        .start();
+        if (!server.awaitReady(60_000)) {
+            server.close();
+            throw new AssertionError("the service did not get ready in 60 s");
+        }
+        return server;
+    }
+
     @Test
     void teachingAndRememberingWriteTheBankWhileItServes() throws Exception {
         try (Captioner captioner = ServeFixture.tinyCaptioner(dir.resolve("model"));
                 MemoryBank bank = MemoryBank.open(dir.resolve("bank"), new BankInfo("test", Presets.tiny().model().hiddenDim()));
-                CaptionServer server =
-                        new CaptionServer(captioner, ServeConfig.defaults().withPort(0))
-                                .withMemory(bank, new BankRetrieval(bank, 4, 0.5f))
-                                .start()) {
-            assertTrue(server.awaitReady(60_000));
+                CaptionServer server = serving(captioner, bank)) {
             String url = server.url();
             HttpResponse<String> taught = send(post(url + "v1/memory?caption=a%20red%20circle", image(64, 64, "png"), "image/png"));
             assertEquals(200, taught.statusCode(), taught.body());
@@ -79,11 +88,7 @@ class MemoryEndpointsTest {
         MemoryBank.open(bankDir, info).close(); // a bank made elsewhere, then served from where it cannot be written
         try (Captioner captioner = ServeFixture.tinyCaptioner(dir.resolve("model3"));
                 MemoryBank bank = MemoryBank.openReadOnly(bankDir, info);
-                CaptionServer server =
-                        new CaptionServer(captioner, ServeConfig.defaults().withPort(0))
-                                .withMemory(bank, new BankRetrieval(bank, 4, 0.5f))
-                                .start()) {
-            assertTrue(server.awaitReady(60_000));
+                CaptionServer server = serving(captioner, bank)) {
             String url = server.url();
             assertEquals(200, send(post(url + "v1/captions", image(32, 32, "png"), "image/png")).statusCode());
             assertEquals(0, json(get(url + "v1/memory")).get("entries").getAsInt());
