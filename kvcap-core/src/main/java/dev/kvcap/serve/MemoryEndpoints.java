@@ -65,6 +65,7 @@ final class MemoryEndpoints {
         o.addProperty("sources", s.sources());
         o.addProperty("words", s.words());
         o.addProperty("bytes_on_disk", s.bytesOnDisk());
+        o.addProperty("read_only", bank.isReadOnly()); // teaching answers 403
         return o;
     }
 }

@@ -5,6 +5,7 @@ import static dev.kvcap.serve.ServeFixture.image;
 import static dev.kvcap.serve.ServeFixture.post;
 import static dev.kvcap.serve.ServeFixture.send;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -59,6 +60,7 @@ class MemoryEndpointsTest {
             HttpResponse<String> stats = get(url + "v1/memory");
             assertEquals(200, stats.statusCode());
             assertEquals(4 + remembered, json(stats).get("entries").getAsInt());
+            assertFalse(json(stats).get("read_only").getAsBoolean());
 
             HttpResponse<String> again = send(post(url + "v1/memory?caption=a%20red%20circle", image(64, 64, "png"), "image/png"));
             assertEquals(200, again.statusCode(), again.body());
@@ -92,6 +94,7 @@ class MemoryEndpointsTest {
             String url = server.url();
             assertEquals(200, send(post(url + "v1/captions", image(32, 32, "png"), "image/png")).statusCode());
             assertEquals(0, json(get(url + "v1/memory")).get("entries").getAsInt());
+            assertTrue(json(get(url + "v1/memory")).get("read_only").getAsBoolean(), "a client can tell before it teaches");
             HttpResponse<String> taught = send(post(url + "v1/memory?caption=a%20red%20circle", image(32, 32, "png"), "image/png"));
             assertEquals(403, taught.statusCode());
             assertTrue(json(taught).get("error").getAsString().contains("read-only"), taught.body());
