@@ -71,7 +71,7 @@ public final class CaptionSampler {
                     next.unregisterFromScope();
                 }
                 if (t > 0) {
-                    state.close();
+                    state.closeReplacedBy(next);
                 }
                 state = next;
                 int vocab = logProbs.length / rows;

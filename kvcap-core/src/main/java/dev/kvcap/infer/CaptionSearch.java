@@ -141,7 +141,7 @@ public final class CaptionSearch {
                     next.unregisterFromScope();
                 }
                 if (t > 0) {
-                    state.close();
+                    state.closeReplacedBy(next);
                 }
                 state = next;
             }

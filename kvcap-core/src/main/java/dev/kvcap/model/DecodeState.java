@@ -2,6 +2,11 @@ package dev.kvcap.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Everything the decoder carries from one word to the next: LSTM-1 and LSTM-2 states h1, c1,
@@ -31,6 +36,28 @@ public record DecodeState(NDList lstm, KeyValueMemory.MemoryState memory) {
         if (memory != null) {
             ai.djl.ndarray.NDScope.unregister(memory.values(), memory.h(), memory.c());
         }
+    }
+
+    /**
+     * Frees every part that {@code next} does not carry on: a step may hand a part on unchanged
+     * (a memory that only reads keeps its values), and the next step still reads it.
+     */
+    public void closeReplacedBy(DecodeState next) {
+        Set<NDArray> carried = Collections.newSetFromMap(new IdentityHashMap<>());
+        carried.addAll(next.parts());
+        for (NDArray a : parts()) {
+            if (!carried.contains(a)) {
+                a.close();
+            }
+        }
+    }
+
+    private List<NDArray> parts() {
+        List<NDArray> all = new ArrayList<>(lstm);
+        if (memory != null) {
+            all.addAll(List.of(memory.values(), memory.h(), memory.c()));
+        }
+        return all;
     }
 
     /** Frees every part. */

@@ -254,9 +254,8 @@ public final class KeyValueMemory extends AbstractBlock {
                         ? w
                         : weights.mul(readShare.sum(new int[] {1}, true).neg().add(1)).add(readShare).expandDims(2);
         NDArray read = readWeights.transpose(0, 2, 1).batchMatMul(state.values()).squeeze(1); // [B, Dv]
-        if (!write) { // a new handle on the same values: callers free each step's state on its own
-            NDArray values = state.values().reshape(state.values().getShape());
-            return new Read(read, weights, new MemoryState(values, h, out.get(1)));
+        if (!write) { // the same values, handed on (DecodeState#closeReplacedBy keeps them)
+            return new Read(read, weights, new MemoryState(state.values(), h, out.get(1)));
         }
         NDArray e = eraseMap.apply(ps, h, training).getNDArrayInternal().sigmoid(); // [B, Dv]
         NDArray a = addMap.apply(ps, h, training).tanh(); // [B, Dv]

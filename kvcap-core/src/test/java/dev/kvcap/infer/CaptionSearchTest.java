@@ -112,6 +112,10 @@ class CaptionSearchTest {
                     assertTrue(hyps.get(0).wordIds().size() >= 5, "beam " + beam + ": " + hyps.get(0).wordIds());
                 }
             }
+            ImageContext encoded = model.encode(new ParameterStore(m, false), images, false);
+            for (int[] drawn : new CaptionSampler(model, new DecodeConfig(1, 8, 5, 0f, false)).sample(encoded, 2, new java.util.Random(3))) {
+                assertTrue(drawn.length >= 5, "sampled: " + java.util.Arrays.toString(drawn)); // SCST's samples, the same state hand-over
+            }
         }
     }
 
