@@ -54,6 +54,8 @@ public final class Captioner implements AutoCloseable {
             if (decoderPrecision == DecoderPrecision.INT8) {
                 linears = Int8Linears.load();
                 saved.model().decodeWith(linears);
+            } else {
+                saved.model().joinSteps(); // one product per LSTM step (docs/BENCHMARKS.md, "Fewer calls a word")
             }
         } catch (RuntimeException e) {
             casts.close();

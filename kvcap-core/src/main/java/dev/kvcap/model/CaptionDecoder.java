@@ -65,6 +65,24 @@ public final class CaptionDecoder extends AbstractBlock {
     }
 
     /**
+     * Each LSTM's step as one product from now on ({@link LstmCell#join}), LSTM-1's without the
+     * image vector's columns, whose gates an image's context brings ({@link #imageGates});
+     * inference only, float32.
+     */
+    void join() {
+        cell1.join(config.hiddenDim(), config.hiddenDim() + config.contextDim()); // LSTM-1 reads [h2, global, word]
+        cell2.join();
+    }
+
+    /**
+     * LSTM-1's gates from the image vector [B, Dg] → [B, 4H], once per image, after {@link #join};
+     * null before (the steps then multiply the image vector every word).
+     */
+    NDArray imageGates(ParameterStore ps, NDArray global) {
+        return cell1.joined() ? cell1.fixedGates(ps, global, config.hiddenDim(), false) : null;
+    }
+
+    /**
      * Runs the step's weight matrices (both LSTMs, the attention query, the output layer) with int8
      * weights from now on ({@link Int8Linears}); inference only. The attention's region projection
      * and score vector, applied once per image or tiny, stay float32.
@@ -115,8 +133,11 @@ public final class CaptionDecoder extends AbstractBlock {
             NDArray memoryRead,
             NDList s,
             boolean training) {
-        NDArray x1 = NDArrays.concat(new NDList(s.get(2), ctx.global(), word), 1); // [B, H + Dg + E]
-        NDList o1 = cell1.step(ps, x1, s.get(0), s.get(1), training);
+        boolean joined = cell1.joined() && !training && ctx.decoderGates() != null; // inference after join()
+        NDList o1 =
+                joined
+                        ? cell1.joinedStep(new NDList(s.get(2), word, s.get(0)), s.get(1), ctx.decoderGates())
+                        : cell1.step(ps, NDArrays.concat(new NDList(s.get(2), ctx.global(), word), 1), s.get(0), s.get(1), training); // x [B, H + Dg + E]
         NDArray h1 = o1.get(0); // [B, H]
 
         NDArray q = query.apply(ps, h1, training).expandDims(1); // [B, 1, A]
@@ -136,11 +157,14 @@ public final class CaptionDecoder extends AbstractBlock {
         }
         NDArray context = alpha.expandDims(1).batchMatMul(ctx.regions()).squeeze(1); // [B, C]
 
-        NDArray x2 =
-                memoryRead == null
-                        ? context.concat(h1, 1)
-                        : NDArrays.concat(new NDList(context, h1, memoryRead), 1); // [B, C + H (+ Dv)]
-        NDList o2 = cell2.step(ps, x2, s.get(2), s.get(3), training);
+        NDList x2 = memoryRead == null ? new NDList(context, h1) : new NDList(context, h1, memoryRead); // [B, C + H (+ Dv)]
+        NDList o2;
+        if (joined) {
+            x2.add(s.get(2));
+            o2 = cell2.joinedStep(x2, s.get(3), null);
+        } else {
+            o2 = cell2.step(ps, NDArrays.concat(x2, 1), s.get(2), s.get(3), training);
+        }
         NDArray h2 = o2.get(0); // [B, H]
         NDArray dropped = Ops.dropout(h2, config.dropout(), training);
         return new Step(dropped, alpha, pixels, new NDList(h1, o1.get(1), h2, o2.get(1)));

@@ -15,22 +15,43 @@ import ai.djl.ndarray.NDList;
  * @param cells the retrieval memory's cells of each image, or null when the model has none
  * @param memoryGates the memory controller's gates from the image vector [B, 4Hm] ({@link
  *     KeyValueMemory#imageGates}), or null (no memory, or int8 weights)
+ * @param decoderGates LSTM-1's gates from the image vector [B, 4H] ({@link
+ *     CaptionDecoder#imageGates}), or null (a model that was not {@link KvmCaptionModel#joinSteps
+ *     joined}: its steps multiply the image vector every word)
  */
 public record ImageContext(
-        NDArray regions, NDArray regionProj, NDArray global, NDList mapKernels, MemoryCells cells, NDArray memoryGates) {
+        NDArray regions,
+        NDArray regionProj,
+        NDArray global,
+        NDList mapKernels,
+        MemoryCells cells,
+        NDArray memoryGates,
+        NDArray decoderGates) {
 
-    /** Each image repeated {@code n} times in place (image i becomes rows i·n … i·n+n−1). */
+    /**
+     * Each image repeated {@code n} times in place (image i becomes rows i·n … i·n+n−1): one row
+     * index [B·n] and one indexing call per tensor (a repeat_interleave per tensor cost 2–3× as
+     * much; docs/BENCHMARKS.md, "Fewer calls a word").
+     */
     public ImageContext repeat(int n) {
         if (n == 1) {
             return this;
         }
-        return new ImageContext(
-                regions.repeat(0, n),
-                regionProj.repeat(0, n),
-                global.repeat(0, n),
-                mapKernels,
-                cells == null ? null : cells.repeat(n),
-                memoryGates == null ? null : memoryGates.repeat(0, n));
+        long b = batchSize();
+        long[] rows = new long[Math.toIntExact(b * n)];
+        for (int r = 0; r < rows.length; r++) {
+            rows[r] = r / n;
+        }
+        try (NDArray index = global.getManager().create(rows)) {
+            return new ImageContext(
+                    regions.get(index),
+                    regionProj.get(index),
+                    global.get(index),
+                    mapKernels,
+                    cells == null ? null : cells.rows(index),
+                    memoryGates == null ? null : memoryGates.get(index),
+                    decoderGates == null ? null : decoderGates.get(index));
+        }
     }
 
     /** Image {@code i} alone, a batch of one (views of this batch's tensors). */
@@ -42,7 +63,8 @@ public record ImageContext(
                 global.get(r),
                 mapKernels,
                 cells == null ? null : cells.row(i),
-                memoryGates == null ? null : memoryGates.get(r));
+                memoryGates == null ? null : memoryGates.get(r),
+                decoderGates == null ? null : decoderGates.get(r));
     }
 
     public long batchSize() {

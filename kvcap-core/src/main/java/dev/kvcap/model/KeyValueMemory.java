@@ -58,6 +58,8 @@ public final class KeyValueMemory extends AbstractBlock {
     private final StepLinear queryMap;
     private final StepLinear eraseMap; // null without the write
     private final StepLinear addMap; // null without the write
+    private NDArray writeWeight; // after join(), with the write: [W_erase; W_add] [2Dv, Hm]
+    private NDArray writeBias; // [b_erase; b_add] [2Dv]
 
     /**
      * @param slots learned slots K, or, with {@code retrieval}, the cells given per image
@@ -127,6 +129,19 @@ public final class KeyValueMemory extends AbstractBlock {
     }
 
     /**
+     * The controller's step as one product from now on ({@link LstmCell#join}: the word's columns
+     * and the state; the image's come as {@link #imageGates}), and the erase and add maps as one;
+     * inference only, float32.
+     */
+    void join() {
+        controllerCell.join(keyDim); // the word's columns; the image's are imageGates
+        if (write) {
+            writeWeight = erase.getParameters().get("weight").getArray().concat(add.getParameters().get("weight").getArray(), 0);
+            writeBias = erase.getParameters().get("bias").getArray().concat(add.getParameters().get("bias").getArray(), 0);
+        }
+    }
+
+    /**
      * The controller and the query, erase and add maps with int8 weights from now on (inference
      * only). A retrieval memory's step makes no query (it is folded into the cells' read keys,
      * {@link MemoryCells}), so its query map is not packed.
@@ -139,6 +154,8 @@ public final class KeyValueMemory extends AbstractBlock {
         if (write) {
             eraseMap.quantize(linears);
             addMap.quantize(linears);
+            writeWeight = null; // undoes join()
+            writeBias = null;
         }
     }
 
@@ -234,33 +251,45 @@ public final class KeyValueMemory extends AbstractBlock {
             NDArray readShare,
             MemoryCells cells,
             boolean training) {
-        NDList out =
-                imageGates == null
-                        ? controllerCell.step(ps, word.concat(global, 1), state.h(), state.c(), training)
-                        : controllerCell.stepWithFixedGates(ps, word, imageGates, state.h(), state.c(), training);
+        NDList out;
+        if (imageGates == null) {
+            out = controllerCell.step(ps, word.concat(global, 1), state.h(), state.c(), training);
+        } else if (controllerCell.joined() && !training) {
+            out = controllerCell.joinedStep(new NDList(word, state.h()), state.c(), imageGates);
+        } else {
+            out = controllerCell.stepWithFixedGates(ps, word, imageGates, state.h(), state.c(), training);
+        }
         NDArray h = out.get(0); // [B, Hm]
-        NDArray scores;
+        NDArray weights3; // [B, 1, K]
         if (retrieval) { // the query map is folded into the cells' read keys (MemoryCells)
-            scores = h.expandDims(1).batchMatMul(cells.readKeys()).squeeze(1).add(cells.readBias()); // [B, K]
+            weights3 = h.expandDims(1).batchMatMul(cells.readKeys()).add(cells.readBias()).softmax(-1);
         } else {
             NDArray q = queryMap.apply(ps, h, training); // [B, E]
             NDArray k = ps.getValue(keys, word.getDevice(), training); // [K, E]
-            scores = Ops.scale(q.matMul(k.transpose()), (float) (1 / Math.sqrt(keyDim))); // [B, K]
+            weights3 = Ops.scale(q.matMul(k.transpose()), (float) (1 / Math.sqrt(keyDim))).softmax(-1).expandDims(1);
         }
-        NDArray weights = scores.softmax(-1); // [B, K]
-        NDArray w = weights.expandDims(2); // [B, K, 1]
+        NDArray weights = weights3.squeeze(1); // [B, K]
         NDArray readWeights =
                 readShare == null
-                        ? w
-                        : weights.mul(readShare.sum(new int[] {1}, true).neg().add(1)).add(readShare).expandDims(2);
-        NDArray read = readWeights.transpose(0, 2, 1).batchMatMul(state.values()).squeeze(1); // [B, Dv]
+                        ? weights3
+                        : weights.mul(readShare.sum(new int[] {1}, true).neg().add(1)).add(readShare).expandDims(1);
+        NDArray read = readWeights.batchMatMul(state.values()).squeeze(1); // [B, Dv]
         if (!write) { // the same values, handed on (DecodeState#closeReplacedBy keeps them)
             return new Read(read, weights, new MemoryState(state.values(), h, out.get(1)));
         }
-        NDArray e = eraseMap.apply(ps, h, training).getNDArrayInternal().sigmoid(); // [B, Dv]
-        NDArray a = addMap.apply(ps, h, training).tanh(); // [B, Dv]
-        NDArray erased = state.values().mul(w.mul(e.expandDims(1))); // [B, K, Dv]
-        NDArray values = state.values().sub(erased).add(w.mul(a.expandDims(1))); // [B, K, Dv]
+        NDArray w = weights.expandDims(2); // [B, K, 1]
+        NDArray e3; // erase [B, 1, Dv]
+        NDArray a3; // add [B, 1, Dv]
+        if (writeWeight != null && !training) { // joined: one product for both maps
+            NDList ea = Linear.linear(h, writeWeight, writeBias).head().expandDims(1).split(2, 2);
+            e3 = ea.get(0).getNDArrayInternal().sigmoid();
+            a3 = ea.get(1).tanh();
+        } else {
+            e3 = eraseMap.apply(ps, h, training).getNDArrayInternal().sigmoid().expandDims(1);
+            a3 = addMap.apply(ps, h, training).tanh().expandDims(1);
+        }
+        NDArray erased = state.values().mul(w.mul(e3)); // [B, K, Dv]
+        NDArray values = state.values().sub(erased).add(w.mul(a3)); // [B, K, Dv]
         return new Read(read, weights, new MemoryState(values, h, out.get(1)));
     }
 

@@ -143,12 +143,25 @@ public final class KvmCaptionModel extends AbstractBlock {
     }
 
     /**
+     * Inference only, float32: each LSTM's step (the decoder's two, the memory's controller) makes
+     * one product of its input and state from now on, from the weights as they are now ({@link
+     * LstmCell#join}). The same function in another summation order, with fewer libtorch calls a
+     * word. Not for a model that will train again.
+     */
+    public void joinSteps() {
+        decoder.join();
+        if (memory != null) {
+            memory.join();
+        }
+    }
+
+    /**
      * Runs the decoding step's weight matrices with int8 weights from now on, packed from the
      * current parameters by {@code linears} (which owns them): both LSTMs, the attention query and
      * the output layer of the decoder, the memory's controller and its query, erase and add maps.
      * What runs once per image (region projection, global projection) stays float32, as do the
-     * parameters themselves and so a saved model. Inference only. Measured effect and caption
-     * agreement: docs/BENCHMARKS.md, lever 12.
+     * parameters themselves and so a saved model. Inference only; undoes {@link #joinSteps}.
+     * Measured effect and caption agreement: docs/BENCHMARKS.md, lever 12.
      */
     public void decodeWith(Int8Linears linears) {
         decoder.quantize(linears);
@@ -235,7 +248,8 @@ public final class KvmCaptionModel extends AbstractBlock {
                 global,
                 decoder.mapKernels(ps, global.getDevice(), training),
                 memoryCells,
-                memory == null ? null : memory.imageGates(ps, global, training));
+                memory == null ? null : memory.imageGates(ps, global, training),
+                training ? null : decoder.imageGates(ps, global));
     }
 
     /** The state before the first word. */

@@ -1,7 +1,9 @@
 package dev.kvcap.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.nn.core.Linear;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.recurrent.LSTM;
 import ai.djl.training.ParameterStore;
@@ -24,6 +26,12 @@ final class LstmCell {
 
     private final StepLinear input; // x W_ihᵀ + b_ih
     private final StepLinear hidden; // h W_hhᵀ + b_hh
+    private final Parameter inputWeight; // W_ih [4H, I]
+    private final Parameter hiddenWeight; // W_hh [4H, H]
+    private final Parameter inputBias; // b_ih [4H]
+    private final Parameter hiddenBias; // b_hh [4H]
+    private NDArray joined; // after {@link #join}: W_ih's joined columns, then W_hh [4H, ·]; null before
+    private NDArray joinedBias; // b_ih + b_hh [4H], with joined
 
     LstmCell(LSTM lstm) {
         Parameter wi = null;
@@ -52,12 +60,78 @@ final class LstmCell {
         }
         input = new StepLinear(wi, bi);
         hidden = new StepLinear(wh, bh);
+        inputWeight = wi;
+        hiddenWeight = wh;
+        inputBias = bi;
+        hiddenBias = bh;
     }
 
-    /** Both products with int8 weights from now on ({@link StepLinear#quantize}; inference only). */
+    /**
+     * Inference only, float32: from now on a step makes one product, [x | h] [W_ih | W_hh]ᵀ,
+     * instead of two products and their sum ({@link #joinedStep}). The weights are joined once
+     * here, from the parameters as they are now (a model that trains must not be joined: its steps
+     * would keep the old weights). The same function in another summation order, with fewer
+     * libtorch calls a word (docs/BENCHMARKS.md, "Fewer calls a word").
+     */
+    void join() {
+        long width = inputWeight.getArray().getShape().get(1);
+        join(width, width);
+    }
+
+    /** {@link #join(long, long)} with the fixed columns from {@code fixedFrom} to the input's end. */
+    void join(long fixedFrom) {
+        join(fixedFrom, inputWeight.getArray().getShape().get(1));
+    }
+
+    /**
+     * {@link #join()} without the input's columns {@code [fixedFrom, fixedTo)}, which come as
+     * {@link #fixedGates} instead (a per-image vector: the steps then read fewer weights too).
+     */
+    void join(long fixedFrom, long fixedTo) {
+        if (input.quantized()) {
+            throw new IllegalStateException("an int8 cell multiplies its input and state apart");
+        }
+        NDArray wi = inputWeight.getArray();
+        long width = wi.getShape().get(1);
+        NDList parts = new NDList();
+        if (fixedFrom > 0) {
+            parts.add(fixedFrom == width ? wi : wi.get(":, 0:" + fixedFrom));
+        }
+        if (fixedTo < width) {
+            parts.add(wi.get(":, " + fixedTo + ":"));
+        }
+        parts.add(hiddenWeight.getArray());
+        joined = NDArrays.concat(parts, 1);
+        joinedBias = inputBias.getArray().add(hiddenBias.getArray());
+    }
+
+    /** Whether {@link #join} was called: steps go through {@link #joinedStep}. */
+    boolean joined() {
+        return joined != null;
+    }
+
+    /**
+     * One step after {@link #join}: {@code parts} are the input's joined columns and then h [B, H],
+     * in order; {@code fixedGates} the gates of the columns left out ({@link #fixedGates}), or null
+     * when the whole input was joined.
+     *
+     * @return the new states h', c' [B, H]
+     */
+    NDList joinedStep(NDList parts, NDArray c, NDArray fixedGates) {
+        NDArray xh = NDArrays.concat(parts, 1); // [B, from + H]
+        NDArray gates = Linear.linear(xh, joined, fixedGates == null ? joinedBias : fixedGates).head(); // [B, 4H]
+        return update(gates, c);
+    }
+
+    /**
+     * Both products with int8 weights from now on ({@link StepLinear#quantize}; inference only);
+     * a {@link #join} is undone.
+     */
     void quantize(Int8Linears linears) {
         input.quantize(linears);
         hidden.quantize(linears);
+        joined = null;
+        joinedBias = null;
     }
 
     /**

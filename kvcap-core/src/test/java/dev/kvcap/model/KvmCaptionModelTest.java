@@ -230,6 +230,49 @@ class KvmCaptionModelTest {
     }
 
     @Test
+    void joinedStepsGiveTheLogitsOfTheStepsAsTrainedWithLearnedSlotsAndWithoutMemory() {
+        for (ModelConfig c : List.of(Presets.tiny().model(), withoutMemoryOrMaps(Presets.tiny().model()))) {
+            Engine.getInstance().setRandomSeed(7);
+            try (NDManager m = NDManager.newBaseManager()) {
+                KvmCaptionModel model = new KvmCaptionModel(c, V);
+                model.initialize(m);
+                model.getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(false));
+                ParameterStore ps = new ParameterStore(m, false);
+                NDList in = new NDList(m.randomNormal(new Shape(2, 3, 32, 32)), m.randomInteger(1, V, new Shape(2, 5), DataType.INT64));
+                float[][] apart = stepLogits(model, ps, in);
+                model.joinSteps();
+                float[][] joined = stepLogits(model, ps, in);
+                for (int t = 0; t < apart.length; t++) {
+                    assertArrayEquals(apart[t], joined[t], 1e-5f, "memory " + c.useMemory() + ", step " + t);
+                }
+            }
+        }
+    }
+
+    @Test
+    void int8WeightsReplaceJoinedSteps() {
+        Engine.getInstance().setRandomSeed(8);
+        try (NDManager m = NDManager.newBaseManager(); Int8Linears int8 = Int8Linears.load()) {
+            NDList in = batch64(m);
+            float[][][] logits = new float[2][][];
+            for (int joinedFirst = 0; joinedFirst < 2; joinedFirst++) {
+                Engine.getInstance().setRandomSeed(8);
+                KvmCaptionModel model = new KvmCaptionModel(Presets.small().model().withMemoryCells(0, 8), V);
+                model.initialize(m);
+                model.getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(false));
+                if (joinedFirst == 1) {
+                    model.joinSteps();
+                }
+                model.decodeWith(int8);
+                logits[joinedFirst] = stepLogits(model, new ParameterStore(m, false), in);
+            }
+            for (int t = 0; t < logits[0].length; t++) {
+                assertArrayEquals(logits[0][t], logits[1][t], "step " + t);
+            }
+        }
+    }
+
+    @Test
     void anInt8DecoderWorksWithoutMemoryAndWithoutAttentionMaps() {
         Engine.getInstance().setRandomSeed(6);
         try (NDManager m = NDManager.newBaseManager(); Int8Linears int8 = Int8Linears.load()) {

@@ -94,4 +94,49 @@ class LstmCellTest {
             assertArrayEquals(expected[1], actual.get(1).toFloatArray(), 1e-5f); // c'
         }
     }
+
+    @Test
+    void aJoinedStepMakesTheSameStepAsTwoProducts() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            LSTM lstm = initialisedLstm(m);
+            NDArray x = m.randomNormal(new Shape(B, I));
+            NDArray h = m.randomNormal(new Shape(B, H));
+            NDArray c = m.randomNormal(new Shape(B, H));
+            float[][] expected = reference(lstm, x.toFloatArray(), h.toFloatArray(), c.toFloatArray());
+
+            LstmCell cell = new LstmCell(lstm);
+            cell.join();
+            NDList actual = cell.joinedStep(new NDList(x.get(":, 0:2"), x.get(":, 2:"), h), c, null);
+
+            assertArrayEquals(expected[0], actual.get(0).toFloatArray(), 1e-5f);
+            assertArrayEquals(expected[1], actual.get(1).toFloatArray(), 1e-5f);
+        }
+    }
+
+    @Test
+    void aJoinedStepTakesTheFixedColumnsAsGates() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            LSTM lstm = initialisedLstm(m);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = m.randomNormal(new Shape(B, I));
+            NDArray h = m.randomNormal(new Shape(B, H));
+            NDArray c = m.randomNormal(new Shape(B, H));
+            float[][] expected = reference(lstm, x.toFloatArray(), h.toFloatArray(), c.toFloatArray());
+
+            LstmCell cell = new LstmCell(lstm);
+            NDArray fixed = cell.fixedGates(ps, x.get(":, 3:"), 3, false); // the last two columns, once
+            cell.join(3);
+            NDList actual = cell.joinedStep(new NDList(x.get(":, 0:3"), h), c, fixed);
+
+            assertArrayEquals(expected[0], actual.get(0).toFloatArray(), 1e-5f);
+            assertArrayEquals(expected[1], actual.get(1).toFloatArray(), 1e-5f);
+        }
+    }
+
+    private static LSTM initialisedLstm(NDManager m) {
+        LSTM lstm = LSTM.builder().setStateSize(H).setNumLayers(1).optBatchFirst(true).optReturnState(true).build();
+        lstm.setInitializer(new NormalInitializer(0.5f), Parameter.Type.BIAS);
+        lstm.initialize(m, DataType.FLOAT32, new Shape(B, 1, I));
+        return lstm;
+    }
 }

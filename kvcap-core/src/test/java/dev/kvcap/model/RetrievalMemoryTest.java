@@ -12,6 +12,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import dev.kvcap.config.ConfigJson;
 import dev.kvcap.config.KvcapConfig;
 import dev.kvcap.config.ModelConfig;
 import dev.kvcap.config.Presets;
@@ -180,5 +181,45 @@ class RetrievalMemoryTest {
             IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> SavedModel.load(dir, m));
             assertTrue(missing.getMessage().contains(CellIndex.FILE), missing.getMessage());
         }
+    }
+
+    @Test
+    void joinedStepsGiveTheLogitsOfTheStepsAsTrainedWithAndWithoutTheWrite() {
+        for (String memoryWrite : List.of("true", "false")) {
+            Engine.getInstance().setRandomSeed(14);
+            try (NDManager m = NDManager.newBaseManager()) {
+                ModelConfig c = ConfigJson.fromJson(
+                        "{\"preset\":\"tiny\",\"model\":{\"memoryCells\":" + K + ",\"memoryNeighbours\":3,\"memoryWrite\":" + memoryWrite + "}}").model();
+                KvmCaptionModel model = new KvmCaptionModel(c, V);
+                model.initialize(m);
+                model.getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(false));
+                ParameterStore ps = new ParameterStore(m, false);
+                NDArray tokens = m.randomInteger(1, V, new Shape(2, 5), DataType.INT64);
+                NDArray images = m.randomNormal(new Shape(2, 3, 32, 32));
+                NDList cells = cells(m, 2);
+                NDArray words = tokens.repeat(0, 3);
+                float[][] apart = steps(model, ps, model.encode(ps, images, cells, false).repeat(3), words);
+                model.joinSteps();
+                ImageContext ctx = model.encode(ps, images, cells, false).repeat(3);
+                assertTrue(ctx.decoderGates() != null, "a joined model's context brings LSTM-1's image gates");
+                float[][] joined = steps(model, ps, ctx, words);
+                for (int t = 0; t < apart.length; t++) {
+                    assertArrayEquals(apart[t], joined[t], 1e-5f, "memoryWrite " + memoryWrite + ", step " + t);
+                }
+            }
+        }
+    }
+
+    /** Each step's logits [B·V] of decoding {@code words} [B, T] word by word. */
+    private static float[][] steps(KvmCaptionModel model, ParameterStore ps, ImageContext ctx, NDArray words) {
+        long t = words.getShape().get(1);
+        float[][] out = new float[(int) t][];
+        DecodeState state = model.start(ps, ctx, false);
+        for (int i = 0; i < t; i++) {
+            KvmCaptionModel.StepOutput o = model.step(ps, ctx, words.get(":, " + i), state, false);
+            out[i] = o.logits().toFloatArray();
+            state = o.state();
+        }
+        return out;
     }
 }

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Decoding time of trained models in two builds of kvcap, the builds alternating (docs/BENCHMARKS.md,
+# "Fewer calls a word"). Each build is a checkout with `./mvnw -q package -DskipTests` done.
+#
+#   bench/latency-ab.sh BASE NEW IMAGES ROUNDS WORDS MODEL_DIR...
+#     e.g. git worktree add /tmp/base c44df4b && (cd /tmp/base && ./mvnw -q package -DskipTests)
+#          bench/latency-ab.sh /tmp/base . /tmp/real/images/test 6 8 runs/off-s1/best runs/ret-grad-s1/best
+#
+# Per round and build: ModelStepProbe (one step, beam 3 rows of one image, 10 rounds of 200 steps,
+# its median) over all models in one JVM, then CellProbe (the first 200 images one at a time,
+# beam 3, every caption forced to WORDS words; the fastest of its rounds 3-5) per model. Prints,
+# per build and model, the median step over ROUNDS and the fastest caption, each against the
+# first model's. Run it alone: two jobs on a 2-core machine slow each other far beyond 2x.
+set -euo pipefail
+if [ $# -lt 6 ]; then
+    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+fi
+base=$(cd "$1" && pwd); new=$(cd "$2" && pwd); images=$3; rounds=$4; words=$5; shift 5
+models=(); for m in "$@"; do models+=("$(cd "$m" && pwd)"); done
+image="$images/$(ls "$images" | head -1)"
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+for r in $(seq "$rounds"); do
+    for build in "$base" "$new"; do
+        cp="$build/kvcap-core/target/test-classes:$build/kvcap-core/target/kvcap.jar:$build/kvcap-core/target/lib/*"
+        java -XX:TieredStopAtLevel=1 -cp "$cp" dev.kvcap.infer.ModelStepProbe "$image" 10 200 "${models[@]}" 2>/dev/null \
+            | grep "ms/step" | sed "s|^\(.*\): .*median \([0-9.]*\) ms/step|$build step \1 \2|" >> "$out"
+        for m in "${models[@]}"; do
+            t=$(java -XX:TieredStopAtLevel=1 -cp "$cp" dev.kvcap.infer.CellProbe "$m" "$images" 200 "$words" 2>/dev/null \
+                | grep "^round [345]" | sed 's/.*caption \([0-9.]*\) ms.*/\1/' | sort -n | head -1)
+            echo "$build caption $m $t" >> "$out"
+        done
+    done
+    echo "round $r of $rounds done" >&2
+done
+python3 - "$out" "$base" "$new" "${models[@]}" <<'EOF'
+import collections, statistics, sys
+path, base, new, *models = sys.argv[1:]
+times = collections.defaultdict(list)
+for line in open(path):
+    build, kind, model, ms = line.split()
+    times[(build, kind, model)].append(float(ms))
+for build in (base, new):
+    print(build)
+    for kind, pick, what in (("step", statistics.median, "median step"), ("caption", min, "fastest caption")):
+        first = pick(times[(build, kind, models[0])])
+        for m in models:
+            v = times[(build, kind, m)]
+            print(f"  {what:16s} {m}: {pick(v):.3f} ms ({' '.join(f'{x:.3f}' for x in v)}) {100 * (pick(v) / first - 1):+.0f} %")
+EOF
