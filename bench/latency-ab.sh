@@ -8,9 +8,9 @@
 #
 # Per round and build: ModelStepProbe (one step, beam 3 rows of one image, 10 rounds of 200 steps,
 # its median) over all models in one JVM, then CellProbe (the first 200 images one at a time,
-# beam 3, every caption forced to WORDS words; the fastest of its rounds 3-5) per model. Prints,
-# per build and model, the median step over ROUNDS and the fastest caption, each against the
-# first model's. Run it alone: two jobs on a 2-core machine slow each other far beyond 2x.
+# beam 3, every caption forced to WORDS words; its rounds 1-5, after one warm-up round) per model.
+# Prints, per build and model, the median step and the median caption over all of them, each
+# against the first model's. Run it alone: two jobs on a 2-core machine slow each other far beyond 2x.
 set -euo pipefail
 if [ $# -lt 6 ]; then
     sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
@@ -27,9 +27,8 @@ for r in $(seq "$rounds"); do
         java -XX:TieredStopAtLevel=1 -cp "$cp" dev.kvcap.infer.ModelStepProbe "$image" 10 200 "${models[@]}" 2>/dev/null \
             | grep "ms/step" | sed "s|^\(.*\): .*median \([0-9.]*\) ms/step|$build step \1 \2|" >> "$out"
         for m in "${models[@]}"; do
-            t=$(java -XX:TieredStopAtLevel=1 -cp "$cp" dev.kvcap.infer.CellProbe "$m" "$images" 200 "$words" 2>/dev/null \
-                | grep "^round [345]" | sed 's/.*caption \([0-9.]*\) ms.*/\1/' | sort -n | head -1)
-            echo "$build caption $m $t" >> "$out"
+            java -XX:TieredStopAtLevel=1 -cp "$cp" dev.kvcap.infer.CellProbe "$m" "$images" 200 "$words" 2>/dev/null \
+                | grep "^round [12345]" | sed "s|.*caption \([0-9.]*\) ms.*|$build caption $m \1|" >> "$out"
         done
     done
     echo "round $r of $rounds done" >&2
@@ -43,7 +42,7 @@ for line in open(path):
     times[(build, kind, model)].append(float(ms))
 for build in (base, new):
     print(build)
-    for kind, pick, what in (("step", statistics.median, "median step"), ("caption", min, "fastest caption")):
+    for kind, pick, what in (("step", statistics.median, "median step"), ("caption", statistics.median, "median caption")):
         first = pick(times[(build, kind, models[0])])
         for m in models:
             v = times[(build, kind, m)]
