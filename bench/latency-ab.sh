@@ -11,6 +11,7 @@
 # beam 3, every caption forced to WORDS words; its rounds 1-5, after one warm-up round) per model.
 # Prints, per build and model, the median step and the median caption over all of them, each
 # against the first model's. Run it alone: two jobs on a 2-core machine slow each other far beyond 2x.
+# Paths must not contain spaces. The probes' stderr goes to LOG (default /tmp/latency-ab.log).
 set -euo pipefail
 if [ $# -lt 6 ]; then
     sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
@@ -18,16 +19,18 @@ if [ $# -lt 6 ]; then
 fi
 base=$(cd "$1" && pwd); new=$(cd "$2" && pwd); images=$3; rounds=$4; words=$5; shift 5
 models=(); for m in "$@"; do models+=("$(cd "$m" && pwd)"); done
-image="$images/$(ls "$images" | head -1)"
+files=("$images"/*); image=${files[0]}
 out=$(mktemp)
+log=${LOG:-/tmp/latency-ab.log}
+: > "$log"
 trap 'rm -f "$out"' EXIT
 for r in $(seq "$rounds"); do
     for build in "$base" "$new"; do
         cp="$build/kvcap-core/target/test-classes:$build/kvcap-core/target/kvcap.jar:$build/kvcap-core/target/lib/*"
-        java -XX:TieredStopAtLevel=1 -cp "$cp" dev.kvcap.infer.ModelStepProbe "$image" 10 200 "${models[@]}" 2>/dev/null \
+        java -XX:TieredStopAtLevel=1 -cp "$cp" dev.kvcap.infer.ModelStepProbe "$image" 10 200 "${models[@]}" 2>>"$log" \
             | grep "ms/step" | sed "s|^\(.*\): .*median \([0-9.]*\) ms/step|$build step \1 \2|" >> "$out"
         for m in "${models[@]}"; do
-            java -XX:TieredStopAtLevel=1 -cp "$cp" dev.kvcap.infer.CellProbe "$m" "$images" 200 "$words" 2>/dev/null \
+            java -XX:TieredStopAtLevel=1 -cp "$cp" dev.kvcap.infer.CellProbe "$m" "$images" 200 "$words" 2>>"$log" \
                 | grep "^round [12345]" | sed "s|.*caption \([0-9.]*\) ms.*|$build caption $m \1|" >> "$out"
         done
     done

@@ -119,7 +119,7 @@ public final class Bench {
             }
             coldStart(model, scratch, jpeg, out); // saves the parameters as initialised (NCHW)
             model.getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(false));
-            model.joinSteps(); // as Captioner runs float32 (docs/BENCHMARKS.md, "Fewer calls a word")
+            model.joinSteps(); // as Captioner runs float32 (docs/BENCHMARKS.md)
             decoderStep(model, m, out, "");
             // What Captioner runs: fp32 with channels-last convolutions, then the encoder in bf16,
             // then also the decoder's weights in int8 (--precision bf16 --decoder-precision int8).

@@ -55,7 +55,7 @@ public final class Captioner implements AutoCloseable {
                 linears = Int8Linears.load();
                 saved.model().decodeWith(linears);
             } else {
-                saved.model().joinSteps(); // one product per LSTM step (docs/BENCHMARKS.md, "Fewer calls a word")
+                saved.model().joinSteps(); // one product a step (docs/BENCHMARKS.md, "Fewer calls a word")
             }
         } catch (RuntimeException e) {
             casts.close();

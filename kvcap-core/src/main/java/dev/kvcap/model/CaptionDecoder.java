@@ -70,7 +70,8 @@ public final class CaptionDecoder extends AbstractBlock {
      * inference only, float32.
      */
     void join() {
-        cell1.join(config.hiddenDim(), config.hiddenDim() + config.contextDim()); // LSTM-1 reads [h2, global, word]
+        // LSTM-1 reads [h2, global, word]
+        cell1.join(config.hiddenDim(), config.hiddenDim() + config.contextDim());
         cell2.join();
     }
 
@@ -133,11 +134,15 @@ public final class CaptionDecoder extends AbstractBlock {
             NDArray memoryRead,
             NDList s,
             boolean training) {
-        boolean joined = cell1.joined() && !training && ctx.decoderGates() != null; // inference after join()
-        NDList o1 =
-                joined
-                        ? cell1.joinedStep(new NDList(s.get(2), word, s.get(0)), s.get(1), ctx.decoderGates())
-                        : cell1.step(ps, NDArrays.concat(new NDList(s.get(2), ctx.global(), word), 1), s.get(0), s.get(1), training); // x [B, H + Dg + E]
+        // inference after join(), with a context made since: LSTM-1's image columns come as gates
+        boolean joined = cell1.joined() && !training && ctx.decoderGates() != null;
+        NDList o1;
+        if (joined) {
+            o1 = cell1.joinedStep(new NDList(s.get(2), word, s.get(0)), s.get(1), ctx.decoderGates());
+        } else {
+            NDArray x1 = NDArrays.concat(new NDList(s.get(2), ctx.global(), word), 1); // [B, H + Dg + E]
+            o1 = cell1.step(ps, x1, s.get(0), s.get(1), training);
+        }
         NDArray h1 = o1.get(0); // [B, H]
 
         NDArray q = query.apply(ps, h1, training).expandDims(1); // [B, 1, A]
@@ -157,7 +162,8 @@ public final class CaptionDecoder extends AbstractBlock {
         }
         NDArray context = alpha.expandDims(1).batchMatMul(ctx.regions()).squeeze(1); // [B, C]
 
-        NDList x2 = memoryRead == null ? new NDList(context, h1) : new NDList(context, h1, memoryRead); // [B, C + H (+ Dv)]
+        // [B, C + H (+ Dv)]
+        NDList x2 = memoryRead == null ? new NDList(context, h1) : new NDList(context, h1, memoryRead);
         NDList o2;
         if (joined) {
             x2.add(s.get(2));

@@ -16,8 +16,9 @@ import ai.djl.ndarray.NDList;
  * @param memoryGates the memory controller's gates from the image vector [B, 4Hm] ({@link
  *     KeyValueMemory#imageGates}), or null (no memory, or int8 weights)
  * @param decoderGates LSTM-1's gates from the image vector [B, 4H] ({@link
- *     CaptionDecoder#imageGates}), or null (a model that was not {@link KvmCaptionModel#joinSteps
- *     joined}: its steps multiply the image vector every word)
+ *     CaptionDecoder#imageGates}), or null: a model that was not {@link KvmCaptionModel#joinSteps
+ *     joined} (or was quantized to int8 since), or a context made for training; its steps then
+ *     multiply the image vector every word
  */
 public record ImageContext(
         NDArray regions,
@@ -30,8 +31,8 @@ public record ImageContext(
 
     /**
      * Each image repeated {@code n} times in place (image i becomes rows i·n … i·n+n−1): one row
-     * index [B·n] and one indexing call per tensor (a repeat_interleave per tensor cost 2–3× as
-     * much; docs/BENCHMARKS.md, "Fewer calls a word").
+     * index [B·n] and one indexing call per tensor, cheaper than a repeat_interleave each
+     * (docs/BENCHMARKS.md, "Fewer calls a word").
      */
     public ImageContext repeat(int n) {
         if (n == 1) {

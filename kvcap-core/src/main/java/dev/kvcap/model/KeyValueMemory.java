@@ -58,8 +58,10 @@ public final class KeyValueMemory extends AbstractBlock {
     private final StepLinear queryMap;
     private final StepLinear eraseMap; // null without the write
     private final StepLinear addMap; // null without the write
-    private NDArray writeWeight; // after join(), with the write: [W_erase; W_add] [2Dv, Hm]
-    private NDArray writeBias; // [b_erase; b_add] [2Dv]
+    // After join(), with the write: [W_erase; W_add] [2Dv, Hm] and [b_erase; b_add] [2Dv]; owned
+    // here (freed when joined again or quantized)
+    private NDArray writeWeight;
+    private NDArray writeBias;
 
     /**
      * @param slots learned slots K, or, with {@code retrieval}, the cells given per image
@@ -136,8 +138,18 @@ public final class KeyValueMemory extends AbstractBlock {
     void join() {
         controllerCell.join(keyDim); // the word's columns; the image's are imageGates
         if (write) {
-            writeWeight = erase.getParameters().get("weight").getArray().concat(add.getParameters().get("weight").getArray(), 0);
-            writeBias = erase.getParameters().get("bias").getArray().concat(add.getParameters().get("bias").getArray(), 0);
+            unjoinWrite();
+            writeWeight = eraseMap.weight().concat(addMap.weight(), 0);
+            writeBias = eraseMap.bias().concat(addMap.bias(), 0);
+        }
+    }
+
+    private void unjoinWrite() {
+        if (writeWeight != null) {
+            writeWeight.close();
+            writeBias.close();
+            writeWeight = null;
+            writeBias = null;
         }
     }
 
@@ -154,8 +166,7 @@ public final class KeyValueMemory extends AbstractBlock {
         if (write) {
             eraseMap.quantize(linears);
             addMap.quantize(linears);
-            writeWeight = null; // undoes join()
-            writeBias = null;
+            unjoinWrite();
         }
     }
 
@@ -260,36 +271,36 @@ public final class KeyValueMemory extends AbstractBlock {
             out = controllerCell.stepWithFixedGates(ps, word, imageGates, state.h(), state.c(), training);
         }
         NDArray h = out.get(0); // [B, Hm]
-        NDArray weights3; // [B, 1, K]
+        NDArray scores;
         if (retrieval) { // the query map is folded into the cells' read keys (MemoryCells)
-            weights3 = h.expandDims(1).batchMatMul(cells.readKeys()).add(cells.readBias()).softmax(-1);
+            scores = h.expandDims(1).batchMatMul(cells.readKeys()).squeeze(1).add(cells.readBias()); // [B, K]
         } else {
             NDArray q = queryMap.apply(ps, h, training); // [B, E]
             NDArray k = ps.getValue(keys, word.getDevice(), training); // [K, E]
-            weights3 = Ops.scale(q.matMul(k.transpose()), (float) (1 / Math.sqrt(keyDim))).softmax(-1).expandDims(1);
+            scores = Ops.scale(q.matMul(k.transpose()), (float) (1 / Math.sqrt(keyDim))); // [B, K]
         }
-        NDArray weights = weights3.squeeze(1); // [B, K]
+        NDArray weights = scores.softmax(-1); // [B, K]
+        NDArray w = weights.expandDims(2); // [B, K, 1]
         NDArray readWeights =
                 readShare == null
-                        ? weights3
-                        : weights.mul(readShare.sum(new int[] {1}, true).neg().add(1)).add(readShare).expandDims(1);
-        NDArray read = readWeights.batchMatMul(state.values()).squeeze(1); // [B, Dv]
+                        ? w
+                        : weights.mul(readShare.sum(new int[] {1}, true).neg().add(1)).add(readShare).expandDims(2);
+        NDArray read = readWeights.transpose(0, 2, 1).batchMatMul(state.values()).squeeze(1); // [B, Dv]
         if (!write) { // the same values, handed on (DecodeState#closeReplacedBy keeps them)
             return new Read(read, weights, new MemoryState(state.values(), h, out.get(1)));
         }
-        NDArray w = weights.expandDims(2); // [B, K, 1]
-        NDArray e3; // erase [B, 1, Dv]
-        NDArray a3; // add [B, 1, Dv]
+        NDArray e; // erase [B, Dv]
+        NDArray a; // add [B, Dv]
         if (writeWeight != null && !training) { // joined: one product for both maps
-            NDList ea = Linear.linear(h, writeWeight, writeBias).head().expandDims(1).split(2, 2);
-            e3 = ea.get(0).getNDArrayInternal().sigmoid();
-            a3 = ea.get(1).tanh();
+            NDList ea = Linear.linear(h, writeWeight, writeBias).head().split(2, 1);
+            e = ea.get(0).getNDArrayInternal().sigmoid();
+            a = ea.get(1).tanh();
         } else {
-            e3 = eraseMap.apply(ps, h, training).getNDArrayInternal().sigmoid().expandDims(1);
-            a3 = addMap.apply(ps, h, training).tanh().expandDims(1);
+            e = eraseMap.apply(ps, h, training).getNDArrayInternal().sigmoid();
+            a = addMap.apply(ps, h, training).tanh();
         }
-        NDArray erased = state.values().mul(w.mul(e3)); // [B, K, Dv]
-        NDArray values = state.values().sub(erased).add(w.mul(a3)); // [B, K, Dv]
+        NDArray erased = state.values().mul(w.mul(e.expandDims(1))); // [B, K, Dv]
+        NDArray values = state.values().sub(erased).add(w.mul(a.expandDims(1))); // [B, K, Dv]
         return new Read(read, weights, new MemoryState(values, h, out.get(1)));
     }
 

@@ -42,6 +42,7 @@ public final class KvmCaptionModel extends AbstractBlock {
     private final Linear copyGate; // retrieval memory only: how much the step copies a cell's word
     private final StepLinear copyGateMap; // the same, as the step runs it
     private TensorCasts casts; // null: the encoder runs as trained (float32, NCHW)
+    private boolean joined; // joinSteps() was called: inference only
     private TensorCasts trainingCasts; // null: training runs in float32
 
     public KvmCaptionModel(ModelConfig config, int vocabSize) {
@@ -153,6 +154,7 @@ public final class KvmCaptionModel extends AbstractBlock {
         if (memory != null) {
             memory.join();
         }
+        joined = true;
     }
 
     /**
@@ -160,7 +162,8 @@ public final class KvmCaptionModel extends AbstractBlock {
      * current parameters by {@code linears} (which owns them): both LSTMs, the attention query and
      * the output layer of the decoder, the memory's controller and its query, erase and add maps.
      * What runs once per image (region projection, global projection) stays float32, as do the
-     * parameters themselves and so a saved model. Inference only; undoes {@link #joinSteps}.
+     * parameters themselves and so a saved model. Inference only; undoes {@link #joinSteps} (the
+     * model stays one that cannot train).
      * Measured effect and caption agreement: docs/BENCHMARKS.md, lever 12.
      */
     public void decodeWith(Int8Linears linears) {
@@ -330,6 +333,10 @@ public final class KvmCaptionModel extends AbstractBlock {
             DecodeState state,
             NDArray memoryReadShare,
             boolean training) {
+        // training only, not grad mode: that is on in every thread but the engine's first
+        if (joined && training) {
+            throw new IllegalStateException("a model whose steps were joined for inference (joinSteps) cannot train");
+        }
         NDArray read = null;
         NDArray memWeights = null;
         KeyValueMemory.MemoryState mem = null;

@@ -3,8 +3,8 @@ package dev.kvcap.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
 import ai.djl.nn.recurrent.LSTM;
 import ai.djl.training.ParameterStore;
 
@@ -30,8 +30,10 @@ final class LstmCell {
     private final Parameter hiddenWeight; // W_hh [4H, H]
     private final Parameter inputBias; // b_ih [4H]
     private final Parameter hiddenBias; // b_hh [4H]
-    private NDArray joined; // after {@link #join}: W_ih's joined columns, then W_hh [4H, ·]; null before
-    private NDArray joinedBias; // b_ih + b_hh [4H], with joined
+    // After join(): W_ih's joined columns, then W_hh [4H, J + H], and b_ih + b_hh [4H]; null before.
+    // Owned here (made from the parameters' manager, freed when joined again or quantized).
+    private NDArray joined;
+    private NDArray joinedBias;
 
     LstmCell(LSTM lstm) {
         Parameter wi = null;
@@ -91,18 +93,31 @@ final class LstmCell {
         if (input.quantized()) {
             throw new IllegalStateException("an int8 cell multiplies its input and state apart");
         }
+        unjoin();
         NDArray wi = inputWeight.getArray();
         long width = wi.getShape().get(1);
-        NDList parts = new NDList();
+        NDList slices = new NDList(); // views of W_ih, freed once joined
         if (fixedFrom > 0) {
-            parts.add(fixedFrom == width ? wi : wi.get(":, 0:" + fixedFrom));
+            slices.add(wi.get(":, 0:" + fixedFrom));
         }
         if (fixedTo < width) {
-            parts.add(wi.get(":, " + fixedTo + ":"));
+            slices.add(wi.get(":, " + fixedTo + ":"));
         }
+        NDList parts = new NDList(slices);
         parts.add(hiddenWeight.getArray());
         joined = NDArrays.concat(parts, 1);
         joinedBias = inputBias.getArray().add(hiddenBias.getArray());
+        slices.close();
+    }
+
+    /** Frees the joined weights, if any: steps multiply input and state apart again. */
+    private void unjoin() {
+        if (joined != null) {
+            joined.close();
+            joinedBias.close();
+            joined = null;
+            joinedBias = null;
+        }
     }
 
     /** Whether {@link #join} was called: steps go through {@link #joinedStep}. */
@@ -111,15 +126,16 @@ final class LstmCell {
     }
 
     /**
-     * One step after {@link #join}: {@code parts} are the input's joined columns and then h [B, H],
-     * in order; {@code fixedGates} the gates of the columns left out ({@link #fixedGates}), or null
-     * when the whole input was joined.
+     * One step after {@link #join}: {@code parts} are the input's joined columns (J in all) and
+     * then h [B, H], in order; {@code fixedGates} the gates of the columns left out ({@link
+     * #fixedGates}) [B, 4H], or null when the whole input was joined.
      *
      * @return the new states h', c' [B, H]
      */
     NDList joinedStep(NDList parts, NDArray c, NDArray fixedGates) {
-        NDArray xh = NDArrays.concat(parts, 1); // [B, from + H]
-        NDArray gates = Linear.linear(xh, joined, fixedGates == null ? joinedBias : fixedGates).head(); // [B, 4H]
+        NDArray xh = NDArrays.concat(parts, 1); // [B, J + H]
+        NDArray bias = fixedGates == null ? joinedBias : fixedGates;
+        NDArray gates = Linear.linear(xh, joined, bias).head(); // [B, 4H]
         return update(gates, c);
     }
 
@@ -130,8 +146,7 @@ final class LstmCell {
     void quantize(Int8Linears linears) {
         input.quantize(linears);
         hidden.quantize(linears);
-        joined = null;
-        joinedBias = null;
+        unjoin();
     }
 
     /**

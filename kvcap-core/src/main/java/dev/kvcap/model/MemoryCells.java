@@ -23,7 +23,7 @@ import java.util.List;
  * @param shares how many of the neighbours' captions name each word, as a share [B, K] (0: an empty cell)
  * @param readKeys what a read step multiplies the controller state by: W_qᵀ keysᵀ/√E [B, Hm, K]
  * @param readBias what a read step adds to the scores: b_q·keysᵀ/√E + s·share, and −10⁴ for an
- *     empty cell [B, 1, K] (the scores' shape in the step)
+ *     empty cell [B, K]
  * @param words the cells' word ids [B, K] (int64): what a read copies
  * @param filled 1 for a cell with a word, 0 for an empty one [B, K]
  * @param vocabSize V
@@ -45,7 +45,7 @@ public record MemoryCells(
         NDArray mask = filled.sub(1).mul(1e4f); // [B, K]; no gradient flows through it
         float scale = (float) (1 / Math.sqrt(keys.getShape().get(2)));
         NDArray readKeys = Ops.scale(queryWeight.transpose().matMul(keys.transpose(0, 2, 1)), scale); // [B, Hm, K]
-        NDArray readBias = Ops.scale(keys.matMul(queryBias), scale).add(shares.mul(shareWeight)).add(mask).expandDims(1); // [B, 1, K]
+        NDArray readBias = Ops.scale(keys.matMul(queryBias), scale).add(shares.mul(shareWeight)).add(mask); // [B, K]
         return new MemoryCells(keys, shares, readKeys, readBias, words, filled, vocabSize);
     }
 

@@ -59,6 +59,16 @@ final class StepLinear {
         return Linear.linear(x, w, bias).head();
     }
 
+    /** The weight W [N, K] as it is now (inference). */
+    NDArray weight() {
+        return weight.getArray();
+    }
+
+    /** The bias b [N] as it is now (inference). */
+    NDArray bias() {
+        return bias.getArray();
+    }
+
     /** The bias b [N]. */
     NDArray bias(ParameterStore ps, Device device, boolean training) {
         return ps.getValue(bias, device, training);

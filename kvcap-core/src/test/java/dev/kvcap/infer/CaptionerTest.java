@@ -16,7 +16,9 @@ import ai.djl.ndarray.NDManager;
 import dev.kvcap.config.Presets;
 import dev.kvcap.data.Vocabulary;
 import dev.kvcap.config.DecodeConfig;
+import dev.kvcap.model.DecodeState;
 import dev.kvcap.model.DecoderPrecision;
+import dev.kvcap.model.ImageContext;
 import dev.kvcap.model.KvmCaptionModel;
 import dev.kvcap.model.Precision;
 import dev.kvcap.model.SavedModel;
@@ -39,6 +41,24 @@ class CaptionerTest {
             KvmCaptionModel model = new KvmCaptionModel(Presets.tiny().model(), vocab.size());
             model.initialize(m);
             new SavedModel(Presets.tiny(), vocab, model).writeInto(dir.resolve("model"));
+        }
+    }
+
+    @Test
+    void aLoadedModelStepsJoinedInFloat32AndApartInInt8AndCannotTrain() throws Exception {
+        saveTinyModel(Vocabulary.build(List.of(List.of("a", "red", "circle")), 1));
+        for (DecoderPrecision precision : DecoderPrecision.values()) {
+            try (Captioner c = Captioner.load(dir.resolve("model"), Precision.FP32, precision);
+                    NDManager call = NDManager.newBaseManager()) {
+                KvmCaptionModel model = c.model().model();
+                ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(call, false);
+                ImageContext ctx = model.encode(ps, call.randomNormal(new ai.djl.ndarray.types.Shape(1, 3, 32, 32)), false);
+                assertEquals(precision == DecoderPrecision.FP32, ctx.decoderGates() != null, precision + ": LSTM-1's image gates");
+                DecodeState state = model.start(ps, ctx, false);
+                ai.djl.ndarray.NDArray start = call.create(new long[] {Vocabulary.START_ID});
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> model.step(ps, ctx, start, state, true));
+                assertTrue(e.getMessage().contains("cannot train"), e.getMessage());
+            }
         }
     }
 

@@ -12,6 +12,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import dev.kvcap.config.ConfigJson;
 import dev.kvcap.config.ModelConfig;
 import dev.kvcap.config.Presets;
 import dev.kvcap.data.Vocabulary;
@@ -230,8 +231,10 @@ class KvmCaptionModelTest {
     }
 
     @Test
-    void joinedStepsGiveTheLogitsOfTheStepsAsTrainedWithLearnedSlotsAndWithoutMemory() {
-        for (ModelConfig c : List.of(Presets.tiny().model(), withoutMemoryOrMaps(Presets.tiny().model()))) {
+    void joinedStepsGiveTheLogitsOfTheStepsAsTrainedWithLearnedSlotsWithoutMemoryAndWithAProjectedImageVector() {
+        ModelConfig tiny = Presets.tiny().model();
+        ModelConfig projected = ConfigJson.fromJson("{\"preset\":\"tiny\",\"model\":{\"globalProj\":8}}").model();
+        for (ModelConfig c : List.of(tiny, withoutMemoryOrMaps(tiny), projected)) {
             Engine.getInstance().setRandomSeed(7);
             try (NDManager m = NDManager.newBaseManager()) {
                 KvmCaptionModel model = new KvmCaptionModel(c, V);
@@ -241,9 +244,10 @@ class KvmCaptionModelTest {
                 NDList in = new NDList(m.randomNormal(new Shape(2, 3, 32, 32)), m.randomInteger(1, V, new Shape(2, 5), DataType.INT64));
                 float[][] apart = stepLogits(model, ps, in);
                 model.joinSteps();
+                assertTrue(model.encode(ps, in.get(0), false).decoderGates() != null, "the joined LSTM-1 runs");
                 float[][] joined = stepLogits(model, ps, in);
                 for (int t = 0; t < apart.length; t++) {
-                    assertArrayEquals(apart[t], joined[t], 1e-5f, "memory " + c.useMemory() + ", step " + t);
+                    assertArrayEquals(apart[t], joined[t], 1e-5f, "memory " + c.useMemory() + ", globalProj " + c.globalProj() + ", step " + t);
                 }
             }
         }

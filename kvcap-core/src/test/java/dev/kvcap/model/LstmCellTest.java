@@ -133,6 +133,26 @@ class LstmCellTest {
         }
     }
 
+    @Test
+    void aJoinedStepTakesMiddleColumnsAsGates() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            LSTM lstm = initialisedLstm(m);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = m.randomNormal(new Shape(B, I));
+            NDArray h = m.randomNormal(new Shape(B, H));
+            NDArray c = m.randomNormal(new Shape(B, H));
+            float[][] expected = reference(lstm, x.toFloatArray(), h.toFloatArray(), c.toFloatArray());
+
+            LstmCell cell = new LstmCell(lstm);
+            NDArray fixed = cell.fixedGates(ps, x.get(":, 1:3"), 1, false); // columns 1 and 2, as LSTM-1's image vector
+            cell.join(1, 3);
+            NDList actual = cell.joinedStep(new NDList(x.get(":, 0:1"), x.get(":, 3:"), h), c, fixed);
+
+            assertArrayEquals(expected[0], actual.get(0).toFloatArray(), 1e-5f);
+            assertArrayEquals(expected[1], actual.get(1).toFloatArray(), 1e-5f);
+        }
+    }
+
     private static LSTM initialisedLstm(NDManager m) {
         LSTM lstm = LSTM.builder().setStateSize(H).setNumLayers(1).optBatchFirst(true).optReturnState(true).build();
         lstm.setInitializer(new NormalInitializer(0.5f), Parameter.Type.BIAS);

@@ -210,6 +210,32 @@ class RetrievalMemoryTest {
         }
     }
 
+    @Test
+    void repeatingAContextRepeatsEachImagesRowsInPlace() {
+        Engine.getInstance().setRandomSeed(15);
+        try (NDManager m = NDManager.newBaseManager()) {
+            KvmCaptionModel model = new KvmCaptionModel(RETRIEVAL, V);
+            model.initialize(m);
+            model.getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(false));
+            model.joinSteps(); // so that the context has LSTM-1's gates too
+            ParameterStore ps = new ParameterStore(m, false);
+            ImageContext ctx = model.encode(ps, m.randomNormal(new Shape(2, 3, 32, 32)), cells(m, 2), false);
+            ImageContext three = ctx.repeat(3);
+            MemoryCells c = ctx.cells();
+            MemoryCells c3 = three.cells();
+            NDArray[][] pairs = {
+                {ctx.regions(), three.regions()}, {ctx.regionProj(), three.regionProj()}, {ctx.global(), three.global()},
+                {ctx.memoryGates(), three.memoryGates()}, {ctx.decoderGates(), three.decoderGates()},
+                {c.keys(), c3.keys()}, {c.shares(), c3.shares()}, {c.readKeys(), c3.readKeys()},
+                {c.readBias(), c3.readBias()}, {c.words(), c3.words()}, {c.filled(), c3.filled()}};
+            for (NDArray[] pair : pairs) {
+                NDArray expected = pair[0].repeat(0, 3); // image i's rows i·3 … i·3+2
+                assertEquals(expected.getShape(), pair[1].getShape());
+                assertTrue(expected.contentEquals(pair[1]), "rows of " + pair[0].getShape());
+            }
+        }
+    }
+
     /** Each step's logits [B·V] of decoding {@code words} [B, T] word by word. */
     private static float[][] steps(KvmCaptionModel model, ParameterStore ps, ImageContext ctx, NDArray words) {
         long t = words.getShape().get(1);
