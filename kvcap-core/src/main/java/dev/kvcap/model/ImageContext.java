@@ -43,16 +43,17 @@ public record ImageContext(
         for (int r = 0; r < rows.length; r++) {
             rows[r] = r / n;
         }
-        try (NDArray index = global.getManager().create(rows)) {
-            return new ImageContext(
-                    regions.get(index),
-                    regionProj.get(index),
-                    global.get(index),
-                    mapKernels,
-                    cells == null ? null : cells.rows(index),
-                    memoryGates == null ? null : memoryGates.get(index),
-                    decoderGates == null ? null : decoderGates.get(index));
-        }
+        // Not closed here: a training step's backward pass reads it again (it is memory the JVM
+        // owns, and freeing it left backward with garbage rows); it goes with the batch's manager.
+        NDArray index = global.getManager().create(rows);
+        return new ImageContext(
+                regions.get(index),
+                regionProj.get(index),
+                global.get(index),
+                mapKernels,
+                cells == null ? null : cells.rows(index),
+                memoryGates == null ? null : memoryGates.get(index),
+                decoderGates == null ? null : decoderGates.get(index));
     }
 
     /** Image {@code i} alone, a batch of one (views of this batch's tensors). */
