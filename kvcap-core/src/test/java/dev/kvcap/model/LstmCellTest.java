@@ -114,27 +114,17 @@ class LstmCellTest {
     }
 
     @Test
-    void aJoinedStepTakesTheFixedColumnsAsGates() {
-        try (NDManager m = NDManager.newBaseManager()) {
-            LSTM lstm = initialisedLstm(m);
-            ParameterStore ps = new ParameterStore(m, false);
-            NDArray x = m.randomNormal(new Shape(B, I));
-            NDArray h = m.randomNormal(new Shape(B, H));
-            NDArray c = m.randomNormal(new Shape(B, H));
-            float[][] expected = reference(lstm, x.toFloatArray(), h.toFloatArray(), c.toFloatArray());
-
-            LstmCell cell = new LstmCell(lstm);
-            NDArray fixed = cell.fixedGates(ps, x.get(":, 3:"), 3, false); // the last two columns, once
-            cell.join(3);
-            NDList actual = cell.joinedStep(new NDList(x.get(":, 0:3"), h), c, fixed);
-
-            assertArrayEquals(expected[0], actual.get(0).toFloatArray(), 1e-5f);
-            assertArrayEquals(expected[1], actual.get(1).toFloatArray(), 1e-5f);
-        }
+    void aJoinedStepTakesTheLastColumnsAsFixedGates() {
+        assertJoinedStepWithFixedColumns(3, I); // as the memory's controller: the image vector last
     }
 
     @Test
-    void aJoinedStepTakesMiddleColumnsAsGates() {
+    void aJoinedStepTakesMiddleColumnsAsFixedGates() {
+        assertJoinedStepWithFixedColumns(1, 3); // as LSTM-1: [h2, global, word]
+    }
+
+    /** A step joined without the input's columns [from, to), whose gates are made apart, equals PyTorch's step. */
+    private static void assertJoinedStepWithFixedColumns(int from, int to) {
         try (NDManager m = NDManager.newBaseManager()) {
             LSTM lstm = initialisedLstm(m);
             ParameterStore ps = new ParameterStore(m, false);
@@ -144,9 +134,14 @@ class LstmCellTest {
             float[][] expected = reference(lstm, x.toFloatArray(), h.toFloatArray(), c.toFloatArray());
 
             LstmCell cell = new LstmCell(lstm);
-            NDArray fixed = cell.fixedGates(ps, x.get(":, 1:3"), 1, false); // columns 1 and 2, as LSTM-1's image vector
-            cell.join(1, 3);
-            NDList actual = cell.joinedStep(new NDList(x.get(":, 0:1"), x.get(":, 3:"), h), c, fixed);
+            NDArray fixed = cell.fixedGates(ps, x.get(":, " + from + ":" + to), from, false); // once per image
+            cell.join(from, to);
+            NDList parts = new NDList(x.get(":, 0:" + from));
+            if (to < I) {
+                parts.add(x.get(":, " + to + ":"));
+            }
+            parts.add(h);
+            NDList actual = cell.joinedStep(parts, c, fixed);
 
             assertArrayEquals(expected[0], actual.get(0).toFloatArray(), 1e-5f);
             assertArrayEquals(expected[1], actual.get(1).toFloatArray(), 1e-5f);
