@@ -82,17 +82,6 @@ public record ModelConfig(
         fcDims = List.copyOf(fcDims);
     }
 
-    /** A model whose memory writes its values back every step (SPEC §2.2), as every model did before {@code memoryWrite}. */
-    public ModelConfig(
-            int imageSize, List<Integer> encoderWidths, List<Integer> convsPerStage, boolean batchNorm, List<Integer> fcDims,
-            int embedDim, int hiddenDim, int attnDim, boolean useMemory, int memorySlots, int memoryValueDim,
-            int memoryControllerDim, boolean useDeconvMaps, int deconvChannels, float dropout, int globalProj,
-            int memoryCells, int memoryNeighbours, String memoryFeatures, float memoryVotePower) {
-        this(imageSize, encoderWidths, convsPerStage, batchNorm, fcDims, embedDim, hiddenDim, attnDim, useMemory,
-                memorySlots, memoryValueDim, memoryControllerDim, useDeconvMaps, deconvChannels, dropout, globalProj,
-                memoryCells, memoryNeighbours, memoryFeatures, memoryVotePower, true);
-    }
-
     public ModelConfig withImageSize(int size) {
         return new ModelConfig(
                 size, encoderWidths, convsPerStage, batchNorm, fcDims, embedDim, hiddenDim, attnDim,

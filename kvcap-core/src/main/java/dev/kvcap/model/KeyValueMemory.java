@@ -58,10 +58,7 @@ public final class KeyValueMemory extends AbstractBlock {
     private final StepLinear queryMap;
     private final StepLinear eraseMap; // null without the write
     private final StepLinear addMap; // null without the write
-    // After join(), with the write: [W_erase; W_add] [2Dv, Hm] and [b_erase; b_add] [2Dv]; owned
-    // here (freed when joined again or quantized)
-    private NDArray writeWeight;
-    private NDArray writeBias;
+    private JoinedLinear joinedWrite; // after join(), with the write: [W_erase; W_add] [2Dv, Hm]
 
     /**
      * @param slots learned slots K, or, with {@code retrieval}, the cells given per image
@@ -139,17 +136,15 @@ public final class KeyValueMemory extends AbstractBlock {
         controllerCell.join(keyDim); // the word's columns; the image's are imageGates
         if (write) {
             unjoinWrite();
-            writeWeight = eraseMap.weight().concat(addMap.weight(), 0);
-            writeBias = eraseMap.bias().concat(addMap.bias(), 0);
+            joinedWrite = new JoinedLinear(
+                    eraseMap.weight().concat(addMap.weight(), 0), eraseMap.bias().concat(addMap.bias(), 0));
         }
     }
 
     private void unjoinWrite() {
-        if (writeWeight != null) {
-            writeWeight.close();
-            writeBias.close();
-            writeWeight = null;
-            writeBias = null;
+        if (joinedWrite != null) {
+            joinedWrite.close();
+            joinedWrite = null;
         }
     }
 
@@ -291,8 +286,8 @@ public final class KeyValueMemory extends AbstractBlock {
         }
         NDArray e; // erase [B, Dv]
         NDArray a; // add [B, Dv]
-        if (writeWeight != null && !training) { // joined: one product for both maps
-            NDList ea = Linear.linear(h, writeWeight, writeBias).head().split(2, 1);
+        if (joinedWrite != null && !training) { // joined: one product for both maps
+            NDList ea = joinedWrite.apply(h).split(2, 1);
             e = ea.get(0).getNDArrayInternal().sigmoid();
             a = ea.get(1).tanh();
         } else {

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.recurrent.LSTM;
 import ai.djl.training.ParameterStore;
 
@@ -26,14 +25,8 @@ final class LstmCell {
 
     private final StepLinear input; // x W_ihᵀ + b_ih
     private final StepLinear hidden; // h W_hhᵀ + b_hh
-    private final Parameter inputWeight; // W_ih [4H, I]
-    private final Parameter hiddenWeight; // W_hh [4H, H]
-    private final Parameter inputBias; // b_ih [4H]
-    private final Parameter hiddenBias; // b_hh [4H]
-    // After join(): W_ih's joined columns, then W_hh [4H, J + H], and b_ih + b_hh [4H]; null before.
-    // Owned here (made from the parameters' manager, freed when joined again or quantized).
-    private NDArray joined;
-    private NDArray joinedBias;
+    // After join(): W_ih's joined columns, then W_hh [4H, J + H], and b_ih + b_hh [4H]; null before
+    private JoinedLinear joined;
 
     LstmCell(LSTM lstm) {
         Parameter wi = null;
@@ -62,10 +55,6 @@ final class LstmCell {
         }
         input = new StepLinear(wi, bi);
         hidden = new StepLinear(wh, bh);
-        inputWeight = wi;
-        hiddenWeight = wh;
-        inputBias = bi;
-        hiddenBias = bh;
     }
 
     /**
@@ -76,13 +65,13 @@ final class LstmCell {
      * libtorch calls a word (docs/BENCHMARKS.md, "Fewer calls a word").
      */
     void join() {
-        long width = inputWeight.getArray().getShape().get(1);
+        long width = input.weight().getShape().get(1);
         join(width, width);
     }
 
     /** {@link #join(long, long)} with the fixed columns from {@code fixedFrom} to the input's end. */
     void join(long fixedFrom) {
-        join(fixedFrom, inputWeight.getArray().getShape().get(1));
+        join(fixedFrom, input.weight().getShape().get(1));
     }
 
     /**
@@ -94,7 +83,7 @@ final class LstmCell {
             throw new IllegalStateException("an int8 cell multiplies its input and state apart");
         }
         unjoin();
-        NDArray wi = inputWeight.getArray();
+        NDArray wi = input.weight();
         long width = wi.getShape().get(1);
         NDList slices = new NDList(); // views of W_ih, freed once joined
         if (fixedFrom > 0) {
@@ -104,9 +93,8 @@ final class LstmCell {
             slices.add(wi.get(":, " + fixedTo + ":"));
         }
         NDList parts = new NDList(slices);
-        parts.add(hiddenWeight.getArray());
-        joined = NDArrays.concat(parts, 1);
-        joinedBias = inputBias.getArray().add(hiddenBias.getArray());
+        parts.add(hidden.weight());
+        joined = new JoinedLinear(NDArrays.concat(parts, 1), input.bias().add(hidden.bias()));
         slices.close();
     }
 
@@ -114,9 +102,7 @@ final class LstmCell {
     private void unjoin() {
         if (joined != null) {
             joined.close();
-            joinedBias.close();
             joined = null;
-            joinedBias = null;
         }
     }
 
@@ -134,8 +120,7 @@ final class LstmCell {
      */
     NDList joinedStep(NDList parts, NDArray c, NDArray fixedGates) {
         NDArray xh = NDArrays.concat(parts, 1); // [B, J + H]
-        NDArray bias = fixedGates == null ? joinedBias : fixedGates;
-        NDArray gates = Linear.linear(xh, joined, bias).head(); // [B, 4H]
+        NDArray gates = fixedGates == null ? joined.apply(xh) : joined.apply(xh, fixedGates); // [B, 4H]
         return update(gates, c);
     }
 

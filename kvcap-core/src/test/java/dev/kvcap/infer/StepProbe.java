@@ -16,7 +16,7 @@ public class StepProbe {
     public static void main(String[] a) {
         ModelConfig c = Presets.named(a[0]).model();
         boolean mem = !a[1].contains("nomem"), maps = !a[1].contains("nomaps");
-        c = new ModelConfig(c.imageSize(), c.encoderWidths(), c.convsPerStage(), c.batchNorm(), c.fcDims(), c.embedDim(), c.hiddenDim(), c.attnDim(), mem, c.memorySlots(), c.memoryValueDim(), c.memoryControllerDim(), maps, c.deconvChannels(), c.dropout(), c.globalProj(), c.memoryCells(), c.memoryNeighbours(), c.memoryFeatures(), c.memoryVotePower());
+        c = new ModelConfig(c.imageSize(), c.encoderWidths(), c.convsPerStage(), c.batchNorm(), c.fcDims(), c.embedDim(), c.hiddenDim(), c.attnDim(), mem, c.memorySlots(), c.memoryValueDim(), c.memoryControllerDim(), maps, c.deconvChannels(), c.dropout(), c.globalProj(), c.memoryCells(), c.memoryNeighbours(), c.memoryFeatures(), c.memoryVotePower(), c.memoryWrite());
         int vocab = Integer.parseInt(a[2]);
         try (NDManager m = NDManager.newBaseManager()) {
             KvmCaptionModel model = new KvmCaptionModel(c, vocab);

@@ -26,7 +26,7 @@ public class EncoderProbe {
             c = new ModelConfig(c.imageSize(), c.encoderWidths(), c.convsPerStage(), c.batchNorm(), List.of(16),
                     c.embedDim(), c.hiddenDim(), c.attnDim(), c.useMemory(), c.memorySlots(), c.memoryValueDim(),
                     c.memoryControllerDim(), c.useDeconvMaps(), c.deconvChannels(), c.dropout(), c.globalProj(),
-                    c.memoryCells(), c.memoryNeighbours(), c.memoryFeatures(), c.memoryVotePower());
+                    c.memoryCells(), c.memoryNeighbours(), c.memoryFeatures(), c.memoryVotePower(), c.memoryWrite());
         }
         int runs = Integer.parseInt(a[1]);
         String[] names = {"fp32 NCHW", "fp32 channels-last", "bf16 channels-last"};

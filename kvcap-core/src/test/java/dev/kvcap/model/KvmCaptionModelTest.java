@@ -147,7 +147,8 @@ class KvmCaptionModelTest {
                         c.imageSize(), c.encoderWidths(), c.convsPerStage(), c.batchNorm(), c.fcDims(),
                         c.embedDim(), c.hiddenDim(), c.attnDim(), c.useMemory(), c.memorySlots(),
                         c.memoryValueDim(), c.memoryControllerDim(), c.useDeconvMaps(), c.deconvChannels(),
-                        c.dropout(), 8, c.memoryCells(), c.memoryNeighbours(), c.memoryFeatures(), c.memoryVotePower());
+                        c.dropout(), 8, c.memoryCells(), c.memoryNeighbours(), c.memoryFeatures(), c.memoryVotePower(),
+                        c.memoryWrite());
         try (NDManager m = NDManager.newBaseManager()) {
             KvmCaptionModel model = new KvmCaptionModel(projected, V);
             model.initialize(m);
@@ -293,7 +294,7 @@ class KvmCaptionModelTest {
                 c.imageSize(), c.encoderWidths(), c.convsPerStage(), c.batchNorm(), c.fcDims(),
                 c.embedDim(), c.hiddenDim(), c.attnDim(), false, c.memorySlots(), c.memoryValueDim(),
                 c.memoryControllerDim(), false, c.deconvChannels(), c.dropout(), c.globalProj(), c.memoryCells(),
-                c.memoryNeighbours(), c.memoryFeatures(), c.memoryVotePower());
+                c.memoryNeighbours(), c.memoryFeatures(), c.memoryVotePower(), c.memoryWrite());
     }
 
     /** Quantizes the model's decoder and checks each of five steps' logits: within 5 % of float32's, not equal. */
