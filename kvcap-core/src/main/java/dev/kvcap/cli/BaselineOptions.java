@@ -8,6 +8,7 @@ import dev.kvcap.data.DataException;
 import dev.kvcap.data.ImageDescriptor;
 import dev.kvcap.data.ImageLoader;
 import dev.kvcap.infer.Captioner;
+import dev.kvcap.infer.ChoiceFit;
 import dev.kvcap.infer.NearestNeighbourCaptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +55,12 @@ final class BaselineOptions {
             description = "For the floor (baseline, or evaluate with --train-captions): let shorter runs of a caption's words compete too (those that neither start nor end with a, an, the, of, and, or, in, on, at, by, for, to, with, or a clitic such as 's): 'clipboard' can win over 'clipboard check outline' when the neighbours agree on it and differ on the rest (as --rerank does); with --similarity-power 0 every caption weighs alike; off by default.")
     boolean spans;
 
+    @Option(
+            names = "--fit-choice",
+            description = "With --neighbours K > 1: fit the choice among the neighbours' captions on the training images first (each of up to "
+                    + ChoiceFit.IMAGES + " training images captioned from its nearest other items, a linear score over the hypotheses' length, rarity of words and agreement fitted to their CIDEr-D; docs/REAL-DATA.md, \"A fitted choice\"), then choose with it instead of by agreement alone; off by default.")
+    boolean fitChoice;
+
     @Option(names = "--pixel-size", paramLabel = "N", defaultValue = "32", description = "Side the images are resized to for --features pixel; default ${DEFAULT-VALUE}.")
     int pixelSize;
 
@@ -76,6 +83,9 @@ final class BaselineOptions {
         }
         if (!(similarityPower >= 0) || Double.isInfinite(similarityPower)) {
             throw new IllegalArgumentException("--similarity-power must be 0 or a positive number, got " + similarityPower);
+        }
+        if (fitChoice && k < 2) {
+            throw new IllegalArgumentException("--fit-choice chooses among several neighbours' captions: give --neighbours K above 1 (32 with --similarity-power 12 --spans is what docs/REAL-DATA.md measured)");
         }
         if (pixelSize < 1 || pixelSize > 256) {
             throw new IllegalArgumentException("--pixel-size must be in 1..256, got " + pixelSize);
@@ -134,14 +144,22 @@ final class BaselineOptions {
                 new NearestNeighbourCaptions(trainFeatures, kept.stream().map(CaptionedImage::captions).toList());
         List<CaptionedImage> queries = new ArrayList<>();
         List<float[]> queryFeatures = features(test.withCaptions().images(), captioner, queries);
-        List<String> out = nn.caption(queryFeatures, k, similarityPower, spans);
+        List<Double> fitted = List.of();
+        if (fitChoice) {
+            long fitStart = System.nanoTime();
+            fitted = nn.fitChoice(k, similarityPower, spans, ChoiceFit.IMAGES, 1,
+                    done -> Activity.now("fitting the choice: " + done + " training images captioned from their neighbours"));
+            System.err.printf("kvcap: choice fitted on %d training images in %.1f s%s%n", Math.min(ChoiceFit.IMAGES, nn.size()),
+                    (System.nanoTime() - fitStart) / 1e9, fitted.isEmpty() ? " (too few with neighbours: choosing by agreement)" : "");
+        }
+        List<String> out = nn.caption(queryFeatures, k, similarityPower, spans, fitted);
         Map<Long, String> results = new LinkedHashMap<>();
         for (int i = 0; i < queries.size(); i++) {
             results.put(queries.get(i).imageId(), out.get(i));
         }
         System.err.printf(
-                "kvcap: nearest-neighbour floor (%s features, k %d%s%s): %d images captioned from %d training images in %.1f s%n",
-                features, k, similarityPower == 0 ? "" : ", similarity^" + similarityPower, spans ? ", spans" : "", results.size(), nn.size(), (System.nanoTime() - start) / 1e9);
+                "kvcap: nearest-neighbour floor (%s features, k %d%s%s%s): %d images captioned from %d training images in %.1f s%n",
+                features, k, similarityPower == 0 ? "" : ", similarity^" + similarityPower, spans ? ", spans" : "", fitted.isEmpty() ? "" : ", fitted choice", results.size(), nn.size(), (System.nanoTime() - start) / 1e9);
         return results;
     }
 

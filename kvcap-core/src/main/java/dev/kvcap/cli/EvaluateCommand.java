@@ -72,7 +72,8 @@ final class EvaluateCommand implements Callable<Integer> {
                 captioner.checkRerank(choose.get());
                 if (!rerank.given()) {
                     System.err.println("kvcap: choosing among the model's caption and its " + choose.get().neighbours()
-                            + " nearest training images' captions, as its decode.rerank says (set by train on validation data; --rerank 0 for the model's own captions)");
+                            + " nearest training images' captions" + (choose.get().fitted().isEmpty() ? "" : " with the fitted choice (decode.rerankWeights; --no-rerank-fit: by agreement)")
+                            + ", as its decode.rerank says (set by train on validation data; --rerank 0 for the model's own captions)");
                 }
             }
             Optional<MemoryBank> bank = Banks.forCaptioning(modelOptions.memory, modelOptions.model, captioner);

@@ -154,7 +154,8 @@ final class ModelOptions {
                     minLen != null ? minLen : Math.min(d.minLen(), d.maxLen()),
                     lengthPenalty != null ? lengthPenalty : d.lengthPenalty(),
                     d.noRepeatTrigram(),
-                    d.rerank());
+                    d.rerank(),
+                    d.rerankWeights());
         }
         return d.validate();
     }

@@ -40,6 +40,14 @@ final class RerankOption {
             description = "With --rerank (or the model's decode.rerank): shorter runs of a candidate's words compete too (not starting or ending with a, the, of, ...), so the words the candidates share can win over any one whole name; --no-rerank-spans chooses whole candidates only; default on (docs/REAL-DATA.md).")
     boolean spans;
 
+    @Option(
+            names = "--rerank-fit",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description = "With --rerank (or the model's decode.rerank): choose with the weights train fitted on the training images (the model's decode.rerankWeights, saved when they captioned the validation images better: they favour what the neighbours share and avoid rare words), where the model has them; --no-rerank-fit chooses by agreement alone; default on (docs/REAL-DATA.md, \"A fitted choice\").")
+    boolean fit;
+
     /** Whether {@code --rerank} was given (0 included), rather than left to the model. */
     boolean given() {
         return neighbours != null;
@@ -51,6 +59,7 @@ final class RerankOption {
      */
     Optional<RerankSettings> settings(DecodeConfig decode) {
         int n = given() ? neighbours : decode.rerank();
-        return n == 0 ? Optional.empty() : Optional.of(new RerankSettings(n, temperature, similarityPower, spans));
+        return n == 0 ? Optional.empty()
+                : Optional.of(new RerankSettings(n, temperature, similarityPower, spans, fit ? decode.rerankWeights() : java.util.List.of()));
     }
 }

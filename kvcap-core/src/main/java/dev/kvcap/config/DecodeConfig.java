@@ -1,5 +1,7 @@
 package dev.kvcap.config;
 
+import java.util.List;
+
 /**
  * Caption generation settings, shared by validation, {@code evaluate}, {@code caption} and {@code
  * serve}.
@@ -14,13 +16,24 @@ package dev.kvcap.config;
  *     the model's own caption). Set at the end of {@code train} when choosing so scores better
  *     on the validation images ({@link TrainConfig#rerankChoice}); validation during training
  *     and {@code serve} use the model's own caption
+ * @param rerankWeights how that choice is made: empty, by minimum Bayes risk; otherwise the
+ *     weights of a choice fitted on the training images, one per feature of a hypothesis ({@link
+ *     #RERANK_FEATURES}), set by {@code train} where they choose better on the validation images
+ *     (docs/REAL-DATA.md, "A fitted choice")
  */
 public record DecodeConfig(
-        int beamSize, int maxLen, int minLen, float lengthPenalty, boolean noRepeatTrigram, int rerank) {
+        int beamSize, int maxLen, int minLen, float lengthPenalty, boolean noRepeatTrigram, int rerank, List<Double> rerankWeights) {
+
+    /** How many weights a fitted choice has: one per feature of a hypothesis. */
+    public static final int RERANK_FEATURES = 11;
+
+    public DecodeConfig {
+        rerankWeights = rerankWeights == null ? List.of() : List.copyOf(rerankWeights); // a config saved before the option: none
+    }
 
     /** The model's own caption, no choosing among its neighbours' ({@code rerank} 0). */
     public DecodeConfig(int beamSize, int maxLen, int minLen, float lengthPenalty, boolean noRepeatTrigram) {
-        this(beamSize, maxLen, minLen, lengthPenalty, noRepeatTrigram, 0);
+        this(beamSize, maxLen, minLen, lengthPenalty, noRepeatTrigram, 0, List.of());
     }
 
     /** The widest beam: wider ones search for minutes and exhaust memory without better captions. */
@@ -46,18 +59,26 @@ public record DecodeConfig(
                 "decode.lengthPenalty (--length-penalty) must be a number, 0 or more, got " + lengthPenalty);
         ModelConfig.require(rerank >= 0 && rerank <= MAX_RERANK,
                 "decode.rerank (--rerank) must be between 0 (the model's own caption) and " + MAX_RERANK + ", got " + rerank);
+        ModelConfig.require((rerankWeights.isEmpty() || rerankWeights.size() == RERANK_FEATURES)
+                        && rerankWeights.stream().allMatch(w -> w != null && Double.isFinite(w)),
+                "decode.rerankWeights must be empty (choose by agreement) or " + RERANK_FEATURES + " numbers (what train fitted), got " + rerankWeights);
         return this;
     }
 
     public DecodeConfig withBeamSize(int beam) {
-        return new DecodeConfig(beam, maxLen, minLen, lengthPenalty, noRepeatTrigram, rerank);
+        return new DecodeConfig(beam, maxLen, minLen, lengthPenalty, noRepeatTrigram, rerank, rerankWeights);
     }
 
     public DecodeConfig withMaxLen(int len) {
-        return new DecodeConfig(beamSize, len, Math.min(minLen, len), lengthPenalty, noRepeatTrigram, rerank);
+        return new DecodeConfig(beamSize, len, Math.min(minLen, len), lengthPenalty, noRepeatTrigram, rerank, rerankWeights);
     }
 
     public DecodeConfig withRerank(int neighbours) {
-        return new DecodeConfig(beamSize, maxLen, minLen, lengthPenalty, noRepeatTrigram, neighbours);
+        return new DecodeConfig(beamSize, maxLen, minLen, lengthPenalty, noRepeatTrigram, neighbours, rerankWeights);
+    }
+
+    /** With a fitted choice's weights (empty: choose by agreement). */
+    public DecodeConfig withRerankWeights(List<Double> weights) {
+        return new DecodeConfig(beamSize, maxLen, minLen, lengthPenalty, noRepeatTrigram, rerank, weights);
     }
 }

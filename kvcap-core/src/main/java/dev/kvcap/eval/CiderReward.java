@@ -95,6 +95,14 @@ public final class CiderReward {
     return best;
   }
 
+  /**
+   * How rare word {@code id} is in the corpus: log(documents) − log(max(1, documents holding it)),
+   * CIDEr-D's own weight for it (a word the corpus never saw: log(documents)).
+   */
+  public double idf(int id) {
+    return refLen - logDf(0, id);
+  }
+
   private double logDf(int k, int id) {
     return id < logDf[k].length ? logDf[k][id] : 0.0;
   }

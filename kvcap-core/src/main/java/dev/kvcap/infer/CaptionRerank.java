@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * Chooses an image's caption among candidates by minimum Bayes risk ({@code --rerank N};
@@ -77,6 +78,18 @@ final class CaptionRerank {
     String choose(
             ParameterStore ps, NDManager call, ImageContext ctx, String own, int[] neighbours, float[] similarities,
             Map<String, Float> taught, RerankSettings settings) {
+        return choose(ps, call, ctx, own, neighbours, similarities, taught, List.of(settings)).get(0);
+    }
+
+    /**
+     * {@link #choose(ParameterStore, NDManager, ImageContext, String, int[], float[], Map,
+     * RerankSettings)} once per way of choosing, the candidates weighed once: the ways may differ
+     * in spans and fitted weights only (the first way's neighbours, temperature and power count).
+     */
+    List<String> choose(
+            ParameterStore ps, NDManager call, ImageContext ctx, String own, int[] neighbours, float[] similarities,
+            Map<String, Float> taught, List<RerankSettings> ways) {
+        RerankSettings settings = ways.get(0);
         Map<String, List<String>> candidates = new LinkedHashMap<>(); // text → tokens, the model's first
         Map<String, Double> similarity = new LinkedHashMap<>(); // text → its nearest owner's cosine
         String ownText = String.join(" ", CaptionTokenizer.tokenize(own));
@@ -94,7 +107,7 @@ final class CaptionRerank {
         }
         List<String> texts = new ArrayList<>(candidates.keySet());
         if (texts.size() == 1) {
-            return own;
+            return ways.stream().map(w -> own).toList();
         }
         double[] weights = weights(
                 meanLogProbabilities(ps, call, ctx, new ArrayList<>(candidates.values())),
@@ -102,11 +115,35 @@ final class CaptionRerank {
                 settings.temperature(),
                 settings.similarityPower());
         List<List<String>> tokens = new ArrayList<>(candidates.values());
-        ConsensusChoice.Choice best = ConsensusChoice.choose(tokens, tokens.stream().map(words::ids).toList(), weights, cider, settings.spans());
-        if (best.candidate() < 0) {
-            return String.join(" ", best.tokens()); // a span
+        List<int[]> ids = tokens.stream().map(words::ids).toList();
+        List<String> out = new ArrayList<>();
+        for (RerankSettings way : ways) {
+            ConsensusChoice.Choice best = ConsensusChoice.choose(tokens, ids, weights, cider, way.spans(), way.fitted());
+            if (best.candidate() < 0) {
+                out.add(String.join(" ", best.tokens())); // a span
+            } else {
+                out.add(best.candidate() == 0 ? own : texts.get(best.candidate()));
+            }
         }
-        return best.candidate() == 0 ? own : texts.get(best.candidate());
+        return out;
+    }
+
+    /**
+     * Fits a choice on the training images the index keeps ({@link ChoiceFit}): up to {@code
+     * images} of them, each choosing among its {@code neighbours} nearest other items' captions,
+     * weighed by cosine^{@code power} (the search's cosines).
+     */
+    List<Double> fit(int neighbours, double power, boolean spans, int images, long seed, IntConsumer progress) {
+        CellIndex index = saved.cells();
+        List<List<List<String>>> tokens = new ArrayList<>();
+        List<List<int[]>> ids = new ArrayList<>();
+        for (int e = 0; e < index.size(); e++) {
+            List<List<String>> entry = index.texts(e).stream().map(CaptionTokenizer::tokenize).toList();
+            tokens.add(entry);
+            ids.add(entry.stream().map(words::ids).toList());
+        }
+        return ChoiceFit.fit(new ChoiceFit.Pool(index.unitRows(), index.descriptor().width(), tokens, ids, cider),
+                neighbours, power, spans, images, seed, progress);
     }
 
     /**

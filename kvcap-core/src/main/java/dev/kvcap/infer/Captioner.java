@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * Image in, caption out: the facade over a loaded model used by {@code caption}, {@code evaluate}
@@ -230,10 +231,26 @@ public final class Captioner implements AutoCloseable {
      * memory add} teaches reaches the chosen caption.
      */
     public List<String> rerank(List<byte[]> pixels, List<String> own, RerankSettings settings, Retrieval retrieval) {
+        return rerank(pixels, own, List.of(settings), retrieval).get(0);
+    }
+
+    /**
+     * {@link #rerank(List, List, RerankSettings, Retrieval)} once per way of choosing, the images
+     * encoded and their candidates weighed once: [way][image]. The ways may differ in spans and
+     * fitted weights only (the first way's neighbours, temperature and power count).
+     */
+    public List<List<String>> rerank(List<byte[]> pixels, List<String> own, List<RerankSettings> ways, Retrieval retrieval) {
+        RerankSettings settings = ways.get(0);
         MemoryBank taught = saved.model().readsCells() && retrieval instanceof BankRetrieval bank ? bank.bank() : null;
         CaptionRerank chooser = rerank(settings);
+        for (RerankSettings way : ways) {
+            way.check();
+        }
         JniUtils.setGradMode(false);
-        List<String> out = new ArrayList<>();
+        List<List<String>> out = new ArrayList<>();
+        for (int w = 0; w < ways.size(); w++) {
+            out.add(new ArrayList<>());
+        }
         try (NDManager call = manager.newSubManager()) {
             ParameterStore ps = new ParameterStore(call, false);
             NDArray images = images(call, pixels);
@@ -247,11 +264,26 @@ public final class Captioner implements AutoCloseable {
                     float[] cosines = near.similarities(i, n);
                     Map<String, Float> extra = taught == null ? Map.of()
                             : cellSearch().taughtCaptions(taught, near.units().get(i), n, cosines.length == 0 ? -1f : cosines[cosines.length - 1]);
-                    out.add(chooser.choose(ps, call, all.row(i), own.get(i), near.entries(i, n), cosines, extra, settings));
+                    List<String> chosen = chooser.choose(ps, call, all.row(i), own.get(i), near.entries(i, n), cosines, extra, ways);
+                    for (int w = 0; w < ways.size(); w++) {
+                        out.get(w).add(chosen.get(w));
+                    }
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * Fits {@link #rerank}'s choice on the training images the model keeps ({@link ChoiceFit}, up
+     * to {@link ChoiceFit#IMAGES} of them, seeded): the weights for {@link
+     * RerankSettings#withFitted}, empty when too few images have neighbours.
+     *
+     * @param progress told the number of training images prepared so far, now and then
+     * @throws IllegalArgumentException when the model keeps no training captions
+     */
+    public List<Double> fitChoice(RerankSettings settings, IntConsumer progress) {
+        return rerank(settings).fit(settings.neighbours(), settings.similarityPower(), settings.spans(), ChoiceFit.IMAGES, 1, progress);
     }
 
     /** Whether the model keeps its training images' captions, which {@link #rerank} chooses among. */

@@ -44,12 +44,40 @@ final class ConsensusChoice {
     private ConsensusChoice() {}
 
     /**
+     * The hypotheses: the candidates, then (with spans) their spans, each once.
+     *
+     * @param tokens each hypothesis's words [H]
+     * @param ids the same as CIDEr-D ids [H]
+     * @param candidates C: the first C hypotheses are the candidates
+     */
+    record Hypotheses(List<List<String>> tokens, List<int[]> ids, int candidates) {}
+
+    /**
      * @param candidates each candidate's words [C]
      * @param ids the same words as CIDEr-D ids, one id per word [C]
      * @param weights each candidate's weight as a reference [C]
      * @param spans whether spans of the candidates are hypotheses too
      */
     static Choice choose(List<List<String>> candidates, List<int[]> ids, double[] weights, CiderReward cider, boolean spans) {
+        return choose(candidates, ids, weights, cider, spans, List.of());
+    }
+
+    /**
+     * {@link #choose(List, List, double[], CiderReward, boolean)}, and with {@code fitted} weights
+     * (one per {@link #FEATURES feature}; empty: none) the hypothesis with the highest fitted score
+     * instead of the highest expected agreement ({@link ChoiceFit}).
+     */
+    static Choice choose(
+            List<List<String>> candidates, List<int[]> ids, double[] weights, CiderReward cider, boolean spans, List<Double> fitted) {
+        Hypotheses h = hypotheses(candidates, ids, spans);
+        double[][] agree = cider.pairwise(h.ids(), h.candidates());
+        int best = fitted.isEmpty()
+                ? minimumRisk(weights, agree)
+                : ChoiceFit.best(features(h, weights, agree, cider), fitted);
+        return new Choice(best < candidates.size() ? best : -1, List.copyOf(h.tokens().get(best)));
+    }
+
+    static Hypotheses hypotheses(List<List<String>> candidates, List<int[]> ids, boolean spans) {
         List<List<String>> hypotheses = new ArrayList<>(candidates);
         List<int[]> hypothesisIds = new ArrayList<>(ids);
         if (spans) {
@@ -70,8 +98,66 @@ final class ConsensusChoice {
                 }
             }
         }
-        int best = minimumRisk(weights, cider.pairwise(hypothesisIds, candidates.size()));
-        return new Choice(best < candidates.size() ? best : -1, List.copyOf(hypotheses.get(best)));
+        return new Hypotheses(hypotheses, hypothesisIds, candidates.size());
+    }
+
+    /**
+     * What the fitted choice knows of each hypothesis beyond its expected agreement: its length,
+     * whether it is a whole candidate, how much of the candidates' weight contains it word for word,
+     * and how rare its words are in the training captions (inverse document frequency). On the real
+     * icons a fitted choice learned to avoid rare words, which name items a test image seldom is
+     * (docs/REAL-DATA.md, "A fitted choice").
+     */
+    static final List<String> FEATURES = List.of(
+            "gain", "log gain", "one word", "two words", "three words", "four or more words", "whole candidate",
+            "coverage", "mean idf", "least idf", "most idf");
+
+    /**
+     * Each hypothesis's {@link #FEATURES} [H][F]; {@code agree} as {@link #minimumRisk} takes it,
+     * the weights in any scale (they are taken as shares of their sum).
+     */
+    static double[][] features(Hypotheses h, double[] rawWeights, double[][] agree, CiderReward cider) {
+        double total = Arrays.stream(rawWeights).sum();
+        double[] weights = Arrays.stream(rawWeights).map(w -> total > 0 ? w / total : 1.0 / rawWeights.length).toArray();
+        double[][] out = new double[h.tokens().size()][];
+        for (int i = 0; i < out.length; i++) {
+            double gain = 0;
+            for (int j = 0; j < weights.length; j++) {
+                gain += weights[j] * agree[i][j];
+            }
+            int[] ids = h.ids().get(i);
+            int n = ids.length;
+            double coverage = 0;
+            for (int j = 0; j < h.candidates(); j++) {
+                if (contains(h.ids().get(j), ids)) {
+                    coverage += weights[j];
+                }
+            }
+            double sum = 0;
+            double least = Double.POSITIVE_INFINITY;
+            double most = n == 0 ? 0 : Double.NEGATIVE_INFINITY;
+            for (int id : ids) {
+                double idf = cider.idf(id);
+                sum += idf;
+                least = Math.min(least, idf);
+                most = Math.max(most, idf);
+            }
+            out[i] = new double[] {
+                gain, Math.log(Math.max(gain, 0) + 1e-3), n == 1 ? 1 : 0, n == 2 ? 1 : 0, n == 3 ? 1 : 0, n >= 4 ? 1 : 0,
+                i < h.candidates() ? 1 : 0, coverage, n == 0 ? 0 : sum / n, n == 0 ? 0 : least, most
+            };
+        }
+        return out;
+    }
+
+    /** Whether {@code part} occurs in {@code whole} as consecutive words. */
+    private static boolean contains(int[] whole, int[] part) {
+        for (int from = 0; from + part.length <= whole.length; from++) {
+            if (Arrays.equals(whole, from, from + part.length, part, 0, part.length)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a span may start or end with {@code word}: not a function word, not a clitic. */

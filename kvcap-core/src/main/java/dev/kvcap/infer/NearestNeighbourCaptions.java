@@ -4,8 +4,11 @@ import dev.kvcap.data.CaptionTokenizer;
 import dev.kvcap.eval.CiderReward;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
 /**
@@ -112,6 +115,15 @@ public final class NearestNeighbourCaptions {
      * ({@link ConsensusChoice}; then at power 0 every caption weighs alike, itself included).
      */
     public List<String> caption(List<float[]> queries, int k, double power, boolean spans) {
+        return caption(queries, k, power, spans, List.of());
+    }
+
+    /**
+     * {@link #caption(List, int, double, boolean)} choosing with {@code fitted} weights ({@link
+     * #fitChoice}; empty: by minimum Bayes risk). A fitted choice weighs each distinct caption once,
+     * at its nearest owner's similarity, as {@code --rerank} does.
+     */
+    public List<String> caption(List<float[]> queries, int k, double power, boolean spans, List<Double> fitted) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1, got " + k);
         }
@@ -121,7 +133,7 @@ public final class NearestNeighbourCaptions {
         String[] out = new String[queries.size()];
         IntStream.range(0, queries.size()).parallel().forEach(q -> {
             int[] near = nearest(queries.get(q), k);
-            out[q] = power == 0 && !spans ? consensus(near) : weightedConsensus(queries.get(q), near, power, spans);
+            out[q] = power == 0 && !spans && fitted.isEmpty() ? consensus(near) : weightedConsensus(queries.get(q), near, power, spans, fitted);
         });
         return List.of(out);
     }
@@ -139,24 +151,50 @@ public final class NearestNeighbourCaptions {
      * Of the neighbours' captions (and with {@code spans} their spans), the one with the highest
      * similarity-weighted CIDEr-D against all of them.
      */
-    String weightedConsensus(float[] query, int[] near, double power, boolean spans) {
+    String weightedConsensus(float[] query, int[] near, double power, boolean spans, List<Double> fitted) {
         List<String> raw = new ArrayList<>();
         List<List<String>> candidates = new ArrayList<>();
         List<int[]> words = new ArrayList<>();
         List<Double> weights = new ArrayList<>();
+        Set<List<String>> seen = new HashSet<>();
         for (int i : near) {
             double w = Math.pow(Math.max(cosine(query, features[i]), 1e-9), power); // all dissimilar: alike
-            raw.addAll(captions.get(i));
-            candidates.addAll(tokens.get(i));
-            for (int[] caption : ids.get(i)) {
-                words.add(caption);
+            for (int c = 0; c < tokens.get(i).size(); c++) {
+                if (!fitted.isEmpty() && !seen.add(tokens.get(i).get(c))) {
+                    continue;
+                }
+                raw.add(captions.get(i).get(c));
+                candidates.add(tokens.get(i).get(c));
+                words.add(ids.get(i)[c]);
                 weights.add(w);
             }
         }
         double[] w = weights.stream().mapToDouble(Double::doubleValue).toArray();
-        ConsensusChoice.Choice best = ConsensusChoice.choose(candidates, words, w, cider, spans); // the first on ties
+        ConsensusChoice.Choice best = ConsensusChoice.choose(candidates, words, w, cider, spans, fitted); // the first on ties
         // a whole caption as written; a span as the tokenizer's lower-cased words
         return best.candidate() >= 0 ? raw.get(best.candidate()) : String.join(" ", best.tokens());
+    }
+
+    /**
+     * Fits a choice among the neighbours' captions on these training images ({@link ChoiceFit}):
+     * {@code images} of them (seeded), each choosing among its {@code k} nearest other items'
+     * captions weighed by cosine^{@code power}.
+     */
+    public List<Double> fitChoice(int k, double power, boolean spans, int images, long seed, IntConsumer progress) {
+        int d = features[0].length;
+        float[] rows = new float[features.length * d];
+        for (int i = 0; i < features.length; i++) {
+            double norm = 0;
+            for (float x : features[i]) {
+                norm += (double) x * x;
+            }
+            double scale = norm == 0 ? 0 : 1 / Math.sqrt(norm);
+            for (int j = 0; j < d; j++) {
+                rows[i * d + j] = (float) (features[i][j] * scale);
+            }
+        }
+        List<List<int[]>> idLists = ids.stream().map(List::of).toList();
+        return ChoiceFit.fit(new ChoiceFit.Pool(rows, d, tokens, idLists, cider), k, power, spans, images, seed, progress);
     }
 
     private static double cosine(float[] a, float[] b) {

@@ -1,6 +1,7 @@
 package dev.kvcap.infer;
 
 import dev.kvcap.config.DecodeConfig;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -18,8 +19,20 @@ import java.util.Optional;
  *     neighbour's captions alike)
  * @param spans whether the candidates' spans may be chosen too ({@link ConsensusChoice}), not only
  *     whole candidates
+ * @param fitted the weights of a choice fitted on the training images ({@link ChoiceFit}, a model's
+ *     {@code decode.rerankWeights}); empty: the hypothesis that agrees best with the weighted
+ *     candidates wins (minimum Bayes risk)
  */
-public record RerankSettings(int neighbours, double temperature, double similarityPower, boolean spans) {
+public record RerankSettings(int neighbours, double temperature, double similarityPower, boolean spans, List<Double> fitted) {
+
+    public RerankSettings {
+        fitted = List.copyOf(fitted);
+    }
+
+    /** The given weights, choosing by agreement (no fitted choice). */
+    public RerankSettings(int neighbours, double temperature, double similarityPower, boolean spans) {
+        this(neighbours, temperature, similarityPower, spans, List.of());
+    }
 
     /** The default T: the model's probabilities, much softened. */
     public static final double TEMPERATURE = 8;
@@ -45,7 +58,12 @@ public record RerankSettings(int neighbours, double temperature, double similari
      * with the default weights; empty at 0, the model's own captions.
      */
     public static Optional<RerankSettings> of(DecodeConfig decode) {
-        return decode.rerank() == 0 ? Optional.empty() : Optional.of(of(decode.rerank()));
+        return decode.rerank() == 0 ? Optional.empty() : Optional.of(of(decode.rerank()).withFitted(decode.rerankWeights()));
+    }
+
+    /** These settings choosing with {@code weights} (empty: by agreement). */
+    public RerankSettings withFitted(List<Double> weights) {
+        return new RerankSettings(neighbours, temperature, similarityPower, spans, weights);
     }
 
     /** @throws IllegalArgumentException naming the option to fix when a setting is out of range */
@@ -59,6 +77,10 @@ public record RerankSettings(int neighbours, double temperature, double similari
         }
         if (!(similarityPower >= 0) || Double.isInfinite(similarityPower)) {
             throw new IllegalArgumentException("--rerank-similarity-power must be 0 or a positive number, got " + similarityPower);
+        }
+        if (!fitted.isEmpty() && fitted.size() != ConsensusChoice.FEATURES.size()) {
+            throw new IllegalArgumentException("a fitted choice needs " + ConsensusChoice.FEATURES.size() + " weights, got " + fitted.size()
+                    + ": retrain the model, or choose by agreement (--no-rerank-fit)");
         }
     }
 }

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,19 +47,66 @@ final class RerankChoice {
     static final int MAX_IMAGES = 1_000;
 
     /**
-     * @param neighbours N tried
-     * @param own validation CIDEr-D of the model's own captions
-     * @param chosen validation CIDEr-D choosing among N neighbours' captions
-     * @param rerank what was saved as {@code decode.rerank}: N when {@code chosen > own}, else 0
+     * Validation captions at most this share of them alike disqualify a way of choosing, however
+     * well it scores: a choice that hedges with one safe caption ("outline") for many images is
+     * collapsing (issue 13's bar, distinct captions for at least half the test images). On the real
+     * icons the fitted choice alone gave 45 % (docs/REAL-DATA.md, "A fitted choice").
      */
-    record Outcome(int neighbours, double own, double chosen, int rerank) {}
+    static final double MIN_DISTINCT = 0.5;
+
+    /**
+     * How much more the fitted choices tried weigh the agreement than fitted ({@link #blend}): 0 is the
+     * fit itself; larger keeps closer to choosing by agreement, whose captions are more varied.
+     */
+    static final List<Double> AGREEMENT_BOOSTS = List.of(0.0, 1.0, 3.0);
+
+    /**
+     * One way of captioning the validation images.
+     *
+     * @param name how the messages name it
+     * @param rerank the {@code decode.rerank} it stands for (0: the model's own captions)
+     * @param weights the {@code decode.rerankWeights} it stands for (empty: by agreement)
+     * @param cider validation CIDEr-D
+     * @param distinct distinct captions over validation images (1: no two alike)
+     */
+    record Way(String name, int rerank, List<Double> weights, double cider, double distinct) {
+
+        boolean varied() {
+            return distinct >= MIN_DISTINCT;
+        }
+    }
+
+    /**
+     * @param neighbours N tried
+     * @param ways every way tried, the model's own captions first, then choosing by agreement, then
+     *     the fitted choices (none when too few training images had neighbours to fit on)
+     * @param chosen the one saved: the best validation CIDEr-D among the ways whose captions are
+     *     {@link Way#varied varied} (among all ways when none is)
+     */
+    record Outcome(int neighbours, List<Way> ways, Way chosen) {
+
+        /** Validation CIDEr-D of the model's own captions. */
+        double own() {
+            return ways.get(0).cider();
+        }
+
+        /** Validation CIDEr-D choosing by agreement ({@code --rerank N}, no fitted weights). */
+        double agreement() {
+            return ways.get(1).cider();
+        }
+
+        /** What was saved as {@code decode.rerank}. */
+        int rerank() {
+            return chosen.rerank();
+        }
+    }
 
     private RerankChoice() {}
 
     /**
-     * Scores both ways on {@code val} with the model in {@code best} and saves the winner in its
-     * {@code config.json} (atomically); empty when the model cannot choose or no validation image
-     * could be read.
+     * Fits the choice on the model's training images, captions {@code val} every way with the model
+     * in {@code best}, and saves the winner in its {@code config.json} (atomically); empty when the
+     * model cannot choose or no validation image could be read.
      */
     static Optional<Outcome> make(Path best, CaptionSet val, int neighbours, Consumer<TrainEvent> events) throws IOException {
         try (Captioner captioner = Captioner.load(best)) {
@@ -67,14 +115,31 @@ final class RerankChoice {
             }
             List<CaptionedImage> all = val.images().stream().filter(CaptionedImage::hasCaptions).toList();
             List<CaptionedImage> images = all.subList(0, Math.min(all.size(), MAX_IMAGES));
-            events.accept(new TrainEvent.Info(String.format(Locale.ROOT,
-                    "choosing how the model captions: its own captions, or chosen among its %d nearest training images' (--rerank %d); captioning %s validation images both ways (train.rerankChoice)",
-                    neighbours, neighbours, images.size() == all.size() ? "the " + all.size() : "the first " + images.size() + " of the " + all.size())));
             long start = System.nanoTime();
             RerankSettings settings = RerankSettings.of(neighbours);
+            events.accept(new TrainEvent.Info(String.format(Locale.ROOT,
+                    "choosing how the model captions: fitting a choice among its %d nearest training images' captions on the training images (train.rerankChoice)",
+                    neighbours)));
+            List<Double> weights = captioner.fitChoice(settings, done -> events.accept(new TrainEvent.Info(String.format(Locale.ROOT,
+                    "fitting the choice: %d training images captioned from their nearest other items", done))));
+            List<String> names = new ArrayList<>(List.of("the model's own captions", "--rerank " + neighbours + " by agreement"));
+            List<RerankSettings> ways = new ArrayList<>(List.of(settings));
+            if (!weights.isEmpty()) {
+                for (double boost : AGREEMENT_BOOSTS) {
+                    names.add(boost == 0 ? "--rerank " + neighbours + ", fitted" : String.format(Locale.ROOT, "--rerank %d, fitted, agreement ×%.0f", neighbours, 1 + boost));
+                    ways.add(settings.withFitted(blend(weights, boost)));
+                }
+            }
+            events.accept(new TrainEvent.Info(String.format(Locale.ROOT,
+                    "%s (%.1f s); captioning %s validation images %d ways",
+                    weights.isEmpty() ? "too few training images had neighbours to fit a choice on" : "choice fitted on the training images",
+                    (System.nanoTime() - start) / 1e9,
+                    images.size() == all.size() ? "the " + all.size() : "the first " + images.size() + " of the " + all.size(), names.size())));
             Map<Long, List<String>> refs = new LinkedHashMap<>();
-            Map<Long, String> own = new LinkedHashMap<>();
-            Map<Long, String> chosen = new LinkedHashMap<>();
+            List<Map<Long, String>> captions = new ArrayList<>();
+            for (int w = 0; w < names.size(); w++) {
+                captions.add(new LinkedHashMap<>());
+            }
             for (int from = 0; from < images.size(); from += BATCH) {
                 List<CaptionedImage> batch = new ArrayList<>();
                 List<byte[]> pixels = new ArrayList<>();
@@ -90,31 +155,67 @@ final class RerankChoice {
                     continue;
                 }
                 List<String> texts = captioner.caption(pixels, captioner.defaults(), false).stream().map(Captioner.Caption::text).toList();
-                List<String> reranked = captioner.rerank(pixels, texts, settings);
+                List<List<String>> reranked = captioner.rerank(pixels, texts, ways, null);
                 for (int i = 0; i < batch.size(); i++) {
                     long id = batch.get(i).imageId();
                     refs.put(id, batch.get(i).captions());
-                    own.put(id, texts.get(i));
-                    chosen.put(id, reranked.get(i));
+                    captions.get(0).put(id, texts.get(i));
+                    for (int w = 0; w < ways.size(); w++) {
+                        captions.get(w + 1).put(id, reranked.get(w).get(i));
+                    }
                 }
                 events.accept(new TrainEvent.Choosing(Math.min(images.size(), from + BATCH), images.size()));
             }
             if (refs.isEmpty()) {
                 return Optional.empty();
             }
-            double ownCider = cider(refs, own);
-            double chosenCider = cider(refs, chosen);
-            int rerank = chosenCider > ownCider ? neighbours : 0;
+            List<Way> tried = new ArrayList<>();
+            for (int w = 0; w < names.size(); w++) {
+                Map<Long, String> c = captions.get(w);
+                tried.add(new Way(names.get(w), w == 0 ? 0 : neighbours, w == 0 ? List.of() : ways.get(w - 1).fitted(),
+                        cider(refs, c), (double) new HashSet<>(c.values()).size() / c.size()));
+            }
+            boolean anyVaried = tried.stream().anyMatch(Way::varied);
+            Way chosen = best(tried);
             KvcapConfig config = SavedModel.readConfig(best);
-            AtomicFiles.write(best.resolve(SavedModel.CONFIG), ConfigJson.toJson(config.withDecode(config.decode().withRerank(rerank))) + "\n");
-            events.accept(new TrainEvent.Info(String.format(Locale.ROOT,
-                    "validation CIDEr-D %.4f with the model's own captions, %.4f with --rerank %d (%.1f s): %s",
-                    ownCider, chosenCider, neighbours, (System.nanoTime() - start) / 1e9,
-                    rerank > 0
-                            ? "caption and evaluate now choose among the neighbours' captions and their spans (decode.rerank " + rerank + " in " + best.resolve(SavedModel.CONFIG) + "; --rerank 0 turns it off)"
-                            : "the model's own captions stay the default (decode.rerank 0)")));
-            return Optional.of(new Outcome(neighbours, ownCider, chosenCider, rerank));
+            AtomicFiles.write(best.resolve(SavedModel.CONFIG),
+                    ConfigJson.toJson(config.withDecode(config.decode().withRerank(chosen.rerank()).withRerankWeights(chosen.weights()))) + "\n");
+            for (Way w : tried) {
+                events.accept(new TrainEvent.Info(String.format(Locale.ROOT, "validation CIDEr-D %.4f, distinct captions %.0f %%: %s%s",
+                        w.cider(), 100 * w.distinct(), w.name(), w.varied() || !anyVaried ? "" : " (too alike: not taken)")));
+            }
+            events.accept(new TrainEvent.Info(String.format(Locale.ROOT, "%s (%.1f s in all): %s", chosen.name(),
+                    (System.nanoTime() - start) / 1e9,
+                    chosen.rerank() == 0
+                            ? "the model's own captions stay the default (decode.rerank 0)"
+                            : "caption and evaluate now choose among the neighbours' captions and their spans"
+                                    + (chosen.weights().isEmpty() ? " by agreement" : " with the fitted choice (decode.rerankWeights; --no-rerank-fit chooses by agreement)")
+                                    + " (decode.rerank " + chosen.rerank() + " in " + best.resolve(SavedModel.CONFIG) + "; --rerank 0 turns it off)")));
+            return Optional.of(new Outcome(neighbours, tried, chosen));
         }
+    }
+
+    /**
+     * The way with the best validation CIDEr-D among those whose captions are {@link Way#varied
+     * varied}, or among all when none is; the first on ties (the model's own captions before any
+     * choosing).
+     */
+    static Way best(List<Way> tried) {
+        List<Way> eligible = tried.stream().anyMatch(Way::varied) ? tried.stream().filter(Way::varied).toList() : tried;
+        Way chosen = eligible.get(0);
+        for (Way w : eligible) {
+            if (w.cider() > chosen.cider()) {
+                chosen = w;
+            }
+        }
+        return chosen;
+    }
+
+    /** The fitted weights with the agreement's (the first feature's) weighing {@code 1 + boost} times as much. */
+    static List<Double> blend(List<Double> fitted, double boost) {
+        List<Double> out = new ArrayList<>(fitted);
+        out.set(0, fitted.get(0) * (1 + boost));
+        return out;
     }
 
     private static double cider(Map<Long, List<String>> refs, Map<Long, String> hyps) {

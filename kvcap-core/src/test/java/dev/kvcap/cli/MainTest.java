@@ -207,7 +207,7 @@ class MainTest {
                 "--val-images", data.resolve("images/val").toString(),
                 "--out", model.toString(), "--config", config.toString(), "--epochs", "1");
         assertEquals("0", t[0], t[1]);
-        assertTrue(t[1].contains("validation CIDEr-D") && t[1].contains("with --rerank 32"), t[1]);
+        assertTrue(t[1].contains("validation CIDEr-D") && t[1].contains("--rerank 32 by agreement"), t[1]);
         // whatever training chose, a model whose config says rerank 4 captions as --rerank 4 does
         Path saved = model.resolve("best/config.json");
         com.google.gson.JsonObject cfg = com.google.gson.JsonParser.parseString(Files.readString(saved)).getAsJsonObject();
@@ -234,6 +234,23 @@ class MainTest {
         assertEquals("0", whole[0], whole[1]);
         double wholeCider = com.google.gson.JsonParser.parseString(whole[2]).getAsJsonObject().get("CIDEr").getAsDouble();
         assertTrue(wholeCider > own, "whole candidates only " + wholeCider + ", its own captions " + own);
+        // fitted weights that prefer the hypothesis agreeing least are followed, and --no-rerank-fit ignores them
+        String agreeing = Files.readString(saved);
+        String[] byAgreement = run(concat(evaluate, "--no-rerank-fit"));
+        assertEquals("0", byAgreement[0], byAgreement[1]);
+        com.google.gson.JsonArray contrary = new com.google.gson.JsonArray();
+        for (int f = 0; f < dev.kvcap.config.DecodeConfig.RERANK_FEATURES; f++) {
+            contrary.add(f == 0 ? -1.0 : 0.0);
+        }
+        cfg.getAsJsonObject("decode").add("rerankWeights", contrary);
+        Files.writeString(saved, cfg.toString());
+        String[] fitted = run(evaluate);
+        assertEquals("0", fitted[0], fitted[1]);
+        double fittedCider = com.google.gson.JsonParser.parseString(fitted[2]).getAsJsonObject().get("CIDEr").getAsDouble();
+        double agreementCider = com.google.gson.JsonParser.parseString(byAgreement[2]).getAsJsonObject().get("CIDEr").getAsDouble();
+        assertTrue(fittedCider < agreementCider, "choosing the least agreeing " + fittedCider + ", the most " + agreementCider);
+        assertEquals(byAgreement[2], run(concat(evaluate, "--no-rerank-fit"))[2]);
+        Files.writeString(saved, agreeing);
 
         Path img = Files.list(data.resolve("images/test")).sorted().findFirst().orElseThrow();
         String[] plain = run("caption", "--model", model.toString(), img.toString());

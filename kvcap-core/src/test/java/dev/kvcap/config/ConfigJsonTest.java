@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ConfigJsonTest {
@@ -74,6 +75,17 @@ class ConfigJsonTest {
         IllegalArgumentException slots = assertThrows(IllegalArgumentException.class,
                 () -> ConfigJson.fromJson("{\"preset\":\"tiny\",\"decode\":{\"rerank\":16}}"));
         assertTrue(slots.getMessage().contains("retrieval memory"), slots.getMessage());
+    }
+
+    @Test
+    void aModelSavedBeforeTheFittedChoiceChoosesByAgreementAndSavedWeightsReadBack() {
+        assertEquals(List.of(), smallSavedWithout("decode.rerankWeights").decode().rerankWeights());
+        List<Double> weights = java.util.Collections.nCopies(DecodeConfig.RERANK_FEATURES, 0.5);
+        KvcapConfig fitted = Presets.small().withDecode(Presets.small().decode().withRerank(32).withRerankWeights(weights));
+        assertEquals(weights, ConfigJson.savedFromJson(ConfigJson.toJson(fitted)).decode().rerankWeights());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigJson.fromJson("{\"preset\":\"small\",\"decode\":{\"rerankWeights\":[1,2]}}"));
+        assertTrue(e.getMessage().contains("decode.rerankWeights") && e.getMessage().contains("11 numbers"), e.getMessage());
     }
 
     /** The {@code small} preset as saved now, read back with {@code keys} ("section.key") removed: a config saved before they existed. */

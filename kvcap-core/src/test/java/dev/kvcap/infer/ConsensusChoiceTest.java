@@ -98,4 +98,50 @@ class ConsensusChoiceTest {
         assertEquals(0, c.candidate(), "the first of the agreeing candidates, not a span of it");
         assertEquals(List.of("a", "red", "circle"), c.tokens());
     }
+
+    @Test
+    void aFittedChoiceThatWeighsOnlyTheAgreementChoosesAsMinimumBayesRiskDoes() {
+        Names names = new Names(CORPUS);
+        List<Double> agreementOnly = new ArrayList<>(java.util.Collections.nCopies(ConsensusChoice.FEATURES.size(), 0.0));
+        agreementOnly.set(0, 1.0);
+        for (List<String> set : List.of(CLIPBOARDS, FLAGS, List.of("a red circle", "a red circle", "arrow up"))) {
+            double[] equal = new double[set.size()];
+            java.util.Arrays.fill(equal, 1.0 / set.size());
+            List<List<String>> tokens = set.stream().map(CaptionTokenizer::tokenize).toList();
+            List<int[]> ids = set.stream().map(names::ids).toList();
+            assertEquals(ConsensusChoice.choose(tokens, ids, equal, names.cider, true),
+                    ConsensusChoice.choose(tokens, ids, equal, names.cider, true, agreementOnly), set.get(0));
+        }
+    }
+
+    @Test
+    void aHypothesisFeaturesAreItsLengthWholenessCoverageAndTheRarityOfItsWords() {
+        Names names = new Names(CORPUS);
+        List<String> set = List.of("clipboard check outline", "clipboard text", "bell outline");
+        List<List<String>> tokens = set.stream().map(CaptionTokenizer::tokenize).toList();
+        ConsensusChoice.Hypotheses h = ConsensusChoice.hypotheses(tokens, set.stream().map(names::ids).toList(), true);
+        double[] weights = {2, 1, 1}; // any scale: taken as shares, 0.5, 0.25, 0.25
+        double[][] agree = names.cider.pairwise(h.ids(), h.candidates());
+        double[][] f = ConsensusChoice.features(h, weights, agree, names.cider);
+        assertEquals(ConsensusChoice.FEATURES.size(), f[0].length);
+        assertEquals(ConsensusChoice.FEATURES.size(), dev.kvcap.config.DecodeConfig.RERANK_FEATURES, "the config checks the same count");
+        int clipboard = h.tokens().indexOf(List.of("clipboard"));
+        int outline = h.tokens().indexOf(List.of("outline"));
+        double[] c = f[clipboard];
+        assertEquals(0.5 * agree[clipboard][0] + 0.25 * agree[clipboard][1] + 0.25 * agree[clipboard][2], c[0], 1e-12, "gain");
+        assertEquals(Math.log(c[0] + 1e-3), c[1], 1e-12, "log gain");
+        assertEquals(List.of(1.0, 0.0, 0.0, 0.0), List.of(c[2], c[3], c[4], c[5]), "one word");
+        assertEquals(0.0, c[6], "a span, not a whole candidate");
+        assertEquals(0.75, c[7], 1e-12, "in the first two candidates, half and a quarter of the weight");
+        assertEquals(0.75, f[outline][7], 1e-12, "in the first and the last");
+        assertEquals(1.0, f[0][6], "the first hypothesis is the first candidate");
+        assertEquals(List.of(0.0, 0.0, 1.0, 0.0), List.of(f[0][2], f[0][3], f[0][4], f[0][5]), "three words");
+        double idfClipboard = names.cider.idf(names.ids("clipboard")[0]);
+        double idfCheck = names.cider.idf(names.ids("check")[0]);
+        double idfOutline = names.cider.idf(names.ids("outline")[0]);
+        assertEquals(Math.log(CORPUS.size()) - Math.log(20), idfClipboard, 1e-12, "20 of the corpus's names are clipboards");
+        assertEquals((idfClipboard + idfCheck + idfOutline) / 3, f[0][8], 1e-12, "mean idf");
+        assertEquals(Math.min(idfClipboard, Math.min(idfCheck, idfOutline)), f[0][9], 1e-12, "least idf");
+        assertEquals(Math.max(idfClipboard, Math.max(idfCheck, idfOutline)), f[0][10], 1e-12, "most idf");
+    }
 }

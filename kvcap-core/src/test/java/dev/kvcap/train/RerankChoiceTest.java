@@ -47,13 +47,21 @@ class RerankChoiceTest {
     }
 
     @Test
-    void trainingEndsBySavingWhatScoredBetterOnValidation() {
-        String verdict = notes.stream().filter(n -> n.startsWith("validation CIDEr-D")).findFirst().orElseThrow();
-        // "validation CIDEr-D OWN with the model's own captions, CHOSEN with --rerank 32 ..."
-        String[] words = verdict.split(" ");
-        double own = Double.parseDouble(words[2]);
-        double chosen = Double.parseDouble(words[8].replace(",", ""));
-        assertEquals(chosen > own ? 32 : 0, savedRerank(trained), verdict);
+    void trainingEndsBySavingTheBestVariedWayOnValidation() {
+        // "validation CIDEr-D X, distinct captions Y %: NAME[ (too alike: not taken)]", one line a way, the model's own first
+        List<String> lines = notes.stream().filter(n -> n.startsWith("validation CIDEr-D")).toList();
+        assertTrue(lines.size() >= 2, notes.toString());
+        double best = -1;
+        int bestAt = -1;
+        for (int w = 0; w < lines.size(); w++) {
+            double cider = Double.parseDouble(lines.get(w).split(" ")[2].replace(",", ""));
+            if (!lines.get(w).endsWith("(too alike: not taken)") && cider > best) {
+                best = cider;
+                bestAt = w;
+            }
+        }
+        assertEquals(bestAt == 0 ? 0 : 32, savedRerank(trained), lines.toString());
+        assertEquals(bestAt >= 2, !SavedModel.readConfig(trained).decode().rerankWeights().isEmpty(), lines.toString());
         try (Captioner c = Captioner.load(trained)) {
             assertEquals(savedRerank(trained), c.defaults().rerank(), "the captioner decodes with what was saved");
         }
@@ -72,7 +80,7 @@ class RerankChoiceTest {
         CaptionSet seen = new CaptionSet("seen", train.images().subList(0, 24));
         Optional<RerankChoice.Outcome> right = RerankChoice.make(best, seen, 8, e -> {});
         assertTrue(right.isPresent());
-        assertTrue(right.get().chosen() > right.get().own(), right.get().toString());
+        assertTrue(right.get().agreement() > right.get().own(), right.get().toString());
         assertEquals(8, right.get().rerank());
         assertEquals(8, savedRerank(best));
 
@@ -84,9 +92,10 @@ class RerankChoiceTest {
             }
         }
         RerankChoice.Outcome wrong = RerankChoice.make(best, new CaptionSet("own", own), 8, e -> {}).orElseThrow();
-        assertTrue(wrong.own() >= wrong.chosen(), wrong.toString());
+        assertTrue(wrong.ways().stream().allMatch(w -> wrong.own() >= w.cider()), wrong.toString());
         assertEquals(0, wrong.rerank());
         assertEquals(0, savedRerank(best));
+        assertTrue(SavedModel.readConfig(best).decode().rerankWeights().isEmpty(), "the model's own captions need no weights");
     }
 
     @Test
@@ -100,6 +109,18 @@ class RerankChoiceTest {
         assertEquals(before, Files.readString(config));
         assertEquals(0, savedRerank(slots));
     }
+
+    @Test
+    void aWayWhoseCaptionsAreTooAlikeIsNotTakenHoweverItScores() {
+        RerankChoice.Way own = new RerankChoice.Way("own", 0, List.of(), 0.3, 0.8);
+        RerankChoice.Way agreement = new RerankChoice.Way("agreement", 8, List.of(), 0.5, 0.6);
+        RerankChoice.Way hedge = new RerankChoice.Way("hedge", 8, List.of(1.0), 0.9, 0.3); // "outline" for many images
+        assertEquals(agreement, RerankChoice.best(List.of(own, agreement, hedge)));
+        RerankChoice.Way collapsed = new RerankChoice.Way("own", 0, List.of(), 0.3, 0.1);
+        assertEquals(hedge, RerankChoice.best(List.of(collapsed, hedge)), "when every way is alike the best score still wins");
+        assertEquals(own, RerankChoice.best(List.of(own, new RerankChoice.Way("tie", 8, List.of(), 0.3, 0.9))), "ties keep the model's own");
+    }
+
     @Test
     void aRunThatChoosesPassesOnNoChoiceFromTheConfigItStartedFrom() throws Exception {
         KvcapConfig ret = SavedModel.readConfig(trained); // as --init reads a model's config

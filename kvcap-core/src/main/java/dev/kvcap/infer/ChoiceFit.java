@@ -1,0 +1,291 @@
+package dev.kvcap.infer;
+
+import dev.kvcap.eval.CiderReward;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
+
+/**
+ * A choice among the neighbours' captions fitted on the training images themselves (the fitted
+ * choice of {@code --rerank} and {@code kvcap baseline --fit-choice}; docs/REAL-DATA.md, "A
+ * fitted choice"). Minimum Bayes risk picks the hypothesis that agrees best with the weighted
+ * candidates; it does not know which kinds of hypothesis turn out right. The training images can
+ * tell: each sampled training image is captioned as a test image would be, from its nearest
+ * <em>other</em> training images, and every hypothesis is scored against the image's own captions
+ * (CIDEr-D). A linear score over the hypotheses' {@link ConsensusChoice#FEATURES features} is then
+ * fitted to maximise the expected score of the softmax choice (gradient ascent, Adam), and the
+ * hypothesis with the highest linear score is chosen.
+ *
+ * <p>A test image's item is never among the training images (the split is by item), so a training
+ * image must not find its own item either: neighbours whose captions equal one of its captions, or
+ * equal one of them with one word more or fewer ("account" and "account outline"), are left out.
+ * Without that rule the training images learn to trust a near-copy that test images never have.
+ *
+ * <p>Legend: N pool entries (training images), D descriptor width, S sampled images, H hypotheses
+ * of an image, F features.
+ */
+public final class ChoiceFit {
+
+    /** Training images sampled by default: on the real icons, 2,000 of 5,227 fit in under a minute on 2 cores. */
+    public static final int IMAGES = 2_000;
+
+    private static final int STEPS = 300;
+    private static final double RATE = 0.05;
+    private static final double L2 = 1e-3;
+    private static final double START_GAIN = 3; // the start: minimum Bayes risk (gain only), on the standardised scale
+
+    /**
+     * The training images as the choice sees them.
+     *
+     * @param unitRows each entry's descriptor scaled to unit length, row after row [N·D]: cosines are dot products
+     * @param width D
+     * @param tokens per entry, its captions' words
+     * @param ids per entry, the same as CIDEr-D ids of {@code cider}
+     * @param cider CIDEr-D with one document per entry, in the same order
+     */
+    public record Pool(float[] unitRows, int width, List<List<List<String>>> tokens, List<List<int[]>> ids, CiderReward cider) {
+
+        public int size() {
+            return tokens.size();
+        }
+    }
+
+    /** One sampled image: its hypotheses' features [H][F] and their CIDEr-D against its captions [H]. */
+    record Example(double[][] features, double[] scores) {}
+
+    private ChoiceFit() {}
+
+    /** The hypothesis with the highest score Σ_f weights[f]·features[h][f]; the first on ties. */
+    static int best(double[][] features, List<Double> weights) {
+        int best = 0;
+        double top = Double.NEGATIVE_INFINITY;
+        for (int h = 0; h < features.length; h++) {
+            double s = 0;
+            for (int f = 0; f < features[h].length; f++) {
+                s += weights.get(f) * features[h][f];
+            }
+            if (s > top) {
+                top = s;
+                best = h;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Fits the weights on {@code images} training images of {@code pool} drawn with {@code seed}
+     * (all of them when there are fewer), each choosing among its {@code neighbours} nearest other
+     * items' captions weighed by cosine^{@code power}.
+     *
+     * @param progress told the number of images prepared so far, now and then
+     * @return one weight per {@link ConsensusChoice#FEATURES feature}, on the features' own scale;
+     *     empty when fewer than two images have neighbours to choose from
+     */
+    public static List<Double> fit(Pool pool, int neighbours, double power, boolean spans, int images, long seed, IntConsumer progress) {
+        int[] sample = sample(pool.size(), images, seed);
+        Example[] examples = new Example[sample.length];
+        int[] done = new int[1];
+        IntStream.range(0, sample.length).parallel().forEach(s -> {
+            examples[s] = example(pool, sample[s], neighbours, power, spans);
+            synchronized (done) {
+                if (++done[0] % 200 == 0) {
+                    progress.accept(done[0]);
+                }
+            }
+        });
+        List<Example> usable = Arrays.stream(examples).filter(e -> e != null && e.scores().length > 1).toList();
+        if (usable.size() < 2) {
+            return List.of();
+        }
+        return fit(usable);
+    }
+
+    private static int[] sample(int n, int images, long seed) {
+        List<Integer> all = new ArrayList<>(IntStream.range(0, n).boxed().toList());
+        java.util.Collections.shuffle(all, new Random(seed));
+        return all.subList(0, Math.min(n, images)).stream().mapToInt(Integer::intValue).sorted().toArray();
+    }
+
+    /** Entry {@code q} captioned from its nearest other items; null when none is left. */
+    static Example example(Pool pool, int q, int neighbours, double power, boolean spans) {
+        double[] cos = cosines(pool, q);
+        List<List<String>> candidates = new ArrayList<>();
+        List<int[]> ids = new ArrayList<>();
+        List<Double> similarity = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int e : neighbours(pool, q, neighbours, cos)) {
+            for (int c = 0; c < pool.tokens().get(e).size(); c++) {
+                List<String> t = pool.tokens().get(e).get(c);
+                if (!t.isEmpty() && seen.add(String.join(" ", t))) { // the nearest owner's cosine, as --rerank weighs
+                    candidates.add(t);
+                    ids.add(pool.ids().get(e).get(c));
+                    similarity.add(cos[e]);
+                }
+            }
+        }
+        if (candidates.isEmpty()) {
+            return null;
+        }
+        double[] weights = CaptionRerank.weights(
+                new double[candidates.size()], similarity.stream().mapToDouble(Double::doubleValue).toArray(), 1, power);
+        ConsensusChoice.Hypotheses h = ConsensusChoice.hypotheses(candidates, ids, spans);
+        double[][] features = ConsensusChoice.features(h, weights, pool.cider().pairwise(h.ids(), h.candidates()), pool.cider());
+        double[] scores = new double[features.length];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = pool.cider().score(q, h.ids().get(i));
+        }
+        return new Example(features, scores);
+    }
+
+    /** Entry {@code q}'s cosine to every entry [N]. */
+    static double[] cosines(Pool pool, int q) {
+        int d = pool.width();
+        float[] rows = pool.unitRows();
+        double[] cos = new double[pool.size()];
+        for (int e = 0; e < cos.length; e++) {
+            double dot = 0;
+            for (int j = 0; j < d; j++) {
+                dot += rows[q * d + j] * rows[e * d + j];
+            }
+            cos[e] = dot;
+        }
+        return cos;
+    }
+
+    /**
+     * The {@code k} entries most similar to entry {@code q} by {@code cos}, most similar first,
+     * leaving out {@code q} and every entry of its item (a caption equal to one of {@code q}'s, or
+     * equal up to one word more or fewer).
+     */
+    static List<Integer> neighbours(Pool pool, int q, int k, double[] cos) {
+        Integer[] order = IntStream.range(0, cos.length).boxed().toArray(Integer[]::new);
+        Arrays.sort(order, (a, b) -> Double.compare(cos[b], cos[a]));
+        Set<String> own = new HashSet<>();
+        Set<String> ownShorter = new HashSet<>();
+        for (List<String> c : pool.tokens().get(q)) {
+            own.add(String.join(" ", c));
+            ownShorter.addAll(oneWordFewer(c));
+        }
+        List<Integer> out = new ArrayList<>();
+        for (int r = 0; r < order.length && out.size() < k; r++) {
+            int e = order[r];
+            if (e != q && !sameItem(pool.tokens().get(e), own, ownShorter)) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /** Whether an entry with these captions is the query's own item (a caption equal, or equal up to one word). */
+    private static boolean sameItem(List<List<String>> captions, Set<String> own, Set<String> ownShorter) {
+        for (List<String> c : captions) {
+            String text = String.join(" ", c);
+            if (own.contains(text) || ownShorter.contains(text)) {
+                return true;
+            }
+            for (String shorter : oneWordFewer(c)) {
+                if (own.contains(shorter)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static List<String> oneWordFewer(List<String> words) {
+        List<String> out = new ArrayList<>();
+        if (words.size() < 2) {
+            return out;
+        }
+        for (int skip = 0; skip < words.size(); skip++) {
+            List<String> rest = new ArrayList<>(words);
+            rest.remove(skip);
+            out.add(String.join(" ", rest));
+        }
+        return out;
+    }
+
+    /**
+     * Maximises the mean over examples of Σ_h softmax(θ·z_h)·score_h, z the features standardised
+     * over all hypotheses, from θ = minimum Bayes risk; returns θ on the features' own scale.
+     */
+    static List<Double> fit(List<Example> examples) {
+        int f = examples.get(0).features()[0].length;
+        double[] mean = new double[f];
+        double[] sd = new double[f];
+        long count = 0;
+        for (Example e : examples) {
+            for (double[] x : e.features()) {
+                for (int k = 0; k < f; k++) {
+                    mean[k] += x[k];
+                }
+                count++;
+            }
+        }
+        for (int k = 0; k < f; k++) {
+            mean[k] /= count;
+        }
+        for (Example e : examples) {
+            for (double[] x : e.features()) {
+                for (int k = 0; k < f; k++) {
+                    sd[k] += (x[k] - mean[k]) * (x[k] - mean[k]);
+                }
+            }
+        }
+        for (int k = 0; k < f; k++) {
+            sd[k] = Math.sqrt(sd[k] / count) + 1e-9;
+        }
+        double[] theta = new double[f];
+        theta[0] = START_GAIN;
+        double[] m = new double[f];
+        double[] v = new double[f];
+        for (int step = 1; step <= STEPS; step++) {
+            double[] grad = new double[f];
+            for (Example e : examples) {
+                double[][] x = e.features();
+                double[] z = new double[x.length];
+                double top = Double.NEGATIVE_INFINITY;
+                for (int h = 0; h < x.length; h++) {
+                    for (int k = 0; k < f; k++) {
+                        z[h] += theta[k] * (x[h][k] - mean[k]) / sd[k];
+                    }
+                    top = Math.max(top, z[h]);
+                }
+                double total = 0;
+                for (int h = 0; h < x.length; h++) {
+                    z[h] = Math.exp(z[h] - top);
+                    total += z[h];
+                }
+                double expected = 0;
+                for (int h = 0; h < x.length; h++) {
+                    z[h] /= total;
+                    expected += z[h] * e.scores()[h];
+                }
+                for (int h = 0; h < x.length; h++) {
+                    double pull = z[h] * (e.scores()[h] - expected);
+                    for (int k = 0; k < f; k++) {
+                        grad[k] += pull * (x[h][k] - mean[k]) / sd[k];
+                    }
+                }
+            }
+            for (int k = 0; k < f; k++) {
+                double g = grad[k] / examples.size() - L2 * theta[k];
+                m[k] = 0.9 * m[k] + 0.1 * g;
+                v[k] = 0.999 * v[k] + 0.001 * g * g;
+                double mHat = m[k] / (1 - Math.pow(0.9, step));
+                double vHat = v[k] / (1 - Math.pow(0.999, step));
+                theta[k] += RATE * mHat / (Math.sqrt(vHat) + 1e-8);
+            }
+        }
+        List<Double> out = new ArrayList<>();
+        for (int k = 0; k < f; k++) {
+            out.add(theta[k] / sd[k]); // the mean only shifts every hypothesis alike
+        }
+        return out;
+    }
+}
