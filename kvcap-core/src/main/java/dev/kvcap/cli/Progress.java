@@ -28,7 +28,7 @@ final class Progress implements Consumer<TrainEvent> {
         } else if (event instanceof TrainEvent.Epoch e) {
             Activity.now("training (epoch " + e.epoch() + " done)");
         } else if (event instanceof TrainEvent.Choosing c) {
-            Activity.now("choosing decode.rerank (" + c.done() + " of " + c.total() + " validation images captioned both ways)");
+            Activity.now("choosing decode.rerank (" + c.done() + " of " + c.total() + " validation images captioned every way)");
         }
         if (event instanceof TrainEvent.Info info) {
             endLine();
@@ -36,7 +36,7 @@ final class Progress implements Consumer<TrainEvent> {
         } else if (event instanceof TrainEvent.Preparing p) {
             count(String.format("decoding images %d/%d", p.done(), p.total()), p.done() == p.total(), now);
         } else if (event instanceof TrainEvent.Choosing c) {
-            count(String.format("captioned %d/%d validation images both ways", c.done(), c.total()), c.done() == c.total(), now);
+            count(String.format("captioned %d/%d validation images every way", c.done(), c.total()), c.done() == c.total(), now);
         } else if (event instanceof TrainEvent.Step s) {
             boolean last = s.batch() == s.batches();
             if (tty && (now - lastDraw > 250 || last)) {

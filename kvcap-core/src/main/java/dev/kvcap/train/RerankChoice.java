@@ -40,7 +40,7 @@ final class RerankChoice {
     private static final int BATCH = 32;
 
     /**
-     * Validation images captioned both ways at most. At the 96–104 ms an image that {@code --rerank
+     * Validation images captioned every way at most. At the 96–104 ms an image that {@code --rerank
      * 32} took on the real icons' test split (docs/BENCHMARKS.md), a thousand images cost under
      * two minutes; a 5,000-image validation split would cost about eight.
      */
@@ -189,8 +189,11 @@ final class RerankChoice {
                     chosen.rerank() == 0
                             ? "the model's own captions stay the default (decode.rerank 0)"
                             : "caption and evaluate now choose among the neighbours' captions and their spans"
-                                    + (chosen.weights().isEmpty() ? " by agreement" : " with the fitted choice (decode.rerankWeights; --no-rerank-fit chooses by agreement)")
-                                    + " (decode.rerank " + chosen.rerank() + " in " + best.resolve(SavedModel.CONFIG) + "; --rerank 0 turns it off)")));
+                                    + (chosen.weights().isEmpty()
+                                            ? " by agreement (decode.rerank " + chosen.rerank() + " in " + best.resolve(SavedModel.CONFIG) + ")"
+                                            : " with the fitted choice (decode.rerank " + chosen.rerank() + " and decode.rerankWeights in "
+                                                    + best.resolve(SavedModel.CONFIG) + "; --no-rerank-fit chooses by agreement)")
+                                    + "; --rerank 0 gives the model's own captions")));
             return Optional.of(new Outcome(neighbours, tried, chosen));
         }
     }

@@ -11,7 +11,7 @@ public sealed interface TrainEvent {
     /** Image preparation progress (decoding into the cache). */
     record Preparing(int done, int total) implements TrainEvent {}
 
-    /** The end-of-training choice of {@code decode.rerank}: validation images captioned both ways so far. */
+    /** The end-of-training choice of {@code decode.rerank}: validation images captioned every way so far. */
     record Choosing(int done, int total) implements TrainEvent {}
 
     /** One optimisation step finished. */

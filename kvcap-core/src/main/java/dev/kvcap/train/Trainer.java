@@ -68,9 +68,11 @@ public final class Trainer {
 
     public Trainer(KvcapConfig config, Consumer<TrainEvent> events) {
         config = config.validate();
-        // With the choice on, decode.rerank is what this run's validation decides (RerankChoice),
-        // not what a model given to --init, trained on other data perhaps, had chosen.
-        this.config = config.train().rerankChoice() > 0 ? config.withDecode(config.decode().withRerank(0)) : config;
+        // With the choice on, decode.rerank and its weights are what this run's validation decides
+        // (RerankChoice), not what a model given to --init, trained on other data perhaps, had chosen.
+        this.config = config.train().rerankChoice() > 0
+                ? config.withDecode(config.decode().withRerank(0).withRerankWeights(List.of()))
+                : config;
         this.events = events;
     }
 

@@ -124,9 +124,11 @@ class RerankChoiceTest {
     @Test
     void aRunThatChoosesPassesOnNoChoiceFromTheConfigItStartedFrom() throws Exception {
         KvcapConfig ret = SavedModel.readConfig(trained); // as --init reads a model's config
-        KvcapConfig chosen = ret.withDecode(ret.decode().withRerank(4)).withTrain(ret.train().withEpochs(1));
+        List<Double> weights = java.util.Collections.nCopies(dev.kvcap.config.DecodeConfig.RERANK_FEATURES, 1.0);
+        KvcapConfig chosen = ret.withDecode(ret.decode().withRerank(4).withRerankWeights(weights)).withTrain(ret.train().withEpochs(1));
         Path out = dir.resolve("no-val");
         new Trainer(chosen, e -> {}).run(train, null, out, false); // no validation images: nothing to choose on
         assertEquals(0, savedRerank(out));
+        assertEquals(List.of(), SavedModel.readConfig(out).decode().rerankWeights());
     }
 }
