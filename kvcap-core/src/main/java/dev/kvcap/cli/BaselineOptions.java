@@ -147,9 +147,10 @@ final class BaselineOptions {
         List<Double> fitted = List.of();
         if (fitChoice) {
             long fitStart = System.nanoTime();
-            fitted = nn.fitChoice(k, similarityPower, spans, ChoiceFit.IMAGES, 1,
-                    done -> Activity.now("fitting the choice: " + done + " training images captioned from their neighbours"));
-            System.err.printf("kvcap: choice fitted on %d training images in %.1f s%s%n", Math.min(ChoiceFit.IMAGES, nn.size()),
+            ChoiceFit.Fitted fit = nn.fitChoice(k, similarityPower, spans, ChoiceFit.IMAGES, 1,
+                    (done, most) -> Activity.now("fitting the choice (" + done + " of at most " + most + " training images captioned from their nearest other items)"));
+            fitted = fit.weights();
+            System.err.printf("kvcap: choice fitted on %d training images in %.1f s%s%n", fit.images(),
                     (System.nanoTime() - fitStart) / 1e9, fitted.isEmpty() ? " (too few with neighbours: choosing by agreement)" : "");
         }
         List<String> out = nn.caption(queryFeatures, k, similarityPower, spans, fitted);

@@ -29,6 +29,8 @@ final class Progress implements Consumer<TrainEvent> {
             Activity.now("training (epoch " + e.epoch() + " done)");
         } else if (event instanceof TrainEvent.Choosing c) {
             Activity.now("choosing decode.rerank (" + c.done() + " of " + c.total() + " validation images captioned every way)");
+        } else if (event instanceof TrainEvent.Fitting f) {
+            Activity.now("choosing decode.rerank (fitting: " + f.done() + " of at most " + f.total() + " training images captioned from their nearest other items)");
         }
         if (event instanceof TrainEvent.Info info) {
             endLine();
@@ -37,6 +39,8 @@ final class Progress implements Consumer<TrainEvent> {
             count(String.format("decoding images %d/%d", p.done(), p.total()), p.done() == p.total(), now);
         } else if (event instanceof TrainEvent.Choosing c) {
             count(String.format("captioned %d/%d validation images every way", c.done(), c.total()), c.done() == c.total(), now);
+        } else if (event instanceof TrainEvent.Fitting f) {
+            count(String.format("fitting the choice: %d/%d training images", f.done(), f.total()), f.done() == f.total(), now);
         } else if (event instanceof TrainEvent.Step s) {
             boolean last = s.batch() == s.batches();
             if (tty && (now - lastDraw > 250 || last)) {

@@ -15,10 +15,11 @@ import dev.kvcap.model.KvmCaptionModel;
 import dev.kvcap.model.SavedModel;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntConsumer;
+import java.util.function.BiConsumer;
 
 /**
  * Chooses an image's caption among candidates by minimum Bayes risk ({@code --rerank N};
@@ -117,8 +118,11 @@ final class CaptionRerank {
         List<List<String>> tokens = new ArrayList<>(candidates.values());
         List<int[]> ids = tokens.stream().map(words::ids).toList();
         List<String> out = new ArrayList<>();
+        Map<Boolean, ConsensusChoice.Scored> scored = new HashMap<>(); // by spans: the hypotheses, once for every way
         for (RerankSettings way : ways) {
-            ConsensusChoice.Choice best = ConsensusChoice.choose(tokens, ids, weights, cider, way.spans(), way.fitted());
+            ConsensusChoice.Choice best = scored
+                    .computeIfAbsent(way.spans(), spans -> new ConsensusChoice.Scored(ConsensusChoice.hypotheses(tokens, ids, spans), cider))
+                    .choose(weights, way.fitted());
             if (best.candidate() < 0) {
                 out.add(String.join(" ", best.tokens())); // a span
             } else {
@@ -133,7 +137,7 @@ final class CaptionRerank {
      * images} of them, each choosing among its {@code neighbours} nearest other items' captions,
      * weighed by cosine^{@code power} (the search's cosines).
      */
-    List<Double> fit(int neighbours, double power, boolean spans, int images, long seed, IntConsumer progress) {
+    ChoiceFit.Fitted fit(int neighbours, double power, boolean spans, int images, long seed, BiConsumer<Integer, Integer> progress) {
         CellIndex index = saved.cells();
         List<List<List<String>>> tokens = new ArrayList<>();
         List<List<int[]>> ids = new ArrayList<>();

@@ -23,7 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntConsumer;
+import java.util.function.BiConsumer;
 
 /**
  * Image in, caption out: the facade over a loaded model used by {@code caption}, {@code evaluate}
@@ -277,12 +277,12 @@ public final class Captioner implements AutoCloseable {
     /**
      * Fits {@link #rerank}'s choice on the training images the model keeps ({@link ChoiceFit}, up
      * to {@link ChoiceFit#IMAGES} of them, seeded): the weights for {@link
-     * RerankSettings#withFitted}, empty when too few images have neighbours.
+     * RerankSettings#withFitted} (empty when too few images have neighbours) and the images fitted on.
      *
-     * @param progress told the number of training images prepared so far, now and then
+     * @param progress told the training images prepared so far and the most there will be, now and then
      * @throws IllegalArgumentException when the model keeps no training captions
      */
-    public List<Double> fitChoice(RerankSettings settings, IntConsumer progress) {
+    public ChoiceFit.Fitted fitChoice(RerankSettings settings, BiConsumer<Integer, Integer> progress) {
         return rerank(settings).fit(settings.neighbours(), settings.similarityPower(), settings.spans(), ChoiceFit.IMAGES, 1, progress);
     }
 

@@ -7,7 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.function.IntConsumer;
+import java.util.function.BiConsumer;
 import java.util.stream.IntStream;
 
 /**
@@ -34,6 +34,16 @@ public final class ChoiceFit {
     /** Training images sampled by default: on the real icons, 2,000 of 5,227 fit in under a minute on 2 cores. */
     public static final int IMAGES = 2_000;
 
+    /**
+     * Pairs of a hypothesis and a candidate compared at most while preparing the fit: captions
+     * of many words have many spans, each compared with every candidate, so sampling stops early
+     * on such sets. The real icons' 2,000 images take 5·10⁷ (11–13 s on 2 cores); the synthetic
+     * shapes' seven-word captions took 95 s for 2,000 images before the bound.
+     */
+    static final long PAIRS = 100_000_000L;
+
+    private static final int CHUNK = 100; // images prepared in parallel between checks of the bound
+
     private static final int STEPS = 300;
     private static final double RATE = 0.05;
     private static final double L2 = 1e-3;
@@ -55,8 +65,25 @@ public final class ChoiceFit {
         }
     }
 
-    /** One sampled image: its hypotheses' features [H][F] and their CIDEr-D against its captions [H]. */
-    record Example(double[][] features, double[] scores) {}
+    /**
+     * One sampled image: its hypotheses' features [H][F], their CIDEr-D against its captions [H],
+     * and how many candidates they were compared with (C).
+     */
+    record Example(double[][] features, double[] scores, int candidates) {
+
+        Example(double[][] features, double[] scores) {
+            this(features, scores, 1);
+        }
+    }
+
+    /**
+     * What a fit found.
+     *
+     * @param weights one per {@link ConsensusChoice#FEATURES feature}, on the features' own scale;
+     *     empty when fewer than two images had neighbours to choose from
+     * @param images the training images it was fitted on
+     */
+    public record Fitted(List<Double> weights, int images) {}
 
     private ChoiceFit() {}
 
@@ -79,30 +106,36 @@ public final class ChoiceFit {
 
     /**
      * Fits the weights on {@code images} training images of {@code pool} drawn with {@code seed}
-     * (all of them when there are fewer), each choosing among its {@code neighbours} nearest other
-     * items' captions weighed by cosine^{@code power}.
+     * (all of them when there are fewer; fewer when their hypotheses pass {@link #PAIRS}), each
+     * choosing among its {@code neighbours} nearest other items' captions weighed by
+     * cosine^{@code power}.
      *
-     * @param progress told the number of images prepared so far, now and then
-     * @return one weight per {@link ConsensusChoice#FEATURES feature}, on the features' own scale;
-     *     empty when fewer than two images have neighbours to choose from
+     * @param progress told the images prepared so far and the most there will be, now and then
      */
-    public static List<Double> fit(Pool pool, int neighbours, double power, boolean spans, int images, long seed, IntConsumer progress) {
+    public static Fitted fit(Pool pool, int neighbours, double power, boolean spans, int images, long seed, BiConsumer<Integer, Integer> progress) {
+        return fit(pool, neighbours, power, spans, images, seed, PAIRS, progress);
+    }
+
+    /** {@link #fit(Pool, int, double, boolean, int, long, BiConsumer)} with a bound of {@code most} compared pairs. */
+    static Fitted fit(Pool pool, int neighbours, double power, boolean spans, int images, long seed, long most, BiConsumer<Integer, Integer> progress) {
         int[] sample = sample(pool.size(), images, seed);
-        Example[] examples = new Example[sample.length];
-        int[] done = new int[1];
-        IntStream.range(0, sample.length).parallel().forEach(s -> {
-            examples[s] = example(pool, sample[s], neighbours, power, spans);
-            synchronized (done) {
-                if (++done[0] % 200 == 0) {
-                    progress.accept(done[0]);
+        List<Example> usable = new ArrayList<>();
+        long pairs = 0;
+        int done = 0;
+        while (done < sample.length && pairs < most) {
+            int from = done;
+            Example[] chunk = new Example[Math.min(CHUNK, sample.length - from)];
+            IntStream.range(0, chunk.length).parallel().forEach(i -> chunk[i] = example(pool, sample[from + i], neighbours, power, spans));
+            for (Example e : chunk) {
+                if (e != null && e.scores().length > 1) {
+                    usable.add(e);
+                    pairs += (long) e.scores().length * e.candidates();
                 }
             }
-        });
-        List<Example> usable = Arrays.stream(examples).filter(e -> e != null && e.scores().length > 1).toList();
-        if (usable.size() < 2) {
-            return List.of();
+            done += chunk.length;
+            progress.accept(done, sample.length);
         }
-        return fit(usable);
+        return new Fitted(usable.size() < 2 ? List.of() : fit(usable), done);
     }
 
     private static int[] sample(int n, int images, long seed) {
@@ -139,7 +172,7 @@ public final class ChoiceFit {
         for (int i = 0; i < scores.length; i++) {
             scores[i] = pool.cider().score(q, h.ids().get(i));
         }
-        return new Example(features, scores);
+        return new Example(features, scores, h.candidates());
     }
 
     /** Entry {@code q}'s cosine to every entry [N]. */

@@ -69,12 +69,40 @@ final class ConsensusChoice {
      */
     static Choice choose(
             List<List<String>> candidates, List<int[]> ids, double[] weights, CiderReward cider, boolean spans, List<Double> fitted) {
-        Hypotheses h = hypotheses(candidates, ids, spans);
-        double[][] agree = cider.pairwise(h.ids(), h.candidates());
-        int best = fitted.isEmpty()
-                ? minimumRisk(weights, agree)
-                : ChoiceFit.best(features(h, weights, agree, cider), fitted);
-        return new Choice(best < candidates.size() ? best : -1, List.copyOf(h.tokens().get(best)));
+        return new Scored(hypotheses(candidates, ids, spans), cider).choose(weights, fitted);
+    }
+
+    /**
+     * One image's hypotheses and how each agrees with each candidate, made once for every way of
+     * choosing among them (the closing choice of {@code train} tries several).
+     */
+    static final class Scored {
+        private final Hypotheses h;
+        private final CiderReward cider;
+        private final double[][] agree;
+        private double[] featuresFor;
+        private double[][] features;
+
+        Scored(Hypotheses h, CiderReward cider) {
+            this.h = h;
+            this.cider = cider;
+            this.agree = cider.pairwise(h.ids(), h.candidates());
+        }
+
+        /** By minimum Bayes risk under {@code weights}, or with {@code fitted} weights when there are any. */
+        Choice choose(double[] weights, List<Double> fitted) {
+            int best;
+            if (fitted.isEmpty()) {
+                best = minimumRisk(weights, agree);
+            } else {
+                if (features == null || featuresFor != weights) {
+                    features = features(h, weights, agree, cider);
+                    featuresFor = weights;
+                }
+                best = ChoiceFit.best(features, fitted);
+            }
+            return new Choice(best < h.candidates() ? best : -1, List.copyOf(h.tokens().get(best)));
+        }
     }
 
     static Hypotheses hypotheses(List<List<String>> candidates, List<int[]> ids, boolean spans) {

@@ -8,7 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.IntConsumer;
+import java.util.function.BiConsumer;
 import java.util.stream.IntStream;
 
 /**
@@ -180,7 +180,7 @@ public final class NearestNeighbourCaptions {
      * {@code images} of them (seeded), each choosing among its {@code k} nearest other items'
      * captions weighed by cosine^{@code power}.
      */
-    public List<Double> fitChoice(int k, double power, boolean spans, int images, long seed, IntConsumer progress) {
+    public ChoiceFit.Fitted fitChoice(int k, double power, boolean spans, int images, long seed, BiConsumer<Integer, Integer> progress) {
         int d = features[0].length;
         float[] rows = new float[features.length * d];
         for (int i = 0; i < features.length; i++) {

@@ -9,6 +9,7 @@ import dev.kvcap.data.DataException;
 import dev.kvcap.eval.CaptionMetrics;
 import dev.kvcap.eval.Metric;
 import dev.kvcap.infer.Captioner;
+import dev.kvcap.infer.ChoiceFit;
 import dev.kvcap.infer.RerankSettings;
 import dev.kvcap.model.SavedModel;
 import java.io.IOException;
@@ -120,8 +121,8 @@ final class RerankChoice {
             events.accept(new TrainEvent.Info(String.format(Locale.ROOT,
                     "choosing how the model captions: fitting a choice among its %d nearest training images' captions on the training images (train.rerankChoice)",
                     neighbours)));
-            List<Double> weights = captioner.fitChoice(settings, done -> events.accept(new TrainEvent.Info(String.format(Locale.ROOT,
-                    "fitting the choice: %d training images captioned from their nearest other items", done))));
+            ChoiceFit.Fitted fit = captioner.fitChoice(settings, (done, most) -> events.accept(new TrainEvent.Fitting(done, most)));
+            List<Double> weights = fit.weights();
             List<String> names = new ArrayList<>(List.of("the model's own captions", "--rerank " + neighbours + " by agreement"));
             List<RerankSettings> ways = new ArrayList<>(List.of(settings));
             if (!weights.isEmpty()) {
@@ -132,7 +133,8 @@ final class RerankChoice {
             }
             events.accept(new TrainEvent.Info(String.format(Locale.ROOT,
                     "%s (%.1f s); captioning %s validation images %d ways",
-                    weights.isEmpty() ? "too few training images had neighbours to fit a choice on" : "choice fitted on the training images",
+                    weights.isEmpty() ? "too few training images had neighbours to fit a choice on"
+                            : "choice fitted on " + fit.images() + " training images",
                     (System.nanoTime() - start) / 1e9,
                     images.size() == all.size() ? "the " + all.size() : "the first " + images.size() + " of the " + all.size(), names.size())));
             Map<Long, List<String>> refs = new LinkedHashMap<>();

@@ -11,6 +11,9 @@ public sealed interface TrainEvent {
     /** Image preparation progress (decoding into the cache). */
     record Preparing(int done, int total) implements TrainEvent {}
 
+    /** The end-of-training choice of {@code decode.rerank}: training images prepared for its fit so far, of at most {@code total}. */
+    record Fitting(int done, int total) implements TrainEvent {}
+
     /** The end-of-training choice of {@code decode.rerank}: validation images captioned every way so far. */
     record Choosing(int done, int total) implements TrainEvent {}
 

@@ -78,7 +78,7 @@ class ChoiceFitTest {
     @Test
     void aPoolWhereNoImageHasANeighbourOfAnotherItemFitsNothing() {
         ChoiceFit.Pool pool = pool(List.of(List.of("account outline"), List.of("account")));
-        assertEquals(List.of(), ChoiceFit.fit(pool, 8, 12, true, 10, 1, done -> {}));
+        assertEquals(List.of(), ChoiceFit.fit(pool, 8, 12, true, 10, 1, (done, most) -> {}).weights());
     }
 
     @Test
@@ -92,9 +92,23 @@ class ChoiceFitTest {
             }
         }
         ChoiceFit.Pool pool = pool(captions);
-        List<Double> first = ChoiceFit.fit(pool, 6, 12, true, 20, 3, done -> {});
+        List<Double> first = ChoiceFit.fit(pool, 6, 12, true, 20, 3, (done, most) -> {}).weights();
         assertEquals(ConsensusChoice.FEATURES.size(), first.size());
-        assertEquals(first, ChoiceFit.fit(pool, 6, 12, true, 20, 3, done -> {}));
+        assertEquals(first, ChoiceFit.fit(pool, 6, 12, true, 20, 3, (done, most) -> {}).weights());
         assertTrue(first.stream().allMatch(Double::isFinite), first.toString());
+    }
+
+    @Test
+    void samplingStopsOnceTheHypothesesPassTheBound() {
+        List<List<String>> captions = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            captions.add(List.of("icon" + i + " of the set", "set item" + i));
+        }
+        ChoiceFit.Pool pool = pool(captions);
+        List<Integer> told = new ArrayList<>();
+        ChoiceFit.Fitted bounded = ChoiceFit.fit(pool, 4, 12, true, 250, 1, 1, (done, most) -> told.add(done));
+        assertEquals(100, bounded.images(), "one batch of images, then the bound");
+        assertEquals(List.of(100), told);
+        assertEquals(250, ChoiceFit.fit(pool, 4, 12, true, 250, 1, (done, most) -> {}).images());
     }
 }
