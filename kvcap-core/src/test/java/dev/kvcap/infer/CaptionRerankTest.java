@@ -122,6 +122,12 @@ class CaptionRerankTest {
             bank.add(new MemoryWriter(c).entries(List.of(new MemoryWriter.Example(image, taught, "teach:x"))));
             assertEquals(List.of("a gavel on the table"), c.rerank(List.of(image), List.of("bell7 outline"), whole, new BankRetrieval(bank, 4, 0.5f)),
                     "the taught image is this image (cosine 1), so its whole caption (not its key words) outweighs every training image's");
+            List<Double> shunRareWords = new java.util.ArrayList<>(java.util.Collections.nCopies(ConsensusChoice.FEATURES.size(), 0.0));
+            shunRareWords.set(0, 1.0);
+            shunRareWords.set(ConsensusChoice.FEATURES.indexOf("mean idf"), -100.0); // no word of the taught caption is in a training caption
+            assertEquals(List.of("a gavel on the table"),
+                    c.rerank(List.of(image), List.of("bell7 outline"), whole.withFitted(shunRareWords), new BankRetrieval(bank, 4, 0.5f)),
+                    "where the bank offers captions the choice is by agreement: fitted weights never saw a taught caption");
             assertEquals(List.of(without), c.rerank(List.of(image), List.of("bell7 outline"), whole),
                     "without the bank given, as before");
             remembered.add(new MemoryWriter(c).entries(List.of(new MemoryWriter.Example(image, taught, MemoryWriter.REMEMBER + "x"))));
