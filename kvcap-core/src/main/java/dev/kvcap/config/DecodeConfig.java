@@ -1,5 +1,7 @@
 package dev.kvcap.config;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -15,7 +17,7 @@ import java.util.List;
  *     caption among the model's own and the captions of this many nearest training images (0 =
  *     the model's own caption). Set at the end of {@code train} when choosing so scores better
  *     on the validation images ({@link TrainConfig#rerankChoice}); validation during training
- *     and {@code serve} use the model's own caption
+ *     uses the model's own caption
  * @param rerankWeights how that choice is made: empty, by minimum Bayes risk; otherwise the
  *     weights of a choice fitted on the training images, one per feature of a hypothesis ({@link
  *     #RERANK_FEATURES}), set by {@code train} where they choose better on the validation images
@@ -28,7 +30,8 @@ public record DecodeConfig(
     public static final int RERANK_FEATURES = 11;
 
     public DecodeConfig {
-        rerankWeights = rerankWeights == null ? List.of() : List.copyOf(rerankWeights); // a config saved before the option: none
+        // a config saved before the option: none; a null weight reaches validate(), which names it
+        rerankWeights = rerankWeights == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(rerankWeights));
     }
 
     /** The model's own caption, no choosing among its neighbours' ({@code rerank} 0). */

@@ -128,8 +128,8 @@ final class CaptionRerank {
         Map<Boolean, ConsensusChoice.Scored> scored = new HashMap<>(); // by spans: the hypotheses, once for every way
         for (RerankSettings way : ways) {
             ConsensusChoice.Choice best = scored
-                    .computeIfAbsent(way.spans(), spans -> new ConsensusChoice.Scored(ConsensusChoice.hypotheses(tokens, ids, spans), cider))
-                    .choose(weights, taught.isEmpty() ? way.fitted() : List.of());
+                    .computeIfAbsent(way.spans(), spans -> new ConsensusChoice.Scored(ConsensusChoice.hypotheses(tokens, ids, spans), weights, cider))
+                    .choose(taught.isEmpty() ? way.fitted() : List.of());
             if (best.candidate() < 0) {
                 out.add(String.join(" ", best.tokens())); // a span
             } else {

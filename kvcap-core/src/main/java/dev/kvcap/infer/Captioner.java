@@ -241,6 +241,12 @@ public final class Captioner implements AutoCloseable {
      */
     public List<List<String>> rerank(List<byte[]> pixels, List<String> own, List<RerankSettings> ways, Retrieval retrieval) {
         RerankSettings settings = ways.get(0);
+        for (RerankSettings way : ways) {
+            if (way.neighbours() != settings.neighbours() || way.temperature() != settings.temperature()
+                    || way.similarityPower() != settings.similarityPower()) {
+                throw new IllegalArgumentException("ways of choosing captioned together may differ in spans and fitted weights only");
+            }
+        }
         MemoryBank taught = saved.model().readsCells() && retrieval instanceof BankRetrieval bank ? bank.bank() : null;
         CaptionRerank chooser = rerank(settings);
         for (RerankSettings way : ways) {

@@ -81,7 +81,7 @@ public final class ChoiceFit {
      *
      * @param weights one per {@link ConsensusChoice#FEATURES feature}, on the features' own scale;
      *     empty when fewer than two images had neighbours to choose from
-     * @param images the training images it was fitted on
+     * @param images the training images it was fitted on (those with neighbours and at least two hypotheses)
      */
     public record Fitted(List<Double> weights, int images) {}
 
@@ -89,9 +89,20 @@ public final class ChoiceFit {
 
     /** The hypothesis with the highest score Σ_f weights[f]·features[h][f]; the first on ties. */
     static int best(double[][] features, List<Double> weights) {
+        int[] words = new int[features.length];
+        Arrays.fill(words, 1);
+        return best(features, weights, words);
+    }
+
+    /** {@link #best(double[][], List)} among the hypotheses of at least one word ({@code words} [H]), if any has one. */
+    static int best(double[][] features, List<Double> weights, int[] words) {
+        boolean anyWords = Arrays.stream(words).anyMatch(n -> n > 0);
         int best = 0;
         double top = Double.NEGATIVE_INFINITY;
         for (int h = 0; h < features.length; h++) {
+            if (anyWords && words[h] == 0) {
+                continue;
+            }
             double s = 0;
             for (int f = 0; f < features[h].length; f++) {
                 s += weights.get(f) * features[h][f];
@@ -135,7 +146,7 @@ public final class ChoiceFit {
             done += chunk.length;
             progress.accept(done, sample.length);
         }
-        return new Fitted(usable.size() < 2 ? List.of() : fit(usable), done);
+        return new Fitted(usable.size() < 2 ? List.of() : fit(usable), usable.size());
     }
 
     private static int[] sample(int n, int images, long seed) {

@@ -69,7 +69,7 @@ final class ConsensusChoice {
      */
     static Choice choose(
             List<List<String>> candidates, List<int[]> ids, double[] weights, CiderReward cider, boolean spans, List<Double> fitted) {
-        return new Scored(hypotheses(candidates, ids, spans), cider).choose(weights, fitted);
+        return new Scored(hypotheses(candidates, ids, spans), weights, cider).choose(fitted);
     }
 
     /**
@@ -78,28 +78,32 @@ final class ConsensusChoice {
      */
     static final class Scored {
         private final Hypotheses h;
+        private final double[] weights;
         private final CiderReward cider;
         private final double[][] agree;
-        private double[] featuresFor;
-        private double[][] features;
+        private double[][] features; // made on the first fitted choice
 
-        Scored(Hypotheses h, CiderReward cider) {
+        /** @param weights each candidate's weight as a reference [C], copied */
+        Scored(Hypotheses h, double[] weights, CiderReward cider) {
             this.h = h;
+            this.weights = weights.clone();
             this.cider = cider;
             this.agree = cider.pairwise(h.ids(), h.candidates());
         }
 
-        /** By minimum Bayes risk under {@code weights}, or with {@code fitted} weights when there are any. */
-        Choice choose(double[] weights, List<Double> fitted) {
+        /**
+         * By minimum Bayes risk, or with {@code fitted} weights when there are any (never an empty
+         * hypothesis then, unless every one is: it contains nothing and so looks covered and safe).
+         */
+        Choice choose(List<Double> fitted) {
             int best;
             if (fitted.isEmpty()) {
                 best = minimumRisk(weights, agree);
             } else {
-                if (features == null || featuresFor != weights) {
+                if (features == null) {
                     features = features(h, weights, agree, cider);
-                    featuresFor = weights;
                 }
-                best = ChoiceFit.best(features, fitted);
+                best = ChoiceFit.best(features, fitted, h.ids().stream().mapToInt(ids -> ids.length).toArray());
             }
             return new Choice(best < h.candidates() ? best : -1, List.copyOf(h.tokens().get(best)));
         }

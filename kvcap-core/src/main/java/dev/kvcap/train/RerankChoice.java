@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -175,7 +174,7 @@ final class RerankChoice {
             for (int w = 0; w < names.size(); w++) {
                 Map<Long, String> c = captions.get(w);
                 tried.add(new Way(names.get(w), w == 0 ? 0 : neighbours, w == 0 ? List.of() : ways.get(w - 1).fitted(),
-                        cider(refs, c), (double) new HashSet<>(c.values()).size() / c.size()));
+                        cider(refs, c), Validation.distinctShare(c.values())));
             }
             boolean anyVaried = tried.stream().anyMatch(Way::varied);
             Way chosen = best(tried);
@@ -216,10 +215,13 @@ final class RerankChoice {
         return chosen;
     }
 
-    /** The fitted weights with the agreement's (the first feature's) weighing {@code 1 + boost} times as much. */
+    /**
+     * The fitted weights with the agreement (the first feature) weighing {@code boost} times its
+     * fitted weight's size more: towards choosing by agreement whatever sign the fit gave it.
+     */
     static List<Double> blend(List<Double> fitted, double boost) {
         List<Double> out = new ArrayList<>(fitted);
-        out.set(0, fitted.get(0) * (1 + boost));
+        out.set(0, fitted.get(0) + boost * Math.abs(fitted.get(0)));
         return out;
     }
 

@@ -86,6 +86,9 @@ class ConfigJsonTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ConfigJson.fromJson("{\"preset\":\"small\",\"decode\":{\"rerankWeights\":[1,2]}}"));
         assertTrue(e.getMessage().contains("decode.rerankWeights") && e.getMessage().contains("11 numbers"), e.getMessage());
+        IllegalArgumentException nulls = assertThrows(IllegalArgumentException.class,
+                () -> ConfigJson.fromJson("{\"preset\":\"small\",\"decode\":{\"rerankWeights\":[1,null,1,1,1,1,1,1,1,1,1]}}"));
+        assertTrue(nulls.getMessage().contains("decode.rerankWeights"), nulls.getMessage());
     }
 
     /** The {@code small} preset as saved now, read back with {@code keys} ("section.key") removed: a config saved before they existed. */

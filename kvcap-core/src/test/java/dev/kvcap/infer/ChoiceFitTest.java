@@ -76,6 +76,15 @@ class ChoiceFitTest {
     }
 
     @Test
+    void aFittedChoiceNeverPicksAnEmptyHypothesisWhileAnotherHasWords() {
+        double[][] features = {{0, 1}, {5, 0}, {1, 1}}; // the second is empty and would score best
+        List<Double> w = List.of(1.0, 0.0);
+        assertEquals(1, ChoiceFit.best(features, w));
+        assertEquals(2, ChoiceFit.best(features, w, new int[] {1, 0, 2}));
+        assertEquals(1, ChoiceFit.best(features, w, new int[] {0, 0, 0}), "all empty: the best of them");
+    }
+
+    @Test
     void aPoolWhereNoImageHasANeighbourOfAnotherItemFitsNothing() {
         ChoiceFit.Pool pool = pool(List.of(List.of("account outline"), List.of("account")));
         assertEquals(List.of(), ChoiceFit.fit(pool, 8, 12, true, 10, 1, (done, most) -> {}).weights());

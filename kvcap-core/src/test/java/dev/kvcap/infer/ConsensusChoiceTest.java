@@ -105,12 +105,14 @@ class ConsensusChoiceTest {
         List<Double> agreementOnly = new ArrayList<>(java.util.Collections.nCopies(ConsensusChoice.FEATURES.size(), 0.0));
         agreementOnly.set(0, 1.0);
         for (List<String> set : List.of(CLIPBOARDS, FLAGS, List.of("a red circle", "a red circle", "arrow up"))) {
-            double[] equal = new double[set.size()];
-            java.util.Arrays.fill(equal, 1.0 / set.size());
+            double[] unequal = new double[set.size()];
+            for (int i = 0; i < unequal.length; i++) {
+                unequal[i] = 1.0 / (1 + i); // not shares: the fitted features take them as shares, agreement as they are
+            }
             List<List<String>> tokens = set.stream().map(CaptionTokenizer::tokenize).toList();
             List<int[]> ids = set.stream().map(names::ids).toList();
-            assertEquals(ConsensusChoice.choose(tokens, ids, equal, names.cider, true),
-                    ConsensusChoice.choose(tokens, ids, equal, names.cider, true, agreementOnly), set.get(0));
+            assertEquals(ConsensusChoice.choose(tokens, ids, unequal, names.cider, true),
+                    ConsensusChoice.choose(tokens, ids, unequal, names.cider, true, agreementOnly), set.get(0));
         }
     }
 

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 /**
  * Runs training's closing choice ({@link RerankChoice}) again on a trained model, as {@code train}
  * would at its end: fits the choice on the training images the model keeps, captions the
- * validation images three ways, and saves the winner in the model's {@code config.json}. For models
+ * validation images every way (the model's own captions, by agreement, three fitted), and saves the winner in the model's {@code config.json}. For models
  * trained before the fitted choice (docs/REAL-DATA.md, "A fitted choice"); copy the model first.
  *
  * <pre>

@@ -122,6 +122,13 @@ class RerankChoiceTest {
     }
 
     @Test
+    void aBlendWeighsTheAgreementMoreWhateverSignTheFitGaveIt() {
+        assertEquals(List.of(6.0, -1.0), RerankChoice.blend(List.of(2.0, -1.0), 2));
+        assertEquals(List.of(2.0, -1.0), RerankChoice.blend(List.of(-2.0, -1.0), 2), "towards agreement from a negative weight too");
+        assertEquals(List.of(2.0, -1.0), RerankChoice.blend(List.of(2.0, -1.0), 0), "no boost: the fit itself");
+    }
+
+    @Test
     void aRunThatChoosesPassesOnNoChoiceFromTheConfigItStartedFrom() throws Exception {
         KvcapConfig ret = SavedModel.readConfig(trained); // as --init reads a model's config
         List<Double> weights = java.util.Collections.nCopies(dev.kvcap.config.DecodeConfig.RERANK_FEATURES, 1.0);
