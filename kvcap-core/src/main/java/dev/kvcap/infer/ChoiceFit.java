@@ -37,7 +37,7 @@ public final class ChoiceFit {
     /**
      * Pairs of a hypothesis and a candidate compared at most while preparing the fit: captions
      * of many words have many spans, each compared with every candidate, so sampling stops early
-     * on such sets. The real icons' 2,000 images take 5·10⁷ (11–13 s on 2 cores); the synthetic
+     * on such sets. The real icons' 2,000 images take about 5·10⁷ (counted in bench/realdata/fitted/ranker.py's replay; 10.6–12.9 s on 2 cores); the synthetic
      * shapes' seven-word captions took 95 s for 2,000 images before the bound.
      */
     static final long PAIRS = 100_000_000L;
@@ -69,12 +69,7 @@ public final class ChoiceFit {
      * One sampled image: its hypotheses' features [H][F], their CIDEr-D against its captions [H],
      * and how many candidates they were compared with (C).
      */
-    record Example(double[][] features, double[] scores, int candidates) {
-
-        Example(double[][] features, double[] scores) {
-            this(features, scores, 1);
-        }
-    }
+    record Example(double[][] features, double[] scores, int candidates) {}
 
     /**
      * What a fit found.
@@ -97,22 +92,17 @@ public final class ChoiceFit {
     /** {@link #best(double[][], List)} among the hypotheses of at least one word ({@code words} [H]), if any has one. */
     static int best(double[][] features, List<Double> weights, int[] words) {
         boolean anyWords = Arrays.stream(words).anyMatch(n -> n > 0);
-        int best = 0;
-        double top = Double.NEGATIVE_INFINITY;
+        double[] scores = new double[features.length];
         for (int h = 0; h < features.length; h++) {
             if (anyWords && words[h] == 0) {
+                scores[h] = Double.NEGATIVE_INFINITY;
                 continue;
             }
-            double s = 0;
             for (int f = 0; f < features[h].length; f++) {
-                s += weights.get(f) * features[h][f];
-            }
-            if (s > top) {
-                top = s;
-                best = h;
+                scores[h] += weights.get(f) * features[h][f];
             }
         }
-        return best;
+        return ConsensusChoice.first(scores);
     }
 
     /**

@@ -151,12 +151,10 @@ final class ConsensusChoice {
     static double[][] features(Hypotheses h, double[] rawWeights, double[][] agree, CiderReward cider) {
         double total = Arrays.stream(rawWeights).sum();
         double[] weights = Arrays.stream(rawWeights).map(w -> total > 0 ? w / total : 1.0 / rawWeights.length).toArray();
+        double[] gains = gains(weights, agree);
         double[][] out = new double[h.tokens().size()][];
         for (int i = 0; i < out.length; i++) {
-            double gain = 0;
-            for (int j = 0; j < weights.length; j++) {
-                gain += weights[j] * agree[i][j];
-            }
+            double gain = gains[i];
             int[] ids = h.ids().get(i);
             int n = ids.length;
             double coverage = 0;
@@ -204,15 +202,27 @@ final class ConsensusChoice {
      * @param agree [i][j]: how well hypothesis i agrees with candidate j as its reference
      */
     static int minimumRisk(double[] weights, double[][] agree) {
-        int best = 0;
-        double bestGain = Double.NEGATIVE_INFINITY;
+        return first(gains(weights, agree));
+    }
+
+    /** Each hypothesis's expected agreement Σ_j weights[j]·agree[i][j] [H]. */
+    static double[] gains(double[] weights, double[][] agree) {
+        double[] gains = new double[agree.length];
         for (int i = 0; i < agree.length; i++) {
-            double gain = 0;
             for (int j = 0; j < weights.length; j++) {
-                gain += weights[j] * agree[i][j];
+                gains[i] += weights[j] * agree[i][j];
             }
-            if (gain > bestGain) {
-                bestGain = gain;
+        }
+        return gains;
+    }
+
+    /** The position of the highest score; the first on ties (and 0 when none is above −∞). */
+    static int first(double[] scores) {
+        int best = 0;
+        double top = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < scores.length; i++) {
+            if (scores[i] > top) {
+                top = scores[i];
                 best = i;
             }
         }

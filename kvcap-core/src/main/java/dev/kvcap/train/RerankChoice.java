@@ -121,60 +121,31 @@ final class RerankChoice {
                     "choosing how the model captions: fitting a choice among its %d nearest training images' captions on the training images (train.rerankChoice)",
                     neighbours)));
             ChoiceFit.Fitted fit = captioner.fitChoice(settings, (done, most) -> events.accept(new TrainEvent.Fitting(done, most)));
-            List<Double> weights = fit.weights();
-            List<String> names = new ArrayList<>(List.of("the model's own captions", "--rerank " + neighbours + " by agreement"));
-            List<RerankSettings> ways = new ArrayList<>(List.of(settings));
-            if (!weights.isEmpty()) {
+            List<Planned> plan = new ArrayList<>(List.of(
+                    new Planned("the model's own captions", null), new Planned("--rerank " + neighbours + " by agreement", settings)));
+            if (!fit.weights().isEmpty()) {
                 for (double boost : AGREEMENT_BOOSTS) {
-                    names.add(boost == 0 ? "--rerank " + neighbours + ", fitted" : String.format(Locale.ROOT, "--rerank %d, fitted, agreement ×%.0f", neighbours, 1 + boost));
-                    ways.add(settings.withFitted(blend(weights, boost)));
+                    plan.add(new Planned(boost == 0 ? "--rerank " + neighbours + ", fitted"
+                            : String.format(Locale.ROOT, "--rerank %d, fitted, agreement ×%.0f", neighbours, 1 + boost),
+                            settings.withFitted(blend(fit.weights(), boost))));
                 }
             }
             events.accept(new TrainEvent.Info(String.format(Locale.ROOT,
                     "%s (%.1f s); captioning %s validation images %d ways",
-                    weights.isEmpty() ? "too few training images had neighbours to fit a choice on"
+                    fit.weights().isEmpty() ? "too few training images had neighbours to fit a choice on"
                             : "choice fitted on " + fit.images() + " training images",
                     (System.nanoTime() - start) / 1e9,
-                    images.size() == all.size() ? "the " + all.size() : "the first " + images.size() + " of the " + all.size(), names.size())));
+                    images.size() == all.size() ? "the " + all.size() : "the first " + images.size() + " of the " + all.size(), plan.size())));
             Map<Long, List<String>> refs = new LinkedHashMap<>();
-            List<Map<Long, String>> captions = new ArrayList<>();
-            for (int w = 0; w < names.size(); w++) {
-                captions.add(new LinkedHashMap<>());
-            }
-            for (int from = 0; from < images.size(); from += BATCH) {
-                List<CaptionedImage> batch = new ArrayList<>();
-                List<byte[]> pixels = new ArrayList<>();
-                for (CaptionedImage img : images.subList(from, Math.min(images.size(), from + BATCH))) {
-                    try {
-                        pixels.add(captioner.prepare(img.file()));
-                        batch.add(img);
-                    } catch (DataException e) {
-                        // training counted and reported it already
-                    }
-                }
-                if (batch.isEmpty()) {
-                    continue;
-                }
-                List<String> texts = captioner.caption(pixels, captioner.defaults(), false).stream().map(Captioner.Caption::text).toList();
-                List<List<String>> reranked = captioner.rerank(pixels, texts, ways, null);
-                for (int i = 0; i < batch.size(); i++) {
-                    long id = batch.get(i).imageId();
-                    refs.put(id, batch.get(i).captions());
-                    captions.get(0).put(id, texts.get(i));
-                    for (int w = 0; w < ways.size(); w++) {
-                        captions.get(w + 1).put(id, reranked.get(w).get(i));
-                    }
-                }
-                events.accept(new TrainEvent.Choosing(Math.min(images.size(), from + BATCH), images.size()));
-            }
+            List<Map<Long, String>> captions = captionEveryWay(captioner, images, plan.subList(1, plan.size()).stream().map(Planned::settings).toList(), refs, events);
             if (refs.isEmpty()) {
                 return Optional.empty();
             }
             List<Way> tried = new ArrayList<>();
-            for (int w = 0; w < names.size(); w++) {
-                Map<Long, String> c = captions.get(w);
-                tried.add(new Way(names.get(w), w == 0 ? 0 : neighbours, w == 0 ? List.of() : ways.get(w - 1).fitted(),
-                        cider(refs, c), Validation.distinctShare(c.values())));
+            for (int w = 0; w < plan.size(); w++) {
+                RerankSettings way = plan.get(w).settings();
+                tried.add(new Way(plan.get(w).name(), way == null ? 0 : neighbours, way == null ? List.of() : way.fitted(),
+                        cider(refs, captions.get(w)), Validation.distinctShare(captions.get(w).values())));
             }
             boolean anyVaried = tried.stream().anyMatch(Way::varied);
             Way chosen = best(tried);
@@ -197,6 +168,50 @@ final class RerankChoice {
                                     + "; --rerank 0 gives the model's own captions")));
             return Optional.of(new Outcome(neighbours, tried, chosen));
         }
+    }
+
+    /** A way to try: its name in the messages, and its settings (null: the model's own captions). */
+    private record Planned(String name, RerankSettings settings) {}
+
+    /**
+     * Captions {@code images} with the model's own captions, then each of {@code ways} (in one
+     * pass: the images encoded and their candidates weighed once), filling {@code refs} with the
+     * references of the images read: [own, then each way] image id → caption.
+     */
+    private static List<Map<Long, String>> captionEveryWay(
+            Captioner captioner, List<CaptionedImage> images, List<RerankSettings> ways, Map<Long, List<String>> refs,
+            Consumer<TrainEvent> events) {
+        List<Map<Long, String>> captions = new ArrayList<>();
+        for (int w = 0; w <= ways.size(); w++) {
+            captions.add(new LinkedHashMap<>());
+        }
+        for (int from = 0; from < images.size(); from += BATCH) {
+            List<CaptionedImage> batch = new ArrayList<>();
+            List<byte[]> pixels = new ArrayList<>();
+            for (CaptionedImage img : images.subList(from, Math.min(images.size(), from + BATCH))) {
+                try {
+                    pixels.add(captioner.prepare(img.file()));
+                    batch.add(img);
+                } catch (DataException e) {
+                    // training counted and reported it already
+                }
+            }
+            if (batch.isEmpty()) {
+                continue;
+            }
+            List<String> own = captioner.caption(pixels, captioner.defaults(), false).stream().map(Captioner.Caption::text).toList();
+            List<List<String>> chosen = captioner.rerank(pixels, own, ways, null);
+            for (int i = 0; i < batch.size(); i++) {
+                long id = batch.get(i).imageId();
+                refs.put(id, batch.get(i).captions());
+                captions.get(0).put(id, own.get(i));
+                for (int w = 0; w < ways.size(); w++) {
+                    captions.get(w + 1).put(id, chosen.get(w).get(i));
+                }
+            }
+            events.accept(new TrainEvent.Choosing(Math.min(images.size(), from + BATCH), images.size()));
+        }
+        return captions;
     }
 
     /**

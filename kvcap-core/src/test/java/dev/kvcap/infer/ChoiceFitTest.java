@@ -65,7 +65,7 @@ class ChoiceFitTest {
             x[2][3] = 0;
             x[2][2] = 1; // one word
             scores[2] = 1;
-            examples.add(new ChoiceFit.Example(x, scores));
+            examples.add(new ChoiceFit.Example(x, scores, 4));
         }
         List<Double> w = ChoiceFit.fit(examples);
         assertEquals(f, w.size());
