@@ -42,6 +42,9 @@ final class BankDirectory {
      * A damaged index, which even CREATE cannot read past, is deleted file by file under the lock.
      */
     static void reset(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new BankException("memory bank " + dir + " is a file, not a bank's folder; move it away and clear again");
+        }
         if (!Files.isDirectory(dir)) {
             return;
         }

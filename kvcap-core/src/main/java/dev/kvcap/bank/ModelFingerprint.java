@@ -102,7 +102,8 @@ public final class ModelFingerprint {
     /** The directory holding the model files: {@code modelDir} itself, or its {@code best/}. */
     public static Path weightsDir(Path modelDir) {
         if (!Files.isDirectory(modelDir)) {
-            throw new BankException("model directory " + modelDir + " does not exist");
+            throw new BankException("model directory " + modelDir
+                    + (Files.exists(modelDir) ? " is a file; give the folder that train wrote (--out)" : " does not exist"));
         }
         for (Path dir : new Path[] {modelDir, modelDir.resolve(BEST)}) {
             Path marker = dir.resolve(MARKER);

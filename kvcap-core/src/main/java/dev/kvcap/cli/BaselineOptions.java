@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,6 +27,10 @@ final class BaselineOptions {
 
     /** Side the images are resized to for {@code --features gradients}. */
     private static final int GRADIENT_SIZE = 64;
+
+    /** The options that shape the floor; without {@code --train-captions} there is none to shape. */
+    private static final List<String> SHAPING =
+            List.of("--train-images", "--features", "--neighbours", "--similarity-power", "--spans", "--fit-choice", "--pixel-size");
 
     @Option(names = "--train-captions", paramLabel = "ANN.json", description = "The training set's MSCOCO captions: where the nearest neighbours and their captions come from.")
     Path trainCaptions;
@@ -70,6 +75,22 @@ final class BaselineOptions {
     }
 
     /**
+     * For {@code evaluate}, where the floor is optional: refuses an option that shapes the floor
+     * when no floor was asked for, instead of ignoring it.
+     */
+    void refuseUnused(CommandLine.ParseResult parsed) {
+        if (requested()) {
+            return;
+        }
+        for (String option : SHAPING) {
+            if (parsed.hasMatchedOption(option)) {
+                throw new IllegalArgumentException(option + " shapes the nearest-neighbour floor, which evaluate computes only with"
+                        + " --train-captions ANN.json: add it, or leave out " + option);
+            }
+        }
+    }
+
+    /**
      * Checks the options before any work; {@code withModel}: a model is given, whose encoder
      * {@code --features encoder} measures with.
      */
@@ -89,6 +110,9 @@ final class BaselineOptions {
         }
         if (pixelSize < 1 || pixelSize > 256) {
             throw new IllegalArgumentException("--pixel-size must be in 1..256, got " + pixelSize);
+        }
+        if (trainImages != null) {
+            Limits.existingFolder("--train-images", trainImages);
         }
         if (!List.of("pixel", "gradients", "encoder").contains(features)) {
             throw new IllegalArgumentException("--features must be pixel, gradients or encoder, got '" + features + "'");

@@ -21,7 +21,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
         name = "bench",
@@ -39,6 +41,8 @@ import picocli.CommandLine.Option;
 final class BenchCommand implements Callable<Integer> {
 
     @Mixin EngineOptions engine;
+
+    @Spec CommandSpec spec;
 
     @Option(names = "--presets", paramLabel = "LIST", defaultValue = "small,vgg16", description = "Comma-separated presets; default ${DEFAULT-VALUE}.")
     String presets;
@@ -77,6 +81,7 @@ final class BenchCommand implements Callable<Integer> {
         if (markdown != null) {
             Limits.appendable("--markdown", markdown);
         }
+        presetNames(); // before minutes of measuring, not after
         Path scratch = Files.createTempDirectory("kvcap-bench");
         try {
             return run(scratch);
@@ -85,9 +90,30 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** The presets to measure: tiny with {@code --quick}, else {@code --presets}, each a known one. */
+    private List<String> presetNames() {
+        if (quick) {
+            if (spec.commandLine().getParseResult().hasMatchedOption("--presets")) {
+                throw new IllegalArgumentException("--quick measures the tiny preset only: leave out --presets, or leave out --quick");
+            }
+            return List.of("tiny");
+        }
+        List<String> names = new ArrayList<>();
+        for (String name : presets.split(",")) {
+            if (!name.isBlank()) {
+                Presets.named(name.trim()); // an unknown name: a one-line error listing the known ones
+                names.add(name.trim());
+            }
+        }
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("--presets names no preset; give a comma-separated list of " + String.join(", ", Presets.NAMES));
+        }
+        return names;
+    }
+
     private int run(Path scratch) throws Exception {
         List<Map<String, Object>> reports = new ArrayList<>();
-        List<String> names = quick ? List.of("tiny") : List.of(presets.split(","));
+        List<String> names = presetNames();
         int v = quick ? 50 : vocab;
         int w = quick ? 4 : words;
         int warmup = quick ? 1 : 3;

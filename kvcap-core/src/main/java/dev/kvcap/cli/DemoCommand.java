@@ -48,6 +48,10 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long start = System.nanoTime();
+        if (images < 10 || images > SynthCommand.MAX_IMAGES) {
+            throw new IllegalArgumentException("--images must be between 10 and " + SynthCommand.MAX_IMAGES + ", got " + images);
+        }
+        Limits.atLeastOne("--epochs", epochs);
         Precision mixed = Precision.parse(precision);
         Path data = out.resolve("data");
         Path modelDir = out.resolve("model");

@@ -14,7 +14,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
         name = "evaluate",
@@ -31,6 +33,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin ModelOptions modelOptions;
 
     @Mixin RerankOption rerank;
+
+    @Spec CommandSpec spec;
 
     @Mixin BaselineOptions floor; // --train-captions: print the nearest-neighbour floor beside the model
 
@@ -52,6 +56,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Limits.atLeastOne("--limit", limit);
+        Limits.atLeastOne("--batch", batch);
+        floor.refuseUnused(spec.commandLine().getParseResult());
         Limits.existingFolder("--images", images);
         if (results != null) {
             AtomicFiles.checkWritable(results); // before the model captions every image, not after
@@ -84,7 +90,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 if (bank.isPresent()) {
                     System.err.println("kvcap: reading the memory bank (" + bank.get().size() + " entries; --memory off to ignore it)");
                 }
-                o = DatasetCaptions.run(captioner, set, decode, Math.max(1, batch), retrieval, choose.orElse(null));
+                o = DatasetCaptions.run(captioner, set, decode, batch, retrieval, choose.orElse(null));
             } finally {
                 bank.ifPresent(MemoryBank::close);
             }

@@ -31,6 +31,9 @@ final class Limits {
      *     to: it exists and is not writable, or it does not and its folder is not writable
      */
     static void appendable(String option, Path file) {
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException(option + ": " + file + " is a folder; give a file name");
+        }
         Path folder = file.toAbsolutePath().getParent();
         boolean ok = Files.exists(file) ? Files.isWritable(file) : folder != null && Files.isWritable(folder);
         if (!ok) {

@@ -88,12 +88,9 @@ public final class Main implements Runnable {
 
     private static int onBadArguments(CommandLine.ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
-        err.println(
-                "kvcap: "
-                        + Errors.oneLine(e)
-                        + " (see 'kvcap "
-                        + e.getCommandLine().getCommandName().replace("kvcap", "").trim()
-                        + " --help')");
+        // picocli words some of its messages "Error: ..."; the line already starts with "kvcap: "
+        String message = Errors.oneLine(e).replaceFirst("^Error: ", "");
+        err.println("kvcap: " + message + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
         err.flush();
         return 2;
     }

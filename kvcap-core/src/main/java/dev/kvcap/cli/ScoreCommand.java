@@ -98,7 +98,8 @@ public final class ScoreCommand implements Callable<Integer> {
     Path absolute = file.toAbsolutePath();
     Path dir = absolute.getParent();
     if (dir == null || !Files.isDirectory(dir)) {
-      throw new MetricsInputException("--per-image: directory does not exist: " + dir);
+      throw new MetricsInputException("--per-image: " + (dir != null && Files.exists(dir)
+          ? dir + " is a file, not a folder to write into" : "directory does not exist: " + dir));
     }
     AtomicFiles.write(absolute, GSON.toJson(rows) + "\n");
   }

@@ -9,10 +9,13 @@ import dev.kvcap.train.InputChecks;
 import dev.kvcap.train.Trainer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
         name = "train",
@@ -27,6 +30,8 @@ import picocli.CommandLine.Option;
             "caption and evaluate follow."
         })
 final class TrainCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
 
     @Mixin EngineOptions engine;
 
@@ -117,6 +122,17 @@ final class TrainCommand implements Callable<Integer> {
             base = base.withScst(base.scst().withBaseline(scstBaseline));
         }
         KvcapConfig cfg = TrainSetup.overrides(base, epochs, batch, imageSize, seed);
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        if (source.captions != null && parsed.hasMatchedOption("--split")) {
+            throw new IllegalArgumentException("--split picks a split of a Karpathy file: use it with --karpathy, or leave it out with --captions");
+        }
+        if (valImages != null && valCaptions == null) {
+            throw new IllegalArgumentException("--val-images is the folder of --val-captions' images: add --val-captions ANN.json, or leave out --val-images");
+        }
+        Limits.existingFolder("--images", images);
+        if (valImages != null) {
+            Limits.existingFolder("--val-images", valImages);
+        }
         Activity.now("reading the training captions " + (source.captions != null ? source.captions : source.karpathy));
         CaptionSet train;
         CaptionSet val = null;
@@ -148,9 +164,13 @@ final class TrainCommand implements Callable<Integer> {
                         .optScst(scst)
                         .optFreezeEncoder(freezeEncoder)
                         .run(train, val, out, resume);
+        // without a validation set the best epoch is the one with the lowest training loss, kept as its negative
+        String best = val == null
+                ? String.format("no validation set, best = lowest training loss %.4f", -r.bestCider())
+                : String.format("best validation CIDEr-D %.4f", r.bestCider());
         System.err.printf(
-                "kvcap: trained %d epochs; best validation CIDEr-D %.4f; %d image(s) skipped; model in %s%n",
-                r.epochsRun(), r.bestCider(), r.skippedImages(), out.resolve("best"));
+                "kvcap: trained %d epochs; %s; %d image(s) skipped; model in %s%n",
+                r.epochsRun(), best, r.skippedImages(), out.resolve("best"));
         return 0;
     }
 }

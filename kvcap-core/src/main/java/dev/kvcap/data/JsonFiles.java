@@ -25,6 +25,9 @@ final class JsonFiles {
 
     /** Parses {@code file}; errors name the file and, where Gson knows it, the line and column. */
     static JsonElement read(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new DataException(file + ": is a folder; give the JSON file in it");
+        }
         if (!Files.isRegularFile(file)) {
             throw new DataException(file + ": file not found; check the path");
         }

@@ -214,7 +214,13 @@ public final class CaptionServer implements AutoCloseable {
         c.jetty.multipartConfig.maxTotalRequestSize(config.maxBodyBytes(), SizeUnit.BYTES);
         c.jetty.multipartConfig.maxInMemoryFileSize((int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes()), SizeUnit.BYTES);
         if (config.corsOrigin() != null) {
-            c.bundledPlugins.enableCors(cors -> cors.addRule(rule -> rule.allowHost(config.corsOrigin())));
+            c.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
+                if (ServeConfig.ANY_ORIGIN.equals(config.corsOrigin())) {
+                    rule.anyHost();
+                } else {
+                    rule.allowHost(config.corsOrigin());
+                }
+            }));
         }
         c.requestLogger.http((ctx, ms) -> metrics.request(
                 ctx.method().name(), route(ctx), ctx.statusCode(), (long) (ms * 1e6)));
@@ -364,7 +370,7 @@ public final class CaptionServer implements AutoCloseable {
     private void teach(Context ctx) {
         MemoryEndpoints m = memory();
         m.requireWritable();
-        String caption = QueryOptions.parse(ctx.queryString(), TEACH_OPTIONS).single("caption", "a caption of one word or more");
+        String caption = QueryOptions.parse(ctx.queryString(), TEACH_OPTIONS).required("caption", "a caption of one word or more");
         List<String> words = MemoryEndpoints.words(caption); // refused before the upload is read
         byte[] body = Uploads.read(ctx, config.maxBodyBytes());
         byte[] pixels;

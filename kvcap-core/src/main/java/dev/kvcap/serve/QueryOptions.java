@@ -55,6 +55,18 @@ final class QueryOptions {
      * @param expected what a value looks like, for the message (e.g. "true or false")
      */
     String single(String name, String expected) {
+        return single(name, expected, ", or leave it out");
+    }
+
+    /**
+     * A required option's one value, or null when it is absent (the caller says what it needs); an
+     * empty value is refused without suggesting to leave it out.
+     */
+    String required(String name, String expected) {
+        return single(name, expected, "");
+    }
+
+    private String single(String name, String expected, String orLeaveOut) {
         List<String> v = values.getOrDefault(name, List.of());
         if (v.isEmpty()) {
             return null;
@@ -63,7 +75,7 @@ final class QueryOptions {
             throw new ApiException(400, name + " is given " + v.size() + " times: give it once");
         }
         if (v.get(0).isBlank()) {
-            throw new ApiException(400, name + " is empty: give " + expected + ", or leave it out");
+            throw new ApiException(400, name + " is empty: give " + expected + orLeaveOut);
         }
         return v.get(0);
     }

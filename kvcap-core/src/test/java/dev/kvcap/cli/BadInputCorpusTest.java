@@ -91,6 +91,7 @@ class BadInputCorpusTest {
         dataFiles();
         memoryBank();
         outputsAndLimits();
+        misusedOptions();
     }
 
     // --- images given to caption: the good ones are captioned, the bad ones reported, exit 1 ---
@@ -447,6 +448,64 @@ class BadInputCorpusTest {
                     return memoryBuild("nothing", bad);
                 },
                 "not a recognised image format", "nothing was added");
+    }
+
+    // --- options given where they do nothing, or with a value that names nothing: refused, not ignored ---
+
+    private static void misusedOptions() {
+        add("misused options", "memory add with a wrong option points at its own help", 2, null,
+                () -> new String[] {"memory", "add", "--model", model.toString(), "--bogus"},
+                "see 'kvcap memory add --help'");
+        add("misused options", "train --karpathy with --captions says it once", 2, null,
+                () -> new String[] {"train", "--karpathy", train.toString(), "--captions", train.toString(),
+                    "--images", trainImages.toString(), "--out", dir.resolve("never").toString()},
+                r -> assertFalse(r.err().contains("kvcap: Error:"), r.err()),
+                "mutually exclusive");
+        add("misused options", "evaluate --batch 0", 1, null, () -> evaluate("--batch", "0"), "--batch must be at least 1, got 0");
+        add("misused options", "evaluate --neighbours without --train-captions", 1, null, () -> evaluate("--neighbours", "4"),
+                "--neighbours shapes the nearest-neighbour floor", "--train-captions");
+        add("misused options", "evaluate --train-images that does not exist", 1, null,
+                () -> evaluate("--train-captions", train.toString(), "--train-images", dir.resolve("no-such-train-images").toString()),
+                r -> assertEquals(1, r.err().strip().lines().count(), r.err()),
+                "--train-images:", "does not exist");
+        add("misused options", "evaluate --captions naming a folder", 1, null,
+                () -> new String[] {"evaluate", "--model", model.toString(), "--captions", trainImages.toString(), "--images", trainImages.toString()},
+                "is a folder; give the JSON file");
+        add("misused options", "train --split with --captions", 1, null,
+                () -> new String[] {"train", "--captions", train.toString(), "--images", trainImages.toString(),
+                    "--out", dir.resolve("never").toString(), "--split", "val"},
+                "--split picks a split of a Karpathy file");
+        add("misused options", "train --val-images without --val-captions", 1, null,
+                () -> new String[] {"train", "--captions", train.toString(), "--images", trainImages.toString(),
+                    "--out", dir.resolve("never").toString(), "--val-images", trainImages.toString()},
+                "--val-images is the folder of --val-captions' images");
+        add("misused options", "train --images that does not exist", 1, null,
+                () -> new String[] {"train", "--captions", train.toString(), "--images", dir.resolve("no-such-images").toString(),
+                    "--out", dir.resolve("never").toString()},
+                "--images:", "does not exist");
+        add("misused options", "serve --cors with a path", 1, null,
+                () -> new String[] {"serve", "--model", model.toString(), "--port", "0", "--cors", "http://app.example/path"},
+                "--cors must be * or one origin", "got 'http://app.example/path'");
+        add("misused options", "bench --quick --presets", 1, null, () -> new String[] {"bench", "--quick", "--presets", "small"},
+                "--quick measures the tiny preset only");
+        add("misused options", "bench --presets naming none", 1, null, () -> new String[] {"bench", "--presets", ","},
+                "--presets names no preset");
+        add("misused options", "bench --presets naming an unknown one", 1, null, () -> new String[] {"bench", "--presets", "tiny,huge"},
+                "unknown preset 'huge'");
+        add("misused options", "memory stats --model naming a file", 1, null,
+                () -> new String[] {"memory", "stats", "--model", train.toString()},
+                "is a file; give the folder that train wrote");
+        add("misused options", "memory clear where the bank is a file", 1, null,
+                () -> {
+                    Path m = memoryModel("bank-file");
+                    writeText(dev.kvcap.bank.MemoryBank.dirOf(dev.kvcap.bank.ModelFingerprint.weightsDir(m)), "not a bank");
+                    return new String[] {"memory", "clear", "--model", m.toString()};
+                },
+                "is a file, not a bank's folder");
+        add("misused options", "demo --images 0", 1, null,
+                () -> new String[] {"demo", "--out", dir.resolve("demo-none").toString(), "--images", "0"},
+                r -> assertFalse(Files.exists(dir.resolve("demo-none")), "refused before making folders"),
+                "--images must be between 10 and");
     }
 
     private static String[] evaluate(String... rest) {

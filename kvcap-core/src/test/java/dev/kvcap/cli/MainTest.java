@@ -88,6 +88,7 @@ class MainTest {
                 "--val-images", data.resolve("images/val").toString(),
                 "--out", model.toString(), "--config", "tiny", "--epochs", "1");
         assertEquals("0", t[0], t[1]);
+        assertTrue(t[1].contains("best validation CIDEr-D"), t[1]);
         assertTrue(Files.exists(model.resolve("best/kvcap.json")));
         assertTrue(Files.exists(model.resolve("metrics.jsonl")));
         Path img = Files.list(data.resolve("images/test")).findFirst().orElseThrow();
@@ -149,6 +150,7 @@ class MainTest {
         String[] t = run("train", "--captions", train, "--images", data.resolve("images/train").toString(),
                 "--out", model.toString(), "--config", "tiny", "--epochs", "1");
         assertEquals("0", t[0], t[1]);
+        assertTrue(t[1].contains("no validation set, best = lowest training loss"), "not a CIDEr-D it never measured: " + t[1]);
         String[] b = run("memory", "build", "--model", model.toString(), "--captions", train,
                 "--images", data.resolve("images/train").toString(), "--limit", "5", "--per-image", "1");
         assertEquals("0", b[0], b[1]);

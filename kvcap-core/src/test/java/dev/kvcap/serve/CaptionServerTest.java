@@ -6,6 +6,7 @@ import static dev.kvcap.serve.ServeFixture.post;
 import static dev.kvcap.serve.ServeFixture.send;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -292,6 +294,26 @@ class CaptionServerTest {
             HttpRequest other = HttpRequest.newBuilder(URI.create(cors.url() + "healthz")).header("Origin", "http://evil.example").GET().build();
             assertTrue(send(other).headers().firstValue("Access-Control-Allow-Origin").isEmpty());
         }
+    }
+
+    @Test
+    void corsStarAllowsEveryOrigin() throws Exception {
+        try (CaptionServer cors = new CaptionServer(captioner, ServeConfig.defaults().withPort(0).withCors("*").validate()).start()) {
+            HttpRequest any = HttpRequest.newBuilder(URI.create(cors.url() + "healthz")).header("Origin", "http://anywhere.example").GET().build();
+            String allowed = send(any).headers().firstValue("Access-Control-Allow-Origin").orElse("");
+            assertTrue(allowed.equals("*") || allowed.equals("http://anywhere.example"), allowed);
+        }
+    }
+
+    @Test
+    void corsRefusesWhatIsNotAnOrigin() {
+        for (String bad : List.of("", "http://", "http://app.example/path", "app.example", "ftp://app.example", "*.example")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ServeConfig.defaults().withCors(bad).validate(), bad);
+            assertTrue(e.getMessage().startsWith("--cors must be * or one origin"), e.getMessage());
+        }
+        ServeConfig.defaults().withCors("http://localhost:3000").validate();
+        ServeConfig.defaults().withCors("https://app.example").validate();
     }
 
     @Test
