@@ -2,12 +2,17 @@ package dev.kvcap.config;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import java.io.IOException;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -30,8 +35,11 @@ public final class ConfigJson {
     /** Parses a complete config (as written by {@link #toJson}); missing keys come from its preset. */
     public static KvcapConfig fromJson(String json) {
         JsonObject overrides = parseObject(json, "config");
-        String preset =
-                overrides.has("preset") ? overrides.get("preset").getAsString() : "small";
+        JsonElement named = overrides.has("preset") ? overrides.get("preset") : new JsonPrimitive("small");
+        if (!named.isJsonPrimitive() || !named.getAsJsonPrimitive().isString()) {
+            throw mustBe("preset", "a preset's name (" + String.join(", ", Presets.NAMES) + ")", named);
+        }
+        String preset = named.getAsString();
         return merge(Presets.named(preset), overrides);
     }
 
@@ -113,13 +121,13 @@ public final class ConfigJson {
                     throw new IllegalArgumentException(
                             "unknown config key '" + name + "." + field.getKey() + "'");
                 }
+                String key = name + "." + field.getKey();
+                JsonElement value = field.getValue();
                 String expected = kind(target.get(field.getKey()));
-                if (expected != null && !field.getValue().isJsonNull() && !expected.equals(kind(field.getValue()))
-                        && !readsAs(field.getValue(), expected)) {
-                    throw new IllegalArgumentException("config key '" + name + "." + field.getKey() + "' must be " + expected
-                            + ", got " + oneLine(field.getValue().toString()));
+                if (expected != null && (value.isJsonNull() || !expected.equals(kind(value)) && !readsAs(value, expected))) {
+                    throw mustBe(key, expected, value);
                 }
-                target.add(field.getKey(), field.getValue());
+                target.add(field.getKey(), numbers(key, value, componentType(name, field.getKey())));
             }
         }
         try {
@@ -129,7 +137,89 @@ public final class ConfigJson {
             while (cause.getCause() != null && cause.getCause() != cause) {
                 cause = cause.getCause(); // Gson wraps a NumberFormatException; its message alone names the value
             }
-            throw new IllegalArgumentException("bad config value: " + oneLine(String.valueOf(cause.getMessage())));
+            throw new IllegalArgumentException("bad config value: " + gsonMessage(cause));
+        }
+    }
+
+    private static IllegalArgumentException mustBe(String key, String expected, JsonElement value) {
+        return new IllegalArgumentException("config key '" + key + "' must be " + expected + ", got " + oneLine(value.toString()));
+    }
+
+    /** The declared type of {@code section.key}: {@code int}, {@code List<Integer>}... */
+    private static Type componentType(String section, String key) {
+        for (RecordComponent s : KvcapConfig.class.getRecordComponents()) {
+            if (s.getName().equals(section)) {
+                for (RecordComponent c : s.getType().getRecordComponents()) {
+                    if (c.getName().equals(key)) {
+                        return c.getGenericType();
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * {@code value}, already of the right kind, as Gson must read it into a component of {@code
+     * type}: a whole number where an {@code int} or {@code long} goes, in its range (Gson would cut
+     * 2.5 to 2 and wrap 3000000000 round to a negative {@code int}), and a finite number where a
+     * {@code float} or {@code double} goes; for a list, each of its elements. One-line errors
+     * name the key.
+     */
+    private static JsonElement numbers(String key, JsonElement value, Type type) {
+        if (type instanceof ParameterizedType list && value.isJsonArray()) {
+            Type element = list.getActualTypeArguments()[0];
+            JsonArray read = new JsonArray();
+            for (JsonElement e : value.getAsJsonArray()) {
+                JsonElement n = number(e, element);
+                if (n == null) {
+                    throw mustBe(key, "a list of " + (element == Integer.class ? "whole numbers" : "numbers"), value);
+                }
+                read.add(n);
+            }
+            return read;
+        }
+        if (!(type instanceof Class<?> c) || !c.isPrimitive() || c == boolean.class) {
+            return value;
+        }
+        JsonElement n = number(value, type);
+        if (n != null) {
+            return n;
+        }
+        if (c == float.class || c == double.class) {
+            throw mustBe(key, c == float.class ? "a number between -3.4e38 and 3.4e38" : "a finite number", value);
+        }
+        boolean whole = isWhole(value);
+        throw mustBe(key, whole ? "a whole number between " + (c == int.class ? Integer.MIN_VALUE + " and " + Integer.MAX_VALUE
+                : Long.MIN_VALUE + " and " + Long.MAX_VALUE) : "a whole number", value);
+    }
+
+    /** {@code e} as a JSON number that fits a {@code type} ({@code int}, {@code Integer}, {@code float}...); null when it does not. */
+    private static JsonElement number(JsonElement e, Type type) {
+        if (!e.isJsonPrimitive() || e.getAsJsonPrimitive().isBoolean()) {
+            return null;
+        }
+        String s = e.getAsString().strip();
+        try {
+            if (type == int.class || type == Integer.class) {
+                return new JsonPrimitive(new BigDecimal(s).intValueExact());
+            }
+            if (type == long.class || type == Long.class) {
+                return new JsonPrimitive(new BigDecimal(s).longValueExact());
+            }
+            double d = Double.parseDouble(s);
+            boolean finite = type == float.class || type == Float.class ? Float.isFinite((float) d) : Double.isFinite(d);
+            return finite ? e : null;
+        } catch (NumberFormatException | ArithmeticException notThatNumber) {
+            return null;
+        }
+    }
+
+    private static boolean isWhole(JsonElement e) {
+        try {
+            return new BigDecimal(e.getAsString().strip()).stripTrailingZeros().scale() <= 0;
+        } catch (NumberFormatException notANumber) {
+            return false;
         }
     }
 
@@ -176,9 +266,22 @@ public final class ConfigJson {
             }
             return e.getAsJsonObject();
         } catch (JsonParseException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e; // Gson's message without the exception's name
-            throw new IllegalArgumentException("malformed JSON (" + oneLine(cause.getMessage()) + ")");
+            throw new IllegalArgumentException("malformed JSON (" + problem(e) + ")");
         }
+    }
+
+    /**
+     * Why Gson could not read some JSON, for a one-line error: its message without the exception's
+     * name, the troubleshooting link it may end with, or its advice to parse leniently.
+     */
+    public static String problem(JsonParseException e) {
+        return gsonMessage(e.getCause() != null ? e.getCause() : e);
+    }
+
+    private static String gsonMessage(Throwable e) {
+        return oneLine(String.valueOf(e.getMessage()))
+                .replaceAll("\\s*See https://github\\.com/google/gson/\\S*", "")
+                .replaceAll("Use JsonReader\\.set\\w+\\([^)]*\\) to accept malformed JSON", "unexpected text");
     }
 
     private static String oneLine(String s) {

@@ -154,8 +154,20 @@ public record ModelConfig(
         require(
                 imageSize % (1 << stages()) == 0,
                 "model.imageSize " + imageSize + " must be divisible by 2^" + stages());
-        require(embedDim > 0 && hiddenDim > 0 && attnDim > 0, "model dims must be positive");
-        require(!useMemory || memorySlots > 0, "model.memorySlots must be positive");
+        requirePositive("model.encoderWidths", encoderWidths);
+        requirePositive("model.convsPerStage", convsPerStage);
+        requirePositive("model.fcDims", fcDims);
+        requirePositive("model.embedDim", embedDim);
+        requirePositive("model.hiddenDim", hiddenDim);
+        requirePositive("model.attnDim", attnDim);
+        if (useMemory) { // without the memory its sizes are unused
+            requirePositive("model.memorySlots", memorySlots);
+            requirePositive("model.memoryValueDim", memoryValueDim);
+            requirePositive("model.memoryControllerDim", memoryControllerDim);
+        }
+        if (useDeconvMaps) {
+            requirePositive("model.deconvChannels", deconvChannels);
+        }
         require(dropout >= 0 && dropout < 1, "model.dropout must be in [0, 1)");
         require(globalProj >= 0, "model.globalProj must not be negative");
         require(memoryCells >= 0, "model.memoryCells must not be negative");
@@ -165,6 +177,14 @@ public record ModelConfig(
         require(memoryVotePower >= 0 && memoryVotePower <= 64,
                 "model.memoryVotePower must be in [0, 64], got " + memoryVotePower);
         return this;
+    }
+
+    private static void requirePositive(String key, int size) {
+        require(size > 0, key + " must be positive, got " + size);
+    }
+
+    private static void requirePositive(String key, List<Integer> sizes) {
+        require(sizes.stream().allMatch(n -> n > 0), key + " must be positive numbers, got " + sizes);
     }
 
     static void require(boolean ok, String message) {

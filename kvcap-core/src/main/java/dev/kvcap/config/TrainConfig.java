@@ -54,6 +54,7 @@ public record TrainConfig(
         ModelConfig.require(decayEvery >= 1, "train.decayEvery must be at least 1");
         ModelConfig.require(decayFactor > 0 && decayFactor <= 1, "train.decayFactor must be in (0, 1]");
         ModelConfig.require(gradClip >= 0, "train.gradClip must not be negative");
+        ModelConfig.require(weightDecay >= 0, "train.weightDecay must not be negative");
         ModelConfig.require(patience >= 0, "train.patience must not be negative");
         ModelConfig.require(
                 labelSmoothing >= 0 && labelSmoothing < 1, "train.labelSmoothing must be in [0, 1)");

@@ -4,8 +4,10 @@ import dev.kvcap.config.ModelConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UTFDataFormatException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -477,7 +479,7 @@ public final class CellIndex {
                 byte[] thumb = new byte[index.width];
                 in.readFully(thumb);
                 int captions = in.readInt();
-                int m = in.readInt();
+                int m = count(in, file);
                 int[] w = new int[m];
                 int[] c = new int[m];
                 for (int i = 0; i < m; i++) {
@@ -488,7 +490,7 @@ public final class CellIndex {
                                 + ", outside the model's vocabulary of " + vocabSize + "; it belongs to another model");
                     }
                 }
-                long[] keys = new long[in.readInt()];
+                long[] keys = new long[count(in, file)];
                 for (int i = 0; i < keys.length; i++) {
                     keys[i] = in.readLong();
                 }
@@ -501,11 +503,26 @@ public final class CellIndex {
             if (in.read() != -1) {
                 throw new IllegalArgumentException(file + " has bytes after its last entry: it is damaged; copy the whole model directory again");
             }
+        } catch (EOFException | UTFDataFormatException e) {
+            throw damaged(file);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the cell index " + file + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + " (truncated or damaged?)");
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
         return index;
+    }
+
+    /** A length the index wrote; a negative one is damage, like an early end. */
+    private static int count(DataInputStream in, Path file) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            throw damaged(file);
+        }
+        return n;
+    }
+
+    private static IllegalArgumentException damaged(Path file) {
+        return new IllegalArgumentException(file + " is truncated or damaged: retrain the model or restore the file");
     }
 
     @Override

@@ -1,14 +1,21 @@
 package dev.kvcap.train;
 
 import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import dev.kvcap.config.ConfigJson;
 import dev.kvcap.model.AtomicDirectory;
 import dev.kvcap.model.SavedModel;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -71,7 +78,14 @@ public final class Checkpoint {
     }
 
     static State readState(Path dir) throws IOException {
-        return GSON.fromJson(Files.readString(dir.resolve(STATE)), State.class);
+        return read(dir.resolve(STATE), in -> {
+            JsonElement json = JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            State state = json.isJsonObject() ? GSON.fromJson(json, State.class) : null;
+            if (state == null || state.nextEpoch() < 0 || state.steps() < 0 || state.stale() < 0) {
+                throw new IOException("not the loop state kvcap writes");
+            }
+            return state;
+        });
     }
 
     /** Restores the word-presence layer a checkpoint holds; false when it holds none. */
@@ -80,15 +94,52 @@ public final class Checkpoint {
         if (!Files.exists(file)) {
             return false;
         }
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+        return read(file, in -> {
             words.load(manager, in);
-        }
-        return true;
+            return true;
+        });
     }
 
     static void loadOptimizer(Path dir, AdamW optimizer) throws IOException {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(dir.resolve(OPTIMIZER)))) {
+        read(dir.resolve(OPTIMIZER), in -> {
             optimizer.load(in);
+            return true;
+        });
+    }
+
+    /** Reads one file of a checkpoint. */
+    private interface Part<T> {
+        T read(InputStream in) throws IOException;
+    }
+
+    /**
+     * Reads {@code file} of a checkpoint with {@code part}. A file that is missing or cannot be
+     * opened keeps its own error; one that does not read back as written (cut short, overwritten,
+     * from another model) is a one-line error that names it and says what to do.
+     */
+    private static <T> T read(Path file, Part<T> part) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            return part.read(in);
+        } catch (FileSystemException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) { // Gson and DJL report damaged bytes with either
+            throw new IllegalArgumentException("checkpoint " + file + " is damaged (" + why(e)
+                    + "); restore it, or train again without --resume");
         }
+    }
+
+    private static String why(Exception e) {
+        if (e instanceof JsonParseException json) {
+            return ConfigJson.problem(json);
+        }
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof EOFException) {
+                return "it ends early";
+            }
+        }
+        if (e.getMessage() == null || e.getMessage().isBlank()) {
+            return "unreadable";
+        }
+        return e.getMessage().replaceAll("\\s+", " ").trim();
     }
 }

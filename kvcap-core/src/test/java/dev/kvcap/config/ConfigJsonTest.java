@@ -91,6 +91,60 @@ class ConfigJsonTest {
         assertTrue(nulls.getMessage().contains("decode.rerankWeights"), nulls.getMessage());
     }
 
+    @Test
+    void aNegativeWeightDecayIsAnError() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigJson.fromJson("{\"preset\":\"tiny\",\"train\":{\"weightDecay\":-1}}"));
+        assertEquals("train.weightDecay must not be negative", e.getMessage());
+    }
+
+    @Test
+    void aWholeNumberKeyRefusesAFractionOrANumberBeyondItsRangeInsteadOfCuttingIt() {
+        assertEquals("config key 'decode.beamSize' must be a whole number, got 2.5", refused("decode", "beamSize", "2.5"));
+        assertEquals("config key 'train.batchSize' must be a whole number, got \"2.7\"", refused("train", "batchSize", "\"2.7\""));
+        for (String wraps : List.of("3000000000", "4294967299", "1e30")) {
+            assertEquals("config key 'decode.beamSize' must be a whole number between -2147483648 and 2147483647, got " + wraps,
+                    refused("decode", "beamSize", wraps));
+        }
+        assertTrue(refused("train", "seed", "1.5").startsWith("config key 'train.seed' must be a whole number"));
+        assertTrue(refused("train", "learningRate", "1e400").startsWith("config key 'train.learningRate' must be a number between"));
+        KvcapConfig whole = ConfigJson.fromJson("{\"preset\":\"tiny\",\"decode\":{\"beamSize\":3.0},\"train\":{\"batchSize\":\"4\",\"seed\":5000000000}}");
+        assertEquals(3, whole.decode().beamSize());
+        assertEquals(4, whole.train().batchSize());
+        assertEquals(5_000_000_000L, whole.train().seed());
+    }
+
+    @Test
+    void aListWithAnElementOfTheWrongKindIsNamedByItsKey() {
+        assertEquals("config key 'decode.rerankWeights' must be a list of numbers, got [1,\"x\"]", refused("decode", "rerankWeights", "[1,\"x\"]"));
+        assertEquals("config key 'model.encoderWidths' must be a list of whole numbers, got [8,16.5]", refused("model", "encoderWidths", "[8,16.5]"));
+        assertEquals("config key 'model.encoderWidths' must be a list of whole numbers, got [8,null]", refused("model", "encoderWidths", "[8,null]"));
+    }
+
+    @Test
+    void nullIsAValueOfTheWrongKind() {
+        assertEquals("config key 'decode.beamSize' must be a number, got null", refused("decode", "beamSize", "null"));
+        assertEquals("config key 'model.memoryFeatures' must be a string, got null", refused("model", "memoryFeatures", "null"));
+        assertEquals("config key 'model.fcDims' must be a list, got null", refused("model", "fcDims", "null"));
+        IllegalArgumentException preset = assertThrows(IllegalArgumentException.class, () -> ConfigJson.fromJson("{\"preset\":null}"));
+        assertTrue(preset.getMessage().startsWith("config key 'preset' must be a preset's name"), preset.getMessage());
+    }
+
+    @Test
+    void malformedJsonSaysWhereWithoutGsonsAdviceOrLink() {
+        for (String json : List.of("{\"preset\":\"tiny\" \"x\"}", "{\"preset\":\"tiny\"}x")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConfigJson.savedFromJson(json));
+            assertTrue(e.getMessage().startsWith("malformed JSON (") && e.getMessage().contains("line 1 column")
+                    && !e.getMessage().contains("http") && !e.getMessage().contains("JsonReader"), e.getMessage());
+        }
+    }
+
+    /** The message for a tiny config whose {@code section.key} is {@code value} (JSON). */
+    private static String refused(String section, String key, String value) {
+        return assertThrows(IllegalArgumentException.class,
+                () -> ConfigJson.fromJson("{\"preset\":\"tiny\",\"" + section + "\":{\"" + key + "\":" + value + "}}")).getMessage();
+    }
+
     /** The {@code small} preset as saved now, read back with {@code keys} ("section.key") removed: a config saved before they existed. */
     private static KvcapConfig smallSavedWithout(String... keys) {
         JsonObject json = JsonParser.parseString(ConfigJson.toJson(Presets.small())).getAsJsonObject();

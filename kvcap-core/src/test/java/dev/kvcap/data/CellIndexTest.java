@@ -202,4 +202,18 @@ class CellIndexTest {
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> CellIndex.read(file, VOCAB.size()));
         assertTrue(bad.getMessage().contains(file.toString()), bad.getMessage());
     }
+
+    @Test
+    void aTruncatedIndexSaysSoAndWhatToDoWithoutAnExceptionsName(@TempDir Path dir) throws Exception {
+        CellIndex index = new CellIndex();
+        add(index, image(0, 32, 0), "a red circle");
+        Path file = dir.resolve(CellIndex.FILE);
+        index.write(file);
+        byte[] whole = Files.readAllBytes(file);
+        for (int length : new int[] {0, 6, whole.length / 2, whole.length - 1}) {
+            Files.write(file, java.util.Arrays.copyOf(whole, length));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CellIndex.read(file, VOCAB.size()));
+            assertEquals(file + " is truncated or damaged: retrain the model or restore the file", e.getMessage(), "cut to " + length + " bytes");
+        }
+    }
 }

@@ -11,6 +11,9 @@ import dev.kvcap.data.CaptionSet;
 import dev.kvcap.data.SyntheticDataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,5 +106,33 @@ class ResumeTest {
         KvcapConfig one = config().withTrain(new TrainConfig(1, 16, 3e-3f, 0, 1, 1f, 5f, 0f, 0, 1L, 0f, 1, 0f, 0f, 0));
         new Trainer(one, e -> {}).run(train, null, out, false);
         assertThrows(IllegalArgumentException.class, () -> new Trainer(one, e -> {}).run(train, null, out, false));
+    }
+
+    @Test
+    void aDamagedCheckpointIsAnErrorThatNamesItsFileAndWhatToDo() throws Exception {
+        Path out = dir.resolve("damaged");
+        KvcapConfig one = config().withTrain(new TrainConfig(1, 16, 3e-3f, 0, 1, 1f, 5f, 0f, 0, 1L, 0f, 1, 0f, 0f, 0));
+        new Trainer(one, e -> {}).run(train, null, out, false);
+        Path state = out.resolve("last/" + Checkpoint.STATE);
+        byte[] goodState = Files.readAllBytes(state);
+        for (String bad : List.of("{\"nextEpoch\":\"x\"}", "[]", "{", "", "{\"nextEpoch\":-3}")) {
+            Files.writeString(state, bad);
+            assertDamaged(state, () -> new Trainer(one, e -> {}).run(train, null, out, true));
+        }
+        Files.write(state, goodState);
+        Path optimizer = out.resolve("last/" + Checkpoint.OPTIMIZER);
+        byte[] goodOptimizer = Files.readAllBytes(optimizer);
+        byte[] noise = new byte[1000];
+        new Random(1).nextBytes(noise);
+        for (byte[] bad : List.of(new byte[0], noise, Arrays.copyOf(goodOptimizer, goodOptimizer.length / 2))) {
+            Files.write(optimizer, bad);
+            assertDamaged(optimizer, () -> new Trainer(one, e -> {}).run(train, null, out, true));
+        }
+    }
+
+    private static void assertDamaged(Path file, org.junit.jupiter.api.function.Executable resume) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, resume);
+        assertTrue(e.getMessage().startsWith("checkpoint " + file + " is damaged (")
+                && e.getMessage().endsWith("); restore it, or train again without --resume"), e.getMessage());
     }
 }
