@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import dev.kvcap.config.ConfigJson;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -34,9 +35,7 @@ final class JsonFiles {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return JsonParser.parseReader(r);
         } catch (JsonParseException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new DataException(
-                    file + ": malformed JSON (" + oneLine(cause.getMessage()) + ")", e);
+            throw new DataException(file + ": malformed JSON (" + ConfigJson.problem(e) + ")", e);
         } catch (NoSuchFileException e) {
             throw new DataException(file + ": file not found; check the path", e);
         } catch (IOException e) {
@@ -49,9 +48,7 @@ final class JsonFiles {
         try {
             return JsonParser.parseString(json);
         } catch (JsonParseException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new DataException(
-                    source + ": malformed JSON (" + oneLine(cause.getMessage()) + ")", e);
+            throw new DataException(source + ": malformed JSON (" + ConfigJson.problem(e) + ")", e);
         }
     }
 

@@ -129,7 +129,9 @@ public final class CocoFiles {
       return JsonParser.parseReader(reader);
     } catch (JsonParseException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e; // Gson's message without the exception's name
-      throw new MetricsInputException(file + ": malformed JSON (" + oneLine(cause.getMessage()) + ")");
+      // Gson's link to its troubleshooting page helps no user of kvcap (the metrics package reads no config, so not ConfigJson.problem)
+      throw new MetricsInputException(file + ": malformed JSON ("
+          + oneLine(cause.getMessage()).replaceAll("\\s*See https://github\\.com/google/gson/\\S*", "") + ")");
     } catch (IOException e) {
       String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
       throw new MetricsInputException(file + ": cannot read: " + oneLine(why));

@@ -196,9 +196,8 @@ public record SavedModel(KvcapConfig config, Vocabulary vocab, KvmCaptionModel m
             }
             return e.getAsJsonObject();
         } catch (JsonParseException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalArgumentException(
-                    file + ": malformed JSON (" + oneLine(cause.getMessage()) + "); the model directory is damaged: copy it again, or retrain");
+                    file + ": malformed JSON (" + ConfigJson.problem(e) + "); the model directory is damaged: copy it again, or retrain");
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
         }

@@ -51,6 +51,15 @@ class MainTest {
     }
 
     @Test
+    void malformedJsonSaysWhereWithoutGsonsLinkOrAdvice() throws Exception {
+        Path bad = Files.writeString(dir.resolve("word.json"), "x y");
+        String[] r = run("evaluate", "--model", dir.toString(), "--captions", bad.toString(), "--images", dir.toString());
+        assertOneLineError(r);
+        assertTrue(r[1].contains("word.json: malformed JSON (") && r[1].contains("line 1"), r[1]);
+        assertFalse(r[1].contains("github.com") || r[1].contains("JsonReader"), r[1]);
+    }
+
+    @Test
     void aModelDirectoryFromAnIncompatibleVersionIsRefused() throws Exception {
         Path model = Files.createDirectories(dir.resolve("old"));
         Files.writeString(model.resolve("kvcap.json"), "{\"format\": 99, \"modelVersion\": 1}");
