@@ -1,9 +1,6 @@
 package dev.kvcap.infer;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.kvcap.data.CaptionTokenizer;
 import dev.kvcap.data.CellIndex;
@@ -180,37 +177,28 @@ final class CaptionRerank {
         return w;
     }
 
-    /** Each candidate's mean log-probability per token (its words and {@code <end>}): teacher-forced, one batch [C, T]. */
+    /**
+     * Each candidate's mean log-probability per token (its words and {@code <end>}): teacher-forced,
+     * each candidate as long as it is ({@link KvmCaptionModel#tokenLogProbabilities}).
+     */
     private double[] meanLogProbabilities(ParameterStore ps, NDManager call, ImageContext ctx, List<List<String>> candidates) {
         Vocabulary vocab = saved.vocab();
         int maxLen = saved.config().data().maxCaptionLen();
         int c = candidates.size();
-        int[][] encoded = new int[c][];
-        int steps = 0;
+        int[][] inputs = new int[c][];
+        int[][] targets = new int[c][];
         for (int i = 0; i < c; i++) {
-            encoded[i] = vocab.encode(candidates.get(i), maxLen); // <start> words <end>
-            steps = Math.max(steps, encoded[i].length - 1);
+            int[] encoded = vocab.encode(candidates.get(i), maxLen); // <start> words <end>
+            inputs[i] = Arrays.copyOf(encoded, encoded.length - 1);
+            targets[i] = Arrays.copyOfRange(encoded, 1, encoded.length);
         }
-        int[] input = new int[c * steps];
-        int[] target = new int[c * steps];
-        for (int i = 0; i < c; i++) {
-            for (int t = 0; t < encoded[i].length - 1; t++) {
-                input[i * steps + t] = encoded[i][t];
-                target[i * steps + t] = encoded[i][t + 1];
-            }
-        }
-        KvmCaptionModel model = saved.model();
-        NDArray logits = model.logits(ps, ctx.repeat(c), call.create(input, new Shape(c, steps)).toType(DataType.INT64, false), false);
-        NDArray picked = logits.logSoftmax(-1)
-                .gather(call.create(target, new Shape(c, steps, 1)).toType(DataType.INT64, false), -1); // [C, T, 1]
-        float[] logp = picked.toFloatArray();
+        float[][] logp = saved.model().tokenLogProbabilities(ps, ctx, new long[c], inputs, targets); // every row of ctx's one image
         double[] mean = new double[c];
         for (int i = 0; i < c; i++) {
-            int len = encoded[i].length - 1;
-            for (int t = 0; t < len; t++) {
-                mean[i] += logp[i * steps + t];
+            for (float p : logp[i]) {
+                mean[i] += p;
             }
-            mean[i] /= len;
+            mean[i] /= logp[i].length;
         }
         return mean;
     }

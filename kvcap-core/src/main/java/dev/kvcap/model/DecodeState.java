@@ -30,6 +30,19 @@ public record DecodeState(NDList lstm, KeyValueMemory.MemoryState memory) {
         return new DecodeState(lstmRows, mem);
     }
 
+    /** The first {@code n} rows of every part (views): the rows still being read when shorter ones have ended. */
+    DecodeState prefix(long n) {
+        String r = "0:" + n;
+        NDList lstmRows = new NDList(lstm.size());
+        for (NDArray a : lstm) {
+            lstmRows.add(a.get(r));
+        }
+        KeyValueMemory.MemoryState mem = memory == null
+                ? null
+                : new KeyValueMemory.MemoryState(memory.values().get(r), memory.h().get(r), memory.c().get(r));
+        return new DecodeState(lstmRows, mem);
+    }
+
     /** Keeps every part alive past the {@link ai.djl.ndarray.NDScope} it was made in. */
     public void unregisterFromScope() {
         ai.djl.ndarray.NDScope.unregister(lstm);

@@ -45,7 +45,11 @@ public record ImageContext(
         }
         // Not closed here: a training step's backward pass reads it again (it is memory the JVM
         // owns, and freeing it left backward with garbage rows); it goes with the batch's manager.
-        NDArray index = global.getManager().create(rows);
+        return rows(global.getManager().create(rows));
+    }
+
+    /** The rows {@code index} [B'] (int64) of every part, in that order (copies). */
+    public ImageContext rows(NDArray index) {
         return new ImageContext(
                 regions.get(index),
                 regionProj.get(index),
@@ -54,6 +58,22 @@ public record ImageContext(
                 cells == null ? null : cells.rows(index),
                 memoryGates == null ? null : memoryGates.get(index),
                 decoderGates == null ? null : decoderGates.get(index));
+    }
+
+    /** The first {@code n} rows (views of this batch's tensors). */
+    ImageContext prefix(long n) {
+        if (n == batchSize()) {
+            return this;
+        }
+        String r = "0:" + n;
+        return new ImageContext(
+                regions.get(r),
+                regionProj.get(r),
+                global.get(r),
+                mapKernels,
+                cells == null ? null : cells.prefix(n),
+                memoryGates == null ? null : memoryGates.get(r),
+                decoderGates == null ? null : decoderGates.get(r));
     }
 
     /** Image {@code i} alone, a batch of one (views of this batch's tensors). */

@@ -292,7 +292,7 @@ public final class KvmCaptionModel extends AbstractBlock {
         CaptionDecoder.Step s = a.step();
         NDArray logits = decoder.wordLogits(ps, s.output(), training); // [B, V]
         if (copyGate != null) {
-            logits = copied(ps, logits, s.output(), a.memoryWeights(), ctx, training);
+            logits = copied(ps, logits, s.output(), a.memoryWeights(), ctx.cells(), training);
         }
         return new StepOutput(logits, s.alpha(), s.pixels(), a.memoryWeights(), a.state());
     }
@@ -311,18 +311,18 @@ public final class KvmCaptionModel extends AbstractBlock {
      * @param output the decoder's outputs h2 [B, H] or [B, T, H]
      * @param weights the memory's read weights [B, K] or [B, T, K]
      */
-    private NDArray copied(ParameterStore ps, NDArray logits, NDArray output, NDArray weights, ImageContext ctx, boolean training) {
+    private NDArray copied(ParameterStore ps, NDArray logits, NDArray output, NDArray weights, MemoryCells cells, boolean training) {
         NDArray gate = ai.djl.nn.Activation.softPlus(copyGateMap.apply(ps, output, training)); // [B, (T,) 1]
         NDArray w = weights.mul(gate); // [B, (T,) K]
         if (weights.getShape().dimension() == 3) { // a teacher-forced pass
             // SCST's loss runs it without dropout (training false) while recording gradients, which
             // need the product; validation and --rerank record none and write at the cells' words
-            return JniUtils.isGradMode() ? ctx.cells().copyInto(logits, w) : ctx.cells().copyStep(logits, w); // [B, T, V]
+            return JniUtils.isGradMode() ? cells.copyInto(logits, w) : cells.copyStep(logits, w); // [B, T, V]
         }
         if (training) {
-            return ctx.cells().copyInto(logits.expandDims(1), w.expandDims(1)).squeeze(1); // [B, V]
+            return cells.copyInto(logits.expandDims(1), w.expandDims(1)).squeeze(1); // [B, V]
         }
-        return ctx.cells().copyStep(logits, w); // [B, V]
+        return cells.copyStep(logits, w); // [B, V]
     }
 
     /** One word with its embedding [B, E] given, up to the decoder's output (no word logits yet). */
@@ -412,13 +412,91 @@ public final class KvmCaptionModel extends AbstractBlock {
         NDArray stacked = NDArrays.stack(new NDList(outputs), 1); // [B, T, H]
         NDArray logits = decoder.wordLogits(ps, stacked, training); // [B, T, V]
         if (copyGate != null) {
-            logits = copied(ps, logits, stacked, NDArrays.stack(new NDList(reads), 1), ctx, training);
+            logits = copied(ps, logits, stacked, NDArrays.stack(new NDList(reads), 1), ctx.cells(), training);
         }
         NDList result = new NDList(logits);
         if (states) {
             result.add(NDArrays.stack(new NDList(h2), 1)); // [B, T, H]
         }
         return result;
+    }
+
+    /**
+     * Each token's log-probability when sequences of different lengths are read teacher-forced
+     * (inference only): what {@link #logits} gives for a padded batch, without the padding's work.
+     * The rows are read longest first, and at each step only the rows still running are stepped,
+     * so a batch of one long and many short captions (a rerank's candidates) costs the sum of
+     * their lengths, not the longest length times their number.
+     *
+     * @param ctx the images read
+     * @param image per row, its image's row of {@code ctx}
+     * @param inputs per row its input tokens ({@code <start>} w1 … wn), at least one
+     * @param targets per row the token each input predicts (w1 … wn {@code <end>}), as many as its inputs
+     * @return per row, log p(target t | inputs up to t, image) for each t
+     */
+    public float[][] tokenLogProbabilities(ParameterStore ps, ImageContext ctx, long[] image, int[][] inputs, int[][] targets) {
+        int c = inputs.length;
+        Integer[] order = new Integer[c];
+        for (int i = 0; i < c; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Integer.compare(inputs[b].length, inputs[a].length)); // stable: ties keep their order
+        int steps = inputs[order[0]].length;
+        NDManager manager = ctx.global().getManager();
+        int[] padded = new int[c * steps];
+        long[] sorted = new long[c]; // the image of each row, longest first
+        for (int r = 0; r < c; r++) {
+            sorted[r] = image[order[r]];
+            System.arraycopy(inputs[order[r]], 0, padded, r * steps, inputs[order[r]].length);
+        }
+        ImageContext rows = ctx.rows(manager.create(sorted));
+        NDArray emb = embedding.forward(ps, new NDList(manager.create(padded, new Shape(c, steps)).toType(DataType.INT64, false)), false).head();
+        DecodeState state = start(ps, rows, false);
+        List<NDArray> outputs = new ArrayList<>();
+        List<NDArray> reads = new ArrayList<>();
+        List<Long> outputRow = new ArrayList<>(); // the sorted row of each output, step after step
+        int running = c;
+        for (int t = 0; t < steps; t++) {
+            while (inputs[order[running - 1]].length <= t) {
+                running--; // the shortest rows have ended: step only the first `running`
+            }
+            ImageContext live = rows.prefix(running);
+            Advanced a = advance(ps, live, emb.get("0:" + running + ", " + t), state.prefix(running), null, false);
+            outputs.add(a.step().output()); // [running, H]
+            if (copyGate != null) {
+                reads.add(a.memoryWeights()); // [running, K]
+            }
+            for (long r = 0; r < running; r++) {
+                outputRow.add(r);
+            }
+            state = a.state();
+        }
+        NDArray stacked = NDArrays.concat(new NDList(outputs), 0); // [N, H], N the sum of the lengths
+        NDArray logits = decoder.wordLogits(ps, stacked, false); // [N, V]
+        if (copyGate != null) {
+            NDArray index = manager.create(outputRow.stream().mapToLong(Long::longValue).toArray());
+            logits = copied(ps, logits, stacked, NDArrays.concat(new NDList(reads), 0), rows.cells().rows(index), false);
+        }
+        long[] target = new long[outputRow.size()];
+        int[] at = new int[c]; // per sorted row, how many of its tokens are placed
+        int n = 0;
+        for (int t = 0; t < steps; t++) {
+            for (int r = 0; r < c && inputs[order[r]].length > t; r++) {
+                target[n++] = targets[order[r]][t];
+            }
+        }
+        float[] logp = logits.logSoftmax(-1).gather(manager.create(target, new Shape(target.length, 1)), -1).toFloatArray(); // [N]
+        float[][] out = new float[c][];
+        for (int i = 0; i < c; i++) {
+            out[i] = new float[inputs[i].length];
+        }
+        n = 0;
+        for (int t = 0; t < steps; t++) {
+            for (int r = 0; r < c && inputs[order[r]].length > t; r++) {
+                out[order[r]][at[r]++] = logp[n++];
+            }
+        }
+        return out;
     }
 
     @Override

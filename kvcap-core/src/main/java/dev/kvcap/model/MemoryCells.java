@@ -100,6 +100,12 @@ public record MemoryCells(
         return new MemoryCells(keys.get(r), shares.get(r), readKeys.get(r), readBias.get(r), words.get(r), filled.get(r), vocabSize);
     }
 
+    /** The first {@code n} rows (views of these). */
+    MemoryCells prefix(long n) {
+        String r = "0:" + n;
+        return new MemoryCells(keys.get(r), shares.get(r), readKeys.get(r), readBias.get(r), words.get(r), filled.get(r), vocabSize);
+    }
+
     /** The rows {@code index} [B'] (int64) of every part, in that order ({@link ImageContext#repeat}). */
     MemoryCells rows(NDArray index) {
         return new MemoryCells(

@@ -211,6 +211,49 @@ class RetrievalMemoryTest {
     }
 
     @Test
+    void sequencesOfDifferentLengthsGetTheLogProbabilitiesOfTheirPaddedBatch() {
+        String[] models = {
+            "\"memoryCells\":" + K + ",\"memoryNeighbours\":3", // retrieval memory that writes
+            "\"memoryCells\":" + K + ",\"memoryNeighbours\":3,\"memoryWrite\":false",
+            "\"memoryCells\":0", // learned slots
+            "\"useMemory\":false"};
+        int[][] inputs = {{1, 7, 8}, {1}, {1, 4, 5, 6, 9, 3}, {1, 2}, {1, 7, 8}}; // <start> = 1, rows of two images
+        long[] image = {0, 1, 0, 1, 1};
+        for (String config : models) {
+            Engine.getInstance().setRandomSeed(16);
+            try (NDManager m = NDManager.newBaseManager()) {
+                KvmCaptionModel model = new KvmCaptionModel(ConfigJson.fromJson("{\"preset\":\"tiny\",\"model\":{" + config + "}}").model(), V);
+                model.initialize(m);
+                model.getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(false));
+                model.joinSteps(); // as captioning runs it
+                ParameterStore ps = new ParameterStore(m, false);
+                ImageContext images = model.encode(ps, m.randomNormal(new Shape(2, 3, 32, 32)), cells(m, 2), false);
+                ImageContext ctx = images.rows(m.create(image));
+                int[][] targets = new int[inputs.length][];
+                int longest = 6;
+                int[] padded = new int[inputs.length * longest];
+                for (int i = 0; i < inputs.length; i++) {
+                    targets[i] = new int[inputs[i].length];
+                    for (int t = 0; t < inputs[i].length; t++) {
+                        targets[i][t] = t + 1 < inputs[i].length ? inputs[i][t + 1] : 2; // then <end>
+                        padded[i * longest + t] = inputs[i][t];
+                    }
+                }
+                float[] all = model.logits(ps, ctx, m.create(padded, new Shape(inputs.length, longest)).toType(DataType.INT64, false), false)
+                        .logSoftmax(-1).toFloatArray(); // [C, T, V]
+                float[][] got = model.tokenLogProbabilities(ps, images, image, inputs, targets);
+                for (int i = 0; i < inputs.length; i++) {
+                    float[] expected = new float[inputs[i].length];
+                    for (int t = 0; t < expected.length; t++) {
+                        expected[t] = all[(i * longest + t) * V + targets[i][t]];
+                    }
+                    assertArrayEquals(expected, got[i], 1e-5f, config + ", row " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void repeatingAContextRepeatsEachImagesRowsInPlace() {
         Engine.getInstance().setRandomSeed(15);
         try (NDManager m = NDManager.newBaseManager()) {
