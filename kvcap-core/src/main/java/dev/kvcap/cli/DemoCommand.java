@@ -48,6 +48,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long start = System.nanoTime();
+        Limits.folderOrNothing("--out", out);
         if (images < 10 || images > SynthCommand.MAX_IMAGES) {
             throw new IllegalArgumentException("--images must be between 10 and " + SynthCommand.MAX_IMAGES + ", got " + images);
         }

@@ -67,6 +67,9 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         Activity.now("reading the captions " + captions);
         CaptionSet set = CaptionSet.coco(captions, images);
+        if (set.size() == 0) {
+            throw new IllegalArgumentException(captions + " lists no images: nothing to evaluate");
+        }
         if (limit != null) {
             set = set.limit(limit);
         }

@@ -35,6 +35,7 @@ final class SynthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Limits.folderOrNothing("--out", out);
         if (images < 10 || images > MAX_IMAGES) {
             throw new IllegalArgumentException("--images must be between 10 and " + MAX_IMAGES + ", got " + images);
         }

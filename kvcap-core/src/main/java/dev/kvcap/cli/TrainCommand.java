@@ -129,6 +129,7 @@ final class TrainCommand implements Callable<Integer> {
         if (valImages != null && valCaptions == null) {
             throw new IllegalArgumentException("--val-images is the folder of --val-captions' images: add --val-captions ANN.json, or leave out --val-images");
         }
+        Limits.atLeastOne("--limit", limit);
         Limits.existingFolder("--images", images);
         if (valImages != null) {
             Limits.existingFolder("--val-images", valImages);

@@ -502,6 +502,17 @@ class BadInputCorpusTest {
                     return new String[] {"memory", "clear", "--model", m.toString()};
                 },
                 "is a file, not a bank's folder");
+        add("misused options", "train --limit 0", 1, null,
+                () -> new String[] {"train", "--captions", train.toString(), "--images", trainImages.toString(),
+                    "--out", dir.resolve("never").toString(), "--limit", "0"},
+                "--limit must be at least 1, got 0");
+        add("misused options", "evaluate on captions that list no images", 1, null,
+                () -> new String[] {"evaluate", "--model", model.toString(), "--images", trainImages.toString(), "--captions",
+                    writeText(dir.resolve("data/no-images.json"), "{\"images\": [], \"annotations\": []}").toString()},
+                "no-images.json lists no images: nothing to evaluate");
+        add("misused options", "synth --out naming a file", 1, null,
+                () -> new String[] {"synth", "--out", writeText(dir.resolve("synth-file"), "x").toString()},
+                "--out:", "is a file; give a folder");
         add("misused options", "demo --images 0", 1, null,
                 () -> new String[] {"demo", "--out", dir.resolve("demo-none").toString(), "--images", "0"},
                 r -> assertFalse(Files.exists(dir.resolve("demo-none")), "refused before making folders"),
