@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Everything the decoder carries from one word to the next: LSTM-1 and LSTM-2 states h1, c1,
@@ -17,29 +18,22 @@ public record DecodeState(NDList lstm, KeyValueMemory.MemoryState memory) {
 
     /** The rows {@code index} [B'] (int64) of every part, in that order: beam search reorders. */
     public DecodeState select(NDArray index) {
-        NDList lstmRows = new NDList(lstm.size());
-        for (NDArray a : lstm) {
-            lstmRows.add(a.get(index));
-        }
-        KeyValueMemory.MemoryState mem = null;
-        if (memory != null) {
-            mem =
-                    new KeyValueMemory.MemoryState(
-                            memory.values().get(index), memory.h().get(index), memory.c().get(index));
-        }
-        return new DecodeState(lstmRows, mem);
+        return rows(part -> part.get(index));
     }
 
     /** The first {@code n} rows of every part (views): the rows still being read when shorter ones have ended. */
     DecodeState prefix(long n) {
-        String r = "0:" + n;
+        return rows(part -> part.get("0:" + n));
+    }
+
+    private DecodeState rows(UnaryOperator<NDArray> rowsOf) {
         NDList lstmRows = new NDList(lstm.size());
         for (NDArray a : lstm) {
-            lstmRows.add(a.get(r));
+            lstmRows.add(rowsOf.apply(a));
         }
         KeyValueMemory.MemoryState mem = memory == null
                 ? null
-                : new KeyValueMemory.MemoryState(memory.values().get(r), memory.h().get(r), memory.c().get(r));
+                : new KeyValueMemory.MemoryState(rowsOf.apply(memory.values()), rowsOf.apply(memory.h()), rowsOf.apply(memory.c()));
         return new DecodeState(lstmRows, mem);
     }
 

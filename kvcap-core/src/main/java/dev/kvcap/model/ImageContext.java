@@ -2,6 +2,7 @@ package dev.kvcap.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import java.util.function.UnaryOperator;
 
 /**
  * A batch of encoded images, computed once and read at every decoding step.
@@ -50,43 +51,29 @@ public record ImageContext(
 
     /** The rows {@code index} [B'] (int64) of every part, in that order (copies). */
     public ImageContext rows(NDArray index) {
-        return new ImageContext(
-                regions.get(index),
-                regionProj.get(index),
-                global.get(index),
-                mapKernels,
-                cells == null ? null : cells.rows(index),
-                memoryGates == null ? null : memoryGates.get(index),
-                decoderGates == null ? null : decoderGates.get(index));
+        return select(part -> part.get(index), cells == null ? null : cells.rows(index));
     }
 
     /** The first {@code n} rows (views of this batch's tensors). */
     ImageContext prefix(long n) {
-        if (n == batchSize()) {
-            return this;
-        }
-        String r = "0:" + n;
-        return new ImageContext(
-                regions.get(r),
-                regionProj.get(r),
-                global.get(r),
-                mapKernels,
-                cells == null ? null : cells.prefix(n),
-                memoryGates == null ? null : memoryGates.get(r),
-                decoderGates == null ? null : decoderGates.get(r));
+        return n == batchSize() ? this : select(part -> part.get("0:" + n), cells == null ? null : cells.prefix(n));
     }
 
     /** Image {@code i} alone, a batch of one (views of this batch's tensors). */
     public ImageContext row(int i) {
-        String r = i + ":" + (i + 1);
+        return select(part -> part.get(i + ":" + (i + 1)), cells == null ? null : cells.row(i));
+    }
+
+    /** The same rows of every per-image part ({@code rowsOf}), the cells' given as {@code cellRows}. */
+    private ImageContext select(UnaryOperator<NDArray> rowsOf, MemoryCells cellRows) {
         return new ImageContext(
-                regions.get(r),
-                regionProj.get(r),
-                global.get(r),
-                mapKernels,
-                cells == null ? null : cells.row(i),
-                memoryGates == null ? null : memoryGates.get(r),
-                decoderGates == null ? null : decoderGates.get(r));
+                rowsOf.apply(regions),
+                rowsOf.apply(regionProj),
+                rowsOf.apply(global),
+                mapKernels, // the same for every image
+                cellRows,
+                memoryGates == null ? null : rowsOf.apply(memoryGates),
+                decoderGates == null ? null : rowsOf.apply(decoderGates));
     }
 
     public long batchSize() {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.kvcap.data.CellIndex;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * A retrieval memory's cells for a batch of images ({@link dev.kvcap.data.CellIndex}): each cell a
@@ -96,25 +97,21 @@ public record MemoryCells(
 
     /** Image {@code i}'s cells alone (a batch of one; views of these). */
     MemoryCells row(int i) {
-        String r = i + ":" + (i + 1);
-        return new MemoryCells(keys.get(r), shares.get(r), readKeys.get(r), readBias.get(r), words.get(r), filled.get(r), vocabSize);
+        return select(part -> part.get(i + ":" + (i + 1)));
     }
 
     /** The first {@code n} rows (views of these). */
     MemoryCells prefix(long n) {
-        String r = "0:" + n;
-        return new MemoryCells(keys.get(r), shares.get(r), readKeys.get(r), readBias.get(r), words.get(r), filled.get(r), vocabSize);
+        return select(part -> part.get("0:" + n));
     }
 
     /** The rows {@code index} [B'] (int64) of every part, in that order ({@link ImageContext#repeat}). */
     MemoryCells rows(NDArray index) {
-        return new MemoryCells(
-                keys.get(index),
-                shares.get(index),
-                readKeys.get(index),
-                readBias.get(index),
-                words.get(index),
-                filled.get(index),
-                vocabSize);
+        return select(part -> part.get(index));
+    }
+
+    private MemoryCells select(UnaryOperator<NDArray> rowsOf) {
+        return new MemoryCells(rowsOf.apply(keys), rowsOf.apply(shares), rowsOf.apply(readKeys), rowsOf.apply(readBias),
+                rowsOf.apply(words), rowsOf.apply(filled), vocabSize);
     }
 }
