@@ -16,6 +16,7 @@ import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import dev.kvcap.config.ModelConfig;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -440,7 +441,7 @@ public final class KvmCaptionModel extends AbstractBlock {
         for (int i = 0; i < c; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (a, b) -> Integer.compare(inputs[b].length, inputs[a].length)); // stable: ties keep their order
+        Arrays.sort(order, (a, b) -> Integer.compare(inputs[b].length, inputs[a].length)); // stable: ties keep their order
         int steps = inputs[order[0]].length;
         NDManager manager = ctx.global().getManager();
         int[] padded = new int[c * steps];
@@ -477,8 +478,7 @@ public final class KvmCaptionModel extends AbstractBlock {
             NDArray index = manager.create(outputRow.stream().mapToLong(Long::longValue).toArray());
             logits = copied(ps, logits, stacked, NDArrays.concat(new NDList(reads), 0), rows.cells().rows(index), false);
         }
-        long[] target = new long[outputRow.size()];
-        int[] at = new int[c]; // per sorted row, how many of its tokens are placed
+        long[] target = new long[outputRow.size()]; // in the outputs' order: step after step, longest row first
         int n = 0;
         for (int t = 0; t < steps; t++) {
             for (int r = 0; r < c && inputs[order[r]].length > t; r++) {
@@ -493,7 +493,7 @@ public final class KvmCaptionModel extends AbstractBlock {
         n = 0;
         for (int t = 0; t < steps; t++) {
             for (int r = 0; r < c && inputs[order[r]].length > t; r++) {
-                out[order[r]][at[r]++] = logp[n++];
+                out[order[r]][t] = logp[n++];
             }
         }
         return out;
