@@ -94,7 +94,22 @@ final class CaptionRerank {
     List<String> choose(
             ParameterStore ps, NDManager call, ImageContext ctx, String own, int[] neighbours, float[] similarities,
             Map<String, Float> taught, List<RerankSettings> ways) {
-        RerankSettings settings = ways.get(0);
+        Candidates c = candidates(own, neighbours, similarities, taught);
+        return c.texts().size() == 1
+                ? ways.stream().map(w -> own).toList()
+                : choose(c, meanLogProbabilities(ps, ctx, new long[] {0}, List.of(c)).get(0), ways);
+    }
+
+    /**
+     * One image's candidates: the model's own caption first, then the distinct captions of its
+     * nearest index entries and of {@code taught}, each with the cosine of its nearest owner.
+     *
+     * @param texts the captions as text; {@code tokens} the same as words
+     */
+    record Candidates(String own, List<String> texts, List<List<String>> tokens, double[] similarity, boolean taught) {}
+
+    /** {@link Candidates} of one image (the arguments as {@link #choose}'s). */
+    Candidates candidates(String own, int[] neighbours, float[] similarities, Map<String, Float> taught) {
         Map<String, List<String>> candidates = new LinkedHashMap<>(); // text → tokens, the model's first
         Map<String, Double> similarity = new LinkedHashMap<>(); // text → its nearest owner's cosine
         String ownText = String.join(" ", CaptionTokenizer.tokenize(own));
@@ -110,27 +125,28 @@ final class CaptionRerank {
             candidates.putIfAbsent(t.getKey(), Arrays.asList(t.getKey().split(" ")));
             similarity.merge(t.getKey(), (double) t.getValue(), Math::max);
         }
-        List<String> texts = new ArrayList<>(candidates.keySet());
-        if (texts.size() == 1) {
-            return ways.stream().map(w -> own).toList();
-        }
-        double[] weights = weights(
-                meanLogProbabilities(ps, call, ctx, new ArrayList<>(candidates.values())),
-                similarity.values().stream().mapToDouble(Double::doubleValue).toArray(),
-                settings.temperature(),
-                settings.similarityPower());
-        List<List<String>> tokens = new ArrayList<>(candidates.values());
-        List<int[]> ids = tokens.stream().map(words::ids).toList();
+        return new Candidates(own, new ArrayList<>(candidates.keySet()), new ArrayList<>(candidates.values()),
+                similarity.values().stream().mapToDouble(Double::doubleValue).toArray(), !taught.isEmpty());
+    }
+
+    /**
+     * The chosen caption of {@code c} once per way, the model's mean log-probability of each
+     * candidate given ({@link #meanLogProbabilities}).
+     */
+    List<String> choose(Candidates c, double[] meanLogP, List<RerankSettings> ways) {
+        RerankSettings settings = ways.get(0);
+        double[] weights = weights(meanLogP, c.similarity(), settings.temperature(), settings.similarityPower());
+        List<int[]> ids = c.tokens().stream().map(words::ids).toList();
         List<String> out = new ArrayList<>();
         Map<Boolean, ConsensusChoice.Scored> scored = new HashMap<>(); // by spans: the hypotheses, once for every way
         for (RerankSettings way : ways) {
             ConsensusChoice.Choice best = scored
-                    .computeIfAbsent(way.spans(), spans -> new ConsensusChoice.Scored(ConsensusChoice.hypotheses(tokens, ids, spans), weights, cider))
-                    .choose(taught.isEmpty() ? way.fitted() : List.of());
+                    .computeIfAbsent(way.spans(), spans -> new ConsensusChoice.Scored(ConsensusChoice.hypotheses(c.tokens(), ids, spans), weights, cider))
+                    .choose(c.taught() ? List.of() : way.fitted());
             if (best.candidate() < 0) {
                 out.add(String.join(" ", best.tokens())); // a span
             } else {
-                out.add(best.candidate() == 0 ? own : texts.get(best.candidate()));
+                out.add(best.candidate() == 0 ? c.own() : c.texts().get(best.candidate()));
             }
         }
         return out;
@@ -178,28 +194,41 @@ final class CaptionRerank {
     }
 
     /**
-     * Each candidate's mean log-probability per token (its words and {@code <end>}): teacher-forced,
-     * each candidate as long as it is ({@link KvmCaptionModel#tokenLogProbabilities}).
+     * Each candidate's mean log-probability per token (its words and {@code <end>}), for several
+     * images' candidates read together: teacher-forced, each as long as it is ({@link
+     * KvmCaptionModel#tokenLogProbabilities}).
+     *
+     * @param image per entry of {@code each}, its image's row of {@code ctx}
      */
-    private double[] meanLogProbabilities(ParameterStore ps, NDManager call, ImageContext ctx, List<List<String>> candidates) {
+    List<double[]> meanLogProbabilities(ParameterStore ps, ImageContext ctx, long[] image, List<Candidates> each) {
         Vocabulary vocab = saved.vocab();
         int maxLen = saved.config().data().maxCaptionLen();
-        int c = candidates.size();
-        int[][] inputs = new int[c][];
-        int[][] targets = new int[c][];
-        for (int i = 0; i < c; i++) {
-            int[] encoded = vocab.encode(candidates.get(i), maxLen); // <start> words <end>
-            inputs[i] = Arrays.copyOf(encoded, encoded.length - 1);
-            targets[i] = Arrays.copyOfRange(encoded, 1, encoded.length);
-        }
-        float[][] logp = saved.model().tokenLogProbabilities(ps, ctx, new long[c], inputs, targets); // every row of ctx's one image
-        double[] mean = new double[c];
-        for (int i = 0; i < c; i++) {
-            for (float p : logp[i]) {
-                mean[i] += p;
+        int rows = each.stream().mapToInt(c -> c.tokens().size()).sum();
+        int[][] inputs = new int[rows][];
+        int[][] targets = new int[rows][];
+        long[] rowImage = new long[rows];
+        int r = 0;
+        for (int k = 0; k < each.size(); k++) {
+            for (List<String> candidate : each.get(k).tokens()) {
+                int[] encoded = vocab.encode(candidate, maxLen); // <start> words <end>
+                inputs[r] = Arrays.copyOf(encoded, encoded.length - 1);
+                targets[r] = Arrays.copyOfRange(encoded, 1, encoded.length);
+                rowImage[r++] = image[k];
             }
-            mean[i] /= logp[i].length;
         }
-        return mean;
+        float[][] logp = saved.model().tokenLogProbabilities(ps, ctx, rowImage, inputs, targets);
+        List<double[]> out = new ArrayList<>();
+        r = 0;
+        for (Candidates c : each) {
+            double[] mean = new double[c.tokens().size()];
+            for (int i = 0; i < mean.length; i++, r++) {
+                for (float p : logp[r]) {
+                    mean[i] += p;
+                }
+                mean[i] /= logp[r].length;
+            }
+            out.add(mean);
+        }
+        return out;
     }
 }

@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.stream.LongStream;
 
 /**
  * Image in, caption out: the facade over a loaded model used by {@code caption}, {@code evaluate}
@@ -35,6 +36,13 @@ public final class Captioner implements AutoCloseable {
     private final NDManager manager;
     private CellSearch cellSearch; // the retrieval memory's search, made on first use
     private CaptionRerank rerank; // --rerank's chooser, made on first use
+
+    /**
+     * Images whose candidates {@link #rerank} reads in one teacher-forced pass: larger products
+     * than one image's ~100 candidates; 4 took 25.3 s for the real test split against 24.5 s with 8
+     * and 39.6 s with 32, whose logits grew the process to 6 GB (docs/BENCHMARKS.md).
+     */
+    private static final int RERANK_IMAGES = 4;
     private final SavedModel saved;
     private final Precision precision;
     private final TensorCasts casts;
@@ -265,12 +273,24 @@ public final class Captioner implements AutoCloseable {
             CellSearch.Nearest near = cellSearch().nearest(call, pixels, Math.max(n, saved.config().model().memoryNeighbours()));
             NDList cells = cellSearch().cells(call, near, taught);
             ImageContext all = saved.model().encode(ps, images, cells, false); // once for the batch
-            for (int i = 0; i < pixels.size(); i++) {
-                try (NDScope scope = new NDScope()) { // frees each image's [C, T, V] logits at once
+            for (int from = 0; from < pixels.size(); from += RERANK_IMAGES) {
+                int to = Math.min(pixels.size(), from + RERANK_IMAGES);
+                List<CaptionRerank.Candidates> each = new ArrayList<>();
+                for (int i = from; i < to; i++) {
                     float[] cosines = near.similarities(i, n);
                     Map<String, Float> extra = taught == null ? Map.of()
                             : cellSearch().taughtCaptions(taught, near.units().get(i), n, cosines.length == 0 ? -1f : cosines[cosines.length - 1]);
-                    List<String> chosen = chooser.choose(ps, call, all.row(i), own.get(i), near.entries(i, n), cosines, extra, ways);
+                    each.add(chooser.candidates(own.get(i), near.entries(i, n), cosines, extra));
+                }
+                List<double[]> meanLogP;
+                try (NDScope scope = new NDScope()) { // frees the images' [N, V] logits at once
+                    meanLogP = chooser.meanLogProbabilities(ps, all, LongStream.range(from, to).toArray(), each);
+                }
+                for (int k = 0; k < each.size(); k++) {
+                    CaptionRerank.Candidates c = each.get(k);
+                    List<String> chosen = c.texts().size() == 1
+                            ? ways.stream().map(w -> c.own()).toList()
+                            : chooser.choose(c, meanLogP.get(k), ways);
                     for (int w = 0; w < ways.size(); w++) {
                         out.get(w).add(chosen.get(w));
                     }
