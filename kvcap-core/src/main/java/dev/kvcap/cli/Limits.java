@@ -26,10 +26,6 @@ final class Limits {
         }
     }
 
-    /**
-     * @throws IllegalArgumentException naming {@code option} when {@code file} cannot be appended
-     *     to: it exists and is not writable, or it does not and its folder is not writable
-     */
     /** Refuses a folder to write into ({@code option}) that is a file: it would fail later, half-way. */
     static void folderOrNothing(String option, Path folder) {
         if (Files.exists(folder) && !Files.isDirectory(folder)) {
@@ -37,6 +33,10 @@ final class Limits {
         }
     }
 
+    /**
+     * @throws IllegalArgumentException naming {@code option} when {@code file} cannot be appended
+     *     to: it is a folder, it exists and is not writable, or it does not and its folder is not writable
+     */
     static void appendable(String option, Path file) {
         if (Files.isDirectory(file)) {
             throw new IllegalArgumentException(option + ": " + file + " is a folder; give a file name");

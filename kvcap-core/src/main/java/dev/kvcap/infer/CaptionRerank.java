@@ -1,6 +1,5 @@
 package dev.kvcap.infer;
 
-import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import dev.kvcap.data.CaptionTokenizer;
 import dev.kvcap.data.CellIndex;
@@ -63,9 +62,17 @@ final class CaptionRerank {
     }
 
     /**
-     * The chosen caption of one image.
+     * One image's candidates: the model's own caption first, then the distinct captions of its
+     * nearest index entries and of {@code taught}, each with the cosine of its nearest owner.
      *
-     * @param ctx the image's encoding (batch of 1), with its cells
+     * @param texts the captions as text; {@code tokens} the same as words
+     * @param taught whether the memory bank offered any of them
+     */
+    record Candidates(String own, List<String> texts, List<List<String>> tokens, double[] similarity, boolean taught) {}
+
+    /**
+     * {@link Candidates} of one image.
+     *
      * @param own the model's caption
      * @param neighbours indices of its nearest index entries, most similar first
      * @param similarities their cosines to the image
@@ -73,42 +80,6 @@ final class CaptionRerank {
      *     ({@link CellSearch#taughtCaptions}; empty without a bank): candidates like the training
      *     images' captions
      */
-    String choose(
-            ParameterStore ps, NDManager call, ImageContext ctx, String own, int[] neighbours, float[] similarities,
-            Map<String, Float> taught, RerankSettings settings) {
-        return choose(ps, call, ctx, own, neighbours, similarities, taught, List.of(settings)).get(0);
-    }
-
-    /**
-     * {@link #choose(ParameterStore, NDManager, ImageContext, String, int[], float[], Map,
-     * RerankSettings)} once per way of choosing, the candidates weighed once: the ways may differ
-     * in spans and fitted weights only (the first way's neighbours, temperature and power count).
-     *
-     * <p>Where the memory bank offers captions ({@code taught} not empty), every way chooses by
-     * agreement: the fitted weights learned from training images, which have no taught neighbours,
-     * to avoid rare words, and a taught caption's words are rare by nature (a concept the training
-     * captions never name). Fitted, teaching the movie family 1, 5 and 20 times named it in 5, 16
-     * and 15 of its 25 held-out icons' captions instead of 10, 21 and 24 (docs/MEMORY-RETRIEVAL.md,
-     * "Teaching a real concept").
-     */
-    List<String> choose(
-            ParameterStore ps, NDManager call, ImageContext ctx, String own, int[] neighbours, float[] similarities,
-            Map<String, Float> taught, List<RerankSettings> ways) {
-        Candidates c = candidates(own, neighbours, similarities, taught);
-        return c.texts().size() == 1
-                ? ways.stream().map(w -> own).toList()
-                : choose(c, meanLogProbabilities(ps, ctx, new long[] {0}, List.of(c)).get(0), ways);
-    }
-
-    /**
-     * One image's candidates: the model's own caption first, then the distinct captions of its
-     * nearest index entries and of {@code taught}, each with the cosine of its nearest owner.
-     *
-     * @param texts the captions as text; {@code tokens} the same as words
-     */
-    record Candidates(String own, List<String> texts, List<List<String>> tokens, double[] similarity, boolean taught) {}
-
-    /** {@link Candidates} of one image (the arguments as {@link #choose}'s). */
     Candidates candidates(String own, int[] neighbours, float[] similarities, Map<String, Float> taught) {
         Map<String, List<String>> candidates = new LinkedHashMap<>(); // text → tokens, the model's first
         Map<String, Double> similarity = new LinkedHashMap<>(); // text → its nearest owner's cosine
@@ -131,7 +102,15 @@ final class CaptionRerank {
 
     /**
      * The chosen caption of {@code c} once per way, the model's mean log-probability of each
-     * candidate given ({@link #meanLogProbabilities}).
+     * candidate given ({@link #meanLogProbabilities}). The candidates are weighed once: the ways may
+     * differ in spans and fitted weights only (the first way's temperature and power count).
+     *
+     * <p>Where the memory bank offers captions ({@link Candidates#taught}), every way chooses by
+     * agreement: the fitted weights learned from training images, which have no taught neighbours,
+     * to avoid rare words, and a taught caption's words are rare by nature (a concept the training
+     * captions never name). Fitted, teaching the movie family 1, 5 and 20 times named it in 5, 16
+     * and 15 of its 25 held-out icons' captions instead of 10, 21 and 24 (docs/MEMORY-RETRIEVAL.md,
+     * "Teaching a real concept").
      */
     List<String> choose(Candidates c, double[] meanLogP, List<RerankSettings> ways) {
         RerankSettings settings = ways.get(0);

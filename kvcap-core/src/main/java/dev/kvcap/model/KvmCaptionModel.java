@@ -476,7 +476,7 @@ public final class KvmCaptionModel extends AbstractBlock {
         NDArray logits = decoder.wordLogits(ps, stacked, false); // [N, V]
         if (copyGate != null) {
             NDArray index = manager.create(outputRow.stream().mapToLong(Long::longValue).toArray());
-            logits = copied(ps, logits, stacked, NDArrays.concat(new NDList(reads), 0), rows.cells().rows(index), false);
+            logits = copied(ps, logits, stacked, NDArrays.concat(new NDList(reads), 0), rows.cells().copyRows(index), false);
         }
         long[] target = new long[outputRow.size()]; // in the outputs' order: step after step, longest row first
         int n = 0;

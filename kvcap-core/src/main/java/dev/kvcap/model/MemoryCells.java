@@ -110,6 +110,15 @@ public record MemoryCells(
         return select(part -> part.get(index));
     }
 
+    /**
+     * The rows {@code index} [B'] of what {@link #copyStep} reads (the words and which cells are
+     * filled) and nothing else: the other parts are null. For copying at many rows of few images
+     * without copying each row's keys.
+     */
+    MemoryCells copyRows(NDArray index) {
+        return new MemoryCells(null, null, null, null, words.get(index), filled.get(index), vocabSize);
+    }
+
     private MemoryCells select(UnaryOperator<NDArray> rowsOf) {
         return new MemoryCells(rowsOf.apply(keys), rowsOf.apply(shares), rowsOf.apply(readKeys), rowsOf.apply(readBias),
                 rowsOf.apply(words), rowsOf.apply(filled), vocabSize);

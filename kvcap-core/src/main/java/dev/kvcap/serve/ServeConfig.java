@@ -46,29 +46,23 @@ public record ServeConfig(
         require(timeoutMs >= 1, "timeout must be positive");
         require(maxPixels >= 1, "max pixels must be positive");
         require(maxBeam >= 1 && maxLen >= 1, "max beam and max length must be positive");
-        require(corsOrigin == null || ANY_ORIGIN.equals(corsOrigin) || isOrigin(corsOrigin),
-                "--cors must be * or one origin: a scheme, a host and an optional port, such as https://example.com"
-                        + " or http://localhost:3000 (no path), got '" + corsOrigin + "'");
+        require(corsOrigin == null || ANY_ORIGIN.equals(corsOrigin) || ORIGIN.matcher(corsOrigin).matches(),
+                "--cors must be * or one origin: an optional http:// or https://, a host (*.example.com for its"
+                        + " subdomains) and an optional port, such as https://example.com or http://localhost:3000 (no path), got '"
+                        + corsOrigin + "'");
         return this;
     }
 
     /** The {@code --cors} value that allows every origin. */
     public static final String ANY_ORIGIN = "*";
 
-    /** Whether {@code s} is an origin as browsers send it: http(s)://host[:port], nothing after. */
-    private static boolean isOrigin(String s) {
-        try {
-            java.net.URI u = new java.net.URI(s);
-            return ("http".equals(u.getScheme()) || "https".equals(u.getScheme()))
-                    && u.getHost() != null
-                    && u.getRawUserInfo() == null
-                    && (u.getRawPath() == null || u.getRawPath().isEmpty())
-                    && u.getRawQuery() == null
-                    && u.getRawFragment() == null;
-        } catch (java.net.URISyntaxException e) {
-            return false;
-        }
-    }
+    /**
+     * What the server's CORS rule takes ({@code allowHost}): a host or an IPv6 address in brackets,
+     * optionally after {@code http://} or {@code https://} (https when left out), {@code *.} in
+     * front for every subdomain, and a port.
+     */
+    private static final java.util.regex.Pattern ORIGIN = java.util.regex.Pattern.compile(
+            "(?i:https?://)?(\\*\\.)?([A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*|\\[[0-9A-Fa-f:.]+])(:[0-9]{1,5})?");
 
     public ServeConfig withPort(int p) {
         return new ServeConfig(host, p, maxBatch, maxWaitMs, queueCapacity, maxBodyBytes, timeoutMs, corsOrigin, maxPixels, maxBeam, maxLen);

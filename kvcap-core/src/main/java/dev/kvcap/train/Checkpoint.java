@@ -15,7 +15,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -82,7 +81,7 @@ public final class Checkpoint {
             JsonElement json = JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             State state = json.isJsonObject() ? GSON.fromJson(json, State.class) : null;
             if (state == null || state.nextEpoch() < 0 || state.steps() < 0 || state.stale() < 0) {
-                throw new IOException("not the loop state kvcap writes");
+                throw new IllegalStateException("not the loop state kvcap writes");
             }
             return state;
         });
@@ -120,9 +119,8 @@ public final class Checkpoint {
     private static <T> T read(Path file, Part<T> part) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
             return part.read(in);
-        } catch (FileSystemException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) { // Gson and DJL report damaged bytes with either
+        } catch (EOFException | RuntimeException e) { // cut short; Gson and DJL report other damage at run time
+            // another I/O error (permission, disk) passes on as it is: the file may be fine
             throw new IllegalArgumentException("checkpoint " + file + " is damaged (" + why(e)
                     + "); restore it, or train again without --resume");
         }

@@ -307,13 +307,25 @@ class CaptionServerTest {
 
     @Test
     void corsRefusesWhatIsNotAnOrigin() {
-        for (String bad : List.of("", "http://", "http://app.example/path", "app.example", "ftp://app.example", "*.example")) {
+        for (String bad : List.of("", "http://", "http://app.example/path", "ftp://app.example", "http://app example", "app.*.example")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> ServeConfig.defaults().withCors(bad).validate(), bad);
             assertTrue(e.getMessage().startsWith("--cors must be * or one origin"), e.getMessage());
         }
-        ServeConfig.defaults().withCors("http://localhost:3000").validate();
-        ServeConfig.defaults().withCors("https://app.example").validate();
+        for (String good : List.of("http://localhost:3000", "https://app.example", "app.example", "https://*.example.com",
+                "HTTP://APP.EXAMPLE", "http://[::1]:8080", "http://my_host:8443")) {
+            ServeConfig.defaults().withCors(good).validate();
+        }
+    }
+
+    @Test
+    void corsWithAStarredHostAllowsItsSubdomains() throws Exception {
+        try (CaptionServer cors = new CaptionServer(captioner, ServeConfig.defaults().withPort(0).withCors("https://*.example.com").validate()).start()) {
+            HttpRequest sub = HttpRequest.newBuilder(URI.create(cors.url() + "healthz")).header("Origin", "https://app.example.com").GET().build();
+            assertEquals("https://app.example.com", send(sub).headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+            HttpRequest other = HttpRequest.newBuilder(URI.create(cors.url() + "healthz")).header("Origin", "https://example.org").GET().build();
+            assertTrue(send(other).headers().firstValue("Access-Control-Allow-Origin").isEmpty());
+        }
     }
 
     @Test
