@@ -28,10 +28,6 @@ final class BaselineOptions {
     /** Side the images are resized to for {@code --features gradients}. */
     private static final int GRADIENT_SIZE = 64;
 
-    /** The options that shape the floor; without {@code --train-captions} there is none to shape. */
-    private static final List<String> SHAPING =
-            List.of("--train-images", "--features", "--neighbours", "--similarity-power", "--spans", "--fit-choice", "--pixel-size");
-
     @Option(names = "--train-captions", paramLabel = "ANN.json", description = "The training set's MSCOCO captions: where the nearest neighbours and their captions come from.")
     Path trainCaptions;
 
@@ -75,17 +71,17 @@ final class BaselineOptions {
     }
 
     /**
-     * For {@code evaluate}, where the floor is optional: refuses an option that shapes the floor
-     * when no floor was asked for, instead of ignoring it.
+     * For {@code evaluate}, where the floor is optional: refuses an option of this mixin ({@code
+     * mixin}, the command's spec of it) when no floor was asked for, instead of ignoring it.
      */
-    void refuseUnused(CommandLine.ParseResult parsed) {
+    void refuseUnused(CommandLine.Model.CommandSpec mixin, CommandLine.ParseResult parsed) {
         if (requested()) {
             return;
         }
-        for (String option : SHAPING) {
+        for (CommandLine.Model.OptionSpec option : mixin.options()) {
             if (parsed.hasMatchedOption(option)) {
-                throw new IllegalArgumentException(option + " shapes the nearest-neighbour floor, which evaluate computes only with"
-                        + " --train-captions ANN.json: add it, or leave out " + option);
+                throw new IllegalArgumentException(option.longestName() + " shapes the nearest-neighbour floor, which evaluate computes only with"
+                        + " --train-captions ANN.json: add it, or leave out " + option.longestName());
             }
         }
     }

@@ -49,9 +49,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long start = System.nanoTime();
         Limits.folderOrNothing("--out", out);
-        if (images < 10 || images > SynthCommand.MAX_IMAGES) {
-            throw new IllegalArgumentException("--images must be between 10 and " + SynthCommand.MAX_IMAGES + ", got " + images);
-        }
+        SynthCommand.checkImages(images);
         Limits.atLeastOne("--epochs", epochs);
         Precision mixed = Precision.parse(precision);
         Path data = out.resolve("data");

@@ -57,7 +57,7 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Limits.atLeastOne("--limit", limit);
         Limits.atLeastOne("--batch", batch);
-        floor.refuseUnused(spec.commandLine().getParseResult());
+        floor.refuseUnused(spec.mixins().get("floor"), spec.commandLine().getParseResult());
         Limits.existingFolder("--images", images);
         if (results != null) {
             AtomicFiles.checkWritable(results); // before the model captions every image, not after

@@ -21,6 +21,13 @@ final class SynthCommand implements Callable<Integer> {
     /** The most images one run makes: MSCOCO's training split is 83,000; ten times that is 1.2 GB of PNGs at 64². */
     static final int MAX_IMAGES = 1_000_000;
 
+    /** {@code --images} of synth and demo: at least 10 (a split needs a few of each), at most {@link #MAX_IMAGES}. */
+    static void checkImages(int images) {
+        if (images < 10 || images > MAX_IMAGES) {
+            throw new IllegalArgumentException("--images must be between 10 and " + MAX_IMAGES + ", got " + images);
+        }
+    }
+
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output folder.")
     Path out;
 
@@ -36,9 +43,7 @@ final class SynthCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Limits.folderOrNothing("--out", out);
-        if (images < 10 || images > MAX_IMAGES) {
-            throw new IllegalArgumentException("--images must be between 10 and " + MAX_IMAGES + ", got " + images);
-        }
+        checkImages(images);
         if (size < 32 || size > ModelConfig.MAX_IMAGE_SIZE) {
             throw new IllegalArgumentException("--size must be between 32 and " + ModelConfig.MAX_IMAGE_SIZE + " pixels, got " + size);
         }

@@ -455,7 +455,10 @@ public final class KvmCaptionModel extends AbstractBlock {
         DecodeState state = start(ps, rows, false);
         List<NDArray> outputs = new ArrayList<>();
         List<NDArray> reads = new ArrayList<>();
-        List<Long> outputRow = new ArrayList<>(); // the sorted row of each output, step after step
+        int total = Arrays.stream(inputs).mapToInt(in -> in.length).sum(); // N
+        long[] outputRow = new long[total]; // per output, step after step: its sorted row
+        long[] target = new long[total]; // and the token it predicts
+        int n = 0;
         int running = c;
         for (int t = 0; t < steps; t++) {
             while (inputs[order[running - 1]].length <= t) {
@@ -467,25 +470,19 @@ public final class KvmCaptionModel extends AbstractBlock {
             if (copyGate != null) {
                 reads.add(a.memoryWeights()); // [running, K]
             }
-            for (long r = 0; r < running; r++) {
-                outputRow.add(r);
+            for (int r = 0; r < running; r++, n++) {
+                outputRow[n] = r;
+                target[n] = targets[order[r]][t];
             }
             state = a.state();
         }
-        NDArray stacked = NDArrays.concat(new NDList(outputs), 0); // [N, H], N the sum of the lengths
+        NDArray stacked = NDArrays.concat(new NDList(outputs), 0); // [N, H]
         NDArray logits = decoder.wordLogits(ps, stacked, false); // [N, V]
         if (copyGate != null) {
-            NDArray index = manager.create(outputRow.stream().mapToLong(Long::longValue).toArray());
-            logits = copied(ps, logits, stacked, NDArrays.concat(new NDList(reads), 0), rows.cells().copyRows(index), false);
+            NDArray cellRows = manager.create(outputRow);
+            logits = copied(ps, logits, stacked, NDArrays.concat(new NDList(reads), 0), rows.cells().copyRows(cellRows), false);
         }
-        long[] target = new long[outputRow.size()]; // in the outputs' order: step after step, longest row first
-        int n = 0;
-        for (int t = 0; t < steps; t++) {
-            for (int r = 0; r < c && inputs[order[r]].length > t; r++) {
-                target[n++] = targets[order[r]][t];
-            }
-        }
-        float[] logp = logits.logSoftmax(-1).gather(manager.create(target, new Shape(target.length, 1)), -1).toFloatArray(); // [N]
+        float[] logp = logits.logSoftmax(-1).gather(manager.create(target, new Shape(total, 1)), -1).toFloatArray(); // [N]
         float[][] out = new float[c][];
         for (int i = 0; i < c; i++) {
             out[i] = new float[inputs[i].length];

@@ -1,5 +1,7 @@
 package dev.kvcap.serve;
 
+import java.util.regex.Pattern;
+
 /**
  * How the caption service listens and how hard it may be pushed.
  *
@@ -31,6 +33,17 @@ public record ServeConfig(
     /** 25 megapixels: a 100 MB decoded raster; larger uploads are almost surely not photos. */
     public static final long DEFAULT_MAX_PIXELS = 25_000_000L;
 
+    /** The {@code --cors} value that allows every origin. */
+    public static final String ANY_ORIGIN = "*";
+
+    /**
+     * What the server's CORS rule takes ({@code allowHost}): a host or an IPv6 address in brackets,
+     * optionally after {@code http://} or {@code https://} (https when left out), {@code *.} in
+     * front for every subdomain, and a port.
+     */
+    private static final Pattern ORIGIN = Pattern.compile(
+            "(?i:https?://)?(\\*\\.)?([A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*|\\[[0-9A-Fa-f:.]+])(:[0-9]{1,5})?");
+
     /** The command's defaults. */
     public static ServeConfig defaults() {
         return new ServeConfig(
@@ -52,17 +65,6 @@ public record ServeConfig(
                         + corsOrigin + "'");
         return this;
     }
-
-    /** The {@code --cors} value that allows every origin. */
-    public static final String ANY_ORIGIN = "*";
-
-    /**
-     * What the server's CORS rule takes ({@code allowHost}): a host or an IPv6 address in brackets,
-     * optionally after {@code http://} or {@code https://} (https when left out), {@code *.} in
-     * front for every subdomain, and a port.
-     */
-    private static final java.util.regex.Pattern ORIGIN = java.util.regex.Pattern.compile(
-            "(?i:https?://)?(\\*\\.)?([A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*|\\[[0-9A-Fa-f:.]+])(:[0-9]{1,5})?");
 
     public ServeConfig withPort(int p) {
         return new ServeConfig(host, p, maxBatch, maxWaitMs, queueCapacity, maxBodyBytes, timeoutMs, corsOrigin, maxPixels, maxBeam, maxLen);

@@ -93,9 +93,7 @@ class ConfigJsonTest {
 
     @Test
     void aNegativeWeightDecayIsAnError() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ConfigJson.fromJson("{\"preset\":\"tiny\",\"train\":{\"weightDecay\":-1}}"));
-        assertEquals("train.weightDecay must not be negative", e.getMessage());
+        assertEquals("train.weightDecay must not be negative", refused("train", "weightDecay", "-1"));
     }
 
     @Test
