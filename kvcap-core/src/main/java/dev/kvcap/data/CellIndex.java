@@ -474,12 +474,13 @@ public final class CellIndex {
             } else {
                 throw new IllegalArgumentException(file + " is not a kvcap cell index; copy the whole model directory, or retrain");
             }
+            long most = Files.size(file) / Long.BYTES; // no list holds more 8-byte elements than that
             int n = in.readInt();
             for (int e = 0; e < n; e++) {
                 byte[] thumb = new byte[index.width];
                 in.readFully(thumb);
                 int captions = in.readInt();
-                int m = count(in, file);
+                int m = count(in, file, most);
                 int[] w = new int[m];
                 int[] c = new int[m];
                 for (int i = 0; i < m; i++) {
@@ -490,7 +491,7 @@ public final class CellIndex {
                                 + ", outside the model's vocabulary of " + vocabSize + "; it belongs to another model");
                     }
                 }
-                long[] keys = new long[count(in, file)];
+                long[] keys = new long[count(in, file, most)];
                 for (int i = 0; i < keys.length; i++) {
                     keys[i] = in.readLong();
                 }
@@ -512,10 +513,13 @@ public final class CellIndex {
         return index;
     }
 
-    /** A length the index wrote; a negative one is damage, like an early end. */
-    private static int count(DataInputStream in, Path file) throws IOException {
+    /**
+     * A length the index wrote; a negative one, or one longer than the file could hold ({@code
+     * most} elements of 8 bytes), is damage, like an early end (not an out-of-memory error).
+     */
+    private static int count(DataInputStream in, Path file, long most) throws IOException {
         int n = in.readInt();
-        if (n < 0) {
+        if (n < 0 || n > most) {
             throw damaged(file);
         }
         return n;

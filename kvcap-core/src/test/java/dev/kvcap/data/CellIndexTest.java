@@ -216,4 +216,19 @@ class CellIndexTest {
             assertEquals(file + " is truncated or damaged: retrain the model or restore the file", e.getMessage(), "cut to " + length + " bytes");
         }
     }
+
+    @Test
+    void aLengthLongerThanTheFileIsDamageNotAnOutOfMemoryError(@TempDir Path dir) throws Exception {
+        CellIndex index = new CellIndex();
+        add(index, image(0, 32, 0), "a red circle");
+        Path file = dir.resolve(CellIndex.FILE);
+        index.write(file);
+        byte[] whole = Files.readAllBytes(file);
+        // magic, descriptor label, entry count, thumbnail, caption count, then the first entry's word count
+        int at = 4 + 2 + index.descriptor().label().length() + 4 + index.descriptor().width() + 4;
+        java.nio.ByteBuffer.wrap(whole).putInt(at, Integer.MAX_VALUE - 8);
+        Files.write(file, whole);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CellIndex.read(file, VOCAB.size()));
+        assertEquals(file + " is truncated or damaged: retrain the model or restore the file", e.getMessage());
+    }
 }
