@@ -1,10 +1,16 @@
 #!/usr/bin/env python3
-"""Builds kvcap's real development set from captioned icon and flag packages (no emoji sets).
+"""Builds kvcap's real development sets from captioned icon and flag packages (no emoji sets).
 
-Sources (npm packages, unpacked by build.sh into PKGS/<name>/package):
+Sources of set a, the development set (npm packages, unpacked by build.sh into PKGS/<name>/package):
   - @mdi/svg            Material Design Icons: the name and its aliases (icons with at least one alias)
   - @fortawesome/fontawesome-free  the label and its search terms (solid, regular and brand SVGs)
   - flag-icons + circle-flags + world-countries  country flags (4x3, 1x1, circle) and their names
+
+Sources of set b (--set b), a second set no default was chosen on (docs/REAL-DATA.md, "A second
+real set"), from other icon families and their own tags:
+  - lucide-static       Lucide: the name and its tags
+  - @phosphor-icons/core  Phosphor: the name and its tags, regular and fill styles
+  - @tabler/icons       Tabler: the name and its tags, icons drawn in both outline and filled styles
 
 Every caption is a human-written name or description from the package's own metadata, lower-cased
 with hyphens and underscores turned into spaces; 2-5 per image. Images are rendered by
@@ -90,6 +96,50 @@ def flags(pkgs):
                 yield ("flag:" + code, f, caps)
 
 
+def tagged(name, tags):
+    """The name, then its tags (multi-word ones first, as for Font Awesome's terms)."""
+    tags = sorted((str(t) for t in tags if "*" not in str(t)), key=lambda t: (-len(t.split()), t))
+    return distinct([name] + tags)
+
+
+def lucide(pkgs):
+    root = os.path.join(pkgs, "lucide-static", "package")
+    for name, tags in sorted(json.load(open(os.path.join(root, "tags.json"))).items()):
+        caps = tagged(name, tags)
+        path = os.path.join(root, "icons", name + ".svg")
+        if len(caps) >= 2 and os.path.exists(path):
+            yield ("lucide:" + name, path, caps)
+
+
+def phosphor(pkgs):
+    root = os.path.join(pkgs, "phosphor-core", "package")
+    src = open(os.path.join(root, "dist", "index.mjs"), encoding="utf-8").read()
+    for name, tags in re.findall(r'\{\s*name:\s*"([^"]+)",\s*pascal_name:[^{}]*?tags:\s*\[([^\]]*)\]', src):
+        caps = tagged(name, re.findall(r'"([^"]*)"', tags))
+        if len(caps) < 2:
+            continue
+        for style, suffix in (("regular", ""), ("fill", "-fill")):
+            path = os.path.join(root, "assets", style, name + suffix + ".svg")
+            if os.path.exists(path):
+                yield ("phosphor:" + name, path, caps)
+
+
+def tabler(pkgs):
+    root = os.path.join(pkgs, "tabler-icons", "package")
+    for name, icon in sorted(json.load(open(os.path.join(root, "icons.json"))).items()):
+        styles = icon.get("styles", {})
+        caps = tagged(name, icon.get("tags", []))
+        if "outline" not in styles or "filled" not in styles or len(caps) < 2:
+            continue
+        for style in ("outline", "filled"):
+            path = os.path.join(root, "icons", style, name + ".svg")
+            if os.path.exists(path):
+                yield ("tabler:" + name, path, caps)
+
+
+SETS = {"a": (mdi, fontawesome, flags), "b": (lucide, phosphor, tabler)}
+
+
 def viewbox(svg_path):
     head = open(svg_path, encoding="utf-8", errors="replace").read(4000)
     m = re.search(r'viewBox="\s*([-\d.]+)[\s,]+([-\d.]+)[\s,]+([-\d.]+)[\s,]+([-\d.]+)', head)
@@ -114,6 +164,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pkgs", required=True, help="folder holding the unpacked packages")
     ap.add_argument("--out", required=True)
+    ap.add_argument("--set", choices=sorted(SETS), default="a", help="which sources (a: the development set)")
     ap.add_argument("--size", type=int, default=64)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--val", type=float, default=0.08, help="share of items for validation")
@@ -121,7 +172,7 @@ def main():
     args = ap.parse_args()
 
     items = {}
-    for group, path, caps in list(mdi(args.pkgs)) + list(fontawesome(args.pkgs)) + list(flags(args.pkgs)):
+    for group, path, caps in (row for source in SETS[args.set] for row in source(args.pkgs)):
         items.setdefault(group, []).append((path, caps))
     groups = sorted(items)
     random.Random(args.seed).shuffle(groups)
