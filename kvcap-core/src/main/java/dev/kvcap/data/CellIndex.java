@@ -27,9 +27,9 @@ import java.util.stream.IntStream;
  * neighbours' captions (how many of them name it, over all).
  *
  * <p>The same index serves training and captioning, so a model reads the same kind of cells in
- * both: while training, an image's own entry and every image that shares one of its captions (the
- * same item drawn another way) are left out, since test images are new items; {@code kvcap memory
- * add} appends entries, which captions then read through the same cells. Search is exact (every
+ * both: while training, an image's own entry and the other images of its item ({@link SameItem}:
+ * the same item drawn another way) are left out, since test images are new items; {@code kvcap
+ * memory add} appends entries, which captions then read through the same cells. Search is exact (every
  * entry is compared), parallel over queries.
  *
  * <p>Legend: N entries, D the descriptor's width ({@link ImageDescriptor#width}).
@@ -195,13 +195,13 @@ public final class CellIndex {
      * The cells of a query image.
      *
      * @param described the query's descriptor ({@link #describe})
-     * @param exclude the entry to leave out with every entry sharing a caption with it (a training
-     *     image's own), or −1
+     * @param exclude the entry to leave out with every other entry of its item ({@link #itemOf}),
+     *     or −1
      * @param ballot how many nearest entries vote, and how
      */
     public Cells cells(byte[] described, int exclude, Ballot ballot) {
         requireWidth(described);
-        return cells(Thumb.of(described), exclude, ballot);
+        return cells(Thumb.of(described), exclude, exclude < 0 ? Set.of() : itemOf(exclude, sameItem()), ballot);
     }
 
     private void requireWidth(byte[] described) {
@@ -210,9 +210,36 @@ public final class CellIndex {
         }
     }
 
-    /** {@link #cells} of every entry with itself excluded: what training reads, in entry order. */
+    /** {@link #cells} of every entry with its item excluded: what training reads, in entry order. */
     public List<Cells> ownCells(Ballot ballot) {
-        return IntStream.range(0, size()).parallel().mapToObj(i -> cells(items.get(i).thumb(), i, ballot)).toList();
+        SameItem same = sameItem();
+        return IntStream.range(0, size()).parallel().mapToObj(i -> cells(items.get(i).thumb(), i, itemOf(i, same), ballot)).toList();
+    }
+
+    /** The rule over every entry's captions, or null for an index that keeps no texts (before KCI3). */
+    private SameItem sameItem() {
+        return keepsTexts() ? new SameItem(items.stream().map(Item::texts).toList()) : null;
+    }
+
+    /**
+     * The other entries of entry {@code e}'s item ({@link SameItem}); for an index that keeps no
+     * texts, every entry sharing a caption with it (what such a model was trained with).
+     */
+    private Set<Integer> itemOf(int e, SameItem same) {
+        if (same != null) {
+            return same.of(e);
+        }
+        Set<Long> keys = new HashSet<>();
+        for (long key : items.get(e).captionKeys()) {
+            keys.add(key);
+        }
+        Set<Integer> out = new HashSet<>();
+        for (int i = 0; i < size(); i++) {
+            if (i != e && sharesCaption(i, keys)) {
+                out.add(i);
+            }
+        }
+        return out;
     }
 
     /** {@link #cells} of many queries (none excluded), in parallel. */
@@ -223,19 +250,13 @@ public final class CellIndex {
                 .toList();
     }
 
-    private Cells cells(Thumb query, int exclude, Ballot ballot) {
-        Set<Long> same = new HashSet<>();
-        if (exclude >= 0) {
-            for (long key : items.get(exclude).captionKeys()) {
-                same.add(key);
-            }
-        }
+    private Cells cells(Thumb query, int exclude, Set<Integer> item, Ballot ballot) {
         int n = Math.min(ballot.neighbours(), size());
         int[] best = new int[n];
         float[] sim = new float[n];
         int filled = 0;
         for (int i = 0; i < size(); i++) {
-            if (i == exclude || sharesCaption(i, same)) {
+            if (i == exclude || item.contains(i)) {
                 continue;
             }
             float s = query.cosine(items.get(i).thumb());

@@ -1,5 +1,6 @@
 package dev.kvcap.infer;
 
+import dev.kvcap.data.SameItem;
 import dev.kvcap.eval.CiderReward;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,9 +23,10 @@ import java.util.stream.IntStream;
  * hypothesis with the highest linear score is chosen.
  *
  * <p>A test image's item is never among the training images (the split is by item), so a training
- * image must not find its own item either: neighbours whose captions equal one of its captions, or
- * equal one of them with one word more or fewer ("account" and "account outline"), are left out.
- * Without that rule the training images learn to trust a near-copy that test images never have.
+ * image must not find its own item either: the other images of its item ({@link SameItem}: every
+ * caption of one is a caption of the other, or one with one word more or fewer, "account" and
+ * "account outline") are left out. Without that rule the training images learn to trust a
+ * near-copy that test images never have.
  *
  * <p>Legend: N pool entries (training images), D descriptor width, S sampled images, H hypotheses
  * of an image, F features.
@@ -193,55 +195,25 @@ public final class ChoiceFit {
 
     /**
      * The {@code k} entries most similar to entry {@code q} by {@code cos}, most similar first,
-     * leaving out {@code q} and every entry of its item (a caption equal to one of {@code q}'s, or
-     * equal up to one word more or fewer).
+     * leaving out {@code q} and every other entry of its item ({@link SameItem}: every caption of
+     * one is a caption of the other, up to one word more or fewer).
      */
     static List<Integer> neighbours(Pool pool, int q, int k, double[] cos) {
         Integer[] order = IntStream.range(0, cos.length).boxed().toArray(Integer[]::new);
         Arrays.sort(order, (a, b) -> Double.compare(cos[b], cos[a]));
-        Set<String> own = new HashSet<>();
-        Set<String> ownShorter = new HashSet<>();
-        for (List<String> c : pool.tokens().get(q)) {
-            own.add(String.join(" ", c));
-            ownShorter.addAll(oneWordFewer(c));
-        }
+        List<String> own = texts(pool, q);
         List<Integer> out = new ArrayList<>();
         for (int r = 0; r < order.length && out.size() < k; r++) {
             int e = order[r];
-            if (e != q && !sameItem(pool.tokens().get(e), own, ownShorter)) {
+            if (e != q && !SameItem.same(own, texts(pool, e))) {
                 out.add(e);
             }
         }
         return out;
     }
 
-    /** Whether an entry with these captions is the query's own item (a caption equal, or equal up to one word). */
-    private static boolean sameItem(List<List<String>> captions, Set<String> own, Set<String> ownShorter) {
-        for (List<String> c : captions) {
-            String text = String.join(" ", c);
-            if (own.contains(text) || ownShorter.contains(text)) {
-                return true;
-            }
-            for (String shorter : oneWordFewer(c)) {
-                if (own.contains(shorter)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private static List<String> oneWordFewer(List<String> words) {
-        List<String> out = new ArrayList<>();
-        if (words.size() < 2) {
-            return out;
-        }
-        for (int skip = 0; skip < words.size(); skip++) {
-            List<String> rest = new ArrayList<>(words);
-            rest.remove(skip);
-            out.add(String.join(" ", rest));
-        }
-        return out;
+    private static List<String> texts(Pool pool, int e) {
+        return pool.tokens().get(e).stream().map(t -> String.join(" ", t)).toList();
     }
 
     /**

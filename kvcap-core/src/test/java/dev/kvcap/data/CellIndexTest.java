@@ -116,6 +116,16 @@ class CellIndexTest {
     }
 
     @Test
+    void trainingKeepsAnotherItemThatSharesOnlySomeOfTheCaptions() {
+        CellIndex index = new CellIndex();
+        add(index, image(0, 32, 0), "a red circle", "red");
+        add(index, image(0, 32, 1), "a blue circle", "red"); // shares a tag, not the item
+        add(index, image(1, 32, 0), "a blue square");
+        List<CellIndex.Cells> own = index.ownCells(CellIndex.Ballot.equal(1, 3));
+        assertEquals(Set.of("blue", "circle", "red"), wordSet(own.get(0)), "its nearest other item votes");
+    }
+
+    @Test
     void taughtNeighboursVoteBesideTheIndexWhenTheyAreNearer() {
         CellIndex index = new CellIndex();
         add(index, image(1, 32, 0), "a blue square");
