@@ -213,32 +213,37 @@ class CellIndexTest {
         assertTrue(bad.getMessage().contains(file.toString()), bad.getMessage());
     }
 
+    /** A one-entry index written to {@code file}; its bytes. */
+    private static byte[] oneEntry(CellIndex index, Path file) throws Exception {
+        add(index, image(0, 32, 0), "a red circle");
+        index.write(file);
+        return Files.readAllBytes(file);
+    }
+
+    private static void assertDamaged(Path file, String why) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CellIndex.read(file, VOCAB.size()));
+        assertEquals(file + " is truncated or damaged: retrain the model or restore the file", e.getMessage(), why);
+    }
+
     @Test
     void aTruncatedIndexSaysSoAndWhatToDoWithoutAnExceptionsName(@TempDir Path dir) throws Exception {
-        CellIndex index = new CellIndex();
-        add(index, image(0, 32, 0), "a red circle");
         Path file = dir.resolve(CellIndex.FILE);
-        index.write(file);
-        byte[] whole = Files.readAllBytes(file);
+        byte[] whole = oneEntry(new CellIndex(), file);
         for (int length : new int[] {0, 6, whole.length / 2, whole.length - 1}) {
             Files.write(file, java.util.Arrays.copyOf(whole, length));
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CellIndex.read(file, VOCAB.size()));
-            assertEquals(file + " is truncated or damaged: retrain the model or restore the file", e.getMessage(), "cut to " + length + " bytes");
+            assertDamaged(file, "cut to " + length + " bytes");
         }
     }
 
     @Test
     void aLengthLongerThanTheFileIsDamageNotAnOutOfMemoryError(@TempDir Path dir) throws Exception {
-        CellIndex index = new CellIndex();
-        add(index, image(0, 32, 0), "a red circle");
         Path file = dir.resolve(CellIndex.FILE);
-        index.write(file);
-        byte[] whole = Files.readAllBytes(file);
+        CellIndex index = new CellIndex();
+        byte[] whole = oneEntry(index, file);
         // magic, descriptor label, entry count, thumbnail, caption count, then the first entry's word count
         int at = 4 + 2 + index.descriptor().label().length() + 4 + index.descriptor().width() + 4;
         java.nio.ByteBuffer.wrap(whole).putInt(at, Integer.MAX_VALUE - 8);
         Files.write(file, whole);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CellIndex.read(file, VOCAB.size()));
-        assertEquals(file + " is truncated or damaged: retrain the model or restore the file", e.getMessage());
+        assertDamaged(file, "a word count of 2^31 − 9");
     }
 }
