@@ -195,13 +195,11 @@ public final class CellIndex {
      * The cells of a query image.
      *
      * @param described the query's descriptor ({@link #describe})
-     * @param exclude the entry to leave out with every other entry of its item ({@link #itemOf}),
-     *     or −1
      * @param ballot how many nearest entries vote, and how
      */
-    public Cells cells(byte[] described, int exclude, Ballot ballot) {
+    public Cells cells(byte[] described, Ballot ballot) {
         requireWidth(described);
-        return cells(Thumb.of(described), exclude, exclude < 0 ? Set.of() : itemOf(exclude, sameItem()), ballot);
+        return cells(Thumb.of(described), -1, Set.of(), ballot);
     }
 
     private void requireWidth(byte[] described) {
@@ -246,7 +244,7 @@ public final class CellIndex {
     public List<Cells> cells(List<byte[]> described, Ballot ballot) {
         return IntStream.range(0, described.size())
                 .parallel()
-                .mapToObj(i -> cells(described.get(i), -1, ballot))
+                .mapToObj(i -> cells(described.get(i), ballot))
                 .toList();
     }
 

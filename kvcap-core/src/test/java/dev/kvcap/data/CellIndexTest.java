@@ -93,7 +93,7 @@ class CellIndexTest {
         add(index, image(0, 32, 0), "a red circle", "the red square");
         add(index, image(0, 32, 10), "a red circle");
         add(index, image(3, 32, 0), "a green triangle");
-        CellIndex.Cells cells = index.cells(CellIndex.thumbnail(image(0, 32, 5), 32), -1, CellIndex.Ballot.equal(2, 4));
+        CellIndex.Cells cells = index.cells(CellIndex.thumbnail(image(0, 32, 5), 32), CellIndex.Ballot.equal(2, 4));
         // red: (2/2 + 1/1) / 2 voters = 1; circle: (1/2 + 1/1) / 2 = 0.75; square: (1/2) / 2 = 0.25
         assertEquals("red circle square", words(cells));
         assertEquals(1f, cells.shares()[0], 1e-6f);
@@ -182,7 +182,7 @@ class CellIndexTest {
         Files.write(file, bytes.toByteArray());
         CellIndex old = CellIndex.read(file, VOCAB.size());
         assertEquals(ImageDescriptor.PIXELS, old.descriptor());
-        assertEquals("green", words(old.cells(thumb, -1, CellIndex.Ballot.equal(1, 2))));
+        assertEquals("green", words(old.cells(thumb, CellIndex.Ballot.equal(1, 2))));
         assertTrue(old.texts(0).isEmpty() && !old.keepsTexts(), "an index before KCI3 has no captions' text");
     }
 
@@ -196,7 +196,7 @@ class CellIndexTest {
         CellIndex back = CellIndex.read(file, VOCAB.size());
         assertEquals(2, back.size());
         byte[] q = CellIndex.thumbnail(image(3, 32, 3), 32);
-        assertEquals(words(index.cells(q, -1, CellIndex.Ballot.equal(2, 4))), words(back.cells(q, -1, CellIndex.Ballot.equal(2, 4))));
+        assertEquals(words(index.cells(q, CellIndex.Ballot.equal(2, 4))), words(back.cells(q, CellIndex.Ballot.equal(2, 4))));
         assertEquals(List.of("a red circle", "the red square"), back.texts(0), "the captions' text is kept");
         assertTrue(back.keepsTexts());
         IllegalArgumentException small = assertThrows(IllegalArgumentException.class, () -> CellIndex.read(file, 5));

@@ -126,7 +126,7 @@ class CaptionerTest {
             long[] words = found.get(0).toLongArray();
             float[] shares = found.get(1).toFloatArray();
             for (int i = 0; i < pixels.size(); i++) {
-                CellIndex.Cells exact = c.model().cells().cells(CellIndex.thumbnail(pixels.get(i), 32), -1, CellIndex.Ballot.of(c.model().config().model()));
+                CellIndex.Cells exact = c.model().cells().cells(CellIndex.thumbnail(pixels.get(i), 32), CellIndex.Ballot.of(c.model().config().model()));
                 for (int j = 0; j < 5; j++) {
                     assertEquals(exact.words()[j], words[i * 5 + j], "image " + i + " cell " + j);
                     assertEquals(exact.shares()[j], shares[i * 5 + j], 1e-6f, "image " + i + " cell " + j);
