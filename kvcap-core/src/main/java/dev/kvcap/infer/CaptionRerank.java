@@ -22,9 +22,10 @@ import java.util.function.BiConsumer;
  * docs/REAL-DATA.md, "Choosing among the neighbours' captions"). The candidates are the model's
  * own caption and the captions of the image's N nearest training images (the retrieval memory's
  * index keeps their text). Each candidate weighs exp(mean log-probability of its words and {@code
- * <end>} / T) · s^P ({@link RerankSettings}), s the cosine of the nearest neighbour whose caption
- * it is (the model's own caption takes the nearest neighbour's, so it counts as much as the
- * closest training image's); the chosen caption is the one with the highest weighted mean
+ * <end>} / T) · Σ s^P ({@link RerankSettings}) over the neighbours whose caption it is, s a
+ * neighbour's cosine (the model's own caption counts as one more neighbour at the nearest one's
+ * cosine): a caption that several neighbours give weighs as much as all of them, as it would as
+ * several candidates and as the training-free consensus counts it; the chosen caption is the one with the highest weighted mean
  * CIDEr-D against all the candidates, each taken as a single reference (document frequencies from
  * the training captions), among the candidates and, unless turned off, their spans ({@link
  * ConsensusChoice}). A caption that many likely candidates of near neighbours agree with wins, so
@@ -63,12 +64,14 @@ final class CaptionRerank {
 
     /**
      * One image's candidates: the model's own caption first, then the distinct captions of its
-     * nearest index entries and of {@code taught}, each with the cosine of its nearest owner.
+     * nearest index entries and of {@code taught}, each with the cosines of the images whose caption
+     * it is (its owners, nearest first; the model's caption counts as an owner at the nearest
+     * neighbour's cosine, besides any neighbour that gives it too).
      *
      * @param texts the captions as text; {@code tokens} the same as words
      * @param taught whether the memory bank offered any of them
      */
-    record Candidates(String own, List<String> texts, List<List<String>> tokens, double[] similarity, boolean taught) {}
+    record Candidates(String own, List<String> texts, List<List<String>> tokens, List<double[]> owners, boolean taught) {}
 
     /**
      * {@link Candidates} of one image.
@@ -82,22 +85,22 @@ final class CaptionRerank {
      */
     Candidates candidates(String own, int[] neighbours, float[] similarities, Map<String, Float> taught) {
         Map<String, List<String>> candidates = new LinkedHashMap<>(); // text → tokens, the model's first
-        Map<String, Double> similarity = new LinkedHashMap<>(); // text → its nearest owner's cosine
+        Map<String, Owners> owners = new LinkedHashMap<>(); // text → the cosines of the images it captions
         String ownText = String.join(" ", CaptionTokenizer.tokenize(own));
         candidates.put(ownText, CaptionTokenizer.tokenize(own));
-        similarity.put(ownText, neighbours.length == 0 ? 1.0 : similarities[0]);
+        owners.computeIfAbsent(ownText, t -> new Owners()).add(neighbours.length == 0 ? 1.0 : similarities[0]);
         for (int r = 0; r < neighbours.length; r++) {
             for (String text : saved.cells().texts(neighbours[r])) {
                 candidates.putIfAbsent(text, Arrays.asList(text.split(" ")));
-                similarity.putIfAbsent(text, (double) similarities[r]); // the nearest owner comes first
+                owners.computeIfAbsent(text, t -> new Owners()).add(similarities[r]);
             }
         }
         for (Map.Entry<String, Float> t : taught.entrySet()) {
             candidates.putIfAbsent(t.getKey(), Arrays.asList(t.getKey().split(" ")));
-            similarity.merge(t.getKey(), (double) t.getValue(), Math::max);
+            owners.computeIfAbsent(t.getKey(), k -> new Owners()).add(t.getValue());
         }
         return new Candidates(own, new ArrayList<>(candidates.keySet()), new ArrayList<>(candidates.values()),
-                similarity.values().stream().mapToDouble(Double::doubleValue).toArray(), !taught.isEmpty());
+                owners.values().stream().map(Owners::cosines).toList(), !taught.isEmpty());
     }
 
     /**
@@ -114,7 +117,7 @@ final class CaptionRerank {
      */
     List<String> choose(Candidates c, double[] meanLogP, List<RerankSettings> ways) {
         RerankSettings settings = ways.get(0);
-        double[] weights = weights(meanLogP, c.similarity(), settings.temperature(), settings.similarityPower());
+        double[] weights = weights(meanLogP, c.owners(), settings.temperature(), settings.similarityPower());
         List<int[]> ids = c.tokens().stream().map(words::ids).toList();
         List<String> out = new ArrayList<>();
         Map<Boolean, ConsensusChoice.Scored> scored = new HashMap<>(); // by spans: the hypotheses, once for every way
@@ -149,15 +152,40 @@ final class CaptionRerank {
                 neighbours, power, spans, images, seed, progress);
     }
 
+    /** The cosines of the images one candidate captions, in the order they come. */
+    static final class Owners {
+        private double[] cos = new double[2];
+        private int n;
+
+        void add(double cosine) {
+            if (n == cos.length) {
+                cos = Arrays.copyOf(cos, 2 * n);
+            }
+            cos[n++] = cosine;
+        }
+
+        double[] cosines() {
+            return Arrays.copyOf(cos, n);
+        }
+    }
+
     /**
-     * exp(meanLogP / temperature) · max(similarity, 10⁻⁹)^power, normalised to sum 1 (computed in
-     * logarithms from the largest, so it cannot overflow; a dissimilar candidate keeps a tiny
-     * weight, so that all-dissimilar candidates still compare by probability).
+     * exp(meanLogP / temperature) · Σ_owners max(cosine, 10⁻⁹)^power, normalised to sum 1: a
+     * caption several neighbours give weighs as much as all of them, as it would as several
+     * candidates (computed in logarithms from the largest, so it cannot overflow; a dissimilar
+     * candidate keeps a tiny weight, so that all-dissimilar candidates still compare by probability).
+     *
+     * @param owners per candidate, the cosines of the images it captions (at least one)
      */
-    static double[] weights(double[] meanLogP, double[] similarity, double temperature, double power) {
+    static double[] weights(double[] meanLogP, List<double[]> owners, double temperature, double power) {
         double[] log = new double[meanLogP.length];
         for (int i = 0; i < log.length; i++) {
-            log[i] = meanLogP[i] / temperature + (power == 0 ? 0 : power * Math.log(Math.max(similarity[i], 1e-9)));
+            double[] each = owners.get(i);
+            double[] logs = new double[each.length];
+            for (int o = 0; o < logs.length; o++) {
+                logs[o] = power == 0 ? 0 : power * Math.log(Math.max(each[o], 1e-9));
+            }
+            log[i] = meanLogP[i] / temperature + logSumExp(logs);
         }
         double top = Arrays.stream(log).max().orElse(0);
         double[] w = new double[log.length];
@@ -170,6 +198,15 @@ final class CaptionRerank {
             w[i] /= total;
         }
         return w;
+    }
+
+    private static double logSumExp(double[] x) {
+        double top = Arrays.stream(x).max().orElseThrow();
+        double sum = 0;
+        for (double v : x) {
+            sum += Math.exp(v - top);
+        }
+        return top + Math.log(sum);
     }
 
     /**

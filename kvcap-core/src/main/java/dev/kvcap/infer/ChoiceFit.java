@@ -4,10 +4,10 @@ import dev.kvcap.data.SameItem;
 import dev.kvcap.eval.CiderReward;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.stream.IntStream;
 
@@ -152,23 +152,29 @@ public final class ChoiceFit {
         double[] cos = cosines(pool, q);
         List<List<String>> candidates = new ArrayList<>();
         List<int[]> ids = new ArrayList<>();
-        List<Double> similarity = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
+        List<CaptionRerank.Owners> owners = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>(); // a caption → its position among the candidates
         for (int e : neighbours(pool, q, neighbours, cos)) {
             for (int c = 0; c < pool.tokens().get(e).size(); c++) {
                 List<String> t = pool.tokens().get(e).get(c);
-                if (!t.isEmpty() && seen.add(String.join(" ", t))) { // the nearest owner's cosine, as --rerank weighs
+                if (t.isEmpty()) {
+                    continue;
+                }
+                Integer at = seen.putIfAbsent(String.join(" ", t), candidates.size());
+                if (at == null) { // each caption once, weighing as all its owners together, as --rerank weighs
                     candidates.add(t);
                     ids.add(pool.ids().get(e).get(c));
-                    similarity.add(cos[e]);
+                    owners.add(new CaptionRerank.Owners());
+                    at = candidates.size() - 1;
                 }
+                owners.get(at).add(cos[e]);
             }
         }
         if (candidates.isEmpty()) {
             return null;
         }
         double[] weights = CaptionRerank.weights(
-                new double[candidates.size()], similarity.stream().mapToDouble(Double::doubleValue).toArray(), 1, power);
+                new double[candidates.size()], owners.stream().map(CaptionRerank.Owners::cosines).toList(), 1, power);
         ConsensusChoice.Hypotheses h = ConsensusChoice.hypotheses(candidates, ids, spans);
         double[][] features = ConsensusChoice.features(h, weights, pool.cider().pairwise(h.ids(), h.candidates()), pool.cider());
         double[] scores = new double[features.length];

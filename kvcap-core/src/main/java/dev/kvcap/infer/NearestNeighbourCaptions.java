@@ -4,10 +4,8 @@ import dev.kvcap.data.CaptionTokenizer;
 import dev.kvcap.eval.CiderReward;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.stream.IntStream;
 
@@ -120,8 +118,8 @@ public final class NearestNeighbourCaptions {
 
     /**
      * {@link #caption(List, int, double, boolean)} choosing with {@code fitted} weights ({@link
-     * #fitChoice}; empty: by minimum Bayes risk). A fitted choice weighs each distinct caption once,
-     * at its nearest owner's similarity, as {@code --rerank} does.
+     * #fitChoice}; empty: by minimum Bayes risk). A fitted choice takes each distinct caption once,
+     * weighing as much as all the neighbours that give it, as {@code --rerank} does.
      */
     public List<String> caption(List<float[]> queries, int k, double power, boolean spans, List<Double> fitted) {
         if (k < 1) {
@@ -156,12 +154,16 @@ public final class NearestNeighbourCaptions {
         List<List<String>> candidates = new ArrayList<>();
         List<int[]> words = new ArrayList<>();
         List<Double> weights = new ArrayList<>();
-        Set<List<String>> seen = new HashSet<>();
+        Map<List<String>, Integer> at = new HashMap<>(); // fitted: a caption → its position, each caption once
         for (int i : near) {
             double w = Math.pow(Math.max(cosine(query, features[i]), 1e-9), power); // all dissimilar: alike
             for (int c = 0; c < tokens.get(i).size(); c++) {
-                if (!fitted.isEmpty() && !seen.add(tokens.get(i).get(c))) {
-                    continue;
+                if (!fitted.isEmpty()) { // weighing as all its owners together, as --rerank does
+                    Integer first = at.putIfAbsent(tokens.get(i).get(c), candidates.size());
+                    if (first != null) {
+                        weights.set(first, weights.get(first) + w);
+                        continue;
+                    }
                 }
                 raw.add(captions.get(i).get(c));
                 candidates.add(tokens.get(i).get(c));

@@ -7,9 +7,9 @@ import java.util.Optional;
 /**
  * How {@code --rerank} chooses among an image's candidate captions and, with {@code spans}, runs of
  * their words ({@link Captioner#rerank}):
- * each candidate weighs exp(mean log-probability / {@code temperature}) · similarity^{@code
- * similarityPower}, its similarity being the cosine of the nearest neighbour whose caption it is
- * (the model's own caption takes the nearest neighbour's). The defaults were chosen on the real
+ * each candidate weighs exp(mean log-probability / {@code temperature}) · Σ similarity^{@code
+ * similarityPower} over the neighbours whose caption it is, a similarity being a neighbour's cosine
+ * (the model's own caption counts as one more neighbour at the nearest one's cosine). The defaults were chosen on the real
  * set's validation split (docs/REAL-DATA.md, "Choosing among the neighbours' captions").
  *
  * @param neighbours the nearest training images whose captions are candidates (at least 1; {@code

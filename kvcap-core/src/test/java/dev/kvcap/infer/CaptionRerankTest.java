@@ -33,25 +33,40 @@ class CaptionRerankTest {
         assertEquals(0, ConsensusChoice.minimumRisk(new double[] {1, 0, 0}, new double[][] {{1, 1, 1}, {1, 1, 1}, {1, 1, 1}}), "the first on ties");
     }
 
+    /** Each candidate captions one image, at these cosines. */
+    private static List<double[]> one(double... cosines) {
+        return java.util.Arrays.stream(cosines).mapToObj(c -> new double[] {c}).toList();
+    }
+
     @Test
     void weightsAreTheTemperedProbabilitiesNormalised() {
-        double[] alike = {0.9, 0.9, 0.9};
+        List<double[]> alike = one(0.9, 0.9, 0.9);
         double[] w = CaptionRerank.weights(new double[] {-1, -3, -1000}, alike, 2.0, 12);
         assertEquals(1.0, w[0] + w[1] + w[2], 1e-12);
         assertEquals(Math.exp(1.0), w[0] / w[1], 1e-9, "two nats apart at T = 2: e^1");
         assertTrue(w[2] < 1e-200 && w[2] >= 0, "no overflow or NaN far below the best");
-        assertArrayEquals(new double[] {0.5, 0.5}, CaptionRerank.weights(new double[] {-700, -700}, new double[] {0.9, 0.9}, 2.0, 12), 1e-12);
+        assertArrayEquals(new double[] {0.5, 0.5}, CaptionRerank.weights(new double[] {-700, -700}, one(0.9, 0.9), 2.0, 12), 1e-12);
     }
 
     @Test
     void aNearerNeighboursCaptionWeighsMoreAtEqualProbability() {
-        double[] w = CaptionRerank.weights(new double[] {-2, -2, -2}, new double[] {0.9, 0.45, -0.3}, 8.0, 2);
+        double[] w = CaptionRerank.weights(new double[] {-2, -2, -2}, one(0.9, 0.45, -0.3), 8.0, 2);
         assertEquals(4.0, w[0] / w[1], 1e-9, "twice the cosine at P = 2: four times the weight");
         assertTrue(w[2] < 1e-15 && w[2] > 0, "a negative cosine weighs almost nothing, and no NaN");
-        assertArrayEquals(new double[] {0.5, 0.5}, CaptionRerank.weights(new double[] {-1, -1}, new double[] {0.9, 0.1}, 2.0, 0), 1e-12,
+        assertArrayEquals(new double[] {0.5, 0.5}, CaptionRerank.weights(new double[] {-1, -1}, one(0.9, 0.1), 2.0, 0), 1e-12,
                 "P = 0: the neighbours alike");
-        double[] far = CaptionRerank.weights(new double[] {-1, -3}, new double[] {-0.5, -0.9}, 2.0, 12);
+        double[] far = CaptionRerank.weights(new double[] {-1, -3}, one(-0.5, -0.9), 2.0, 12);
         assertEquals(Math.exp(1.0), far[0] / far[1], 1e-9, "all dissimilar: compared by probability");
+    }
+
+    @Test
+    void aCaptionSeveralNeighboursGiveWeighsAsMuchAsAllOfThem() {
+        double[] w = CaptionRerank.weights(new double[] {-2, -2, -2},
+                List.of(new double[] {0.9, 0.9}, new double[] {0.9}, new double[] {0.9, 0.45}), 8.0, 2);
+        assertEquals(2.0, w[0] / w[1], 1e-9, "two images' caption: twice one image's");
+        assertEquals(1.25, w[2] / w[1], 1e-9, "an owner at half the cosine adds a quarter at P = 2");
+        double[] tiny = CaptionRerank.weights(new double[] {-1, -1}, List.of(new double[] {1e-300, 1e-300}, new double[] {1e-300}), 1.0, 12);
+        assertEquals(2.0, tiny[0] / tiny[1], 1e-9, "summed in logarithms: no underflow to 0/0");
     }
 
     private Path retrievalModel(Vocabulary vocab, List<String> texts) throws Exception {

@@ -49,6 +49,18 @@ class ChoiceFitTest {
     }
 
     @Test
+    void aCaptionSeveralNeighboursGiveCoversAllTheirWeight() {
+        ChoiceFit.Pool pool = pool(List.of(
+                List.of("query"),
+                List.of("bell"), List.of("bell"), List.of("clock"))); // "bell" twice, "clock" once
+        ChoiceFit.Example e = ChoiceFit.example(pool, 0, 3, 0, false); // power 0: the three images alike
+        int coverage = ConsensusChoice.FEATURES.indexOf("coverage");
+        assertEquals(2, e.candidates(), "each caption once");
+        assertEquals(2.0 / 3, e.features()[0][coverage], 1e-9, "bell: two of the three images");
+        assertEquals(1.0 / 3, e.features()[1][coverage], 1e-9, "clock: one");
+    }
+
+    @Test
     void theFitLearnsWhichKindOfHypothesisTurnsOutRight() {
         // in every example the hypothesis that agrees best is wrong, and the one-word one right
         Random r = new Random(5);

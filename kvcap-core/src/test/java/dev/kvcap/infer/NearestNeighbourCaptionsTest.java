@@ -59,6 +59,20 @@ class NearestNeighbourCaptionsTest {
     }
 
     @Test
+    void aFittedChoiceWeighsACaptionAsManyTimesAsItsNeighboursGiveIt() {
+        // the nearest says "a red circle"; two farther images both say "a blue square"
+        List<List<String>> caps = List.of(List.of("a red circle"), List.of("a blue square"), List.of("a blue square"));
+        List<float[]> pts = List.of(new float[] {1, 0}, new float[] {0.8f, 0.6f}, new float[] {0.8f, 0.6f}); // cosines 1, 0.8, 0.8
+        NearestNeighbourCaptions nn = new NearestNeighbourCaptions(pts, caps);
+        float[] query = {1, 0};
+        List<Double> agreementOnly = new java.util.ArrayList<>(java.util.Collections.nCopies(ConsensusChoice.FEATURES.size(), 0.0));
+        agreementOnly.set(0, 1.0);
+        assertEquals(List.of("a blue square"), nn.caption(List.of(query), 3, 1), "by agreement: 0.8 + 0.8 against 1");
+        assertEquals(List.of("a blue square"), nn.caption(List.of(query), 3, 1, false, agreementOnly),
+                "fitted, each caption once, still weighing both of its images");
+    }
+
+    @Test
     void mismatchedInputsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new NearestNeighbourCaptions(POINTS, CAPTIONS.subList(0, 2)));
         NearestNeighbourCaptions nn = new NearestNeighbourCaptions(POINTS, CAPTIONS);
