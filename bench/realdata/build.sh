@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Builds kvcap's real development set (captioned icons and flags from npm packages; no emoji sets)
 # in MSCOCO layout under OUT; with --set b the second real set, from other icon families
-# (Lucide, Phosphor, Tabler). Needs npm (the registry, at build time only), python3 and
+# (Lucide, Phosphor, Tabler); with --set c a third (Ionicons, Octicons, Unicons, Carbon). Needs npm (the registry, at build time only), python3 and
 # rsvg-convert (Debian's librsvg2-bin, installed here when missing). See docs/REAL-DATA.md.
 #
-#   bench/realdata/build.sh OUT [--set a|b] [--seed S] [--size 64]
+#   bench/realdata/build.sh OUT [--set a|b|c] [--seed S] [--size 64]
 set -euo pipefail
-out=${1:?usage: bench/realdata/build.sh OUT [--set a|b] [--seed S] [--size N]}
+out=${1:?usage: bench/realdata/build.sh OUT [--set a|b|c] [--seed S] [--size N]}
 shift
 set_name=a
 args=("$@")
@@ -16,7 +16,14 @@ done
 here=$(cd "$(dirname "$0")" && pwd)
 pkgs=${KVCAP_PKGS:-$HOME/.cache/kvcap-realdata}
 # Pinned versions: the set is the same on every machine.
-if [ "$set_name" = b ]; then
+if [ "$set_name" = c ]; then
+  declare -A versions=(
+    [ionicons]=ionicons@8.1.0
+    [octicons]=@primer/octicons@19.42.0
+    [unicons]=@iconscout/unicons@4.2.0
+    [carbon-icons]=@carbon/icons@11.89.0
+  )
+elif [ "$set_name" = b ]; then
   declare -A versions=(
     [lucide-static]=lucide-static@1.87.0
     [phosphor-core]=@phosphor-icons/core@2.1.1

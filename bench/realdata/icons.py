@@ -12,6 +12,13 @@ real set"), from other icon families and their own tags:
   - @phosphor-icons/core  Phosphor: the name and its tags, regular and fill styles
   - @tabler/icons       Tabler: the name and its tags, icons drawn in both outline and filled styles
 
+Sources of set c (--set c), a third set, built after a change found on set b (nothing tuned on it):
+  - ionicons            Ionicons: the name and its tags, filled, outline and sharp styles
+  - @primer/octicons    Octicons: the name and its keywords, 16 and 24 pixel drawings
+  - @iconscout/unicons  Unicons: the name and its tags, line, solid, monochrome and thin-line styles
+  - @carbon/icons       Carbon: the friendly name and its aliases (a "--filled" or "--outline"
+                        drawing is one item with the plain one)
+
 Every caption is a human-written name or description from the package's own metadata, lower-cased
 with hyphens and underscores turned into spaces; 2-5 per image. Images are rendered by
 rsvg-convert onto a white SIZE x SIZE page, the artwork centred with its aspect ratio kept.
@@ -137,7 +144,64 @@ def tabler(pkgs):
                 yield ("tabler:" + name, path, caps)
 
 
-SETS = {"a": (mdi, fontawesome, flags), "b": (lucide, phosphor, tabler)}
+def ionicons(pkgs):
+    root = os.path.join(pkgs, "ionicons", "package")
+    styles = {}
+    for icon in json.load(open(os.path.join(root, "dist", "ionicons.json")))["icons"]:
+        name = icon["name"]
+        base = re.sub(r"-(outline|sharp)$", "", name)
+        styles.setdefault(base, []).append(name)
+    tags = {i["name"]: i["tags"] for i in json.load(open(os.path.join(root, "dist", "ionicons.json")))["icons"]}
+    for base in sorted(styles):
+        own = [t for t in tags.get(base, tags[styles[base][0]]) if t not in ("outline", "sharp")]
+        caps = tagged(base, own)
+        if len(caps) < 2:
+            continue
+        for name in sorted(styles[base]):
+            path = os.path.join(root, "dist", "svg", name + ".svg")
+            if os.path.exists(path):
+                yield ("ionicons:" + base, path, caps)
+
+
+def octicons(pkgs):
+    root = os.path.join(pkgs, "octicons", "package")
+    for name, icon in sorted(json.load(open(os.path.join(root, "build", "data.json"))).items()):
+        caps = tagged(name, icon.get("keywords", []))
+        if len(caps) < 2:
+            continue
+        for height in sorted(icon.get("heights", {})):
+            path = os.path.join(root, "build", "svg", "%s-%s.svg" % (name, height))
+            if os.path.exists(path):
+                yield ("octicons:" + name, path, caps)
+
+
+def unicons(pkgs):
+    root = os.path.join(pkgs, "unicons", "package")
+    rows = {}
+    for style in ("line", "solid", "monochrome", "thinline"):
+        for icon in json.load(open(os.path.join(root, "json", style + ".json"))):
+            rows.setdefault(icon["name"], []).append(icon)
+    for name in sorted(rows):
+        caps = tagged(name, rows[name][0].get("tags") or [])
+        if len(caps) < 2:
+            continue
+        for icon in rows[name]:
+            path = os.path.join(root, icon["svg"])
+            if os.path.exists(path):
+                yield ("unicons:" + name, path, caps)
+
+
+def carbon(pkgs):
+    root = os.path.join(pkgs, "carbon-icons", "package")
+    for icon in sorted(json.load(open(os.path.join(root, "metadata.json")))["icons"], key=lambda i: i["name"]):
+        base = re.sub(r"--(filled|outline)$", "", icon["name"])
+        caps = tagged(icon.get("friendlyName") or icon["name"], icon.get("aliases") or [])
+        path = os.path.join(root, "svg", "32", *icon.get("namespace", []), icon["name"] + ".svg")
+        if len(caps) >= 2 and os.path.exists(path):
+            yield ("carbon:" + "/".join(icon.get("namespace", []) + [base]), path, caps)
+
+
+SETS = {"a": (mdi, fontawesome, flags), "b": (lucide, phosphor, tabler), "c": (ionicons, octicons, unicons, carbon)}
 
 
 def viewbox(svg_path):
