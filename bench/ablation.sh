@@ -12,6 +12,7 @@
 #            ret-grad / ret-gradcol  ret with neighbours found by oriented gradients (model.memoryFeatures
 #                  "gradients") / by gradients and colour ("gradients+colour") instead of pixels
 #            ret-grad-nowrite  ret-grad whose memory only reads: no erase/add write per step (model.memoryWrite false)
+#            ret-grad-central  ret-grad whose decoder learns each image's central caption (train.captionTarget central)
 #            ret-vote-P  ret-grad with the neighbours' votes weighted by max(0, cosine)^P
 #                  (model.memoryVotePower P) instead of equal
 #            nomaps / plain: 'slots' / 'off' without the deconvolution maps
@@ -61,12 +62,14 @@ for seed in $seeds; do
       continue
     fi
     ret_grad='"useMemory":true,"memoryCells":24,"memoryNeighbours":8,"memoryFeatures":"gradients"'
+    train=""
     case "$v" in
       off)    model='"useMemory":false' ;;
       slots)  model='"useMemory":true,"memoryCells":0' ;;
       ret)    model='"useMemory":true,"memoryCells":24,"memoryNeighbours":8,"memoryFeatures":"pixels"' ;;
       ret-grad) model="$ret_grad" ;;
       ret-grad-nowrite) model="$ret_grad"',"memoryWrite":false' ;;
+      ret-grad-central) model="$ret_grad"; train=',"captionTarget":"central"' ;;
       ret-gradcol)
               model='"useMemory":true,"memoryCells":24,"memoryNeighbours":8,"memoryFeatures":"gradients+colour"' ;;
       ret-vote-[0-9]*)
@@ -80,7 +83,7 @@ for seed in $seeds; do
     cfg="$work/$v-s$seed.json"
     # the decoders' own captions: the memory designs are compared, not train's choice of --rerank
     # (which only retrieval models can make), so rerankChoice 0 here and --rerank 0 in evaluate
-    echo "{\"preset\":\"small\",\"model\":{$model},\"train\":{\"seed\":$seed,\"rerankChoice\":0}}" > "$cfg"
+    echo "{\"preset\":\"small\",\"model\":{$model},\"train\":{\"seed\":$seed,\"rerankChoice\":0$train}}" > "$cfg"
     if [ ! -f "$run/best/kvcap.json" ] || [ ! -f "$run.seconds" ]; then
       rm -rf "$run"
       start=$(date +%s)

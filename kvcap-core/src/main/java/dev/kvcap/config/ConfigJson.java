@@ -49,7 +49,8 @@ public final class ConfigJson {
      * learned-slot memory, whatever its preset now defaults to, so a missing {@code memoryCells}
      * reads as 0 there; likewise a missing {@code memoryFeatures} reads as {@code pixels} and a
      * missing {@code memoryVotePower} as 0 (equal votes) and a missing {@code memoryWrite} as true,
-     * what every retrieval memory used before those options.
+     * what every retrieval memory used before those options; and a missing {@code
+     * train.captionTarget} as {@code all}, how every model trained before it.
      */
     public static KvcapConfig savedFromJson(String json) {
         JsonObject saved = parseObject(json, "config");
@@ -67,6 +68,9 @@ public final class ConfigJson {
             if (!model.has("memoryWrite")) {
                 model.addProperty("memoryWrite", true);
             }
+        }
+        if (saved.has("train") && saved.get("train").isJsonObject() && !saved.getAsJsonObject("train").has("captionTarget")) {
+            saved.getAsJsonObject("train").addProperty("captionTarget", TrainConfig.ALL); // how every model before the option trained
         }
         return fromJson(saved.toString());
     }

@@ -32,7 +32,7 @@ public final class Presets {
                         32, List.of(8, 16), List.of(1, 1), true, List.of(32), 16, 32, 16, true, 8,
                         16, 16, true, 4, 0.0f, 0, 0, 5, "pixels", 0f, true);
         DataConfig data = new DataConfig(1, 12, 0, 256);
-        TrainConfig train = new TrainConfig(2, 8, 3e-3f, 0, 1, 1.0f, 5.0f, 0.0f, 0, 1L, 0f, 1, 0f, 0f, 32);
+        TrainConfig train = new TrainConfig(2, 8, 3e-3f, 0, 1, 1.0f, 5.0f, 0.0f, 0, 1L, 0f, 1, 0f, 0f, 32, TrainConfig.ALL);
         DecodeConfig decode = new DecodeConfig(1, 16, 1, 0.0f, false);
         return new KvcapConfig("tiny", model, data, train, decode, new ScstConfig(2, ScstConfig.MEAN, 1e-3f, 1));
     }
@@ -52,7 +52,7 @@ public final class Presets {
         // tie (docs/MEMORY-RETRIEVAL.md)
         DataConfig data = new DataConfig(2, 24, 4, 1024);
         // wordLoss 1 and patience 10: what made real captioned images train instead of collapsing (docs/REAL-DATA.md)
-        TrainConfig train = new TrainConfig(30, 64, 2e-3f, 100, 5, 0.7f, 2.0f, 1e-4f, 10, 42L, 0f, 1, 1.0f, 0f, 32);
+        TrainConfig train = new TrainConfig(30, 64, 2e-3f, 100, 5, 0.7f, 2.0f, 1e-4f, 10, 42L, 0f, 1, 1.0f, 0f, 32, TrainConfig.ALL);
         DecodeConfig decode = new DecodeConfig(3, 24, 1, 0.0f, true);
         return new KvcapConfig("small", model, data, train, decode, new ScstConfig(5, ScstConfig.MEAN, 1e-4f, 10));
     }
@@ -64,7 +64,7 @@ public final class Presets {
                         224, List.of(64, 128, 256, 512, 512), List.of(2, 2, 3, 3, 3), false,
                         List.of(4096, 4096), 512, 512, 512, true, 64, 512, 512, true, 16, 0.5f, 512, 0, 5, "pixels", 0f, true);
         DataConfig data = new DataConfig(5, 16, 8, 4096);
-        TrainConfig train = new TrainConfig(30, 32, 5e-4f, 1000, 3, 0.8f, 2.0f, 0.0f, 5, 42L, 0f, 1, 0f, 0f, 32);
+        TrainConfig train = new TrainConfig(30, 32, 5e-4f, 1000, 3, 0.8f, 2.0f, 0.0f, 5, 42L, 0f, 1, 0f, 0f, 32, TrainConfig.ALL);
         DecodeConfig decode = new DecodeConfig(3, 20, 1, 0.0f, true);
         return new KvcapConfig("vgg16", model, data, train, decode, new ScstConfig(5, ScstConfig.MEAN, 5e-5f, 10));
     }

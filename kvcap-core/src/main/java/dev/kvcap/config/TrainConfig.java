@@ -28,6 +28,12 @@ package dev.kvcap.config;
  *     (0 = never; only models that keep their training captions can choose): on real captioned
  *     icons choosing won (validation CIDEr-D 0.33 → 0.47), on the synthetic shapes it lost, so
  *     the data decide (docs/REAL-DATA.md)
+ * @param captionTarget which of an image's captions the decoder learns to say: {@code all} (one
+ *     drawn at random each time, so the model learns their mixture and its most likely caption is
+ *     the most common kind, a generic tag where captions are a name and tags) or {@code central}
+ *     (always the caption that agrees best, by CIDEr-D, with the image's other captions, as a
+ *     caption scored against all of them should); measured in docs/REAL-DATA.md, "Which caption
+ *     to learn"
  */
 public record TrainConfig(
         int epochs,
@@ -44,7 +50,14 @@ public record TrainConfig(
         int captionsPerImage,
         float wordLoss,
         float scheduledSampling,
-        int rerankChoice) {
+        int rerankChoice,
+        String captionTarget) {
+
+    /** {@link #captionTarget}: one of an image's captions drawn at random each time. */
+    public static final String ALL = "all";
+
+    /** {@link #captionTarget}: the caption that agrees best with the image's other captions. */
+    public static final String CENTRAL = "central";
 
     public TrainConfig validate() {
         ModelConfig.require(epochs >= 1, "train.epochs must be at least 1");
@@ -64,21 +77,25 @@ public record TrainConfig(
                 scheduledSampling >= 0 && scheduledSampling <= 1, "train.scheduledSampling must be in [0, 1]");
         ModelConfig.require(rerankChoice >= 0 && rerankChoice <= DecodeConfig.MAX_RERANK,
                 "train.rerankChoice must be between 0 (never choose --rerank) and " + DecodeConfig.MAX_RERANK + ", got " + rerankChoice);
+        ModelConfig.require(ALL.equals(captionTarget) || CENTRAL.equals(captionTarget),
+                "train.captionTarget must be \"all\" or \"central\", got " + (captionTarget == null ? "nothing" : "\"" + captionTarget + "\""));
+        ModelConfig.require(ALL.equals(captionTarget) || captionsPerImage == 1,
+                "train.captionTarget \"central\" trains on one caption per image, so train.captionsPerImage must be 1, got " + captionsPerImage);
         return this;
     }
 
     public TrainConfig withEpochs(int n) {
         return new TrainConfig(n, batchSize, learningRate, warmupSteps, decayEvery, decayFactor, gradClip,
-                weightDecay, patience, seed, labelSmoothing, captionsPerImage, wordLoss, scheduledSampling, rerankChoice);
+                weightDecay, patience, seed, labelSmoothing, captionsPerImage, wordLoss, scheduledSampling, rerankChoice, captionTarget);
     }
 
     public TrainConfig withBatchSize(int n) {
         return new TrainConfig(epochs, n, learningRate, warmupSteps, decayEvery, decayFactor, gradClip,
-                weightDecay, patience, seed, labelSmoothing, captionsPerImage, wordLoss, scheduledSampling, rerankChoice);
+                weightDecay, patience, seed, labelSmoothing, captionsPerImage, wordLoss, scheduledSampling, rerankChoice, captionTarget);
     }
 
     public TrainConfig withSeed(long s) {
         return new TrainConfig(epochs, batchSize, learningRate, warmupSteps, decayEvery, decayFactor, gradClip,
-                weightDecay, patience, s, labelSmoothing, captionsPerImage, wordLoss, scheduledSampling, rerankChoice);
+                weightDecay, patience, s, labelSmoothing, captionsPerImage, wordLoss, scheduledSampling, rerankChoice, captionTarget);
     }
 }

@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.PairList;
 import dev.kvcap.model.Ops;
 import dev.kvcap.config.KvcapConfig;
+import dev.kvcap.config.TrainConfig;
 import dev.kvcap.data.Augmenter;
 import dev.kvcap.data.CaptionSet;
 import dev.kvcap.data.CellIndex;
@@ -216,8 +217,8 @@ public final class Trainer {
 
             ImageCache cache =
                     new ImageCache(config.data().cacheMemoryMb() * (1L << 20), outDir.resolve("cache"));
-            TrainingBatches trainData = prepare(train, vocab, cache, "training");
-            TrainingBatches valData = val == null ? null : prepare(val, vocab, cache, "validation");
+            TrainingBatches trainData = prepare(train, vocab, cache, "training", true);
+            TrainingBatches valData = val == null ? null : prepare(val, vocab, cache, "validation", false);
             events.accept(
                     new TrainEvent.Info(
                             String.format(
@@ -531,8 +532,10 @@ public final class Trainer {
     /**
      * Decodes every captioned image once into the cache (in parallel, with progress), skipping and
      * reporting those that fail, and encodes their captions.
+     *
+     * @param training whether these are the training images, which learn {@code train.captionTarget}
      */
-    private TrainingBatches prepare(CaptionSet set, Vocabulary vocab, ImageCache cache, String what) {
+    private TrainingBatches prepare(CaptionSet set, Vocabulary vocab, ImageCache cache, String what, boolean training) {
         List<CaptionedImage> images =
                 set.images().stream().filter(CaptionedImage::hasCaptions).collect(Collectors.toList());
         int size = config.model().imageSize();
@@ -558,6 +561,7 @@ public final class Trainer {
         }
         List<CaptionedImage> kept = new ArrayList<>();
         List<int[][]> captions = new ArrayList<>();
+        List<List<List<String>>> words = new ArrayList<>(); // the kept images' encoded captions' words
         for (int i = 0; i < images.size(); i++) {
             if (!ok[i]) {
                 continue;
@@ -568,9 +572,11 @@ public final class Trainer {
             if (encoded.length > 0) {
                 kept.add(images.get(i));
                 captions.add(encoded);
+                words.add(tokenized.stream().filter(t -> !t.isEmpty()).toList()); // as encode keeps them
             }
         }
-        return new TrainingBatches(kept, cache, captions, size);
+        boolean central = training && TrainConfig.CENTRAL.equals(config.train().captionTarget());
+        return new TrainingBatches(kept, cache, captions, size, central ? TrainingBatches.central(words) : null);
     }
 
     private static void appendMetrics(Path outDir, Map<String, Object> figures) throws IOException {

@@ -1,5 +1,6 @@
 package dev.kvcap.train;
 
+import dev.kvcap.eval.CiderReward;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -29,6 +30,7 @@ final class TrainingBatches {
     private final ImageCache pixels;
     private final List<int[][]> captions;
     private final int imageSize;
+    private final int[] target; // per image, the one caption to learn; null: one drawn at random
 
     /**
      * @param images the images (all known to decode)
@@ -37,10 +39,43 @@ final class TrainingBatches {
      */
     TrainingBatches(
             List<CaptionedImage> images, ImageCache pixels, List<int[][]> captions, int imageSize) {
+        this(images, pixels, captions, imageSize, null);
+    }
+
+    /**
+     * @param target per image, which of its captions {@link #captions(int[], int, int, Random)}
+     *     always gives ({@link #central}); null to draw one at random
+     */
+    TrainingBatches(
+            List<CaptionedImage> images, ImageCache pixels, List<int[][]> captions, int imageSize, int[] target) {
         this.images = images;
         this.pixels = pixels;
         this.captions = captions;
         this.imageSize = imageSize;
+        this.target = target;
+    }
+
+    /**
+     * Per image, the caption that agrees best with its other captions: the highest CIDEr-D against
+     * them, document frequencies from all the images' captions (the first on ties; the only one
+     * when there is one). A caption that shares its words with the others ("clock hour 4" among
+     * "clock", "4 oclock", "time") is what a caption scored against all of them should say.
+     *
+     * @param captions per image, its captions' words
+     */
+    static int[] central(List<List<List<String>>> captions) {
+        List<int[][]> docs = new ArrayList<>();
+        java.util.Map<String, Integer> ids = new java.util.HashMap<>();
+        for (List<List<String>> image : captions) {
+            docs.add(image.stream().map(c -> c.stream().mapToInt(w -> ids.computeIfAbsent(w, k -> ids.size())).toArray())
+                    .toArray(int[][]::new));
+        }
+        CiderReward cider = new CiderReward(docs, Math.max(1, ids.size()));
+        int[] out = new int[captions.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = captions.get(i).size() < 2 ? 0 : cider.consensus(new int[] {i});
+        }
+        return out;
     }
 
     /** The images, aligned with the batches' indices. */
@@ -99,12 +134,15 @@ final class TrainingBatches {
         return imageSize;
     }
 
-    /** One encoded caption per image {@code idx[from..to)}: drawn with {@code rng}, or the first. */
+    /**
+     * One encoded caption per image {@code idx[from..to)}: its target caption when the batches have
+     * one, else drawn with {@code rng}, or the first.
+     */
     List<int[]> captions(int[] idx, int from, int to, Random rng) {
         List<int[]> chosen = new ArrayList<>(to - from);
         for (int i = from; i < to; i++) {
             int[][] caps = captions.get(idx[i]);
-            chosen.add(caps[rng == null ? 0 : rng.nextInt(caps.length)]);
+            chosen.add(caps[target != null ? target[idx[i]] : rng == null ? 0 : rng.nextInt(caps.length)]);
         }
         return chosen;
     }

@@ -92,6 +92,18 @@ class ConfigJsonTest {
     }
 
     @Test
+    void aModelSavedBeforeTheCaptionTargetLearnedEveryCaptionAndOnlyAllOrCentralAreTargets() {
+        assertEquals(TrainConfig.ALL, smallSavedWithout("train.captionTarget").train().captionTarget());
+        assertEquals(TrainConfig.CENTRAL,
+                ConfigJson.fromJson("{\"preset\":\"tiny\",\"train\":{\"captionTarget\":\"central\"}}").train().captionTarget());
+        String unknown = refused("train", "captionTarget", "\"first\"");
+        assertEquals("train.captionTarget must be \"all\" or \"central\", got \"first\"", unknown);
+        IllegalArgumentException several = assertThrows(IllegalArgumentException.class, () -> ConfigJson.fromJson(
+                "{\"preset\":\"tiny\",\"train\":{\"captionTarget\":\"central\",\"captionsPerImage\":2}}"));
+        assertTrue(several.getMessage().contains("train.captionsPerImage must be 1"), several.getMessage());
+    }
+
+    @Test
     void aNegativeWeightDecayIsAnError() {
         assertEquals("train.weightDecay must not be negative", refused("train", "weightDecay", "-1"));
     }

@@ -34,7 +34,7 @@ class ResumeTest {
     private static KvcapConfig config() {
         TrainConfig t = Presets.tiny().train();
         return Presets.tiny()
-                .withTrain(new TrainConfig(3, 16, t.learningRate(), 2, 1, 0.9f, t.gradClip(), 1e-4f, 0, 9L, 0f, 1, 0f, 0f, 0));
+                .withTrain(new TrainConfig(3, 16, t.learningRate(), 2, 1, 0.9f, t.gradClip(), 1e-4f, 0, 9L, 0f, 1, 0f, 0f, 0, TrainConfig.ALL));
     }
 
     /** Thrown from the event stream to simulate a kill in the middle of an epoch. */
@@ -69,7 +69,7 @@ class ResumeTest {
     @Test
     void aRunWithTheWordPresenceLossResumesToTheSameParametersToo() throws Exception {
         TrainConfig t = config().train();
-        KvcapConfig words = config().withTrain(new TrainConfig(2, 16, t.learningRate(), 2, 1, 0.9f, t.gradClip(), 1e-4f, 0, 9L, 0f, 2, 1f, 0f, 0));
+        KvcapConfig words = config().withTrain(new TrainConfig(2, 16, t.learningRate(), 2, 1, 0.9f, t.gradClip(), 1e-4f, 0, 9L, 0f, 2, 1f, 0f, 0, TrainConfig.ALL));
         Path full = dir.resolve("words-full");
         new Trainer(words, e -> {}).run(train, val, full, false);
         assertTrue(Files.exists(full.resolve("last/" + WordPresence.FILE)));
@@ -103,7 +103,7 @@ class ResumeTest {
     @Test
     void startingOverAnExistingRunWithoutResumeIsRefused() throws Exception {
         Path out = dir.resolve("twice");
-        KvcapConfig one = config().withTrain(new TrainConfig(1, 16, 3e-3f, 0, 1, 1f, 5f, 0f, 0, 1L, 0f, 1, 0f, 0f, 0));
+        KvcapConfig one = config().withTrain(new TrainConfig(1, 16, 3e-3f, 0, 1, 1f, 5f, 0f, 0, 1L, 0f, 1, 0f, 0f, 0, TrainConfig.ALL));
         new Trainer(one, e -> {}).run(train, null, out, false);
         assertThrows(IllegalArgumentException.class, () -> new Trainer(one, e -> {}).run(train, null, out, false));
     }
@@ -111,7 +111,7 @@ class ResumeTest {
     @Test
     void aDamagedCheckpointIsAnErrorThatNamesItsFileAndWhatToDo() throws Exception {
         Path out = dir.resolve("damaged");
-        KvcapConfig one = config().withTrain(new TrainConfig(1, 16, 3e-3f, 0, 1, 1f, 5f, 0f, 0, 1L, 0f, 1, 0f, 0f, 0));
+        KvcapConfig one = config().withTrain(new TrainConfig(1, 16, 3e-3f, 0, 1, 1f, 5f, 0f, 0, 1L, 0f, 1, 0f, 0f, 0, TrainConfig.ALL));
         new Trainer(one, e -> {}).run(train, null, out, false);
         Path state = out.resolve("last/" + Checkpoint.STATE);
         byte[] goodState = Files.readAllBytes(state);
