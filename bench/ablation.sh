@@ -12,7 +12,8 @@
 #            ret-grad / ret-gradcol  ret with neighbours found by oriented gradients (model.memoryFeatures
 #                  "gradients") / by gradients and colour ("gradients+colour") instead of pixels
 #            ret-grad-nowrite  ret-grad whose memory only reads: no erase/add write per step (model.memoryWrite false)
-#            ret-grad-central  ret-grad whose decoder learns each image's central caption (train.captionTarget central)
+#            ret-grad-central / off-central  ret-grad / off whose decoder learns each image's central
+#                  caption (train.captionTarget central)
 #            ret-vote-P  ret-grad with the neighbours' votes weighted by max(0, cosine)^P
 #                  (model.memoryVotePower P) instead of equal
 #            nomaps / plain: 'slots' / 'off' without the deconvolution maps
@@ -70,6 +71,7 @@ for seed in $seeds; do
       ret-grad) model="$ret_grad" ;;
       ret-grad-nowrite) model="$ret_grad"',"memoryWrite":false' ;;
       ret-grad-central) model="$ret_grad"; train=',"captionTarget":"central"' ;;
+      off-central) model='"useMemory":false'; train=',"captionTarget":"central"' ;;
       ret-gradcol)
               model='"useMemory":true,"memoryCells":24,"memoryNeighbours":8,"memoryFeatures":"gradients+colour"' ;;
       ret-vote-[0-9]*)
