@@ -25,10 +25,10 @@ import java.util.function.BiConsumer;
  * <end>} / T) · Σ s^P ({@link RerankSettings}) over the neighbours whose caption it is, s a
  * neighbour's cosine (the model's own caption counts as one more neighbour at the nearest one's
  * cosine): a caption that several neighbours give weighs as much as all of them, as it would as
- * several candidates and as the training-free consensus counts it; the chosen caption is the one with the highest weighted mean
- * CIDEr-D against all the candidates, each taken as a single reference (document frequencies from
- * the training captions), among the candidates and, unless turned off, their spans ({@link
- * ConsensusChoice}). A caption that many likely candidates of near neighbours agree with wins, so
+ * several candidates and as the training-free consensus counts it; the chosen caption is the one
+ * with the highest weighted mean CIDEr-D against all the candidates, each taken as a single
+ * reference (document frequencies from the training captions), among the candidates and, unless
+ * turned off, their spans ({@link ConsensusChoice}). A caption that many likely candidates of near neighbours agree with wins, so
  * a lone guess gives way to the words the image's nearest neighbours and the model share.
  *
  * <p>Legend: C candidates of one image, T their longest length in tokens (with {@code <end>}), V
@@ -85,22 +85,22 @@ final class CaptionRerank {
      */
     Candidates candidates(String own, int[] neighbours, float[] similarities, Map<String, Float> taught) {
         Map<String, List<String>> candidates = new LinkedHashMap<>(); // text → tokens, the model's first
-        Map<String, Owners> owners = new LinkedHashMap<>(); // text → the cosines of the images it captions
+        Map<String, List<Double>> owners = new LinkedHashMap<>(); // text → the cosines of the images it captions
         String ownText = String.join(" ", CaptionTokenizer.tokenize(own));
         candidates.put(ownText, CaptionTokenizer.tokenize(own));
-        owners.computeIfAbsent(ownText, t -> new Owners()).add(neighbours.length == 0 ? 1.0 : similarities[0]);
+        owners.computeIfAbsent(ownText, t -> new ArrayList<>()).add(neighbours.length == 0 ? 1.0 : similarities[0]);
         for (int r = 0; r < neighbours.length; r++) {
             for (String text : saved.cells().texts(neighbours[r])) {
                 candidates.putIfAbsent(text, Arrays.asList(text.split(" ")));
-                owners.computeIfAbsent(text, t -> new Owners()).add(similarities[r]);
+                owners.computeIfAbsent(text, t -> new ArrayList<>()).add((double) similarities[r]);
             }
         }
         for (Map.Entry<String, Float> t : taught.entrySet()) {
             candidates.putIfAbsent(t.getKey(), Arrays.asList(t.getKey().split(" ")));
-            owners.computeIfAbsent(t.getKey(), k -> new Owners()).add(t.getValue());
+            owners.computeIfAbsent(t.getKey(), k -> new ArrayList<>()).add((double) t.getValue());
         }
         return new Candidates(own, new ArrayList<>(candidates.keySet()), new ArrayList<>(candidates.values()),
-                owners.values().stream().map(Owners::cosines).toList(), !taught.isEmpty());
+                owners.values().stream().map(CaptionRerank::doubles).toList(), !taught.isEmpty());
     }
 
     /**
@@ -152,23 +152,6 @@ final class CaptionRerank {
                 neighbours, power, spans, images, seed, progress);
     }
 
-    /** The cosines of the images one candidate captions, in the order they come. */
-    static final class Owners {
-        private double[] cos = new double[2];
-        private int n;
-
-        void add(double cosine) {
-            if (n == cos.length) {
-                cos = Arrays.copyOf(cos, 2 * n);
-            }
-            cos[n++] = cosine;
-        }
-
-        double[] cosines() {
-            return Arrays.copyOf(cos, n);
-        }
-    }
-
     /**
      * exp(meanLogP / temperature) · Σ_owners max(cosine, 10⁻⁹)^power, normalised to sum 1: a
      * caption several neighbours give weighs as much as all of them, as it would as several
@@ -198,6 +181,11 @@ final class CaptionRerank {
             w[i] /= total;
         }
         return w;
+    }
+
+    /** The values as an array (a candidate's owners' cosines, as {@link #weights} takes them). */
+    static double[] doubles(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     private static double logSumExp(double[] x) {

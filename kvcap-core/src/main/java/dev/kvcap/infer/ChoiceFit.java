@@ -152,7 +152,7 @@ public final class ChoiceFit {
         double[] cos = cosines(pool, q);
         List<List<String>> candidates = new ArrayList<>();
         List<int[]> ids = new ArrayList<>();
-        List<CaptionRerank.Owners> owners = new ArrayList<>();
+        List<List<Double>> owners = new ArrayList<>(); // per candidate, its owners' cosines
         Map<String, Integer> seen = new HashMap<>(); // a caption → its position among the candidates
         for (int e : neighbours(pool, q, neighbours, cos)) {
             for (int c = 0; c < pool.tokens().get(e).size(); c++) {
@@ -164,7 +164,7 @@ public final class ChoiceFit {
                 if (at == null) { // each caption once, weighing as all its owners together, as --rerank weighs
                     candidates.add(t);
                     ids.add(pool.ids().get(e).get(c));
-                    owners.add(new CaptionRerank.Owners());
+                    owners.add(new ArrayList<>());
                     at = candidates.size() - 1;
                 }
                 owners.get(at).add(cos[e]);
@@ -174,7 +174,7 @@ public final class ChoiceFit {
             return null;
         }
         double[] weights = CaptionRerank.weights(
-                new double[candidates.size()], owners.stream().map(CaptionRerank.Owners::cosines).toList(), 1, power);
+                new double[candidates.size()], owners.stream().map(CaptionRerank::doubles).toList(), 1, power);
         ConsensusChoice.Hypotheses h = ConsensusChoice.hypotheses(candidates, ids, spans);
         double[][] features = ConsensusChoice.features(h, weights, pool.cider().pairwise(h.ids(), h.candidates()), pool.cider());
         double[] scores = new double[features.length];

@@ -15,6 +15,7 @@ import dev.kvcap.config.TrainConfig;
 import dev.kvcap.data.Augmenter;
 import dev.kvcap.data.CaptionSet;
 import dev.kvcap.data.CellIndex;
+import dev.kvcap.data.CiderWords;
 import dev.kvcap.data.ImageDescriptor;
 import dev.kvcap.data.CaptionTokenizer;
 import dev.kvcap.data.CaptionedImage;
@@ -561,7 +562,8 @@ public final class Trainer {
         }
         List<CaptionedImage> kept = new ArrayList<>();
         List<int[][]> captions = new ArrayList<>();
-        List<List<List<String>>> words = new ArrayList<>(); // the kept images' encoded captions' words
+        boolean central = training && TrainConfig.CENTRAL.equals(config.train().captionTarget());
+        List<List<List<String>>> words = new ArrayList<>(); // with central: the kept images' encoded captions' words
         for (int i = 0; i < images.size(); i++) {
             if (!ok[i]) {
                 continue;
@@ -572,11 +574,12 @@ public final class Trainer {
             if (encoded.length > 0) {
                 kept.add(images.get(i));
                 captions.add(encoded);
-                words.add(tokenized.stream().filter(t -> !t.isEmpty()).toList()); // as encode keeps them
+                if (central) {
+                    words.add(tokenized.stream().filter(t -> !t.isEmpty()).toList()); // as encode keeps them
+                }
             }
         }
-        boolean central = training && TrainConfig.CENTRAL.equals(config.train().captionTarget());
-        return new TrainingBatches(kept, cache, captions, size, central ? TrainingBatches.central(words) : null);
+        return new TrainingBatches(kept, cache, captions, size, central ? TrainingBatches.central(words, new CiderWords(vocab)) : null);
     }
 
     private static void appendMetrics(Path outDir, Map<String, Object> figures) throws IOException {

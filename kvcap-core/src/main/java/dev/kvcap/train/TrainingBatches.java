@@ -1,6 +1,5 @@
 package dev.kvcap.train;
 
-import dev.kvcap.eval.CiderReward;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -8,10 +7,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.kvcap.data.Augmenter;
 import dev.kvcap.data.CaptionedImage;
+import dev.kvcap.data.CiderWords;
 import dev.kvcap.data.DataException;
 import dev.kvcap.data.ImageCache;
 import dev.kvcap.data.ImageLoader;
 import dev.kvcap.data.Vocabulary;
+import dev.kvcap.eval.CiderReward;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -62,15 +63,14 @@ final class TrainingBatches {
      * "clock", "4 oclock", "time") is what a caption scored against all of them should say.
      *
      * @param captions per image, its captions' words
+     * @param words their ids (the vocabulary's, and one each for the words it lacks)
      */
-    static int[] central(List<List<List<String>>> captions) {
+    static int[] central(List<List<List<String>>> captions, CiderWords words) {
         List<int[][]> docs = new ArrayList<>();
-        java.util.Map<String, Integer> ids = new java.util.HashMap<>();
         for (List<List<String>> image : captions) {
-            docs.add(image.stream().map(c -> c.stream().mapToInt(w -> ids.computeIfAbsent(w, k -> ids.size())).toArray())
-                    .toArray(int[][]::new));
+            docs.add(image.stream().map(words::ids).toArray(int[][]::new));
         }
-        CiderReward cider = new CiderReward(docs, Math.max(1, ids.size()));
+        CiderReward cider = new CiderReward(docs, words.size());
         int[] out = new int[captions.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = captions.get(i).size() < 2 ? 0 : cider.consensus(new int[] {i});

@@ -3,6 +3,8 @@ package dev.kvcap.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.kvcap.data.CiderWords;
+import dev.kvcap.data.Vocabulary;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -21,7 +23,9 @@ class TrainingBatchesTest {
                 image("bell", "ring"), // nothing shared: the first
                 image("alarm"), // one caption: that one
                 image("arrow up", "up", "arrow", "direction"));
-        assertArrayEquals(new int[] {2, 0, 0, 0}, TrainingBatches.central(captions));
+        // "clock" alone is in the vocabulary: the others are words it lacks, each with an id of its own
+        CiderWords words = new CiderWords(Vocabulary.build(List.of(List.of("clock"), List.of("clock")), 2));
+        assertArrayEquals(new int[] {2, 0, 0, 0}, TrainingBatches.central(captions, words));
     }
 
     @Test
