@@ -12,6 +12,10 @@
 #            ret-grad / ret-gradcol  ret with neighbours found by oriented gradients (model.memoryFeatures
 #                  "gradients") / by gradients and colour ("gradients+colour") instead of pixels
 #            ret-grad-nowrite  ret-grad whose memory only reads: no erase/add write per step (model.memoryWrite false)
+#            ret-grad-lstm1 / ret-grad-lstm1-nowrite  ret-grad / ret-grad-nowrite without a controller LSTM of
+#                  the memory's own: the decoder's LSTM-1 drives it (model.memoryControllerDim 0);
+#                  ret-grad-lstm1-nowrite is `small`'s memory since 2026-12-06 (also named `small`)
+#            Every memory variant but those two has SPEC §2.2's controller and write, as when it was measured.
 #            ret-grad-central / off-central  ret-grad / off whose decoder learns each image's central
 #                  caption (train.captionTarget central)
 #            ret-vote-P  ret-grad with the neighbours' votes weighted by max(0, cosine)^P
@@ -62,23 +66,28 @@ for seed in $seeds; do
       fi
       continue
     fi
+    # SPEC §2.2's memory: a controller LSTM of its own, and a write per word; the variants below were
+    # measured with it, so they pin it (`small` itself has since been driven by LSTM-1 and only read)
+    spec='"memoryControllerDim":128,"memoryWrite":true'
     ret_grad='"useMemory":true,"memoryCells":24,"memoryNeighbours":8,"memoryFeatures":"gradients"'
     train=""
     case "$v" in
       off)    model='"useMemory":false' ;;
-      slots)  model='"useMemory":true,"memoryCells":0' ;;
-      ret)    model='"useMemory":true,"memoryCells":24,"memoryNeighbours":8,"memoryFeatures":"pixels"' ;;
-      ret-grad) model="$ret_grad" ;;
-      ret-grad-nowrite) model="$ret_grad"',"memoryWrite":false' ;;
-      ret-grad-central) model="$ret_grad"; train=',"captionTarget":"central"' ;;
+      slots)  model='"useMemory":true,"memoryCells":0,'"$spec" ;;
+      ret)    model='"useMemory":true,"memoryCells":24,"memoryNeighbours":8,"memoryFeatures":"pixels",'"$spec" ;;
+      ret-grad) model="$ret_grad,$spec" ;;
+      ret-grad-nowrite) model="$ret_grad"',"memoryControllerDim":128,"memoryWrite":false' ;;
+      ret-grad-lstm1) model="$ret_grad"',"memoryControllerDim":0,"memoryWrite":true' ;;
+      ret-grad-lstm1-nowrite | small) model="$ret_grad"',"memoryControllerDim":0,"memoryWrite":false' ;;
+      ret-grad-central) model="$ret_grad,$spec"; train=',"captionTarget":"central"' ;;
       off-central) model='"useMemory":false'; train=',"captionTarget":"central"' ;;
       ret-gradcol)
-              model='"useMemory":true,"memoryCells":24,"memoryNeighbours":8,"memoryFeatures":"gradients+colour"' ;;
+              model='"useMemory":true,"memoryCells":24,"memoryNeighbours":8,"memoryFeatures":"gradients+colour",'"$spec" ;;
       ret-vote-[0-9]*)
-              model="\"useMemory\":true,\"memoryCells\":24,\"memoryNeighbours\":8,\"memoryFeatures\":\"gradients\",\"memoryVotePower\":${v#ret-vote-}" ;;
+              model="\"useMemory\":true,\"memoryCells\":24,\"memoryNeighbours\":8,\"memoryFeatures\":\"gradients\",\"memoryVotePower\":${v#ret-vote-},$spec" ;;
       ret-[0-9]*-[0-9]*)
-              k="${v#ret-}"; model="\"useMemory\":true,\"memoryCells\":${k%-*},\"memoryNeighbours\":${k#*-},\"memoryFeatures\":\"pixels\"" ;;
-      nomaps) model='"useMemory":true,"memoryCells":0,"useDeconvMaps":false' ;;
+              k="${v#ret-}"; model="\"useMemory\":true,\"memoryCells\":${k%-*},\"memoryNeighbours\":${k#*-},\"memoryFeatures\":\"pixels\",$spec" ;;
+      nomaps) model='"useMemory":true,"memoryCells":0,"useDeconvMaps":false,'"$spec" ;;
       plain)  model='"useMemory":false,"useDeconvMaps":false' ;;
       *) echo "ablation: unknown variant $v" >&2; exit 2 ;;
     esac

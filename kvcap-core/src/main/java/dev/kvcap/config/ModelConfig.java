@@ -24,7 +24,9 @@ import java.util.List;
  * @param useMemory whether the key-value memory is read by the decoder (ablation switch)
  * @param memorySlots number of key-value slots K
  * @param memoryValueDim width of each value
- * @param memoryControllerDim width of the memory's LSTM controller
+ * @param memoryControllerDim width of the memory's LSTM controller; 0 = none of its own: the
+ *     decoder's LSTM-1, which reads the same word and image vector, drives the memory (its state
+ *     makes the query, the erase and the add; docs/MEMORY-RETRIEVAL.md, "LSTM-1 as the controller")
  * @param useDeconvMaps whether attention goes through the stride-2 deconvolutions and the pixel
  *     softmax (ablation switch); off, attention is a plain softmax over the G×G regions
  * @param deconvChannels channels between the two transposed convolutions
@@ -163,7 +165,8 @@ public record ModelConfig(
         if (useMemory) { // without the memory its sizes are unused
             requirePositive("model.memorySlots", memorySlots);
             requirePositive("model.memoryValueDim", memoryValueDim);
-            requirePositive("model.memoryControllerDim", memoryControllerDim);
+            require(memoryControllerDim >= 0,
+                    "model.memoryControllerDim must not be negative (0: the decoder's LSTM-1 drives the memory), got " + memoryControllerDim);
         }
         if (useDeconvMaps) {
             requirePositive("model.deconvChannels", deconvChannels);

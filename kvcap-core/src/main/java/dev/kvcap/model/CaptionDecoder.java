@@ -134,17 +134,27 @@ public final class CaptionDecoder extends AbstractBlock {
             NDArray memoryRead,
             NDList s,
             boolean training) {
-        // inference after join(), with a context made since: LSTM-1's image columns come as gates
-        boolean joined = cell1.joined() && !training && ctx.decoderGates() != null;
-        NDList o1;
-        if (joined) {
-            o1 = cell1.joinedStep(new NDList(s.get(2), word, s.get(0)), s.get(1), ctx.decoderGates());
-        } else {
-            NDArray x1 = NDArrays.concat(new NDList(s.get(2), ctx.global(), word), 1); // [B, H + Dg + E]
-            o1 = cell1.step(ps, x1, s.get(0), s.get(1), training);
-        }
-        NDArray h1 = o1.get(0); // [B, H]
+        return attend(ps, ctx, first(ps, word, ctx, s, training), memoryRead, s, training);
+    }
 
+    /**
+     * A step's first half, LSTM-1: from the previous word [B, E], the image vector and h2 to the
+     * new h1, c1 [B, H] (what a memory driven by the decoder reads with; {@link #attend} goes on).
+     */
+    public NDList first(ParameterStore ps, NDArray word, ImageContext ctx, NDList s, boolean training) {
+        if (joined(ctx, training)) {
+            return cell1.joinedStep(new NDList(s.get(2), word, s.get(0)), s.get(1), ctx.decoderGates());
+        }
+        NDArray x1 = NDArrays.concat(new NDList(s.get(2), ctx.global(), word), 1); // [B, H + Dg + E]
+        return cell1.step(ps, x1, s.get(0), s.get(1), training);
+    }
+
+    /**
+     * A step's second half: attention from h1 ({@code o1}, {@link #first}), then LSTM-2 on [context;
+     * h1; memory read] (the read null when the memory is off).
+     */
+    public Step attend(ParameterStore ps, ImageContext ctx, NDList o1, NDArray memoryRead, NDList s, boolean training) {
+        NDArray h1 = o1.get(0); // [B, H]
         NDArray q = query.apply(ps, h1, training).expandDims(1); // [B, 1, A]
         NDArray logits =
                 attScore.forward(ps, new NDList(ctx.regionProj().add(q).tanh()), training)
@@ -165,7 +175,7 @@ public final class CaptionDecoder extends AbstractBlock {
         // [B, C + H (+ Dv)]
         NDList x2 = memoryRead == null ? new NDList(context, h1) : new NDList(context, h1, memoryRead);
         NDList o2;
-        if (joined) {
+        if (joined(ctx, training)) {
             x2.add(s.get(2));
             o2 = cell2.joinedStep(x2, s.get(3), null);
         } else {
@@ -174,6 +184,11 @@ public final class CaptionDecoder extends AbstractBlock {
         NDArray h2 = o2.get(0); // [B, H]
         NDArray dropped = Ops.dropout(h2, config.dropout(), training);
         return new Step(dropped, alpha, pixels, new NDList(h1, o1.get(1), h2, o2.get(1)));
+    }
+
+    /** Inference after {@link #join}, with a context made since: LSTM-1's image columns come as gates. */
+    private boolean joined(ImageContext ctx, boolean training) {
+        return cell1.joined() && !training && ctx.decoderGates() != null;
     }
 
     /**

@@ -12,7 +12,7 @@ import java.util.function.UnaryOperator;
 /**
  * Everything the decoder carries from one word to the next: LSTM-1 and LSTM-2 states h1, c1,
  * h2, c2 [B, H] and, with the memory on, its per-caption values [B, K, Dv] and controller state
- * [B, Hm]. Every part has the batch first, so beam search reorders them all the same way.
+ * [B, Hm] (none when the decoder's LSTM-1 drives the memory). Every part has the batch first, so beam search reorders them all the same way.
  */
 public record DecodeState(NDList lstm, KeyValueMemory.MemoryState memory) {
 
@@ -31,17 +31,14 @@ public record DecodeState(NDList lstm, KeyValueMemory.MemoryState memory) {
         for (NDArray a : lstm) {
             lstmRows.add(rowsOf.apply(a));
         }
-        KeyValueMemory.MemoryState mem = memory == null
-                ? null
-                : new KeyValueMemory.MemoryState(rowsOf.apply(memory.values()), rowsOf.apply(memory.h()), rowsOf.apply(memory.c()));
-        return new DecodeState(lstmRows, mem);
+        return new DecodeState(lstmRows, memory == null ? null : memory.rows(rowsOf));
     }
 
     /** Keeps every part alive past the {@link ai.djl.ndarray.NDScope} it was made in. */
     public void unregisterFromScope() {
         ai.djl.ndarray.NDScope.unregister(lstm);
         if (memory != null) {
-            ai.djl.ndarray.NDScope.unregister(memory.values(), memory.h(), memory.c());
+            ai.djl.ndarray.NDScope.unregister(new NDList(memory.parts()));
         }
     }
 
@@ -62,7 +59,7 @@ public record DecodeState(NDList lstm, KeyValueMemory.MemoryState memory) {
     private List<NDArray> parts() {
         List<NDArray> all = new ArrayList<>(lstm);
         if (memory != null) {
-            all.addAll(List.of(memory.values(), memory.h(), memory.c()));
+            all.addAll(memory.parts());
         }
         return all;
     }
@@ -71,7 +68,7 @@ public record DecodeState(NDList lstm, KeyValueMemory.MemoryState memory) {
     public void close() {
         lstm.close();
         if (memory != null) {
-            new NDList(memory.values(), memory.h(), memory.c()).close();
+            new NDList(memory.parts()).close();
         }
     }
 }

@@ -12,6 +12,8 @@ import ai.djl.nn.recurrent.LSTM;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Key-value memory driven by an LSTM controller (SPEC §2.2).
@@ -33,8 +35,13 @@ import ai.djl.util.PairList;
  * read: no erase or add maps, a share of the memory's time per word
  * (docs/MEMORY-RETRIEVAL.md, "A memory that only reads").
  *
- * <p>Legend: B batch, K slots, E key (= embedding) width, Dv value width, Hm controller width, Dg
- * global image width.
+ * <p>Without a controller of its own ({@code model.memoryControllerDim} 0) the decoder's LSTM-1,
+ * which reads the same word embedding and image vector each step, drives the memory: its state
+ * h1 makes the query and the write ({@link #stepFrom}), and the memory keeps no LSTM state
+ * (docs/MEMORY-RETRIEVAL.md, "LSTM-1 as the controller").
+ *
+ * <p>Legend: B batch, K slots, E key (= embedding) width, Dv value width, Hm controller width (the
+ * decoder's H without a controller of its own), Dg global image width.
  */
 public final class KeyValueMemory extends AbstractBlock {
 
@@ -50,11 +57,11 @@ public final class KeyValueMemory extends AbstractBlock {
     private final Parameter initialValues; // learned slots only
     private final Linear cellValue; // retrieval only: [key; share] → value
     private final Parameter shareWeight; // retrieval only: s
-    private final LSTM controller;
+    private final LSTM controller; // null: the decoder's LSTM-1 drives the memory
     private final Linear query;
     private final Linear erase;
     private final Linear add;
-    private final LstmCell controllerCell;
+    private final LstmCell controllerCell; // null without a controller of its own
     private final StepLinear queryMap;
     private final StepLinear eraseMap; // null without the write
     private final StepLinear addMap; // null without the write
@@ -70,13 +77,27 @@ public final class KeyValueMemory extends AbstractBlock {
 
     /** @param write whether each step writes the values back (erase and add); false: they stay as they started */
     public KeyValueMemory(int slots, boolean retrieval, int keyDim, int valueDim, int controllerDim, boolean write) {
+        this(slots, retrieval, keyDim, valueDim, controllerDim, write, controllerDim);
+    }
+
+    /**
+     * @param controllerDim the width Hm of the memory's own LSTM controller, or 0 for none: the
+     *     decoder's LSTM-1 drives it ({@link #stepFrom})
+     * @param driverDim without a controller of its own, the width of the state that drives it (the
+     *     decoder's H); ignored with one
+     */
+    public KeyValueMemory(
+            int slots, boolean retrieval, int keyDim, int valueDim, int controllerDim, boolean write, int driverDim) {
         super(VERSION);
+        if (controllerDim <= 0 && driverDim <= 0) {
+            throw new IllegalArgumentException("a memory without a controller of its own needs the width of the state that drives it");
+        }
         this.write = write;
         this.slots = slots;
         this.retrieval = retrieval;
         this.keyDim = keyDim;
         this.valueDim = valueDim;
-        this.controllerDim = controllerDim;
+        this.controllerDim = controllerDim > 0 ? controllerDim : driverDim;
         if (retrieval) {
             keys = null;
             initialValues = null;
@@ -110,18 +131,20 @@ public final class KeyValueMemory extends AbstractBlock {
                                 .build());
         }
         controller =
-                addChildBlock(
-                        "controller",
-                        LSTM.builder()
-                                .setStateSize(controllerDim)
-                                .setNumLayers(1)
-                                .optBatchFirst(true)
-                                .optReturnState(true)
-                                .build());
+                controllerDim == 0
+                        ? null
+                        : addChildBlock(
+                                "controller",
+                                LSTM.builder()
+                                        .setStateSize(controllerDim)
+                                        .setNumLayers(1)
+                                        .optBatchFirst(true)
+                                        .optReturnState(true)
+                                        .build());
         query = addChildBlock("query", Linear.builder().setUnits(keyDim).build());
         erase = write ? addChildBlock("erase", Linear.builder().setUnits(valueDim).build()) : null;
         add = write ? addChildBlock("add", Linear.builder().setUnits(valueDim).build()) : null;
-        controllerCell = new LstmCell(controller);
+        controllerCell = controller == null ? null : new LstmCell(controller);
         queryMap = StepLinear.of(query);
         eraseMap = write ? StepLinear.of(erase) : null;
         addMap = write ? StepLinear.of(add) : null;
@@ -133,7 +156,9 @@ public final class KeyValueMemory extends AbstractBlock {
      * inference only, float32.
      */
     void join() {
-        controllerCell.join(keyDim); // the word's columns; the image's are imageGates
+        if (controllerCell != null) {
+            controllerCell.join(keyDim); // the word's columns; the image's are imageGates
+        }
         if (write) {
             unjoinWrite();
             joinedWrite = new JoinedLinear(
@@ -154,7 +179,9 @@ public final class KeyValueMemory extends AbstractBlock {
      * {@link MemoryCells}), so its query map is not packed.
      */
     void quantize(Int8Linears linears) {
-        controllerCell.quantize(linears);
+        if (controllerCell != null) {
+            controllerCell.quantize(linears);
+        }
         if (!retrieval) {
             queryMap.quantize(linears);
         }
@@ -195,13 +222,18 @@ public final class KeyValueMemory extends AbstractBlock {
     /**
      * The controller's gates from the image vector, once per image ({@link LstmCell#fixedGates}):
      * its input is [word; global], and only the word changes from step to step. Null when the
-     * controller's weights are int8.
+     * controller's weights are int8, or without a controller of its own.
      *
      * @param global [B, Dg]
      * @return [B, 4Hm], or null
      */
     NDArray imageGates(ParameterStore ps, NDArray global, boolean training) {
-        return controllerCell.fixedGates(ps, global, keyDim, training);
+        return controllerCell == null ? null : controllerCell.fixedGates(ps, global, keyDim, training);
+    }
+
+    /** Whether the decoder's LSTM-1 drives the memory ({@link #stepFrom}) instead of a controller of its own. */
+    public boolean drivenByDecoder() {
+        return controller == null;
     }
 
     /** Whether the cells come with each image ({@link MemoryCells}) rather than being learned slots. */
@@ -210,8 +242,8 @@ public final class KeyValueMemory extends AbstractBlock {
     }
 
     /**
-     * Fresh per-caption state, zero controller: the learned initial values for every caption, or a
-     * retrieval memory's values made from {@code cells}.
+     * Fresh per-caption state, zero controller (none without one of its own): the learned initial
+     * values for every caption, or a retrieval memory's values made from {@code cells}.
      */
     public MemoryState initialState(
             ParameterStore ps, NDManager manager, long batch, MemoryCells cells, boolean training) {
@@ -226,6 +258,9 @@ public final class KeyValueMemory extends AbstractBlock {
         } else {
             NDArray v0 = ps.getValue(initialValues, manager.getDevice(), training);
             values = v0.expandDims(0).broadcast(new Shape(batch, slots, valueDim)); // [B, K, Dv]
+        }
+        if (controller == null) {
+            return new MemoryState(values, null, null);
         }
         NDArray zeros = manager.zeros(new Shape(batch, controllerDim)); // [B, Hm]
         return new MemoryState(values, zeros, zeros);
@@ -257,6 +292,9 @@ public final class KeyValueMemory extends AbstractBlock {
             NDArray readShare,
             MemoryCells cells,
             boolean training) {
+        if (controller == null) {
+            throw new IllegalStateException("this memory is driven by the decoder's LSTM-1: use stepFrom()");
+        }
         NDList out;
         if (imageGates == null) {
             out = controllerCell.step(ps, word.concat(global, 1), state.h(), state.c(), training);
@@ -265,13 +303,28 @@ public final class KeyValueMemory extends AbstractBlock {
         } else {
             out = controllerCell.stepWithFixedGates(ps, word, imageGates, state.h(), state.c(), training);
         }
-        NDArray h = out.get(0); // [B, Hm]
+        return readAndWrite(ps, out.get(0), out.get(1), state, readShare, cells, training);
+    }
+
+    /**
+     * {@link #step} of a memory without a controller of its own ({@link #drivenByDecoder}): the
+     * decoder's LSTM-1 state {@code h1} [B, H] makes the query and the write.
+     */
+    public Read stepFrom(
+            ParameterStore ps, NDArray h1, MemoryState state, NDArray readShare, MemoryCells cells, boolean training) {
+        return readAndWrite(ps, h1, null, state, readShare, cells, training);
+    }
+
+    /** The read, then the write, from the driving state h [B, Hm] (c: the controller's cell state, or null). */
+    private Read readAndWrite(
+            ParameterStore ps, NDArray h, NDArray c, MemoryState state, NDArray readShare, MemoryCells cells, boolean training) {
+        NDArray own = c == null ? null : h; // the state the memory carries: none when the decoder drives it
         NDArray scores;
         if (retrieval) { // the query map is folded into the cells' read keys (MemoryCells)
             scores = h.expandDims(1).batchMatMul(cells.readKeys()).squeeze(1).add(cells.readBias()); // [B, K]
         } else {
             NDArray q = queryMap.apply(ps, h, training); // [B, E]
-            NDArray k = ps.getValue(keys, word.getDevice(), training); // [K, E]
+            NDArray k = ps.getValue(keys, h.getDevice(), training); // [K, E]
             scores = Ops.scale(q.matMul(k.transpose()), (float) (1 / Math.sqrt(keyDim))); // [B, K]
         }
         NDArray weights = scores.softmax(-1); // [B, K]
@@ -282,7 +335,7 @@ public final class KeyValueMemory extends AbstractBlock {
                         : weights.mul(readShare.sum(new int[] {1}, true).neg().add(1)).add(readShare).expandDims(2);
         NDArray read = readWeights.transpose(0, 2, 1).batchMatMul(state.values()).squeeze(1); // [B, Dv]
         if (!write) { // the same values, handed on (DecodeState#closeReplacedBy keeps them)
-            return new Read(read, weights, new MemoryState(state.values(), h, out.get(1)));
+            return new Read(read, weights, new MemoryState(state.values(), own, c));
         }
         NDArray e; // erase [B, Dv]
         NDArray a; // add [B, Dv]
@@ -296,7 +349,7 @@ public final class KeyValueMemory extends AbstractBlock {
         }
         NDArray erased = state.values().mul(w.mul(e.expandDims(1))); // [B, K, Dv]
         NDArray values = state.values().sub(erased).add(w.mul(a.expandDims(1))); // [B, K, Dv]
-        return new Read(read, weights, new MemoryState(values, h, out.get(1)));
+        return new Read(read, weights, new MemoryState(values, own, c));
     }
 
     @Override
@@ -317,8 +370,10 @@ public final class KeyValueMemory extends AbstractBlock {
         if (cellValue != null) {
             cellValue.initialize(manager, dataType, new Shape(b, slots, keyDim + 1));
         }
-        controller.initialize(
-                manager, dataType, new Shape(b, 1, inputShapes[0].get(1) + inputShapes[1].get(1)));
+        if (controller != null) {
+            controller.initialize(
+                    manager, dataType, new Shape(b, 1, inputShapes[0].get(1) + inputShapes[1].get(1)));
+        }
         Shape hidden = new Shape(b, controllerDim);
         query.initialize(manager, dataType, hidden);
         if (write) {
@@ -327,8 +382,22 @@ public final class KeyValueMemory extends AbstractBlock {
         }
     }
 
-    /** Per-caption memory: values [B, K, Dv] and controller state h, c [B, Hm]. */
-    public record MemoryState(NDArray values, NDArray h, NDArray c) {}
+    /**
+     * Per-caption memory: values [B, K, Dv] and controller state h, c [B, Hm] (both null when the
+     * decoder's LSTM-1 drives the memory).
+     */
+    public record MemoryState(NDArray values, NDArray h, NDArray c) {
+
+        /** The non-null parts: values, then h and c when the memory has a controller of its own. */
+        public List<NDArray> parts() {
+            return h == null ? List.of(values) : List.of(values, h, c);
+        }
+
+        /** Every part's rows through {@code rowsOf}. */
+        MemoryState rows(UnaryOperator<NDArray> rowsOf) {
+            return new MemoryState(rowsOf.apply(values), h == null ? null : rowsOf.apply(h), c == null ? null : rowsOf.apply(c));
+        }
+    }
 
     /** What one step read: r [B, Dv], weights [B, K], and the state after the write. */
     public record Read(NDArray read, NDArray weights, MemoryState next) {}

@@ -62,7 +62,8 @@ public final class KvmCaptionModel extends AbstractBlock {
                                         config.embedDim(),
                                         config.memoryValueDim(),
                                         config.memoryControllerDim(),
-                                        config.memoryWrite()))
+                                        config.memoryWrite(),
+                                        config.hiddenDim()))
                         : null;
         decoder = addChildBlock("decoder", new CaptionDecoder(config, vocabSize));
         globalProj =
@@ -338,20 +339,22 @@ public final class KvmCaptionModel extends AbstractBlock {
         if (joined && training) {
             throw new IllegalStateException("a model whose steps were joined for inference (joinSteps) cannot train");
         }
-        NDArray read = null;
-        NDArray memWeights = null;
-        KeyValueMemory.MemoryState mem = null;
-        if (memory != null) {
-            KeyValueMemory.Read r =
-                    memory.step(
-                            ps, emb, ctx.global(), ctx.memoryGates(), state.memory(), memoryReadShare, ctx.cells(), training);
-            read = r.read();
-            memWeights = r.weights();
-            mem = r.next();
-        }
         NDArray x = Ops.dropout(emb, config.dropout(), training);
-        CaptionDecoder.Step s = decoder.step(ps, x, ctx, read, state.lstm(), training);
-        return new Advanced(s, memWeights, new DecodeState(s.state(), mem));
+        if (memory == null) {
+            CaptionDecoder.Step s = decoder.step(ps, x, ctx, null, state.lstm(), training);
+            return new Advanced(s, null, new DecodeState(s.state(), null));
+        }
+        KeyValueMemory.Read r;
+        CaptionDecoder.Step s;
+        if (memory.drivenByDecoder()) { // LSTM-1's new state reads and writes the memory
+            NDList o1 = decoder.first(ps, x, ctx, state.lstm(), training);
+            r = memory.stepFrom(ps, o1.get(0), state.memory(), memoryReadShare, ctx.cells(), training);
+            s = decoder.attend(ps, ctx, o1, r.read(), state.lstm(), training);
+        } else {
+            r = memory.step(ps, emb, ctx.global(), ctx.memoryGates(), state.memory(), memoryReadShare, ctx.cells(), training);
+            s = decoder.step(ps, x, ctx, r.read(), state.lstm(), training);
+        }
+        return new Advanced(s, r.weights(), new DecodeState(s.state(), r.next()));
     }
 
     private record Advanced(CaptionDecoder.Step step, NDArray memoryWeights, DecodeState state) {}

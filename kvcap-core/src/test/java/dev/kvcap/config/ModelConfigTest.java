@@ -25,7 +25,8 @@ class ModelConfigTest {
         assertEquals("model.attnDim must be positive, got 0", refused("{\"attnDim\":0}"));
         assertEquals("model.memorySlots must be positive, got 0", refused("{\"memorySlots\":0}"));
         assertEquals("model.memoryValueDim must be positive, got 0", refused("{\"memoryValueDim\":0}"));
-        assertEquals("model.memoryControllerDim must be positive, got 0", refused("{\"memoryControllerDim\":0}"));
+        assertEquals("model.memoryControllerDim must not be negative (0: the decoder's LSTM-1 drives the memory), got -1",
+                refused("{\"memoryControllerDim\":-1}"));
         assertEquals("model.deconvChannels must be positive, got -2", refused("{\"deconvChannels\":-2}"));
     }
 

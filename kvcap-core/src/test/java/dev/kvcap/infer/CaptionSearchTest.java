@@ -99,22 +99,25 @@ class CaptionSearchTest {
     }
 
     @Test
-    void aMemoryThatOnlyReadsDecodesEveryStepOfEveryBeam() {
-        // its values are the same from step to step, and the search frees each step's state
-        try (NDManager m = NDManager.newBaseManager()) {
-            Engine.getInstance().setRandomSeed(11);
-            KvmCaptionModel model =
-                    new KvmCaptionModel(ConfigJson.fromJson("{\"preset\":\"tiny\",\"model\":{\"memoryWrite\":false}}").model(), V);
-            model.initialize(m);
-            NDArray images = m.randomNormal(new Shape(3, 3, 32, 32));
-            for (int beam : new int[] {1, 3}) {
-                for (List<Hypothesis> hyps : new CaptionSearch(model, new DecodeConfig(beam, 8, 5, 0f, false), false).search(images)) {
-                    assertTrue(hyps.get(0).wordIds().size() >= 5, "beam " + beam + ": " + hyps.get(0).wordIds());
+    void aMemoryThatOnlyReadsOrHasNoControllerOfItsOwnDecodesEveryStepOfEveryBeam() {
+        // the first's values are the same from step to step, and the search frees each step's state;
+        // the second's state is its values alone (LSTM-1 drives it), with and without the write
+        for (String memory : List.of("\"memoryWrite\":false", "\"memoryControllerDim\":0", "\"memoryControllerDim\":0,\"memoryWrite\":false")) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                Engine.getInstance().setRandomSeed(11);
+                KvmCaptionModel model =
+                        new KvmCaptionModel(ConfigJson.fromJson("{\"preset\":\"tiny\",\"model\":{" + memory + "}}").model(), V);
+                model.initialize(m);
+                NDArray images = m.randomNormal(new Shape(3, 3, 32, 32));
+                for (int beam : new int[] {1, 3}) {
+                    for (List<Hypothesis> hyps : new CaptionSearch(model, new DecodeConfig(beam, 8, 5, 0f, false), false).search(images)) {
+                        assertTrue(hyps.get(0).wordIds().size() >= 5, memory + ", beam " + beam + ": " + hyps.get(0).wordIds());
+                    }
                 }
-            }
-            ImageContext encoded = model.encode(new ParameterStore(m, false), images, false);
-            for (int[] drawn : new CaptionSampler(model, new DecodeConfig(1, 8, 5, 0f, false)).sample(encoded, 2, new java.util.Random(3))) {
-                assertTrue(drawn.length >= 5, "sampled: " + java.util.Arrays.toString(drawn)); // SCST's samples, the same state hand-over
+                ImageContext encoded = model.encode(new ParameterStore(m, false), images, false);
+                for (int[] drawn : new CaptionSampler(model, new DecodeConfig(1, 8, 5, 0f, false)).sample(encoded, 2, new java.util.Random(3))) {
+                    assertTrue(drawn.length >= 5, memory + ", sampled: " + java.util.Arrays.toString(drawn)); // SCST's samples
+                }
             }
         }
     }

@@ -119,11 +119,13 @@ class KvmCaptionModelTest {
 
     @Test
     void parameterCountMatchesTheFormulaForTheConfig() {
-        ModelConfig c = Presets.tiny().model();
-        try (NDManager m = NDManager.newBaseManager()) {
-            KvmCaptionModel model = new KvmCaptionModel(c, V);
-            model.initialize(m);
-            assertEquals(expectedParameters(c, V), ModelStats.parameterCount(model));
+        for (String memory : List.of("", "\"memoryControllerDim\":0", "\"memoryControllerDim\":0,\"memoryWrite\":false", "\"memoryWrite\":false")) {
+            ModelConfig c = ConfigJson.fromJson("{\"preset\":\"tiny\",\"model\":{" + memory + "}}").model();
+            try (NDManager m = NDManager.newBaseManager()) {
+                KvmCaptionModel model = new KvmCaptionModel(c, V);
+                model.initialize(m);
+                assertEquals(expectedParameters(c, V), ModelStats.parameterCount(model), memory);
+            }
         }
     }
 
@@ -370,7 +372,8 @@ class KvmCaptionModelTest {
             long k = c.memorySlots();
             long dv = c.memoryValueDim();
             long hm = c.memoryControllerDim();
-            n += k * e + k * dv + lstm(e + dg, hm) + (hm * e + e) + 2 * (hm * dv + dv);
+            long driver = hm > 0 ? hm : h; // without a controller of its own, LSTM-1's h1 drives the memory
+            n += k * e + k * dv + (hm > 0 ? lstm(e + dg, hm) : 0) + (driver * e + e) + (c.memoryWrite() ? 2 * (driver * dv + dv) : 0);
             mem = dv;
         }
         n += lstm(h + dg + e, h) + lstm(cr + h + mem, h);

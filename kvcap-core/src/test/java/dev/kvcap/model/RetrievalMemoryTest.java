@@ -184,12 +184,51 @@ class RetrievalMemoryTest {
     }
 
     @Test
-    void joinedStepsGiveTheLogitsOfTheStepsAsTrainedWithAndWithoutTheWrite() {
+    void withoutAControllerOfItsOwnLstm1DrivesItTheFirstLossIsLnVAndTheTeacherForcedPassEqualsDecodingWordByWord() {
         for (String memoryWrite : List.of("true", "false")) {
+            Engine.getInstance().setRandomSeed(17);
+            try (NDManager m = NDManager.newBaseManager()) {
+                ModelConfig own = ConfigJson.fromJson("{\"preset\":\"tiny\",\"model\":{\"memoryCells\":" + K
+                        + ",\"memoryNeighbours\":3,\"memoryWrite\":" + memoryWrite + "}}").model();
+                ModelConfig driven = ConfigJson.fromJson("{\"preset\":\"tiny\",\"model\":{\"memoryCells\":" + K
+                        + ",\"memoryNeighbours\":3,\"memoryWrite\":" + memoryWrite + ",\"memoryControllerDim\":0}}").model();
+                KvmCaptionModel withController = new KvmCaptionModel(own, V);
+                withController.initialize(m);
+                KvmCaptionModel model = new KvmCaptionModel(driven, V);
+                model.initialize(m);
+                // no controller LSTM; the query (and the erase and add maps) read h1 [H] instead of the controller's [Hm]
+                long hm = own.memoryControllerDim();
+                long h = own.hiddenDim();
+                long controller = 4 * hm * (own.embedDim() + own.contextDim()) + 4 * hm * hm + 8 * hm;
+                long maps = (memoryWrite.equals("true") ? 2L * own.memoryValueDim() : 0) + own.embedDim();
+                assertEquals(ModelStats.parameterCount(withController) - controller + maps * (h - hm), ModelStats.parameterCount(model),
+                        "memoryWrite " + memoryWrite);
+                assertTrue(model.getParameters().keys().stream().noneMatch(k -> k.contains("controller")), "no controller's parameters");
+                ParameterStore ps = new ParameterStore(m, false);
+                NDArray tokens = m.randomInteger(1, V, new Shape(4, 6), DataType.INT64);
+                ImageContext ctx = model.encode(ps, m.randomNormal(new Shape(4, 3, 32, 32)), cells(m, 4), false);
+                NDArray forced = model.logits(ps, ctx, tokens, false);
+                assertEquals(Math.log(V), CaptionLoss.of(forced, tokens).getFloat(), 0.3);
+                DecodeState state = model.start(ps, ctx, false);
+                assertEquals(1, state.memory().parts().size(), "its state is the values alone");
+                for (int t = 0; t < 6; t++) {
+                    KvmCaptionModel.StepOutput out = model.step(ps, ctx, tokens.get(":, " + t), state, false);
+                    assertArrayEquals(forced.get(":, " + t).toFloatArray(), out.logits().toFloatArray(), 1e-5f,
+                            "memoryWrite " + memoryWrite + ", step " + t);
+                    state = out.state();
+                }
+            }
+        }
+    }
+
+    @Test
+    void joinedStepsGiveTheLogitsOfTheStepsAsTrainedWithAndWithoutTheWriteOrAControllerOfItsOwn() {
+        for (String memory : List.of("\"memoryWrite\":true", "\"memoryWrite\":false", "\"memoryControllerDim\":0",
+                "\"memoryControllerDim\":0,\"memoryWrite\":false")) {
             Engine.getInstance().setRandomSeed(14);
             try (NDManager m = NDManager.newBaseManager()) {
                 ModelConfig c = ConfigJson.fromJson(
-                        "{\"preset\":\"tiny\",\"model\":{\"memoryCells\":" + K + ",\"memoryNeighbours\":3,\"memoryWrite\":" + memoryWrite + "}}").model();
+                        "{\"preset\":\"tiny\",\"model\":{\"memoryCells\":" + K + ",\"memoryNeighbours\":3," + memory + "}}").model();
                 KvmCaptionModel model = new KvmCaptionModel(c, V);
                 model.initialize(m);
                 model.getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(false));
@@ -204,7 +243,7 @@ class RetrievalMemoryTest {
                 assertTrue(ctx.decoderGates() != null, "a joined model's context brings LSTM-1's image gates");
                 float[][] joined = steps(model, ps, ctx, words);
                 for (int t = 0; t < apart.length; t++) {
-                    assertArrayEquals(apart[t], joined[t], 1e-5f, "memoryWrite " + memoryWrite + ", step " + t);
+                    assertArrayEquals(apart[t], joined[t], 1e-5f, memory + ", step " + t);
                 }
             }
         }
@@ -215,7 +254,9 @@ class RetrievalMemoryTest {
         String[] models = {
             "\"memoryCells\":" + K + ",\"memoryNeighbours\":3", // retrieval memory that writes
             "\"memoryCells\":" + K + ",\"memoryNeighbours\":3,\"memoryWrite\":false",
+            "\"memoryCells\":" + K + ",\"memoryNeighbours\":3,\"memoryControllerDim\":0", // LSTM-1 drives it
             "\"memoryCells\":0", // learned slots
+            "\"memoryCells\":0,\"memoryControllerDim\":0",
             "\"useMemory\":false"};
         int[][] inputs = {{1, 7, 8}, {1}, {1, 4, 5, 6, 9, 3}, {1, 2}, {1, 7, 8}}; // <start> = 1, rows of two images
         long[] image = {0, 1, 0, 1, 1};
