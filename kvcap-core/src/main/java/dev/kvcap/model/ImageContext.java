@@ -15,7 +15,8 @@ import java.util.function.UnaryOperator;
  *     AttentionMaps#kernels}; the same for every image), or null when the maps are off
  * @param cells the retrieval memory's cells of each image, or null when the model has none
  * @param memoryGates the memory controller's gates from the image vector [B, 4Hm] ({@link
- *     KeyValueMemory#imageGates}), or null (no memory, or int8 weights)
+ *     KeyValueMemory#imageGates}), or null (no memory, int8 weights, or a memory driven by
+ *     LSTM-1, which has no controller of its own)
  * @param decoderGates LSTM-1's gates from the image vector [B, 4H] ({@link
  *     CaptionDecoder#imageGates}), or null: a model that was not {@link KvmCaptionModel#joinSteps
  *     joined} (or was quantized to int8 since), or a context made for training; its steps then
