@@ -12,7 +12,8 @@ import java.util.function.UnaryOperator;
 /**
  * Everything the decoder carries from one word to the next: LSTM-1 and LSTM-2 states h1, c1,
  * h2, c2 [B, H] and, with the memory on, its per-caption values [B, K, Dv] and controller state
- * [B, Hm] (none when the decoder's LSTM-1 drives the memory). Every part has the batch first, so beam search reorders them all the same way.
+ * [B, Hm] (none when the decoder's LSTM-1 drives the memory). Every part has the batch first, so
+ * beam search reorders them all the same way.
  */
 public record DecodeState(NDList lstm, KeyValueMemory.MemoryState memory) {
 
