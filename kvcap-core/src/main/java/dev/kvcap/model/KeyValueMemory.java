@@ -51,7 +51,7 @@ public final class KeyValueMemory extends AbstractBlock {
     private final boolean retrieval;
     private final int keyDim;
     private final int valueDim;
-    private final int controllerDim;
+    private final int stateDim; // the width of the state that queries and writes: the controller's Hm, or the decoder's H
     private final boolean write;
     private final Parameter keys; // learned slots only
     private final Parameter initialValues; // learned slots only
@@ -97,7 +97,7 @@ public final class KeyValueMemory extends AbstractBlock {
         this.retrieval = retrieval;
         this.keyDim = keyDim;
         this.valueDim = valueDim;
-        this.controllerDim = controllerDim > 0 ? controllerDim : driverDim;
+        this.stateDim = controllerDim > 0 ? controllerDim : driverDim;
         if (retrieval) {
             keys = null;
             initialValues = null;
@@ -262,7 +262,7 @@ public final class KeyValueMemory extends AbstractBlock {
         if (controller == null) {
             return new MemoryState(values, null, null);
         }
-        NDArray zeros = manager.zeros(new Shape(batch, controllerDim)); // [B, Hm]
+        NDArray zeros = manager.zeros(new Shape(batch, stateDim)); // [B, Hm]
         return new MemoryState(values, zeros, zeros);
     }
 
@@ -374,7 +374,7 @@ public final class KeyValueMemory extends AbstractBlock {
             controller.initialize(
                     manager, dataType, new Shape(b, 1, inputShapes[0].get(1) + inputShapes[1].get(1)));
         }
-        Shape hidden = new Shape(b, controllerDim);
+        Shape hidden = new Shape(b, stateDim);
         query.initialize(manager, dataType, hidden);
         if (write) {
             erase.initialize(manager, dataType, hidden);
