@@ -27,7 +27,13 @@ public record DecodeConfig(
         int beamSize, int maxLen, int minLen, float lengthPenalty, boolean noRepeatTrigram, int rerank, List<Double> rerankWeights) {
 
     /** How many weights a fitted choice has: one per feature of a hypothesis. */
-    public static final int RERANK_FEATURES = 11;
+    public static final int RERANK_FEATURES = 14;
+
+    /**
+     * How many a choice fitted before the words the image predicts had (models trained before
+     * 2026-12-07), still read: the same features without the last three.
+     */
+    public static final int RERANK_FEATURES_BEFORE_WORDS = 11;
 
     public DecodeConfig {
         // a config saved before the option: none; a null weight reaches validate(), which names it
@@ -62,9 +68,10 @@ public record DecodeConfig(
                 "decode.lengthPenalty (--length-penalty) must be a number, 0 or more, got " + lengthPenalty);
         ModelConfig.require(rerank >= 0 && rerank <= MAX_RERANK,
                 "decode.rerank (--rerank) must be between 0 (the model's own caption) and " + MAX_RERANK + ", got " + rerank);
-        ModelConfig.require((rerankWeights.isEmpty() || rerankWeights.size() == RERANK_FEATURES)
+        ModelConfig.require((rerankWeights.isEmpty() || rerankWeights.size() == RERANK_FEATURES || rerankWeights.size() == RERANK_FEATURES_BEFORE_WORDS)
                         && rerankWeights.stream().allMatch(w -> w != null && Double.isFinite(w)),
-                "decode.rerankWeights must be empty (choose by agreement) or " + RERANK_FEATURES + " numbers (what train fitted), got " + rerankWeights);
+                "decode.rerankWeights must be empty (choose by agreement) or " + RERANK_FEATURES + " numbers (what train fitted; "
+                        + RERANK_FEATURES_BEFORE_WORDS + " before 2026-12-07), got " + rerankWeights);
         return this;
     }
 

@@ -39,6 +39,8 @@ final class CaptionRerank {
     private final SavedModel saved;
     private final CiderWords words;
     private final CiderReward cider;
+    private ChoiceFit.Pool pool; // the index's images as the fitted choice sees them, made on first use
+    private WordMap wordMap; // fitted on every index image, made on first use by weights that read it
 
     /** @throws IllegalArgumentException when the model's index does not keep its training captions */
     CaptionRerank(SavedModel saved) {
@@ -70,8 +72,10 @@ final class CaptionRerank {
      *
      * @param texts the captions as text; {@code tokens} the same as words
      * @param taught whether the memory bank offered any of them
+     * @param query the image's unit descriptor ({@link CellIndex#unitVector}), which a fitted choice
+     *     reads the words the image predicts from ({@link WordMap})
      */
-    record Candidates(String own, List<String> texts, List<List<String>> tokens, List<double[]> owners, boolean taught) {}
+    record Candidates(String own, List<String> texts, List<List<String>> tokens, List<double[]> owners, boolean taught, float[] query) {}
 
     /**
      * {@link Candidates} of one image.
@@ -82,8 +86,9 @@ final class CaptionRerank {
      * @param taught captions the memory bank holds for images near this one, with their cosines
      *     ({@link CellSearch#taughtCaptions}; empty without a bank): candidates like the training
      *     images' captions
+     * @param query the image's unit descriptor
      */
-    Candidates candidates(String own, int[] neighbours, float[] similarities, Map<String, Float> taught) {
+    Candidates candidates(String own, int[] neighbours, float[] similarities, Map<String, Float> taught, float[] query) {
         Map<String, List<String>> candidates = new LinkedHashMap<>(); // text → tokens, the model's first
         Map<String, List<Double>> owners = new LinkedHashMap<>(); // text → the cosines of the images it captions
         String ownText = String.join(" ", CaptionTokenizer.tokenize(own));
@@ -100,7 +105,7 @@ final class CaptionRerank {
             owners.computeIfAbsent(t.getKey(), k -> new ArrayList<>()).add((double) t.getValue());
         }
         return new Candidates(own, new ArrayList<>(candidates.keySet()), new ArrayList<>(candidates.values()),
-                owners.values().stream().map(CaptionRerank::doubles).toList(), !taught.isEmpty());
+                owners.values().stream().map(CaptionRerank::doubles).toList(), !taught.isEmpty(), query);
     }
 
     /**
@@ -121,9 +126,11 @@ final class CaptionRerank {
         List<int[]> ids = c.tokens().stream().map(words::ids).toList();
         List<String> out = new ArrayList<>();
         Map<Boolean, ConsensusChoice.Scored> scored = new HashMap<>(); // by spans: the hypotheses, once for every way
+        boolean readsWords = !c.taught() && ways.stream().anyMatch(w -> w.fitted().size() == ConsensusChoice.FEATURES.size());
+        WordMap.Shares shares = readsWords ? wordMap().shares(c.query()) : null;
         for (RerankSettings way : ways) {
             ConsensusChoice.Choice best = scored
-                    .computeIfAbsent(way.spans(), spans -> new ConsensusChoice.Scored(ConsensusChoice.hypotheses(c.tokens(), ids, spans), weights, cider))
+                    .computeIfAbsent(way.spans(), spans -> new ConsensusChoice.Scored(ConsensusChoice.hypotheses(c.tokens(), ids, spans), weights, cider, shares))
                     .choose(c.taught() ? List.of() : way.fitted());
             if (best.candidate() < 0) {
                 out.add(String.join(" ", best.tokens())); // a span
@@ -140,16 +147,31 @@ final class CaptionRerank {
      * weighed by cosine^{@code power} (the search's cosines).
      */
     ChoiceFit.Fitted fit(int neighbours, double power, boolean spans, int images, long seed, BiConsumer<Integer, Integer> progress) {
-        CellIndex index = saved.cells();
-        List<List<List<String>>> tokens = new ArrayList<>();
-        List<List<int[]>> ids = new ArrayList<>();
-        for (int e = 0; e < index.size(); e++) {
-            List<List<String>> entry = index.texts(e).stream().map(CaptionTokenizer::tokenize).toList();
-            tokens.add(entry);
-            ids.add(entry.stream().map(words::ids).toList());
+        return ChoiceFit.fit(pool(), neighbours, power, spans, images, seed, progress);
+    }
+
+    /** The index's images as the fitted choice sees them. */
+    private synchronized ChoiceFit.Pool pool() {
+        if (pool == null) {
+            CellIndex index = saved.cells();
+            List<List<List<String>>> tokens = new ArrayList<>();
+            List<List<int[]>> ids = new ArrayList<>();
+            for (int e = 0; e < index.size(); e++) {
+                List<List<String>> entry = index.texts(e).stream().map(CaptionTokenizer::tokenize).toList();
+                tokens.add(entry);
+                ids.add(entry.stream().map(words::ids).toList());
+            }
+            pool = new ChoiceFit.Pool(index.unitRows(), index.descriptor().width(), tokens, ids, cider);
         }
-        return ChoiceFit.fit(new ChoiceFit.Pool(index.unitRows(), index.descriptor().width(), tokens, ids, cider),
-                neighbours, power, spans, images, seed, progress);
+        return pool;
+    }
+
+    /** The words the index's images predict, fitted on all of them (about a second on 2 cores for 5,000 images), once. */
+    private synchronized WordMap wordMap() {
+        if (wordMap == null) {
+            wordMap = WordMap.of(pool());
+        }
+        return wordMap;
     }
 
     /**

@@ -280,7 +280,7 @@ public final class Captioner implements AutoCloseable {
                     float[] cosines = near.similarities(i, n);
                     Map<String, Float> extra = taught == null ? Map.of()
                             : cellSearch().taughtCaptions(taught, near.units().get(i), n, cosines.length == 0 ? -1f : cosines[cosines.length - 1]);
-                    each.add(chooser.candidates(own.get(i), near.entries(i, n), cosines, extra));
+                    each.add(chooser.candidates(own.get(i), near.entries(i, n), cosines, extra, near.units().get(i)));
                 }
                 List<double[]> meanLogP;
                 try (NDScope scope = new NDScope()) { // frees the images' [N, V] logits at once

@@ -122,13 +122,14 @@ public final class ChoiceFit {
     /** {@link #fit(Pool, int, double, boolean, int, long, BiConsumer)} with a bound of {@code most} compared pairs. */
     static Fitted fit(Pool pool, int neighbours, double power, boolean spans, int images, long seed, long most, BiConsumer<Integer, Integer> progress) {
         int[] sample = sample(pool.size(), images, seed);
+        WordMap words = WordMap.crossFitted(pool);
         List<Example> usable = new ArrayList<>();
         long pairs = 0;
         int done = 0;
         while (done < sample.length && pairs < most) {
             int from = done;
             Example[] chunk = new Example[Math.min(CHUNK, sample.length - from)];
-            IntStream.range(0, chunk.length).parallel().forEach(i -> chunk[i] = example(pool, sample[from + i], neighbours, power, spans));
+            IntStream.range(0, chunk.length).parallel().forEach(i -> chunk[i] = example(pool, sample[from + i], neighbours, power, spans, words));
             for (Example e : chunk) {
                 if (e != null && e.scores().length > 1) {
                     usable.add(e);
@@ -147,8 +148,17 @@ public final class ChoiceFit {
         return all.subList(0, Math.min(n, images)).stream().mapToInt(Integer::intValue).sorted().toArray();
     }
 
-    /** Entry {@code q} captioned from its nearest other items; null when none is left. */
+    /** Entry {@code q} captioned from its nearest other items, without the word features; null when none is left. */
     static Example example(Pool pool, int q, int neighbours, double power, boolean spans) {
+        return example(pool, q, neighbours, power, spans, null);
+    }
+
+    /**
+     * Entry {@code q} captioned from its nearest other items, the words its image predicts read
+     * from {@code words} as its fold's map predicts them (a {@link WordMap#crossFitted} map; null:
+     * no word features); null when no neighbour is left.
+     */
+    static Example example(Pool pool, int q, int neighbours, double power, boolean spans, WordMap words) {
         double[] cos = cosines(pool, q);
         List<List<String>> candidates = new ArrayList<>();
         List<int[]> ids = new ArrayList<>();
@@ -176,7 +186,8 @@ public final class ChoiceFit {
         double[] weights = CaptionRerank.weights(
                 new double[candidates.size()], owners.stream().map(CaptionRerank::doubles).toList(), 1, power);
         ConsensusChoice.Hypotheses h = ConsensusChoice.hypotheses(candidates, ids, spans);
-        double[][] features = ConsensusChoice.features(h, weights, pool.cider().pairwise(h.ids(), h.candidates()), pool.cider());
+        double[][] features = ConsensusChoice.features(h, weights, pool.cider().pairwise(h.ids(), h.candidates()), pool.cider(),
+                words == null ? null : words.sharesOf(pool, q));
         double[] scores = new double[features.length];
         for (int i = 0; i < scores.length; i++) {
             scores[i] = pool.cider().score(q, h.ids().get(i));

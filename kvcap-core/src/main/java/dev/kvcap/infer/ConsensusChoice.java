@@ -69,7 +69,16 @@ final class ConsensusChoice {
      */
     static Choice choose(
             List<List<String>> candidates, List<int[]> ids, double[] weights, CiderReward cider, boolean spans, List<Double> fitted) {
-        return new Scored(hypotheses(candidates, ids, spans), weights, cider).choose(fitted);
+        return choose(candidates, ids, weights, cider, spans, fitted, null);
+    }
+
+    /**
+     * {@link #choose(List, List, double[], CiderReward, boolean, List)} with the words the image
+     * predicts ({@link WordMap}), which weights fitted with the {@link #WORD_FEATURES} need (null: none).
+     */
+    static Choice choose(List<List<String>> candidates, List<int[]> ids, double[] weights, CiderReward cider, boolean spans,
+            List<Double> fitted, WordMap.Shares shares) {
+        return new Scored(hypotheses(candidates, ids, spans), weights, cider, shares).choose(fitted);
     }
 
     /**
@@ -81,14 +90,24 @@ final class ConsensusChoice {
         private final double[] weights;
         private final CiderReward cider;
         private final double[][] agree;
-        private double[][] features; // made on the first fitted choice
+        private final WordMap.Shares shares;
+        private final double[][][] features = new double[2][][]; // without and with the word features, made on first use
 
         /** @param weights each candidate's weight as a reference [C], copied */
         Scored(Hypotheses h, double[] weights, CiderReward cider) {
+            this(h, weights, cider, null);
+        }
+
+        /**
+         * @param shares the words the image predicts ({@link WordMap}); null where no fitted
+         *     weights read them (those fitted before the {@link #WORD_FEATURES})
+         */
+        Scored(Hypotheses h, double[] weights, CiderReward cider, WordMap.Shares shares) {
             this.h = h;
             this.weights = weights.clone();
             this.cider = cider;
             this.agree = cider.pairwise(h.ids(), h.candidates());
+            this.shares = shares;
         }
 
         /**
@@ -100,10 +119,15 @@ final class ConsensusChoice {
             if (fitted.isEmpty()) {
                 best = minimumRisk(weights, agree);
             } else {
-                if (features == null) {
-                    features = features(h, weights, agree, cider);
+                boolean words = fitted.size() == FEATURES.size();
+                if (words && shares == null) {
+                    throw new IllegalStateException("weights fitted with the word features need the words the image predicts");
                 }
-                best = ChoiceFit.best(features, fitted, h.ids().stream().mapToInt(ids -> ids.length).toArray());
+                int k = words ? 1 : 0;
+                if (features[k] == null) {
+                    features[k] = features(h, weights, agree, cider, words ? shares : null);
+                }
+                best = ChoiceFit.best(features[k], fitted, h.ids().stream().mapToInt(ids -> ids.length).toArray());
             }
             return new Choice(best < h.candidates() ? best : -1, List.copyOf(h.tokens().get(best)));
         }
@@ -142,13 +166,30 @@ final class ConsensusChoice {
      */
     static final List<String> FEATURES = List.of(
             "gain", "log gain", "one word", "two words", "three words", "four or more words", "whole candidate",
-            "coverage", "mean idf", "least idf", "most idf");
+            "coverage", "mean idf", "least idf", "most idf", "mean word share", "least word share", "most word share");
 
     /**
-     * Each hypothesis's {@link #FEATURES} [H][F]; {@code agree} as {@link #minimumRisk} takes it,
-     * the weights in any scale (they are taken as shares of their sum).
+     * The last features: the mean, least and most share of the image's captions that the {@link
+     * WordMap} predicts to use each content word of the hypothesis (0 for each when it has none). A
+     * choice fitted before them (models trained before 2026-12-07) has the other {@link
+     * #FEATURES_BEFORE_WORDS} weights and is still read.
      */
+    static final int WORD_FEATURES = 3;
+
+    /** How many weights a choice fitted before the {@link #WORD_FEATURES} has. */
+    static final int FEATURES_BEFORE_WORDS = FEATURES.size() - WORD_FEATURES;
+
+    /** {@link #features(Hypotheses, double[], double[][], CiderReward, WordMap.Shares)} without the word features. */
     static double[][] features(Hypotheses h, double[] rawWeights, double[][] agree, CiderReward cider) {
+        return features(h, rawWeights, agree, cider, null);
+    }
+
+    /**
+     * Each hypothesis's {@link #FEATURES} [H][F] (without the {@link #WORD_FEATURES} when {@code
+     * shares} is null); {@code agree} as {@link #minimumRisk} takes it, the weights in any scale
+     * (they are taken as shares of their sum).
+     */
+    static double[][] features(Hypotheses h, double[] rawWeights, double[][] agree, CiderReward cider, WordMap.Shares shares) {
         double total = Arrays.stream(rawWeights).sum();
         double[] weights = Arrays.stream(rawWeights).map(w -> total > 0 ? w / total : 1.0 / rawWeights.length).toArray();
         double[] gains = gains(weights, agree);
@@ -172,10 +213,35 @@ final class ConsensusChoice {
                 least = Math.min(least, idf);
                 most = Math.max(most, idf);
             }
-            out[i] = new double[] {
+            double[] known = {
                 gain, Math.log(Math.max(gain, 0) + 1e-3), n == 1 ? 1 : 0, n == 2 ? 1 : 0, n == 3 ? 1 : 0, n >= 4 ? 1 : 0,
                 i < h.candidates() ? 1 : 0, coverage, n == 0 ? 0 : sum / n, n == 0 ? 0 : least, most
             };
+            out[i] = shares == null ? known : withWordShares(known, ids, shares);
+        }
+        return out;
+    }
+
+    /** {@code known} followed by the mean, least and most predicted share of the content words among {@code ids}. */
+    private static double[] withWordShares(double[] known, int[] ids, WordMap.Shares shares) {
+        double sum = 0;
+        double least = Double.POSITIVE_INFINITY;
+        double most = Double.NEGATIVE_INFINITY;
+        int content = 0;
+        for (int id : ids) {
+            double share = shares.share(id);
+            if (!Double.isNaN(share)) {
+                sum += share;
+                least = Math.min(least, share);
+                most = Math.max(most, share);
+                content++;
+            }
+        }
+        double[] out = Arrays.copyOf(known, known.length + WORD_FEATURES);
+        if (content > 0) {
+            out[known.length] = sum / content;
+            out[known.length + 1] = least;
+            out[known.length + 2] = most;
         }
         return out;
     }

@@ -36,6 +36,8 @@ public final class NearestNeighbourCaptions {
     private final List<List<List<String>>> tokens; // per training image, its captions' words
     private final List<int[][]> ids; // per training image, its captions as word ids, one per word
     private final CiderReward cider;
+    private ChoiceFit.Pool pool; // the training images as the fitted choice sees them, made on first use
+    private WordMap wordMap; // fitted on every training image, made on first use by weights that read it
 
     /**
      * @param features one vector per training image, all the same width
@@ -172,7 +174,8 @@ public final class NearestNeighbourCaptions {
             }
         }
         double[] w = weights.stream().mapToDouble(Double::doubleValue).toArray();
-        ConsensusChoice.Choice best = ConsensusChoice.choose(candidates, words, w, cider, spans, fitted); // the first on ties
+        WordMap.Shares shares = fitted.size() == ConsensusChoice.FEATURES.size() ? wordMap().shares(unit(query)) : null;
+        ConsensusChoice.Choice best = ConsensusChoice.choose(candidates, words, w, cider, spans, fitted, shares); // the first on ties
         // a whole caption as written; a span as the tokenizer's lower-cased words
         return best.candidate() >= 0 ? raw.get(best.candidate()) : String.join(" ", best.tokens());
     }
@@ -183,20 +186,43 @@ public final class NearestNeighbourCaptions {
      * captions weighed by cosine^{@code power}.
      */
     public ChoiceFit.Fitted fitChoice(int k, double power, boolean spans, int images, long seed, BiConsumer<Integer, Integer> progress) {
-        int d = features[0].length;
-        float[] rows = new float[features.length * d];
-        for (int i = 0; i < features.length; i++) {
-            double norm = 0;
-            for (float x : features[i]) {
-                norm += (double) x * x;
+        return ChoiceFit.fit(pool(), k, power, spans, images, seed, progress);
+    }
+
+    /** The training images as the fitted choice sees them: features scaled to unit length. */
+    private synchronized ChoiceFit.Pool pool() {
+        if (pool == null) {
+            int d = features[0].length;
+            float[] rows = new float[features.length * d];
+            for (int i = 0; i < features.length; i++) {
+                System.arraycopy(unit(features[i]), 0, rows, i * d, d);
             }
-            double scale = norm == 0 ? 0 : 1 / Math.sqrt(norm);
-            for (int j = 0; j < d; j++) {
-                rows[i * d + j] = (float) (features[i][j] * scale);
-            }
+            List<List<int[]>> idLists = ids.stream().map(List::of).toList();
+            pool = new ChoiceFit.Pool(rows, d, tokens, idLists, cider);
         }
-        List<List<int[]>> idLists = ids.stream().map(List::of).toList();
-        return ChoiceFit.fit(new ChoiceFit.Pool(rows, d, tokens, idLists, cider), k, power, spans, images, seed, progress);
+        return pool;
+    }
+
+    /** The words the training images predict ({@link WordMap}), fitted on all of them, once. */
+    private synchronized WordMap wordMap() {
+        if (wordMap == null) {
+            wordMap = WordMap.of(pool());
+        }
+        return wordMap;
+    }
+
+    /** {@code x} scaled to unit length (all zeros stays so). */
+    private static float[] unit(float[] x) {
+        double norm = 0;
+        for (float v : x) {
+            norm += (double) v * v;
+        }
+        double scale = norm == 0 ? 0 : 1 / Math.sqrt(norm);
+        float[] out = new float[x.length];
+        for (int j = 0; j < x.length; j++) {
+            out[j] = (float) (x[j] * scale);
+        }
+        return out;
     }
 
     private static double cosine(float[] a, float[] b) {

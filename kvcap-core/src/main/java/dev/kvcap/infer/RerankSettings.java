@@ -78,8 +78,9 @@ public record RerankSettings(int neighbours, double temperature, double similari
         if (!(similarityPower >= 0) || Double.isInfinite(similarityPower)) {
             throw new IllegalArgumentException("--rerank-similarity-power must be 0 or a positive number, got " + similarityPower);
         }
-        if (!fitted.isEmpty() && fitted.size() != ConsensusChoice.FEATURES.size()) {
-            throw new IllegalArgumentException("a fitted choice needs " + ConsensusChoice.FEATURES.size() + " weights, got " + fitted.size()
+        if (!fitted.isEmpty() && fitted.size() != ConsensusChoice.FEATURES.size() && fitted.size() != ConsensusChoice.FEATURES_BEFORE_WORDS) {
+            throw new IllegalArgumentException("a fitted choice needs " + ConsensusChoice.FEATURES.size() + " weights ("
+                    + ConsensusChoice.FEATURES_BEFORE_WORDS + " if fitted before 2026-12-07), got " + fitted.size()
                     + ": retrain the model, or choose by agreement (--no-rerank-fit)");
         }
     }

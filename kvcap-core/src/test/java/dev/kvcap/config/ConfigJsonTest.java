@@ -85,10 +85,14 @@ class ConfigJsonTest {
         assertEquals(weights, ConfigJson.savedFromJson(ConfigJson.toJson(fitted)).decode().rerankWeights());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ConfigJson.fromJson("{\"preset\":\"small\",\"decode\":{\"rerankWeights\":[1,2]}}"));
-        assertTrue(e.getMessage().contains("decode.rerankWeights") && e.getMessage().contains("11 numbers"), e.getMessage());
+        assertTrue(e.getMessage().contains("decode.rerankWeights") && e.getMessage().contains("14 numbers"), e.getMessage());
         IllegalArgumentException nulls = assertThrows(IllegalArgumentException.class,
                 () -> ConfigJson.fromJson("{\"preset\":\"small\",\"decode\":{\"rerankWeights\":[1,null,1,1,1,1,1,1,1,1,1]}}"));
         assertTrue(nulls.getMessage().contains("decode.rerankWeights"), nulls.getMessage());
+        List<Double> before = java.util.Collections.nCopies(DecodeConfig.RERANK_FEATURES_BEFORE_WORDS, 0.5);
+        KvcapConfig earlier = Presets.small().withDecode(Presets.small().decode().withRerank(32).withRerankWeights(before));
+        assertEquals(before, ConfigJson.savedFromJson(ConfigJson.toJson(earlier)).decode().rerankWeights(),
+                "weights fitted before the word features still read");
     }
 
     @Test

@@ -111,8 +111,12 @@ class ConsensusChoiceTest {
             }
             List<List<String>> tokens = set.stream().map(CaptionTokenizer::tokenize).toList();
             List<int[]> ids = set.stream().map(names::ids).toList();
+            WordMap.Shares anyShares = id -> 0.5;
             assertEquals(ConsensusChoice.choose(tokens, ids, unequal, names.cider, true),
-                    ConsensusChoice.choose(tokens, ids, unequal, names.cider, true, agreementOnly), set.get(0));
+                    ConsensusChoice.choose(tokens, ids, unequal, names.cider, true, agreementOnly, anyShares), set.get(0));
+            assertEquals(ConsensusChoice.choose(tokens, ids, unequal, names.cider, true),
+                    ConsensusChoice.choose(tokens, ids, unequal, names.cider, true, agreementOnly.subList(0, ConsensusChoice.FEATURES_BEFORE_WORDS)),
+                    "weights fitted before the word features: " + set.get(0));
         }
     }
 
@@ -125,7 +129,7 @@ class ConsensusChoiceTest {
         double[] weights = {2, 1, 1}; // any scale: taken as shares, 0.5, 0.25, 0.25
         double[][] agree = names.cider.pairwise(h.ids(), h.candidates());
         double[][] f = ConsensusChoice.features(h, weights, agree, names.cider);
-        assertEquals(ConsensusChoice.FEATURES.size(), f[0].length);
+        assertEquals(ConsensusChoice.FEATURES_BEFORE_WORDS, f[0].length, "without the words the image predicts");
         assertEquals(ConsensusChoice.FEATURES.size(), dev.kvcap.config.DecodeConfig.RERANK_FEATURES, "the config checks the same count");
         int clipboard = h.tokens().indexOf(List.of("clipboard"));
         int outline = h.tokens().indexOf(List.of("outline"));
@@ -145,5 +149,37 @@ class ConsensusChoiceTest {
         assertEquals((idfClipboard + idfCheck + idfOutline) / 3, f[0][8], 1e-12, "mean idf");
         assertEquals(Math.min(idfClipboard, Math.min(idfCheck, idfOutline)), f[0][9], 1e-12, "least idf");
         assertEquals(Math.max(idfClipboard, Math.max(idfCheck, idfOutline)), f[0][10], 1e-12, "most idf");
+    }
+
+    @Test
+    void theWordFeaturesAreTheMeanLeastAndMostPredictedShareOfTheContentWords() {
+        Names names = new Names(CORPUS);
+        List<String> set = List.of("clipboard check outline", "a bell");
+        List<List<String>> tokens = set.stream().map(CaptionTokenizer::tokenize).toList();
+        ConsensusChoice.Hypotheses h = ConsensusChoice.hypotheses(tokens, set.stream().map(names::ids).toList(), false);
+        int clipboard = names.ids("clipboard")[0];
+        int check = names.ids("check")[0];
+        int a = names.ids("a")[0];
+        WordMap.Shares shares = id -> id == a ? Double.NaN : id == clipboard ? 0.9 : id == check ? 0.3 : 0.0;
+        double[][] f = ConsensusChoice.features(h, new double[] {1, 1}, names.cider.pairwise(h.ids(), h.candidates()), names.cider, shares);
+        assertEquals(ConsensusChoice.FEATURES.size(), f[0].length);
+        assertEquals(ConsensusChoice.FEATURES.size(), dev.kvcap.config.DecodeConfig.RERANK_FEATURES, "the config checks the same count");
+        int mean = ConsensusChoice.FEATURES.indexOf("mean word share");
+        assertEquals((0.9 + 0.3 + 0.0) / 3, f[0][mean], 1e-12, "clipboard, check, outline");
+        assertEquals(0.0, f[0][mean + 1], 1e-12, "least: outline");
+        assertEquals(0.9, f[0][mean + 2], 1e-12, "most: clipboard");
+        assertEquals(List.of(0.0, 0.0, 0.0), List.of(f[1][mean], f[1][mean + 1], f[1][mean + 2]), "a bell: the stop word is left out");
+        double[][] without = ConsensusChoice.features(h, new double[] {1, 1}, names.cider.pairwise(h.ids(), h.candidates()), names.cider);
+        assertEquals(java.util.Arrays.toString(without[0]), java.util.Arrays.toString(java.util.Arrays.copyOf(f[0], without[0].length)),
+                "the other features are the same");
+    }
+
+    @Test
+    void weightsFittedBeforeTheWordFeaturesStillCheckAndOtherCountsAreRefused() {
+        RerankSettings.of(32).withFitted(java.util.Collections.nCopies(ConsensusChoice.FEATURES.size(), 1.0)).check();
+        RerankSettings.of(32).withFitted(java.util.Collections.nCopies(ConsensusChoice.FEATURES_BEFORE_WORDS, 1.0)).check();
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> RerankSettings.of(32).withFitted(java.util.Collections.nCopies(12, 1.0)).check());
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("14 weights") && e.getMessage().contains("--no-rerank-fit"), e.getMessage());
     }
 }
