@@ -7,7 +7,8 @@ picks the best hypothesis knowing the references), then the same fitted on the v
 instead (all of them, and each half scored on the other).
 
 Usage: /usr/bin/python3 bench/realdata/fitted/fit.py ROWS [COLUMNS [quad]]
-  e.g. /usr/bin/python3 bench/realdata/fitted/fit.py /tmp/kvcap-fitted-rows-K32-2000-pair-x.pkl 0,1,2,3,4,5,6,8,11,12,13
+  e.g. /usr/bin/python3 bench/realdata/fitted/fit.py /tmp/kvcap-fitted-rows-K32-2000-pair-x.pkl 0,1,2,3,4,5,6,8,11,12,13,19,20,21
+       (kvcap's features since 2026-12-07; without 19,20,21 those before)
 """
 import sys, pickle, numpy as np
 tr, va, te = pickle.load(open(sys.argv[1], "rb"))
