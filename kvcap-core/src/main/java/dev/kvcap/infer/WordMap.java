@@ -32,6 +32,13 @@ final class WordMap {
     /** The ridge penalty on the unit descriptors (chosen on the first real set's validation split; docs/REAL-DATA.md). */
     static final double LAMBDA = 1;
 
+    /**
+     * The most images a map is fitted on: larger pools (an MSCOCO-sized index) take every k-th
+     * image, so that fitting stays a few seconds and the design under 60 MB (the real icons' 5,227
+     * take about a second).
+     */
+    static final int MAX_IMAGES = 20_000;
+
     private final int width; // D + 1
     private final Map<Integer, Integer> wordOf; // a content word's id → its column
     private final boolean[] function; // per id seen, whether it is a stop word (never scored)
@@ -137,19 +144,22 @@ final class WordMap {
                 .forEach(id -> wordOf.put(id, wordOf.size()));
         int words = wordOf.size();
         int[] foldOf = crossFitted ? folds(pool) : new int[n];
+        int stride = (n + MAX_IMAGES - 1) / MAX_IMAGES;
+        int[] members = IntStream.range(0, n).filter(e -> e % stride == 0).toArray();
+        int m = members.length;
         // the design, column-major and grouped by fold so each fold's Gram is a sum over one range
-        Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
+        Integer[] order = IntStream.of(members).boxed().toArray(Integer[]::new);
         Arrays.sort(order, (a, b) -> Integer.compare(foldOf[a], foldOf[b]));
         int[] start = new int[FOLDS + 1];
-        for (int e = 0; e < n; e++) {
+        for (int e : members) {
             start[foldOf[e] + 1]++;
         }
         for (int f = 0; f < FOLDS; f++) {
             start[f + 1] += start[f];
         }
-        float[][] columns = new float[width][n];
+        float[][] columns = new float[width][m];
         float[] rows = pool.unitRows();
-        for (int r = 0; r < n; r++) {
+        for (int r = 0; r < m; r++) {
             int e = order[r];
             for (int j = 0; j < d; j++) {
                 columns[j][r] = rows[e * d + j];
@@ -162,7 +172,7 @@ final class WordMap {
             for (int j = 0; j <= i; j++) {
                 for (int f = 0; f < parts; f++) {
                     int from = crossFitted ? start[f] : 0;
-                    int to = crossFitted ? start[f + 1] : n;
+                    int to = crossFitted ? start[f + 1] : m;
                     double s = 0;
                     float[] a = columns[i];
                     float[] b = columns[j];
@@ -179,7 +189,7 @@ final class WordMap {
         for (int f = 0; f < parts && crossFitted; f++) {
             targets[f] = new float[words * width];
         }
-        for (int e = 0; e < n; e++) {
+        for (int e : members) {
             List<int[]> captions = pool.ids().get(e);
             Map<Integer, Integer> uses = new HashMap<>();
             for (int[] ids : captions) {

@@ -115,4 +115,28 @@ class WordMapTest {
         assertArrayEquals(x, back, 1e-9);
         assertNotEquals(0, z[0]);
     }
+
+    @Test
+    void aPoolOfMoreThanMaxImagesIsFittedOnEveryKthImage() {
+        List<List<String>> all = new ArrayList<>();
+        List<float[]> allDescriptors = new ArrayList<>();
+        List<List<String>> everyOther = new ArrayList<>();
+        List<float[]> everyOtherDescriptors = new ArrayList<>();
+        for (int e = 0; e <= WordMap.MAX_IMAGES; e++) { // one more than the most: every second image
+            boolean arrow = e % 4 == 0 || e % 4 == 3;
+            List<String> caption = List.of(arrow ? "arrow" : "a bell");
+            float[] descriptor = at((arrow ? 0 : Math.PI / 2) + 1e-5 * (e % 97));
+            all.add(caption);
+            allDescriptors.add(descriptor);
+            if (e % 2 == 0) {
+                everyOther.add(caption);
+                everyOtherDescriptors.add(descriptor);
+            }
+        }
+        WordMap.Shares sampled = WordMap.of(pool(all, allDescriptors)).shares(at(0.1));
+        WordMap.Shares half = WordMap.of(pool(everyOther, everyOtherDescriptors)).shares(at(0.1));
+        assertEquals(half.share(id("arrow")), sampled.share(id("arrow")), 1e-12);
+        assertEquals(half.share(id("bell")), sampled.share(id("bell")), 1e-12);
+        assertTrue(sampled.share(id("arrow")) > sampled.share(id("bell")) + 0.5);
+    }
 }
