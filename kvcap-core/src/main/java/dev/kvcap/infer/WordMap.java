@@ -39,6 +39,8 @@ final class WordMap {
      */
     static final int MAX_IMAGES = 20_000;
 
+    private static final int GRAM_BLOCK = 64; // samples a Gram row accumulates at a time
+
     private final int width; // D + 1
     private final Map<Integer, Integer> wordOf; // a content word's id → its column
     private final boolean[] function; // per id seen, whether it is a stop word (never scored)
@@ -157,33 +159,21 @@ final class WordMap {
         for (int f = 0; f < FOLDS; f++) {
             start[f + 1] += start[f];
         }
-        float[][] columns = new float[width][m];
         float[] rows = pool.unitRows();
+        float[][] design = new float[m][]; // [m][D+1], by fold
         for (int r = 0; r < m; r++) {
             int e = order[r];
+            design[r] = new float[width];
             for (int j = 0; j < d; j++) {
-                columns[j][r] = rows[e * d + j];
+                design[r][j] = rows[e * d + j];
             }
-            columns[d][r] = 1;
+            design[r][d] = 1;
         }
         int parts = crossFitted ? FOLDS : 1;
-        double[][] grams = new double[parts][width * width];
-        IntStream.range(0, width).parallel().forEach(i -> {
-            for (int j = 0; j <= i; j++) {
-                for (int f = 0; f < parts; f++) {
-                    int from = crossFitted ? start[f] : 0;
-                    int to = crossFitted ? start[f + 1] : m;
-                    double s = 0;
-                    float[] a = columns[i];
-                    float[] b = columns[j];
-                    for (int r = from; r < to; r++) {
-                        s += a[r] * b[r];
-                    }
-                    grams[f][i * width + j] = s;
-                    grams[f][j * width + i] = s;
-                }
-            }
-        });
+        double[][] grams = new double[parts][];
+        for (int f = 0; f < parts; f++) {
+            grams[f] = gram(design, crossFitted ? start[f] : 0, crossFitted ? start[f + 1] : m, width);
+        }
         float[][] targets = new float[FOLDS + 1][];
         targets[FOLDS] = new float[words * width];
         for (int f = 0; f < parts && crossFitted; f++) {
@@ -218,6 +208,40 @@ final class WordMap {
             IntStream.range(0, FOLDS).parallel().forEach(f -> factors[f] = cholesky(total, grams[f], width));
         }
         return new WordMap(width, wordOf, function, targets, factors, foldOf);
+    }
+
+    /**
+     * Σ xxᵀ over the design's rows {@code from} to {@code to} [(D+1)²]: a block of samples at a
+     * time, small enough to stay in cache while every row of the result (in parallel) adds their
+     * products.
+     */
+    private static double[] gram(float[][] design, int from, int to, int width) {
+        float[] g = new float[width * width]; // float products vectorise twice as wide; the sums stay far above λ's scale
+        for (int block = from; block < to; block += GRAM_BLOCK) {
+            int first = block;
+            int end = Math.min(to, block + GRAM_BLOCK);
+            IntStream.range(0, width).parallel().forEach(i -> {
+                int at = i * width;
+                for (int r = first; r < end; r++) {
+                    float[] x = design[r];
+                    float xi = x[i];
+                    if (xi == 0) {
+                        continue;
+                    }
+                    for (int j = 0; j <= i; j++) {
+                        g[at + j] += xi * x[j];
+                    }
+                }
+            });
+        }
+        double[] out = new double[width * width];
+        for (int i = 0; i < width; i++) {
+            for (int j = 0; j <= i; j++) {
+                out[i * width + j] = g[i * width + j];
+                out[j * width + i] = g[i * width + j];
+            }
+        }
+        return out;
     }
 
     /** Whether a token is a content word: not a stop word, and a word or a number rather than punctuation. */
