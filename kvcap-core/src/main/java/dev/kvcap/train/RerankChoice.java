@@ -51,7 +51,7 @@ final class RerankChoice {
      * choosing, however well it scores: a choice that hedges with one safe caption ("outline") for
      * many images is collapsing (issue 13's bar: distinct captions for at least half the test
      * images). On the real icons the fitted choice alone gave 45 %. The bar is above a half because
-     * test captions came out less varied than validation ones, by 2–5 points in four models; at
+     * test captions came out less varied than validation ones, by 1.7–4.9 points in four models; at
      * 0.5 one was taken at 51 % on validation and gave 46 % on test (docs/REAL-DATA.md, "Words the
      * image predicts").
      */
