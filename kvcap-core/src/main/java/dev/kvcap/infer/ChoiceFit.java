@@ -116,13 +116,17 @@ public final class ChoiceFit {
      * @param progress told the images prepared so far and the most there will be, now and then
      */
     public static Fitted fit(Pool pool, int neighbours, double power, boolean spans, int images, long seed, BiConsumer<Integer, Integer> progress) {
-        return fit(pool, neighbours, power, spans, images, seed, PAIRS, progress);
+        return fit(pool, WordMap.crossFitted(pool), neighbours, power, spans, images, seed, PAIRS, progress);
     }
 
-    /** {@link #fit(Pool, int, double, boolean, int, long, BiConsumer)} with a bound of {@code most} compared pairs. */
-    static Fitted fit(Pool pool, int neighbours, double power, boolean spans, int images, long seed, long most, BiConsumer<Integer, Integer> progress) {
+    /**
+     * {@link #fit(Pool, int, double, boolean, int, long, BiConsumer)} reading the words the images
+     * predict from {@code words} (a {@link WordMap#crossFitted} map of {@code pool}, which the
+     * caller keeps to choose with), with a bound of {@code most} compared pairs.
+     */
+    static Fitted fit(Pool pool, WordMap words, int neighbours, double power, boolean spans, int images, long seed, long most,
+            BiConsumer<Integer, Integer> progress) {
         int[] sample = sample(pool.size(), images, seed);
-        WordMap words = WordMap.crossFitted(pool);
         List<Example> usable = new ArrayList<>();
         long pairs = 0;
         int done = 0;
@@ -146,11 +150,6 @@ public final class ChoiceFit {
         List<Integer> all = new ArrayList<>(IntStream.range(0, n).boxed().toList());
         java.util.Collections.shuffle(all, new Random(seed));
         return all.subList(0, Math.min(n, images)).stream().mapToInt(Integer::intValue).sorted().toArray();
-    }
-
-    /** Entry {@code q} captioned from its nearest other items, without the word features; null when none is left. */
-    static Example example(Pool pool, int q, int neighbours, double power, boolean spans) {
-        return example(pool, q, neighbours, power, spans, null);
     }
 
     /**

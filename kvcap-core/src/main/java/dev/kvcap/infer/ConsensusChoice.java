@@ -59,22 +59,15 @@ final class ConsensusChoice {
      * @param spans whether spans of the candidates are hypotheses too
      */
     static Choice choose(List<List<String>> candidates, List<int[]> ids, double[] weights, CiderReward cider, boolean spans) {
-        return choose(candidates, ids, weights, cider, spans, List.of());
+        return choose(candidates, ids, weights, cider, spans, List.of(), null);
     }
 
     /**
      * {@link #choose(List, List, double[], CiderReward, boolean)}, and with {@code fitted} weights
-     * (one per {@link #FEATURES feature}; empty: none) the hypothesis with the highest fitted score
-     * instead of the highest expected agreement ({@link ChoiceFit}).
-     */
-    static Choice choose(
-            List<List<String>> candidates, List<int[]> ids, double[] weights, CiderReward cider, boolean spans, List<Double> fitted) {
-        return choose(candidates, ids, weights, cider, spans, fitted, null);
-    }
-
-    /**
-     * {@link #choose(List, List, double[], CiderReward, boolean, List)} with the words the image
-     * predicts ({@link WordMap}), which weights fitted with the {@link #WORD_FEATURES} need (null: none).
+     * (one per {@link #FEATURES feature}, or the {@link #FEATURES_BEFORE_WORDS} of an earlier fit;
+     * empty: none) the hypothesis with the highest fitted score instead of the highest expected
+     * agreement ({@link ChoiceFit}); {@code shares} are the words the image predicts ({@link
+     * WordMap}), which weights with the {@link #WORD_FEATURES} read (null where none do).
      */
     static Choice choose(List<List<String>> candidates, List<int[]> ids, double[] weights, CiderReward cider, boolean spans,
             List<Double> fitted, WordMap.Shares shares) {
@@ -93,12 +86,8 @@ final class ConsensusChoice {
         private final WordMap.Shares shares;
         private final double[][][] features = new double[2][][]; // without and with the word features, made on first use
 
-        /** @param weights each candidate's weight as a reference [C], copied */
-        Scored(Hypotheses h, double[] weights, CiderReward cider) {
-            this(h, weights, cider, null);
-        }
-
         /**
+         * @param weights each candidate's weight as a reference [C], copied
          * @param shares the words the image predicts ({@link WordMap}); null where no fitted
          *     weights read them (those fitted before the {@link #WORD_FEATURES})
          */
@@ -178,11 +167,6 @@ final class ConsensusChoice {
 
     /** How many weights a choice fitted before the {@link #WORD_FEATURES} has. */
     static final int FEATURES_BEFORE_WORDS = FEATURES.size() - WORD_FEATURES;
-
-    /** {@link #features(Hypotheses, double[], double[][], CiderReward, WordMap.Shares)} without the word features. */
-    static double[][] features(Hypotheses h, double[] rawWeights, double[][] agree, CiderReward cider) {
-        return features(h, rawWeights, agree, cider, null);
-    }
 
     /**
      * Each hypothesis's {@link #FEATURES} [H][F] (without the {@link #WORD_FEATURES} when {@code

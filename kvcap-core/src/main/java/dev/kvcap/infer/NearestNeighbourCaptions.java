@@ -186,7 +186,11 @@ public final class NearestNeighbourCaptions {
      * captions weighed by cosine^{@code power}.
      */
     public ChoiceFit.Fitted fitChoice(int k, double power, boolean spans, int images, long seed, BiConsumer<Integer, Integer> progress) {
-        return ChoiceFit.fit(pool(), k, power, spans, images, seed, progress);
+        WordMap words = WordMap.crossFitted(pool());
+        synchronized (this) {
+            wordMap = words; // its map of every image is the one wordMap() would fit: choosing needs no second fit
+        }
+        return ChoiceFit.fit(pool(), words, k, power, spans, images, seed, ChoiceFit.PAIRS, progress);
     }
 
     /** The training images as the fitted choice sees them: features scaled to unit length. */
@@ -203,7 +207,7 @@ public final class NearestNeighbourCaptions {
         return pool;
     }
 
-    /** The words the training images predict ({@link WordMap}), fitted on all of them, once. */
+    /** The words the training images predict ({@link WordMap}), fitted on all of them once, unless {@link #fitChoice} did. */
     private synchronized WordMap wordMap() {
         if (wordMap == null) {
             wordMap = WordMap.of(pool());

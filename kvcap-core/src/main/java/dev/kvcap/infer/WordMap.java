@@ -19,7 +19,9 @@ import java.util.stream.IntStream;
  * <p>The training images the choice is fitted on must be predicted as a test image is, by a map
  * that never saw their item: {@link #crossFitted} splits the images into {@link #FOLDS} groups of
  * whole items (images sharing a caption, chained) and predicts each image with the map fitted
- * without its group. {@link #of} fits one map on every image, for choosing.
+ * without its group. Its map of every image ({@link #shares}) is the one {@link #of} fits alone,
+ * bit for bit (both sum the same per-fold products), so whoever fitted the choice chooses with it
+ * without fitting again.
  *
  * <p>Legend: N images, D descriptor width (+1 for the constant), W content words (those of at least
  * two images' captions).
@@ -34,8 +36,8 @@ final class WordMap {
 
     /**
      * The most images a map is fitted on: larger pools (an MSCOCO-sized index) take every k-th
-     * image, so that fitting stays a few seconds and the design under 60 MB (the real icons' 5,227
-     * take about a second).
+     * image, so that the design stays under 60 MB (20,000 × 722 floats) and a fit 1.1–1.6 s
+     * (docs/BENCHMARKS.md, {@code WordMapProbe}; the real icons' 5,227 take 0.4–0.6 s).
      */
     static final int MAX_IMAGES = 20_000;
 
@@ -44,8 +46,8 @@ final class WordMap {
     private final int width; // D + 1
     private final Map<Integer, Integer> wordOf; // a content word's id → its column
     private final boolean[] function; // per id seen, whether it is a stop word (never scored)
-    private final float[][] targets; // per fold and the total (last): [W·(D+1)], Xᵀ Y column by column
-    private final double[][] factors; // per fold and the total (last): the lower Cholesky factor of Xᵀ X + λI, [(D+1)²]
+    private final float[][] targets; // per fold (cross-fitted only) and the total (last): [W·(D+1)], Xᵀ Y column by column
+    private final double[][] factors; // per fold (cross-fitted only) and the total (last): the lower Cholesky factor of Xᵀ X + λI, [(D+1)²]
     private final int[] foldOf; // per image, its fold
 
     /**
@@ -65,12 +67,15 @@ final class WordMap {
         this.foldOf = foldOf;
     }
 
-    /** One map fitted on every image of {@code pool}, for choosing a test image's caption. */
+    /** One map fitted on every image of {@code pool}, for choosing a test image's caption ({@link #shares}). */
     static WordMap of(ChoiceFit.Pool pool) {
         return fit(pool, false);
     }
 
-    /** Maps fitted without each fold of items, for the training images the choice is fitted on ({@link #sharesOf}). */
+    /**
+     * Maps fitted without each fold of items, for the training images the choice is fitted on
+     * ({@link #sharesOf}), and the map of every image ({@link #shares}).
+     */
     static WordMap crossFitted(ChoiceFit.Pool pool) {
         return fit(pool, true);
     }
@@ -80,7 +85,7 @@ final class WordMap {
         return shares(unit, FOLDS);
     }
 
-    /** The predicted shares of pool image {@code e} by the map that never saw its fold (a cross-fitted map). */
+    /** The predicted shares of pool image {@code e} by the map that never saw its fold (a {@link #crossFitted} map only). */
     Shares sharesOf(ChoiceFit.Pool pool, int e) {
         float[] row = Arrays.copyOfRange(pool.unitRows(), e * pool.width(), (e + 1) * pool.width());
         return shares(row, foldOf[e]);
@@ -89,7 +94,7 @@ final class WordMap {
     private Shares shares(float[] unit, int fold) {
         double[] factor = factors[fold];
         if (factor == null) {
-            throw new IllegalStateException("this word map was fitted on every image; it has no fold " + fold);
+            throw new IllegalStateException("this word map was fitted on every image alone; it has no map without fold " + fold);
         }
         double[] x = new double[width];
         for (int j = 0; j < unit.length; j++) {
@@ -145,11 +150,11 @@ final class WordMap {
         images.entrySet().stream().filter(x -> x.getValue() >= 2).map(Map.Entry::getKey).sorted()
                 .forEach(id -> wordOf.put(id, wordOf.size()));
         int words = wordOf.size();
-        int[] foldOf = crossFitted ? folds(pool) : new int[n];
+        int[] foldOf = folds(pool); // both kinds sum the Gram per fold, so their maps of every image agree
         int stride = (n + MAX_IMAGES - 1) / MAX_IMAGES;
         int[] members = IntStream.range(0, n).filter(e -> e % stride == 0).toArray();
         int m = members.length;
-        // the design, column-major and grouped by fold so each fold's Gram is a sum over one range
+        // the design, one row per image, grouped by fold so each fold's Gram is a sum over one range
         Integer[] order = IntStream.of(members).boxed().toArray(Integer[]::new);
         Arrays.sort(order, (a, b) -> Integer.compare(foldOf[a], foldOf[b]));
         int[] start = new int[FOLDS + 1];
@@ -169,14 +174,13 @@ final class WordMap {
             }
             design[r][d] = 1;
         }
-        int parts = crossFitted ? FOLDS : 1;
-        double[][] grams = new double[parts][];
-        for (int f = 0; f < parts; f++) {
-            grams[f] = gram(design, crossFitted ? start[f] : 0, crossFitted ? start[f + 1] : m, width);
+        double[][] grams = new double[FOLDS][];
+        for (int f = 0; f < FOLDS; f++) {
+            grams[f] = gram(design, start[f], start[f + 1], width);
         }
         float[][] targets = new float[FOLDS + 1][];
         targets[FOLDS] = new float[words * width];
-        for (int f = 0; f < parts && crossFitted; f++) {
+        for (int f = 0; f < FOLDS && crossFitted; f++) {
             targets[f] = new float[words * width];
         }
         for (int e : members) {

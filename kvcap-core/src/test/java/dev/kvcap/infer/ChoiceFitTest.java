@@ -53,7 +53,7 @@ class ChoiceFitTest {
         ChoiceFit.Pool pool = pool(List.of(
                 List.of("query"),
                 List.of("bell"), List.of("bell"), List.of("clock"))); // "bell" twice, "clock" once
-        ChoiceFit.Example e = ChoiceFit.example(pool, 0, 3, 0, false); // power 0: the three images alike
+        ChoiceFit.Example e = ChoiceFit.example(pool, 0, 3, 0, false, null); // power 0: the three images alike
         int coverage = ConsensusChoice.FEATURES.indexOf("coverage");
         assertEquals(2, e.candidates(), "each caption once");
         assertEquals(2.0 / 3, e.features()[0][coverage], 1e-9, "bell: two of the three images");
@@ -127,7 +127,7 @@ class ChoiceFitTest {
         }
         ChoiceFit.Pool pool = pool(captions);
         List<Integer> told = new ArrayList<>();
-        ChoiceFit.Fitted bounded = ChoiceFit.fit(pool, 4, 12, true, 250, 1, 1, (done, most) -> told.add(done));
+        ChoiceFit.Fitted bounded = ChoiceFit.fit(pool, WordMap.crossFitted(pool), 4, 12, true, 250, 1, 1, (done, most) -> told.add(done));
         assertEquals(100, bounded.images(), "one batch of images, then the bound");
         assertEquals(List.of(100), told);
         assertEquals(250, ChoiceFit.fit(pool, 4, 12, true, 250, 1, (done, most) -> {}).images());

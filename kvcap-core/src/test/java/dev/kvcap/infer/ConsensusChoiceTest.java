@@ -115,7 +115,7 @@ class ConsensusChoiceTest {
             assertEquals(ConsensusChoice.choose(tokens, ids, unequal, names.cider, true),
                     ConsensusChoice.choose(tokens, ids, unequal, names.cider, true, agreementOnly, anyShares), set.get(0));
             assertEquals(ConsensusChoice.choose(tokens, ids, unequal, names.cider, true),
-                    ConsensusChoice.choose(tokens, ids, unequal, names.cider, true, agreementOnly.subList(0, ConsensusChoice.FEATURES_BEFORE_WORDS)),
+                    ConsensusChoice.choose(tokens, ids, unequal, names.cider, true, agreementOnly.subList(0, ConsensusChoice.FEATURES_BEFORE_WORDS), null),
                     "weights fitted before the word features: " + set.get(0));
         }
     }
@@ -128,8 +128,9 @@ class ConsensusChoiceTest {
         ConsensusChoice.Hypotheses h = ConsensusChoice.hypotheses(tokens, set.stream().map(names::ids).toList(), true);
         double[] weights = {2, 1, 1}; // any scale: taken as shares, 0.5, 0.25, 0.25
         double[][] agree = names.cider.pairwise(h.ids(), h.candidates());
-        double[][] f = ConsensusChoice.features(h, weights, agree, names.cider);
+        double[][] f = ConsensusChoice.features(h, weights, agree, names.cider, null);
         assertEquals(ConsensusChoice.FEATURES_BEFORE_WORDS, f[0].length, "without the words the image predicts");
+        assertEquals(ConsensusChoice.FEATURES_BEFORE_WORDS, dev.kvcap.config.DecodeConfig.RERANK_FEATURES_BEFORE_WORDS, "the config reads earlier fits too");
         assertEquals(ConsensusChoice.FEATURES.size(), dev.kvcap.config.DecodeConfig.RERANK_FEATURES, "the config checks the same count");
         int clipboard = h.tokens().indexOf(List.of("clipboard"));
         int outline = h.tokens().indexOf(List.of("outline"));
@@ -169,7 +170,7 @@ class ConsensusChoiceTest {
         assertEquals(0.0, f[0][mean + 1], 1e-12, "least: outline");
         assertEquals(0.9, f[0][mean + 2], 1e-12, "most: clipboard");
         assertEquals(List.of(0.0, 0.0, 0.0), List.of(f[1][mean], f[1][mean + 1], f[1][mean + 2]), "a bell: the stop word is left out");
-        double[][] without = ConsensusChoice.features(h, new double[] {1, 1}, names.cider.pairwise(h.ids(), h.candidates()), names.cider);
+        double[][] without = ConsensusChoice.features(h, new double[] {1, 1}, names.cider.pairwise(h.ids(), h.candidates()), names.cider, null);
         assertEquals(java.util.Arrays.toString(without[0]), java.util.Arrays.toString(java.util.Arrays.copyOf(f[0], without[0].length)),
                 "the other features are the same");
     }

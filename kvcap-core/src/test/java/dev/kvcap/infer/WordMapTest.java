@@ -139,4 +139,14 @@ class WordMapTest {
         assertEquals(half.share(id("bell")), sampled.share(id("bell")), 1e-12);
         assertTrue(sampled.share(id("arrow")) > sampled.share(id("bell")) + 0.5);
     }
+
+    @Test
+    void aCrossFittedMapChoosesWithTheSameMapOfEveryImageAsOneFittedAlone() {
+        ChoiceFit.Pool pool = arrowsAndBells();
+        WordMap.Shares alone = WordMap.of(pool).shares(at(0.3));
+        WordMap.Shares crossFitted = WordMap.crossFitted(pool).shares(at(0.3));
+        for (String word : List.of("arrow", "bell", "number", "an")) {
+            assertEquals(alone.share(id(word)), crossFitted.share(id(word)), 0.0, word);
+        }
+    }
 }
