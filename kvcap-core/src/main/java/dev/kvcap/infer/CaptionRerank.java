@@ -39,8 +39,7 @@ final class CaptionRerank {
     private final SavedModel saved;
     private final CiderWords words;
     private final CiderReward cider;
-    private ChoiceFit.Pool pool; // the index's images as the fitted choice sees them, made on first use
-    private WordMap wordMap; // fitted on every index image, made on first use by weights that read it
+    private final ChoiceFit.Source choices = new ChoiceFit.Source(this::pool); // the index's images, for the fitted choice
 
     /** @throws IllegalArgumentException when the model's index does not keep its training captions */
     CaptionRerank(SavedModel saved) {
@@ -127,7 +126,7 @@ final class CaptionRerank {
         List<String> out = new ArrayList<>();
         Map<Boolean, ConsensusChoice.Scored> scored = new HashMap<>(); // by spans: the hypotheses, once for every way
         boolean readsWords = !c.taught() && ways.stream().anyMatch(w -> w.fitted().size() == ConsensusChoice.FEATURES.size());
-        WordMap.Shares shares = readsWords ? wordMap().shares(c.query()) : null;
+        WordMap.Shares shares = readsWords ? choices.words().shares(c.query()) : null;
         for (RerankSettings way : ways) {
             ConsensusChoice.Choice best = scored
                     .computeIfAbsent(way.spans(), spans -> new ConsensusChoice.Scored(ConsensusChoice.hypotheses(c.tokens(), ids, spans), weights, cider, shares))
@@ -147,35 +146,20 @@ final class CaptionRerank {
      * weighed by cosine^{@code power} (the search's cosines).
      */
     ChoiceFit.Fitted fit(int neighbours, double power, boolean spans, int images, long seed, BiConsumer<Integer, Integer> progress) {
-        WordMap words = WordMap.crossFitted(pool());
-        synchronized (this) {
-            wordMap = words; // its map of every image is the one wordMap() would fit: choosing needs no second fit
-        }
-        return ChoiceFit.fit(pool(), words, neighbours, power, spans, images, seed, ChoiceFit.PAIRS, progress);
+        return choices.fit(neighbours, power, spans, images, seed, progress);
     }
 
     /** The index's images as the fitted choice sees them. */
-    private synchronized ChoiceFit.Pool pool() {
-        if (pool == null) {
-            CellIndex index = saved.cells();
-            List<List<List<String>>> tokens = new ArrayList<>();
-            List<List<int[]>> ids = new ArrayList<>();
-            for (int e = 0; e < index.size(); e++) {
-                List<List<String>> entry = index.texts(e).stream().map(CaptionTokenizer::tokenize).toList();
-                tokens.add(entry);
-                ids.add(entry.stream().map(words::ids).toList());
-            }
-            pool = new ChoiceFit.Pool(index.unitRows(), index.descriptor().width(), tokens, ids, cider);
+    private ChoiceFit.Pool pool() {
+        CellIndex index = saved.cells();
+        List<List<List<String>>> tokens = new ArrayList<>();
+        List<List<int[]>> ids = new ArrayList<>();
+        for (int e = 0; e < index.size(); e++) {
+            List<List<String>> entry = index.texts(e).stream().map(CaptionTokenizer::tokenize).toList();
+            tokens.add(entry);
+            ids.add(entry.stream().map(words::ids).toList());
         }
-        return pool;
-    }
-
-    /** The words the index's images predict, fitted on all of them (0.4–0.6 s on 2 cores for 5,000 images) unless {@link #fit} did. */
-    private synchronized WordMap wordMap() {
-        if (wordMap == null) {
-            wordMap = WordMap.of(pool());
-        }
-        return wordMap;
+        return new ChoiceFit.Pool(index.unitRows(), index.descriptor().width(), tokens, ids, cider);
     }
 
     /**

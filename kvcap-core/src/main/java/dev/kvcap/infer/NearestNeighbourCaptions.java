@@ -36,8 +36,7 @@ public final class NearestNeighbourCaptions {
     private final List<List<List<String>>> tokens; // per training image, its captions' words
     private final List<int[][]> ids; // per training image, its captions as word ids, one per word
     private final CiderReward cider;
-    private ChoiceFit.Pool pool; // the training images as the fitted choice sees them, made on first use
-    private WordMap wordMap; // fitted on every training image, made on first use by weights that read it
+    private final ChoiceFit.Source choices = new ChoiceFit.Source(this::pool); // the training images, for the fitted choice
 
     /**
      * @param features one vector per training image, all the same width
@@ -174,7 +173,7 @@ public final class NearestNeighbourCaptions {
             }
         }
         double[] w = weights.stream().mapToDouble(Double::doubleValue).toArray();
-        WordMap.Shares shares = fitted.size() == ConsensusChoice.FEATURES.size() ? wordMap().shares(unit(query)) : null;
+        WordMap.Shares shares = fitted.size() == ConsensusChoice.FEATURES.size() ? choices.words().shares(unit(query)) : null;
         ConsensusChoice.Choice best = ConsensusChoice.choose(candidates, words, w, cider, spans, fitted, shares); // the first on ties
         // a whole caption as written; a span as the tokenizer's lower-cased words
         return best.candidate() >= 0 ? raw.get(best.candidate()) : String.join(" ", best.tokens());
@@ -186,33 +185,18 @@ public final class NearestNeighbourCaptions {
      * captions weighed by cosine^{@code power}.
      */
     public ChoiceFit.Fitted fitChoice(int k, double power, boolean spans, int images, long seed, BiConsumer<Integer, Integer> progress) {
-        WordMap words = WordMap.crossFitted(pool());
-        synchronized (this) {
-            wordMap = words; // its map of every image is the one wordMap() would fit: choosing needs no second fit
-        }
-        return ChoiceFit.fit(pool(), words, k, power, spans, images, seed, ChoiceFit.PAIRS, progress);
+        return choices.fit(k, power, spans, images, seed, progress);
     }
 
     /** The training images as the fitted choice sees them: features scaled to unit length. */
-    private synchronized ChoiceFit.Pool pool() {
-        if (pool == null) {
-            int d = features[0].length;
-            float[] rows = new float[features.length * d];
-            for (int i = 0; i < features.length; i++) {
-                System.arraycopy(unit(features[i]), 0, rows, i * d, d);
-            }
-            List<List<int[]>> idLists = ids.stream().map(List::of).toList();
-            pool = new ChoiceFit.Pool(rows, d, tokens, idLists, cider);
+    private ChoiceFit.Pool pool() {
+        int d = features[0].length;
+        float[] rows = new float[features.length * d];
+        for (int i = 0; i < features.length; i++) {
+            System.arraycopy(unit(features[i]), 0, rows, i * d, d);
         }
-        return pool;
-    }
-
-    /** The words the training images predict ({@link WordMap}), fitted on all of them once, unless {@link #fitChoice} did. */
-    private synchronized WordMap wordMap() {
-        if (wordMap == null) {
-            wordMap = WordMap.of(pool());
-        }
-        return wordMap;
+        List<List<int[]>> idLists = ids.stream().map(List::of).toList();
+        return new ChoiceFit.Pool(rows, d, tokens, idLists, cider);
     }
 
     /** {@code x} scaled to unit length (all zeros stays so). */
