@@ -4,8 +4,9 @@ import dev.kvcap.bank.BankInfo;
 import dev.kvcap.bank.BankLockedException;
 import dev.kvcap.bank.BankOptions;
 import dev.kvcap.bank.MemoryBank;
-import dev.kvcap.data.CellIndex;
 import dev.kvcap.bank.ModelFingerprint;
+import dev.kvcap.config.OptionException;
+import dev.kvcap.data.CellIndex;
 import dev.kvcap.infer.BankRetrieval;
 import dev.kvcap.infer.Captioner;
 import dev.kvcap.infer.MemoryWriter;
@@ -96,7 +97,7 @@ final class Banks {
             case "auto":
                 return openForRead(model, captioner);
             default:
-                throw new IllegalArgumentException("--memory must be on, off or auto (got '" + mode + "')");
+                throw new OptionException("--memory must be on, off or auto (got '" + mode + "')");
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.kvcap.cli;
 
 import dev.kvcap.config.DecodeConfig;
+import dev.kvcap.config.OptionException;
 import dev.kvcap.data.CaptionSet;
 import dev.kvcap.data.CaptionedImage;
 import dev.kvcap.data.CellIndex;
@@ -16,8 +17,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The nearest-neighbour floor's options ({@code kvcap baseline}, and {@code evaluate} when asked to
@@ -80,7 +81,7 @@ final class BaselineOptions {
         }
         for (CommandLine.Model.OptionSpec option : mixin.options()) {
             if (parsed.hasMatchedOption(option)) {
-                throw new IllegalArgumentException(option.longestName() + " shapes the nearest-neighbour floor, which evaluate computes only with"
+                throw new OptionException(option.longestName() + " shapes the nearest-neighbour floor, which evaluate computes only with"
                         + " --train-captions ANN.json: add it, or leave out " + option.longestName());
             }
         }
@@ -96,36 +97,40 @@ final class BaselineOptions {
         }
         if (k < 1 || k > DecodeConfig.MAX_RERANK) {
             // the consensus compares every pair of the neighbours' captions: quadratic in K
-            throw new IllegalArgumentException("--neighbours must be between 1 and " + DecodeConfig.MAX_RERANK + ", got " + k);
+            throw new OptionException("--neighbours must be between 1 and " + DecodeConfig.MAX_RERANK + ", got " + k);
         }
         if (!(similarityPower >= 0) || Double.isInfinite(similarityPower)) {
-            throw new IllegalArgumentException("--similarity-power must be 0 or a positive number, got " + similarityPower);
+            throw new OptionException("--similarity-power must be 0 or a positive number, got " + similarityPower);
         }
         if (fitChoice && k < 2) {
-            throw new IllegalArgumentException("--fit-choice chooses among several neighbours' captions: give --neighbours K above 1 (32 with --similarity-power 12 --spans is what docs/REAL-DATA.md measured)");
+            throw new OptionException("--fit-choice chooses among several neighbours' captions: give --neighbours K above 1 (32 with --similarity-power 12 --spans is what docs/REAL-DATA.md measured)");
         }
         if (pixelSize < 1 || pixelSize > 256) {
-            throw new IllegalArgumentException("--pixel-size must be in 1..256, got " + pixelSize);
+            throw new OptionException("--pixel-size must be in 1..256, got " + pixelSize);
         }
         if (trainImages != null) {
             Limits.existingFolder("--train-images", trainImages);
         }
         if (!List.of("pixel", "gradients", "encoder").contains(features)) {
-            throw new IllegalArgumentException("--features must be pixel, gradients or encoder, got '" + features + "'");
+            throw new OptionException("--features must be pixel, gradients or encoder, got '" + features + "'");
         }
         if (features.equals("encoder") && !withModel) {
-            throw new IllegalArgumentException("--features encoder needs --model (the trained encoder to measure with)");
+            throw new OptionException("--features encoder needs --model (the trained encoder to measure with)");
         }
+        trainImages(); // the captions file and the image folder it needs are there, before any image is captioned
     }
 
-    /** The training image folder: {@code --train-images}, or kvcap's layout beside the captions. */
+    /**
+     * The training image folder: {@code --train-images}, or kvcap's layout beside the captions;
+     * refuses {@code --train-captions} when it is not a file.
+     */
     Path trainImages() {
-        if (trainImages != null) {
-            return trainImages;
-        }
         if (!Files.isRegularFile(trainCaptions)) {
             throw new IllegalArgumentException("--train-captions: " + trainCaptions
                     + (Files.isDirectory(trainCaptions) ? " is a folder; give the captions JSON file" : " does not exist"));
+        }
+        if (trainImages != null) {
+            return trainImages;
         }
         Path guess = inferImages(trainCaptions);
         if (guess == null) {

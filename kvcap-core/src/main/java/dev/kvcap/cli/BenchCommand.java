@@ -4,12 +4,16 @@ import com.google.gson.GsonBuilder;
 import dev.kvcap.bench.Bench;
 import dev.kvcap.bench.PytorchReference;
 import dev.kvcap.config.KvcapConfig;
+import dev.kvcap.config.OptionException;
 import dev.kvcap.config.Presets;
 import dev.kvcap.data.AtomicFiles;
 import dev.kvcap.model.AtomicDirectory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
@@ -73,13 +77,13 @@ final class BenchCommand implements Callable<Integer> {
         Limits.atLeastOne("--runs", runs);
         Limits.atLeastOne("--words", words);
         if (vocab < Bench.MIN_VOCAB) {
-            throw new IllegalArgumentException("--vocab must be at least " + Bench.MIN_VOCAB + ", got " + vocab);
+            throw new OptionException("--vocab must be at least " + Bench.MIN_VOCAB + ", got " + vocab);
         }
         if (json != null) {
             AtomicFiles.checkWritable(json); // before minutes of measuring, not after
         }
         if (markdown != null) {
-            Limits.appendable("--markdown", markdown);
+            checkAppendable(markdown); // before minutes of measuring, not after
         }
         presetNames(); // before minutes of measuring, not after
         Path scratch = Files.createTempDirectory("kvcap-bench");
@@ -90,11 +94,37 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Refuses a {@code --markdown} file the table could not be appended to, as {@code --json} is
+     * checked: opens it for appending as {@link #run} will, writing nothing, and removes it again if
+     * this made it. Catches what permissions alone do not show (a file where a folder should be, a
+     * link into a missing folder, a read-only file system). A pipe or device is left to its first write.
+     */
+    private static void checkAppendable(Path file) throws IOException {
+        Limits.appendable("--markdown", file);
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            return; // opening a pipe waits for its reader
+        }
+        boolean made = !Files.exists(file);
+        try {
+            Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND).close();
+            if (made) {
+                Files.delete(file.toRealPath()); // the file a link names, not the link
+            }
+        } catch (AccessDeniedException e) {
+            throw new IOException("--markdown: cannot append to " + file + ": permission denied", e);
+        } catch (NoSuchFileException e) {
+            throw new IOException("--markdown: cannot append to " + file + ": its folder does not exist", e);
+        } catch (FileSystemException e) {
+            throw new IOException("--markdown: cannot append to " + file + ": " + (e.getReason() != null ? e.getReason() : e.getMessage()), e);
+        }
+    }
+
     /** The presets to measure: tiny with {@code --quick}, else {@code --presets}, each a known one. */
     private List<String> presetNames() {
         if (quick) {
             if (spec.commandLine().getParseResult().hasMatchedOption("--presets")) {
-                throw new IllegalArgumentException("--quick measures the tiny preset only: leave out --presets, or leave out --quick");
+                throw new OptionException("--quick measures the tiny preset only: leave out --presets, or leave out --quick");
             }
             return List.of("tiny");
         }
@@ -106,7 +136,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         if (names.isEmpty()) {
-            throw new IllegalArgumentException("--presets names no preset; give a comma-separated list of " + String.join(", ", Presets.NAMES));
+            throw new OptionException("--presets names no preset; give a comma-separated list of " + String.join(", ", Presets.NAMES));
         }
         return names;
     }

@@ -5,26 +5,27 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.kvcap.bank.MemoryBank;
 import dev.kvcap.config.DecodeConfig;
+import dev.kvcap.config.OptionException;
 import dev.kvcap.data.DataException;
 import dev.kvcap.infer.CaptionJson;
 import dev.kvcap.infer.Captioner;
+import dev.kvcap.infer.Heatmaps;
 import dev.kvcap.infer.MemoryWriter;
 import dev.kvcap.infer.RerankSettings;
 import dev.kvcap.infer.Retrieval;
-import dev.kvcap.infer.Heatmaps;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 @Command(
         name = "caption",
@@ -48,7 +49,7 @@ final class CaptionCommand implements Callable<Integer> {
 
     Path heatmaps;
 
-    @Option(names = "--heatmaps", paramLabel = "DIR", description = "Write per-word attention heat-maps (PNG) here (created if missing).")
+    @Option(names = "--heatmaps", paramLabel = "DIR", description = "Write per-word attention heat-maps (PNG) here (created if missing), named after the image less its extension (img_01_a.png, img_02_red.png…); when two IMAGEs share a name, every image's start with its position among the IMAGEs (1_img_01_a.png, 2_img_01_a.png).")
     void setHeatmaps(Path dir) {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new CommandLine.ParameterException(
@@ -75,7 +76,7 @@ final class CaptionCommand implements Callable<Integer> {
             if (choose.isPresent() && (json || heatmaps != null || remember)) {
                 String perWord = json ? "--json" : heatmaps != null ? "--heatmaps" : "--remember";
                 if (rerank.given()) {
-                    throw new IllegalArgumentException("--rerank may choose a training image's caption or a run of its words, which has no per-word log-probabilities, attention or decoder states: leave out "
+                    throw new OptionException("--rerank may choose a training image's caption or a run of its words, which has no per-word log-probabilities, attention or decoder states: leave out "
                             + perWord + " with it");
                 }
                 System.err.println("kvcap: " + perWord + " needs the model's own caption, so its decode.rerank " + choose.get().neighbours()
@@ -137,6 +138,7 @@ final class CaptionCommand implements Callable<Integer> {
             } finally {
                 bank.ifPresent(MemoryBank::close);
             }
+            List<String> stems = Heatmaps.stems(files); // unique: two a/img.png's maps would replace each other
             JsonArray all = new JsonArray();
             StringBuilder text = new StringBuilder(); // printed only once everything succeeded
             for (int i = 0, r = 0; i < files.size(); i++) {
@@ -150,8 +152,7 @@ final class CaptionCommand implements Callable<Integer> {
                 Captioner.Caption c = out.get(r++);
                 Activity.now("writing the output for image " + files.get(i));
                 if (heatmaps != null) {
-                    String stem = files.get(i).getFileName().toString().replaceAll("\\.[^.]*$", "");
-                    List<Path> written = Heatmaps.write(files.get(i), c, heatmaps, stem);
+                    List<Path> written = Heatmaps.write(files.get(i), c, heatmaps, stems.get(i));
                     System.err.println("kvcap: " + written.size() + " heat-maps for " + files.get(i) + " in " + heatmaps);
                 }
                 if (json) {

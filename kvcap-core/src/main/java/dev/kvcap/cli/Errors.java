@@ -1,6 +1,7 @@
 package dev.kvcap.cli;
 
 import dev.kvcap.bank.BankException;
+import dev.kvcap.config.OptionException;
 import dev.kvcap.data.DataException;
 import dev.kvcap.data.FileErrors;
 import dev.kvcap.eval.MetricsInputException;
@@ -46,7 +47,12 @@ final class Errors {
         return own != null ? oneLine(own) : unexpected(e, activity);
     }
 
-    /** Whether {@code e} is one of kvcap's own errors (see the class comment). */
+    /** Whether {@code e} is a bad option's value ({@link OptionException}, exit 2), unless a bug wraps it. */
+    static boolean isBadOption(Throwable e) {
+        return usersError(e) instanceof OptionException;
+    }
+
+        /** Whether {@code e} is one of kvcap's own errors (see the class comment). */
     static boolean isUsers(Throwable e) {
         return usersError(e) != null;
     }

@@ -1,5 +1,6 @@
 package dev.kvcap.cli;
 
+import dev.kvcap.config.OptionException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -11,7 +12,7 @@ final class Limits {
     /** @throws IllegalArgumentException naming {@code option} when {@code value} is given and below 1 */
     static void atLeastOne(String option, Integer value) {
         if (value != null && value < 1) {
-            throw new IllegalArgumentException(option + " must be at least 1, got " + value);
+            throw new OptionException(option + " must be at least 1, got " + value);
         }
     }
 

@@ -62,11 +62,18 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getErr());
+        throw missingCommand(spec);
+    }
+
+    /** {@code kvcap} (or {@code kvcap memory}) without a command: a bad command line, exit 2. */
+    static CommandLine.ParameterException missingCommand(CommandLine.Model.CommandSpec spec) {
+        return new CommandLine.ParameterException(spec.commandLine(),
+                "give a command: " + String.join(", ", spec.subcommands().keySet().stream().filter(n -> !n.equals("help")).toList()));
     }
 
     /**
-     * One line, no stack trace (unless {@code KVCAP_DEBUG} is set), exit 1: kvcap's own errors say
+     * One line, no stack trace (unless {@code KVCAP_DEBUG} is set), exit 1 (2 for a bad option's value,
+     * {@link dev.kvcap.config.OptionException}): kvcap's own errors say
      * what to fix; anything else says what kvcap was doing and asks for a report ({@link Errors}).
      */
     private static int onError(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
@@ -83,7 +90,7 @@ public final class Main implements Runnable {
             e.printStackTrace(err);
         }
         err.flush();
-        return 1;
+        return Errors.isBadOption(e) ? 2 : 1;
     }
 
     private static int onBadArguments(CommandLine.ParameterException e, String[] args) {

@@ -1,6 +1,7 @@
 package dev.kvcap.cli;
 
 import dev.kvcap.bank.MemoryBank;
+import dev.kvcap.config.OptionException;
 import dev.kvcap.data.CaptionTokenizer;
 import dev.kvcap.infer.Captioner;
 import dev.kvcap.infer.MemoryWriter;
@@ -33,7 +34,7 @@ final class MemoryAddCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<String> words = CaptionTokenizer.tokenize(caption);
         if (words.isEmpty()) {
-            throw new IllegalArgumentException("--caption has no words; give the caption to remember, e.g. --caption \"a red circle\"");
+            throw new OptionException("--caption has no words; give the caption to remember, e.g. --caption \"a red circle\"");
         }
         Activity.now("loading the model " + memory.model);
         try (Captioner captioner = Models.load(memory.model)) {

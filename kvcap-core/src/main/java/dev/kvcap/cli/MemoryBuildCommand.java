@@ -89,6 +89,10 @@ final class MemoryBuildCommand implements Callable<Integer> {
                     System.err.printf("kvcap: %d/%d images, %d entries%n", done, set.size(), bank.size());
                 }
             }
+            if (done == 0 && skipped > 0) { // before any result is printed: a failed command prints none
+                throw new DataException("no image of " + captions + " could be read from " + images + " (" + skipped
+                        + " skipped; the first: " + firstSkip + "); nothing was added");
+            }
             Activity.now("writing the memory bank of " + memory.model);
             bank.add(writer.entries(batch));
             bank.commit();
@@ -102,10 +106,6 @@ final class MemoryBuildCommand implements Callable<Integer> {
                     Banks.dir(memory.model), bank.size(), (System.nanoTime() - start) / 1e9,
                     (System.nanoTime() - merging) / 1e9, skipped);
             System.out.println("{\"entries\": " + bank.size() + ", \"skipped_images\": " + skipped + "}");
-            if (done == 0 && skipped > 0) {
-                throw new DataException("no image of " + captions + " could be read from " + images + " (" + skipped
-                        + " skipped; the first: " + firstSkip + "); nothing was added");
-            }
         }
         return 0;
     }

@@ -26,6 +26,6 @@ public final class MemoryCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getErr());
+        throw Main.missingCommand(spec);
     }
 }

@@ -2,6 +2,7 @@ package dev.kvcap.cli;
 
 import dev.kvcap.bank.MemoryBank;
 import dev.kvcap.config.DecodeConfig;
+import dev.kvcap.config.OptionException;
 import dev.kvcap.infer.Captioner;
 import dev.kvcap.infer.RerankSettings;
 import dev.kvcap.serve.CaptionServer;
@@ -56,7 +57,7 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (maxBodyMb < 1) {
-            throw new IllegalArgumentException("--max-body-mb must be at least 1");
+            throw new OptionException("--max-body-mb must be at least 1");
         }
         ServeConfig base = ServeConfig.defaults();
         ServeConfig config =

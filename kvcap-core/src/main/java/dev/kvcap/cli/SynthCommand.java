@@ -1,6 +1,7 @@
 package dev.kvcap.cli;
 
 import dev.kvcap.config.ModelConfig;
+import dev.kvcap.config.OptionException;
 import dev.kvcap.data.SyntheticDataset;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -24,7 +25,7 @@ final class SynthCommand implements Callable<Integer> {
     /** {@code --images} of synth and demo: at least 10 (a split needs a few of each), at most {@link #MAX_IMAGES}. */
     static void checkImages(int images) {
         if (images < 10 || images > MAX_IMAGES) {
-            throw new IllegalArgumentException("--images must be between 10 and " + MAX_IMAGES + ", got " + images);
+            throw new OptionException("--images must be between 10 and " + MAX_IMAGES + ", got " + images);
         }
     }
 
@@ -45,7 +46,7 @@ final class SynthCommand implements Callable<Integer> {
         Limits.folderOrNothing("--out", out);
         checkImages(images);
         if (size < 32 || size > ModelConfig.MAX_IMAGE_SIZE) {
-            throw new IllegalArgumentException("--size must be between 32 and " + ModelConfig.MAX_IMAGE_SIZE + " pixels, got " + size);
+            throw new OptionException("--size must be between 32 and " + ModelConfig.MAX_IMAGE_SIZE + " pixels, got " + size);
         }
         Activity.now("generating " + images + " synthetic images in " + out);
         SyntheticDataset.Summary s = SyntheticDataset.generate(out, images, seed, size);

@@ -2,6 +2,7 @@ package dev.kvcap.cli;
 
 import dev.kvcap.config.ConfigJson;
 import dev.kvcap.config.KvcapConfig;
+import dev.kvcap.config.OptionException;
 import dev.kvcap.data.CaptionSet;
 import dev.kvcap.model.Precision;
 import dev.kvcap.model.SavedModel;
@@ -9,13 +10,13 @@ import dev.kvcap.train.InputChecks;
 import dev.kvcap.train.Trainer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 @Command(
         name = "train",
@@ -110,6 +111,9 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Precision mixed = Precision.parse(precision);
+        Limits.atLeastOne("--epochs", epochs);
+        Limits.atLeastOne("--batch", batch);
+        Limits.atLeastOne("--scst-samples", scstSamples);
         Activity.now("reading the config " + (config != null ? config : init != null ? init : "small"));
         KvcapConfig base =
                 config != null
@@ -124,10 +128,10 @@ final class TrainCommand implements Callable<Integer> {
         KvcapConfig cfg = TrainSetup.overrides(base, epochs, batch, imageSize, seed);
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         if (source.captions != null && parsed.hasMatchedOption("--split")) {
-            throw new IllegalArgumentException("--split picks a split of a Karpathy file: use it with --karpathy, or leave it out with --captions");
+            throw new OptionException("--split picks a split of a Karpathy file: use it with --karpathy, or leave it out with --captions");
         }
         if (valImages != null && valCaptions == null) {
-            throw new IllegalArgumentException("--val-images is the folder of --val-captions' images: add --val-captions ANN.json, or leave out --val-images");
+            throw new OptionException("--val-images is the folder of --val-captions' images: add --val-captions ANN.json, or leave out --val-images");
         }
         Limits.atLeastOne("--limit", limit);
         Limits.existingFolder("--images", images);

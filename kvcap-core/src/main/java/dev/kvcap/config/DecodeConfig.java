@@ -58,15 +58,15 @@ public record DecodeConfig(
     public static final int MAX_LEN = 1000;
 
     public DecodeConfig validate() {
-        ModelConfig.require(beamSize >= 1 && beamSize <= MAX_BEAM,
+        ModelConfig.requireOption(beamSize >= 1 && beamSize <= MAX_BEAM,
                 "decode.beamSize (--beam) must be between 1 and " + MAX_BEAM + ", got " + beamSize);
-        ModelConfig.require(maxLen >= 1 && maxLen <= MAX_LEN,
+        ModelConfig.requireOption(maxLen >= 1 && maxLen <= MAX_LEN,
                 "decode.maxLen (--max-len) must be between 1 and " + MAX_LEN + ", got " + maxLen);
-        ModelConfig.require(minLen >= 0 && minLen <= maxLen,
+        ModelConfig.requireOption(minLen >= 0 && minLen <= maxLen,
                 "decode.minLen (--min-len) must be between 0 and decode.maxLen (--max-len, here " + maxLen + "), got " + minLen);
-        ModelConfig.require(lengthPenalty >= 0 && Float.isFinite(lengthPenalty),
+        ModelConfig.requireOption(lengthPenalty >= 0 && Float.isFinite(lengthPenalty),
                 "decode.lengthPenalty (--length-penalty) must be a number, 0 or more, got " + lengthPenalty);
-        ModelConfig.require(rerank >= 0 && rerank <= MAX_RERANK,
+        ModelConfig.requireOption(rerank >= 0 && rerank <= MAX_RERANK,
                 "decode.rerank (--rerank) must be between 0 (the model's own caption) and " + MAX_RERANK + ", got " + rerank);
         ModelConfig.require((rerankWeights.isEmpty() || rerankWeights.size() == RERANK_FEATURES || rerankWeights.size() == RERANK_FEATURES_BEFORE_WORDS)
                         && rerankWeights.stream().allMatch(w -> w != null && Double.isFinite(w)),

@@ -151,7 +151,7 @@ public record ModelConfig(
         require(
                 encoderWidths.size() == convsPerStage.size(),
                 "model.encoderWidths and model.convsPerStage must have the same length");
-        require(imageSize >= 8 && imageSize <= MAX_IMAGE_SIZE,
+        requireOption(imageSize >= 8 && imageSize <= MAX_IMAGE_SIZE,
                 "model.imageSize (--image-size) must be between 8 and " + MAX_IMAGE_SIZE + ", got " + imageSize);
         require(
                 imageSize % (1 << stages()) == 0,
@@ -193,6 +193,13 @@ public record ModelConfig(
     static void require(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** {@link #require} of a setting the command line gives too (its message names the option): exit 2. */
+    static void requireOption(boolean ok, String message) {
+        if (!ok) {
+            throw new OptionException(message);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.kvcap.data;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -27,6 +28,9 @@ public final class AtomicFiles {
         void writeTo(Path temporary) throws IOException;
     }
 
+    /** Links followed to find the file to replace, as the kernel's own limit (Linux: 40). */
+    private static final int MAX_LINKS = 40;
+
     private AtomicFiles() {}
 
     /**
@@ -35,7 +39,11 @@ public final class AtomicFiles {
      * @throws IOException "cannot write TARGET: why", never naming the temporary file
      */
     public static void write(Path target, Writer writer) throws IOException {
-        Path abs = target.toAbsolutePath();
+        if (writtenThrough(target)) {
+            writeThrough(target, writer);
+            return;
+        }
+        Path abs = destination(target);
         checkPath(target); // the temporary file below is the rest of checkWritable's test
         Path tmp;
         try {
@@ -71,8 +79,14 @@ public final class AtomicFiles {
      * @throws IOException "cannot write TARGET: why"
      */
     public static void checkWritable(Path target) throws IOException {
+        if (writtenThrough(target)) {
+            if (!Files.isWritable(target)) {
+                throw new IOException("cannot write " + target + ": permission denied");
+            }
+            return;
+        }
         checkPath(target);
-        Path abs = target.toAbsolutePath();
+        Path abs = destination(target);
         try {
             Files.delete(Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp")); // as write will
         } catch (IOException e) {
@@ -80,9 +94,50 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Whether {@code target} is not a file to replace but something to write into: a device or a
+     * pipe ({@code /dev/stdout}, {@code /dev/null}, a named pipe), or any path under {@code /dev}
+     * or {@code /proc}. Renaming a file over it would put a plain file in its place.
+     */
+    private static boolean writtenThrough(Path target) {
+        Path abs = target.toAbsolutePath().normalize();
+        return abs.startsWith("/dev") || abs.startsWith("/proc")
+                || Files.exists(abs) && !Files.isRegularFile(abs) && !Files.isDirectory(abs);
+    }
+
+    /** Writes the content into {@code target} as it is (no temporary sibling can replace a device). */
+    private static void writeThrough(Path target, Writer writer) throws IOException {
+        Path tmp = Files.createTempFile("kvcap-", ".tmp");
+        try {
+            writer.writeTo(tmp);
+            try (OutputStream out = Files.newOutputStream(target)) {
+                Files.copy(tmp, out);
+            } catch (FileSystemException e) {
+                throw cannotWrite(target, e);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * The file to replace: {@code target} itself, or, where it is a symbolic link, the file the link
+     * names (which need not exist yet); the link stays a link.
+     */
+    private static Path destination(Path target) throws IOException {
+        Path abs = target.toAbsolutePath();
+        for (int hops = 0; Files.isSymbolicLink(abs); hops++) {
+            if (hops == MAX_LINKS) {
+                throw new IOException("cannot write " + target + ": more than " + MAX_LINKS + " symbolic links in a row");
+            }
+            abs = abs.resolveSibling(Files.readSymbolicLink(abs)).normalize();
+        }
+        return abs;
+    }
+
     /** {@link #checkWritable} without trying a file in the folder: the path's shape, and the folder made. */
     private static void checkPath(Path target) throws IOException {
-        Path abs = target.toAbsolutePath();
+        Path abs = destination(target);
         if (Files.isDirectory(abs)) {
             throw new IOException("cannot write " + target + ": it is a folder; give a file name");
         }

@@ -129,9 +129,11 @@ public final class CocoFiles {
       return JsonParser.parseReader(reader);
     } catch (JsonParseException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e; // Gson's message without the exception's name
-      // Gson's link to its troubleshooting page helps no user of kvcap (the metrics package reads no config, so not ConfigJson.problem)
+      // Gson's link to its troubleshooting page and its advice to parse leniently help no user of kvcap;
+      // worded as ConfigJson.problem words them for train and evaluate (the metrics package reads no config)
       throw new MetricsInputException(file + ": malformed JSON ("
-          + oneLine(cause.getMessage()).replaceAll("\\s*See https://github\\.com/google/gson/\\S*", "") + ")");
+          + oneLine(cause.getMessage()).replaceAll("\\s*See https://github\\.com/google/gson/\\S*", "")
+              .replaceAll("Use JsonReader\\.set\\w+\\([^)]*\\) to accept malformed JSON", "unexpected text") + ")");
     } catch (IOException e) {
       String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
       throw new MetricsInputException(file + ": cannot read: " + oneLine(why));

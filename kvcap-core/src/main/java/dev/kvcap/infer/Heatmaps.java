@@ -12,7 +12,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import javax.imageio.ImageIO;
 
 /** Per-word attention heat-maps drawn over the image, written as PNG files. */
@@ -21,6 +24,30 @@ public final class Heatmaps {
     private static final int SIDE = 256;
 
     private Heatmaps() {}
+
+    /**
+     * The name each image's heat-maps start with ({@link #write}'s {@code stem}): its file name less
+     * the extension ({@code img} for {@code a/img.png}); when two of {@code images} share that name
+     * (ignoring case, as some file systems do), every image's is prefixed with its position in the
+     * list, from 1 ({@code 1_img}, {@code 2_img}, {@code 3_cat}), so that no image's maps replace
+     * another's.
+     */
+    public static List<String> stems(List<Path> images) {
+        List<String> stems = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        boolean shared = false;
+        for (Path image : images) {
+            String stem = image.getFileName().toString().replaceAll("\\.[^.]*$", "");
+            shared |= !seen.add(stem.toLowerCase(Locale.ROOT));
+            stems.add(stem);
+        }
+        if (shared) {
+            for (int i = 0; i < stems.size(); i++) {
+                stems.set(i, (i + 1) + "_" + stems.get(i));
+            }
+        }
+        return stems;
+    }
 
     /**
      * Writes {@code <stem>_<NN>_<word>.png} for each word of {@code caption} into {@code dir}.

@@ -1,6 +1,7 @@
 package dev.kvcap.infer;
 
 import dev.kvcap.config.DecodeConfig;
+import dev.kvcap.config.OptionException;
 import java.util.List;
 import java.util.Optional;
 
@@ -69,14 +70,14 @@ public record RerankSettings(int neighbours, double temperature, double similari
     /** @throws IllegalArgumentException naming the option to fix when a setting is out of range */
     public void check() {
         if (neighbours < 1 || neighbours > DecodeConfig.MAX_RERANK) {
-            throw new IllegalArgumentException("--rerank must be a number of nearest training images up to " + DecodeConfig.MAX_RERANK
+            throw new OptionException("--rerank must be a number of nearest training images up to " + DecodeConfig.MAX_RERANK
                     + ", or 0 for the model's own captions; got " + neighbours);
         }
         if (!(temperature > 0) || Double.isInfinite(temperature)) {
-            throw new IllegalArgumentException("--rerank-temperature must be a positive number, got " + temperature);
+            throw new OptionException("--rerank-temperature must be a positive number, got " + temperature);
         }
         if (!(similarityPower >= 0) || Double.isInfinite(similarityPower)) {
-            throw new IllegalArgumentException("--rerank-similarity-power must be 0 or a positive number, got " + similarityPower);
+            throw new OptionException("--rerank-similarity-power must be 0 or a positive number, got " + similarityPower);
         }
         if (!fitted.isEmpty() && fitted.size() != ConsensusChoice.FEATURES.size() && fitted.size() != ConsensusChoice.FEATURES_BEFORE_WORDS) {
             throw new IllegalArgumentException("a fitted choice needs " + ConsensusChoice.FEATURES.size() + " weights ("

@@ -1,5 +1,6 @@
 package dev.kvcap.model;
 
+import dev.kvcap.config.OptionException;
 import java.util.Locale;
 
 /**
@@ -17,7 +18,7 @@ public enum Precision {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown precision '" + s + "' (choose fp32 or bf16)");
+            throw new OptionException("unknown precision '" + s + "' (choose fp32 or bf16)");
         }
     }
 }

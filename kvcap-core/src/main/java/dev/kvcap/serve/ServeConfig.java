@@ -1,5 +1,6 @@
 package dev.kvcap.serve;
 
+import dev.kvcap.config.OptionException;
 import java.util.regex.Pattern;
 
 /**
@@ -51,12 +52,12 @@ public record ServeConfig(
     }
 
     public ServeConfig validate() {
-        require(port >= 0 && port <= 65535, "port must be in 0..65535");
-        require(maxBatch >= 1, "max batch must be at least 1");
-        require(maxWaitMs >= 0, "max wait must not be negative");
-        require(queueCapacity >= 1, "queue must hold at least 1 request");
-        require(maxBodyBytes >= 1, "max body size must be positive");
-        require(timeoutMs >= 1, "timeout must be positive");
+        require(port >= 0 && port <= 65535, "--port must be in 0..65535, got " + port);
+        require(maxBatch >= 1, "--max-batch must be at least 1, got " + maxBatch);
+        require(maxWaitMs >= 0, "--max-wait-ms must not be negative, got " + maxWaitMs);
+        require(queueCapacity >= 1, "--queue must hold at least 1 request, got " + queueCapacity);
+        require(maxBodyBytes >= 1, "--max-body-mb must be at least 1");
+        require(timeoutMs >= 1, "--timeout-ms must be at least 1, got " + timeoutMs);
         require(maxPixels >= 1, "max pixels must be positive");
         require(maxBeam >= 1 && maxLen >= 1, "max beam and max length must be positive");
         require(corsOrigin == null || ANY_ORIGIN.equals(corsOrigin) || ORIGIN.matcher(corsOrigin).matches(),
@@ -86,9 +87,10 @@ public record ServeConfig(
         return new ServeConfig(h, port, maxBatch, maxWaitMs, queueCapacity, maxBodyBytes, timeoutMs, corsOrigin, maxPixels, maxBeam, maxLen);
     }
 
+    /** Every setting here is one of {@code serve}'s options: a bad one exits 2. */
     private static void require(boolean ok, String message) {
         if (!ok) {
-            throw new IllegalArgumentException(message);
+            throw new OptionException(message);
         }
     }
 }

@@ -36,6 +36,35 @@ class MainTest {
     }
 
     @Test
+    void aBadValueOfAnOptionExitsTwoAsAnOptionPicocliRefusesDoes() throws Exception {
+        Path model = BadInputs.model(dir.resolve("model"));
+        String[] beam = run("caption", "--model", model.toString(), "--beam", "0", "x.png");
+        assertOneLineError(beam);
+        assertEquals("2", beam[0], beam[1]);
+        String[] limit = run("evaluate", "--model", dir.toString(), "--captions", "c.json", "--images", dir.toString(), "--limit", "0");
+        assertEquals("2", limit[0], limit[1]);
+        assertTrue(limit[1].contains("--limit must be at least 1, got 0"), limit[1]);
+        String[] epochs = run("train", "--captions", "c.json", "--images", dir.toString(), "--out", dir.resolve("m").toString(), "--epochs", "0");
+        assertEquals("2", epochs[0], epochs[1]);
+        assertTrue(epochs[1].contains("--epochs must be at least 1, got 0"), epochs[1]);
+        String[] precision = run("caption", "--model", dir.toString(), "--precision", "fp16", "x.png");
+        assertEquals("2", precision[0], precision[1]);
+        String[] missing = run("evaluate", "--model", dir.toString(), "--captions", dir.resolve("nope.json").toString(), "--images", dir.toString());
+        assertEquals("1", missing[0], "a missing file is not a bad option: " + missing[1]);
+    }
+
+    @Test
+    void noCommandIsABadCommandLineNamingTheCommands() {
+        String[] none = run();
+        assertOneLineError(none);
+        assertEquals("2", none[0]);
+        assertTrue(none[1].contains("give a command: ") && none[1].contains("caption") && !none[1].contains("help,"), none[1]);
+        String[] memory = run("memory");
+        assertEquals("2", memory[0], memory[1]);
+        assertTrue(memory[1].contains("build"), memory[1]);
+    }
+
+    @Test
     void aMissingAnnotationFileIsAOneLineError() {
         String[] r = run("evaluate", "--model", dir.toString(), "--captions", dir.resolve("nope.json").toString(), "--images", dir.toString());
         assertOneLineError(r);

@@ -38,8 +38,8 @@ class ServeCommandTest {
     @Test
     void badServeOptionsAreRefusedBeforeLoadingAnything() {
         String[] r = run("serve", "--model", dir.toString(), "--max-batch", "0");
-        assertEquals("1", r[0]);
-        assertTrue(r[1].contains("max batch must be at least 1"), r[1]);
+        assertEquals("2", r[0], "a bad option's value exits 2, as an option picocli refuses does");
+        assertTrue(r[1].contains("--max-batch must be at least 1, got 0"), r[1]);
         assertEquals(2, Main.run("serve", "--model", dir.toString(), "--port", "eighty"));
     }
 

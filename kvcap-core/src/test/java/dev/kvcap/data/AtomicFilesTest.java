@@ -1,7 +1,9 @@
 package dev.kvcap.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,5 +41,31 @@ class AtomicFilesTest {
         assertEquals(true, Files.isDirectory(deep.getParent()), "the folder is made, the file is not");
         assertEquals(false, Files.exists(deep));
         assertEquals("x", Files.readString(file), "nothing was overwritten");
+    }
+
+    @Test
+    void aLinkStaysALinkAndTheFileItNamesIsReplaced(@TempDir Path dir) throws Exception {
+        Path real = Files.writeString(dir.resolve("real.json"), "old");
+        Path link = Files.createSymbolicLink(dir.resolve("link.json"), real.getFileName());
+        AtomicFiles.write(link, "new");
+        assertTrue(Files.isSymbolicLink(link), "the link is not replaced by a plain file");
+        assertEquals("new", Files.readString(real));
+        Path dangling = Files.createSymbolicLink(dir.resolve("later.json"), dir.resolve("sub/made.json"));
+        AtomicFiles.write(dangling, "made");
+        assertTrue(Files.isSymbolicLink(dangling));
+        assertEquals("made", Files.readString(dir.resolve("sub/made.json")), "a link to no file yet makes the file it names");
+    }
+
+    @Test
+    void aDeviceIsWrittenIntoNotReplaced(@TempDir Path dir) throws Exception {
+        // through a link of our own, so that a failure replaces the link, never the device
+        Path toNull = Files.createSymbolicLink(dir.resolve("null.json"), Path.of("/dev/null"));
+        AtomicFiles.checkWritable(toNull);
+        AtomicFiles.write(toNull, "{}");
+        assertTrue(Files.isSymbolicLink(toNull), "results sent to /dev/null leave the link and the device as they were");
+        assertFalse(Files.isRegularFile(Path.of("/dev/null")));
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count(), "no temporary file is left behind");
+        }
     }
 }
