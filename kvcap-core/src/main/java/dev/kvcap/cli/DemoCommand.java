@@ -52,6 +52,7 @@ final class DemoCommand implements Callable<Integer> {
         SynthCommand.checkImages(images);
         Limits.atLeastOne("--epochs", epochs);
         Precision mixed = Precision.parse(precision);
+        KvcapConfig cfg = TrainSetup.overrides(dev.kvcap.config.ConfigJson.resolve(config), epochs, null, null, null); // before minutes of making images
         Path data = out.resolve("data");
         Path modelDir = out.resolve("model");
         if (Files.exists(modelDir)) {
@@ -64,7 +65,6 @@ final class DemoCommand implements Callable<Integer> {
         CaptionSet val = CaptionSet.coco(data.resolve("annotations/captions_val.json"), data.resolve("images/val"));
         CaptionSet test = CaptionSet.coco(data.resolve("annotations/captions_test.json"), data.resolve("images/test"));
 
-        KvcapConfig cfg = TrainSetup.overrides(dev.kvcap.config.ConfigJson.resolve(config), epochs, null, null, null);
         System.err.println("kvcap demo: 2/4 training the '" + cfg.preset() + "' model into " + modelDir);
         Activity.now("training into " + modelDir);
         new Trainer(cfg, new Progress(System.err)).optPrecision(mixed).run(train, val, modelDir, false);

@@ -513,6 +513,10 @@ class BadInputCorpusTest {
         add("misused options", "synth --out naming a file", 1, null,
                 () -> new String[] {"synth", "--out", writeText(dir.resolve("synth-file"), "x").toString()},
                 "--out:", "is a file; give a folder");
+        add("misused options", "demo --config naming no preset", 1, null,
+                () -> new String[] {"demo", "--out", dir.resolve("demo-bogus").toString(), "--config", "bogus"},
+                r -> assertFalse(Files.exists(dir.resolve("demo-bogus")), "refused before making any image"),
+                "bogus");
         add("misused options", "demo --images 0", 2, null,
                 () -> new String[] {"demo", "--out", dir.resolve("demo-none").toString(), "--images", "0"},
                 r -> assertFalse(Files.exists(dir.resolve("demo-none")), "refused before making folders"),
