@@ -10,10 +10,7 @@ import dev.kvcap.data.AtomicFiles;
 import dev.kvcap.model.AtomicDirectory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
@@ -83,7 +80,7 @@ final class BenchCommand implements Callable<Integer> {
             AtomicFiles.checkWritable(json); // before minutes of measuring, not after
         }
         if (markdown != null) {
-            checkAppendable(markdown); // before minutes of measuring, not after
+            Limits.appendable("--markdown", markdown); // before minutes of measuring, not after
         }
         presetNames(); // before minutes of measuring, not after
         Path scratch = Files.createTempDirectory("kvcap-bench");
@@ -91,32 +88,6 @@ final class BenchCommand implements Callable<Integer> {
             return run(scratch);
         } finally {
             AtomicDirectory.deleteTree(scratch); // saved models: 600 MB for vgg16
-        }
-    }
-
-    /**
-     * Refuses a {@code --markdown} file the table could not be appended to, as {@code --json} is
-     * checked: opens it for appending as {@link #run} will, writing nothing, and removes it again if
-     * this made it. Catches what permissions alone do not show (a file where a folder should be, a
-     * link into a missing folder, a read-only file system). A pipe or device is left to its first write.
-     */
-    private static void checkAppendable(Path file) throws IOException {
-        Limits.appendable("--markdown", file);
-        if (Files.exists(file) && !Files.isRegularFile(file)) {
-            return; // opening a pipe waits for its reader
-        }
-        boolean made = !Files.exists(file);
-        try {
-            Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND).close();
-            if (made) {
-                Files.delete(file.toRealPath()); // the file a link names, not the link
-            }
-        } catch (AccessDeniedException e) {
-            throw new IOException("--markdown: cannot append to " + file + ": permission denied", e);
-        } catch (NoSuchFileException e) {
-            throw new IOException("--markdown: cannot append to " + file + ": its folder does not exist", e);
-        } catch (FileSystemException e) {
-            throw new IOException("--markdown: cannot append to " + file + ": " + (e.getReason() != null ? e.getReason() : e.getMessage()), e);
         }
     }
 

@@ -52,7 +52,7 @@ final class Errors {
         return usersError(e) instanceof OptionException;
     }
 
-        /** Whether {@code e} is one of kvcap's own errors (see the class comment). */
+    /** Whether {@code e} is one of kvcap's own errors (see the class comment). */
     static boolean isUsers(Throwable e) {
         return usersError(e) != null;
     }

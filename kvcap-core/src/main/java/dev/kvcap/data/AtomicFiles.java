@@ -44,7 +44,7 @@ public final class AtomicFiles {
             return;
         }
         Path abs = destination(target);
-        checkPath(target); // the temporary file below is the rest of checkWritable's test
+        checkPath(target, abs); // the temporary file below is the rest of checkWritable's test
         Path tmp;
         try {
             tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
@@ -85,8 +85,8 @@ public final class AtomicFiles {
             }
             return;
         }
-        checkPath(target);
         Path abs = destination(target);
+        checkPath(target, abs);
         try {
             Files.delete(Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp")); // as write will
         } catch (IOException e) {
@@ -135,9 +135,11 @@ public final class AtomicFiles {
         return abs;
     }
 
-    /** {@link #checkWritable} without trying a file in the folder: the path's shape, and the folder made. */
-    private static void checkPath(Path target) throws IOException {
-        Path abs = destination(target);
+    /**
+     * {@link #checkWritable} without trying a file in the folder: the path's shape, and the folder
+     * made; {@code abs} is {@code target}'s {@link #destination}.
+     */
+    private static void checkPath(Path target, Path abs) throws IOException {
         if (Files.isDirectory(abs)) {
             throw new IOException("cannot write " + target + ": it is a folder; give a file name");
         }

@@ -87,7 +87,7 @@ public record ServeConfig(
         return new ServeConfig(h, port, maxBatch, maxWaitMs, queueCapacity, maxBodyBytes, timeoutMs, corsOrigin, maxPixels, maxBeam, maxLen);
     }
 
-    /** Every setting here is one of {@code serve}'s options: a bad one exits 2. */
+    /** A bad setting here is one of {@code serve}'s options (the limits it has no option for are fixed): exit 2. */
     private static void require(boolean ok, String message) {
         if (!ok) {
             throw new OptionException(message);
